@@ -1,0 +1,49 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const IDB = { name: 'idb', message: 'Only src/storage/ imports idb.' };
+const HF = { name: '@huggingface/transformers', message: 'Only src/ml/ imports transformers.js.' };
+const ORT = { name: 'onnxruntime-web', message: 'Only src/ml/ imports onnxruntime-web.' };
+const rooms = (where, paths, patterns = []) => ({
+  ...where,
+  rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'models/', 'bench/out/', 'test/artifacts/', 'public/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
+      parserOptions: {
+        // Each room's own tsconfig: a file is linted with the types of the room it lives in.
+        project: ['./tsconfig.json', './src/core/tsconfig.json', './workers/tsconfig.json', './tsconfig.node.json'],
+        extraFileExtensions: ['.svelte'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // Promises must be awaited, returned or explicitly voided; no async callbacks where void is expected.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
+  // House rule 1, "rooms": who may import what.
+  rooms({ files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'], ignores: ['src/storage/**', 'src/ml/**'] }, [IDB, HF, ORT]),
+  rooms({ files: ['src/storage/**/*.ts'] }, [HF, ORT]),
+  rooms({ files: ['src/ml/**/*.ts'] }, [IDB]),
+  rooms({ files: ['src/ui/**', 'src/main.ts'] }, [IDB, HF, ORT], [
+    { group: ['**/workers/**'], allowTypeImports: true, message: 'The UI reaches workers only through src/bridge/bridge.ts.' },
+    { group: ['**/storage/**', '**/ml/**', '**/bridge/worker-handle*'], message: 'The UI reaches storage and models through src/bridge/bridge.ts.' },
+  ]),
+);

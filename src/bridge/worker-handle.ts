@@ -1,0 +1,67 @@
+import * as Comlink from 'comlink';
+import { AbortError } from '../core/errors';
+
+/** What every cancellable worker API exposes (see workers/lib/cancellable.ts). */
+export interface Cancellable {
+  cancel(callId: number): void;
+}
+
+/** How long a worker may take to honour a cancel before we terminate it. */
+const CANCEL_GRACE_MS = 750;
+
+/**
+ * Owns one worker: spawns it lazily, and on cancel first asks it to stop, then terminates
+ * and replaces it if it does not settle in time (model inference cannot be interrupted).
+ */
+export class WorkerHandle<T extends Cancellable> {
+  private worker: Worker | undefined;
+  private proxy: Comlink.Remote<T> | undefined;
+  private nextCallId = 1;
+
+  constructor(private readonly spawn: () => Worker) {}
+
+  get remote(): Comlink.Remote<T> {
+    if (!this.proxy) {
+      this.worker = this.spawn();
+      this.proxy = Comlink.wrap<T>(this.worker);
+    }
+    return this.proxy;
+  }
+
+  /** Runs `invoke(callId)` on the worker; `signal` cancels it. Rejects with name 'AbortError'. */
+  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>): Promise<R> {
+    if (signal?.aborted) throw new AbortError();
+    const callId = this.nextCallId++;
+    const remote = this.remote;
+    const work = invoke(remote, callId);
+    if (!signal) return work;
+    let onAbort = (): void => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        void remote.cancel(callId);
+        const timer = setTimeout(() => this.terminate(), CANCEL_GRACE_MS);
+        work.finally(() => clearTimeout(timer)).catch(() => {});
+        reject(new AbortError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([work, aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Stops the worker now; the next call starts a fresh one. */
+  terminate(): void {
+    this.proxy?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.proxy = undefined;
+  }
+
+  /** True while a worker process is alive (used by the self-check to show termination). */
+  get alive(): boolean {
+    return this.worker !== undefined;
+  }
+}

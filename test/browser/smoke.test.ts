@@ -1,0 +1,70 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, openPage } from './helpers/browser';
+
+describe('built app smoke test', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  const url = inject('baseURL');
+
+  beforeAll(async () => {
+    browser = await launch();
+    context = await browser.newContext();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('loads the shell with no console errors and is cross-origin isolated', async () => {
+    const { page, errors } = await openPage(context, url);
+    await expect.poll(() => page.getByTestId('search-input').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('empty-library').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Add photos' }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(csp).toContain("'wasm-unsafe-eval'");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('registers a service worker and reloads offline', async () => {
+    const { page, errors } = await openPage(context, url);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(url);
+    // The first load is not yet controlled; reload once so the worker serves the page.
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await expect.poll(() => page.getByTestId('search-input').isVisible()).toBe(true);
+      expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    } finally {
+      await context.setOffline(false);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('serves the ORT wasm from our own origin', async () => {
+    const res = await fetch(new URL('ort/ort-wasm-simd-threaded.asyncify.wasm', url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('wasm');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(Array.from(bytes.slice(0, 4))).toEqual([0x00, 0x61, 0x73, 0x6d]);
+  });
+
+  it('round-trips the worker: transfer, cancel, named error', async () => {
+    const { page, errors } = await openPage(context, `${url}#/settings`);
+    await page.getByTestId('run-self-check').click();
+    await page.getByTestId('self-check-done').waitFor();
+    for (const id of ['transfer', 'cancel', 'error']) {
+      const row = page.getByTestId(`check-${id}`);
+      expect(await row.getAttribute('data-status'), await row.textContent() ?? '').toBe('pass');
+    }
+    expect(await page.getByTestId('check-error').textContent()).toContain('ProbeFailureError');
+    expect(await page.getByTestId('check-cancel').textContent()).toContain('AbortError');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

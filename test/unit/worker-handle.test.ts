@@ -1,0 +1,91 @@
+import * as Comlink from 'comlink';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { WorkerHandle } from '../../src/bridge/worker-handle';
+
+// A stand-in Worker: the "worker side" runs in this thread on the other end of a MessageChannel.
+interface FakeApi {
+  cancel(callId: number): void;
+  echo(buf: ArrayBuffer): number;
+  polite(callId: number): Promise<string>;
+  stubborn(callId: number): Promise<string>;
+  fail(): void;
+}
+
+function fakeWorkers(): { spawn: () => Worker; spawned: number; terminated: number } {
+  const stats = { spawned: 0, terminated: 0, spawn: (): Worker => undefined as unknown as Worker };
+  stats.spawn = () => {
+    stats.spawned++;
+    const { port1, port2 } = new MessageChannel();
+    const pending = new Map<number, (reason: Error) => void>();
+    const api: FakeApi = {
+      cancel: (id) => pending.get(id)?.(Object.assign(new Error('cancelled'), { name: 'AbortError' })),
+      echo: (buf) => buf.byteLength,
+      polite: (id) => new Promise((_, reject) => pending.set(id, reject)),
+      stubborn: () => new Promise(() => {}),
+      fail: () => {
+        throw Object.assign(new Error('model missing'), { name: 'ModelUnavailableError' });
+      },
+    };
+    Comlink.expose(api, port2 as unknown as Comlink.Endpoint);
+    const port = port1 as MessagePort & { terminate?: () => void };
+    port.terminate = () => {
+      stats.terminated++;
+      port1.close();
+      port2.close();
+    };
+    return port as unknown as Worker;
+  };
+  return stats;
+}
+
+describe('WorkerHandle', () => {
+  it('transfers buffers instead of copying them', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const buf = new ArrayBuffer(1024);
+    const n = await handle.call(undefined, (r) => r.echo(Comlink.transfer(buf, [buf])));
+    expect(n).toBe(1024);
+    expect(buf.byteLength).toBe(0);
+    handle.terminate();
+  });
+
+  it('carries the error name across the boundary', async () => {
+    const handle = new WorkerHandle<FakeApi>(fakeWorkers().spawn);
+    await expect(handle.call(undefined, (r) => r.fail())).rejects.toMatchObject({ name: 'ModelUnavailableError', message: 'model missing' });
+    handle.terminate();
+  });
+
+  it('cancels a cooperative call without terminating the worker', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const ctl = new AbortController();
+    const p = handle.call(ctl.signal, (r, id) => r.polite(id));
+    setTimeout(() => ctl.abort(), 10);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    await new Promise((r) => setTimeout(r, 900));
+    expect(w.terminated).toBe(0);
+    handle.terminate();
+  });
+
+  it('terminates and replaces a worker that ignores the cancel', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const ctl = new AbortController();
+    const p = handle.call(ctl.signal, (r, id) => r.stubborn(id));
+    setTimeout(() => ctl.abort(), 10);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    await expect.poll(() => w.terminated, { timeout: 2000 }).toBe(1);
+    expect(handle.alive).toBe(false);
+    expect(await handle.call(undefined, (r) => r.echo(new ArrayBuffer(3)))).toBe(3);
+    expect(w.spawned).toBe(2);
+    handle.terminate();
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    await expect(handle.call(AbortSignal.abort(), (r) => r.echo(new ArrayBuffer(1)))).rejects.toMatchObject({ name: 'AbortError' });
+    expect(w.spawned).toBe(0);
+  });
+});

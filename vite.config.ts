@@ -1,0 +1,62 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { cspMeta } from './scripts/vite/csp.ts';
+import { ortAssets } from './scripts/vite/ort-assets.ts';
+
+// Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer).
+// A static host must send these same two headers (see README).
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    ortAssets(),
+    cspMeta(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['favicon.svg', 'icons/*.png'],
+      manifest: {
+        name: 'Glimpse — private photo search',
+        short_name: 'Glimpse',
+        description: 'Search your photos by what is in them. Runs entirely on your device.',
+        theme_color: '#1f6feb',
+        background_color: '#111318',
+        display: 'standalone',
+        start_url: '.',
+        scope: '.',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Precache only the app shell; ORT wasm and models are cached at runtime on first use.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globIgnores: ['ort/**', 'models/**'],
+        navigateFallback: 'index.html',
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname.includes('/ort/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'glimpse-ort', cacheableResponse: { statuses: [200] } },
+          },
+          {
+            urlPattern: ({ url }) => url.pathname.includes('/models/') || url.hostname.endsWith('huggingface.co') || url.hostname.endsWith('hf.co'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'glimpse-models', cacheableResponse: { statuses: [0, 200] } },
+          },
+        ],
+      },
+    }),
+  ],
+  worker: { format: 'es' },
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  build: { target: 'es2022', sourcemap: true },
+});

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects, one runner: unit tests in Node, browser tests drive /usr/bin/chromium
+// (playwright-core) against the built app served by `vite preview` (see test/browser/setup.ts).
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/reporters/summary.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,86 @@
+// Captions plus a visual vector from one encoder pass. transformers.js (v4) generate() has no beam
+// search, so diversity comes from one greedy caption plus sampled ones decoded as a single batch,
+// all reusing the same encoder output (the expensive ViT pass runs once per image).
+import { RawImage, Tensor } from '@huggingface/transformers';
+import type { ModelEntry } from '../core/models/manifest';
+import { AbortError } from '../core/errors';
+import { loadPipeline, type LoadOptions } from './load';
+import { meanPoolRows, repeatBatch, trimAtEos } from './tensor-utils';
+
+export interface Rgba {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface CaptionOptions {
+  /** How many captions: 1 greedy + (count-1) sampled. */
+  count: number;
+  maxNewTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface Captioner {
+  readonly modelId: string;
+  readonly dim: number;
+  caption(image: Rgba, opts: CaptionOptions): Promise<{ captions: string[]; visual: Float32Array }>;
+  /** The visual vector alone (query by image). */
+  encode(image: Rgba, signal?: AbortSignal): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+interface Session {
+  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text' }, opts: LoadOptions): Promise<Captioner> {
+  const pipe = await loadPipeline(entry, opts);
+  const encoderSession = (pipe.model as unknown as { sessions: Record<string, Session> }).sessions['model'];
+  if (!encoderSession) throw new Error(`${entry.id}: no encoder session`);
+  // generate() only keeps kwargs named in forward_params; let our precomputed encoder output through.
+  const params = (pipe.model as unknown as { forward_params: string[] }).forward_params;
+  if (!params.includes('encoder_outputs')) params.push('encoder_outputs');
+  const eos = Number((pipe.model.config as { eos_token_id?: number }).eos_token_id ?? -1);
+
+  async function runEncoder(image: Rgba): Promise<{ pixels: Tensor; hidden: Tensor }> {
+    const raw = new RawImage(image.data, image.width, image.height, 4);
+    const { pixel_values } = (await pipe.processor(raw)) as { pixel_values: Tensor };
+    const out = await encoderSession!.run({ pixel_values: pixel_values.ort_tensor });
+    return { pixels: pixel_values, hidden: new Tensor(out['last_hidden_state'] as never) };
+  }
+
+  async function generate(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<string[]> {
+    // generate() reads the batch size from its `inputs`; the encoder output is what the decoder uses.
+    const inputs = new Tensor('float32', new Float32Array(batch), [batch, 1, 1, 1]);
+    const ids = (await pipe.model.generate({
+      inputs,
+      encoder_outputs: repeatBatch(hidden, batch),
+      max_new_tokens: maxNewTokens,
+      ...(sample ? { do_sample: true, top_k: 40, temperature: 0.9 } : {}),
+    } as never)) as Tensor;
+    const rows = trimAtEos(ids.tolist() as bigint[][], eos);
+    return pipe.tokenizer.batch_decode(rows, { skip_special_tokens: true }).map((t: string) => t.trim());
+  }
+
+  const dim = (pipe.model.config as { encoder?: { hidden_size?: number } }).encoder?.hidden_size ?? entry.dim;
+  return {
+    modelId: entry.id,
+    dim,
+    async caption(image, { count, maxNewTokens, signal }) {
+      const { hidden } = await runEncoder(image);
+      if (signal?.aborted) throw new AbortError();
+      const captions = await generate(hidden, 1, false, maxNewTokens);
+      if (count > 1) {
+        if (signal?.aborted) throw new AbortError();
+        captions.push(...(await generate(hidden, count - 1, true, maxNewTokens)));
+      }
+      return { captions, visual: meanPoolRows(hidden) };
+    },
+    async encode(image, signal) {
+      const { hidden } = await runEncoder(image);
+      if (signal?.aborted) throw new AbortError();
+      return meanPoolRows(hidden);
+    },
+    dispose: () => pipe.dispose(),
+  };
+}

@@ -1,0 +1,48 @@
+// Model files from a folder the person picked (air-gapped use), served to transformers.js through
+// its custom-cache hook. Both layouts work: a folder holding `<org>/<name>/...` or the model folder.
+
+/** Strips the hub's `resolve/<revision>/` so hub and local URLs look alike. */
+function normalise(url: string): string {
+  return decodeURIComponent(url.replace(/\/resolve\/[^/]+\//, '/'));
+}
+
+export class FolderCache {
+  private readonly files = new Map<string, Blob>();
+
+  /** `relativePath` as in File.webkitRelativePath, e.g. "models/Xenova/all-MiniLM-L6-v2/onnx/model.onnx". */
+  add(relativePath: string, file: Blob): void {
+    this.files.set(relativePath.replace(/\\/g, '/'), file);
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  private lookup(url: string): Blob | undefined {
+    const wanted = normalise(url);
+    let best: Blob | undefined;
+    let bestLen = 0;
+    for (const [path, file] of this.files) {
+      // Longest shared tail of path segments wins; need at least "<name>/<file>".
+      const a = path.split('/').reverse();
+      const b = wanted.split('/').reverse();
+      let n = 0;
+      while (n < a.length && n < b.length && a[n] === b[n]) n++;
+      if (n >= 2 && n > bestLen) {
+        best = file;
+        bestLen = n;
+      }
+    }
+    return best;
+  }
+
+  match(request: string): Promise<Response | undefined> {
+    const file = this.lookup(request);
+    return Promise.resolve(file ? new Response(file, { headers: { 'content-length': String(file.size) } }) : undefined);
+  }
+
+  /** Picked folders are read-only; downloads are cached by the browser cache instead. */
+  put(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -2,6 +2,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { cspMeta } from './scripts/vite/csp.ts';
+import { modelsFolder } from './scripts/vite/models-folder.ts';
 import { ortAssets } from './scripts/vite/ort-assets.ts';
 
 // Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer).
@@ -15,6 +16,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     ortAssets(),
+    modelsFolder(),
     cspMeta(),
     VitePWA({
       registerType: 'prompt',

@@ -19,16 +19,18 @@ export class FolderCache {
   }
 
   private lookup(url: string): Blob | undefined {
-    const wanted = normalise(url);
+    const b = normalise(url).split('/').reverse();
+    // The shared tail must reach the model's folder name: "<name>/<file>", or "<name>/onnx/<file>"
+    // for weights (else another model's onnx/encoder_model_quantized.onnx would be taken).
+    const need = b[1] === 'onnx' ? 3 : 2;
     let best: Blob | undefined;
     let bestLen = 0;
     for (const [path, file] of this.files) {
-      // Longest shared tail of path segments wins; need at least "<name>/<file>".
+      // Longest shared tail of path segments wins.
       const a = path.split('/').reverse();
-      const b = wanted.split('/').reverse();
       let n = 0;
       while (n < a.length && n < b.length && a[n] === b[n]) n++;
-      if (n >= 2 && n > bestLen) {
+      if (n >= need && n > bestLen) {
         best = file;
         bestLen = n;
       }

@@ -47,3 +47,5 @@ export async function inspectImage(file: File, opts: InspectOptions & { signal?:
   if (!outcome.ok) throw ImageRejectedError.from(outcome.rejection);
   return outcome.image;
 }
+
+export * from './analysis-client';

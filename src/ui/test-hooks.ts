@@ -1,10 +1,20 @@
 // Opt-in hooks for the browser tests: with `?testHooks` in the URL the page exposes a few bridge
 // calls on `window.__glimpse`, so a test can drive the real workers of the built app.
-import { inspectImage } from '../bridge/bridge';
+import * as bridge from '../bridge/bridge';
 
-export interface GlimpseTestHooks {
-  inspectImage: typeof inspectImage;
-}
+const hooks = {
+  inspectImage: bridge.inspectImage,
+  openLibrary: bridge.openLibrary,
+  loadModels: bridge.loadModels,
+  addImage: bridge.addImage,
+  search: bridge.search,
+  searchByImage: bridge.searchByImage,
+  similarTo: bridge.similarTo,
+  imageDetail: bridge.imageDetail,
+  removeImages: bridge.removeImages,
+};
+
+export type GlimpseTestHooks = typeof hooks;
 
 declare global {
   interface Window {
@@ -13,5 +23,5 @@ declare global {
 }
 
 if (new URLSearchParams(location.search).has('testHooks')) {
-  window.__glimpse = { inspectImage };
+  window.__glimpse = hooks;
 }

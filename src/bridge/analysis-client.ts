@@ -1,0 +1,66 @@
+// Calls into the analysis worker. Model settings travel with each call, so a worker that was
+// terminated after a cancel picks up where the page is.
+import * as Comlink from 'comlink';
+import type { AddOutcome, AnalysisApi, IndexOptions } from '../../workers/analysis.worker';
+import type { ResultRow } from '../../workers/lib/library';
+import type { ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
+import type { FileProgress } from '../ml/load';
+import { loadModelConfig } from './settings';
+import { WorkerHandle } from './worker-handle';
+
+const analysis = new WorkerHandle<AnalysisApi>(
+  () => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
+);
+
+let config: ModelConfig = loadModelConfig();
+
+export function modelConfig(): ModelConfig {
+  return config;
+}
+
+export function setModelConfig(next: ModelConfig): void {
+  config = next;
+}
+
+export function openLibrary(): Promise<{ count: number }> {
+  return analysis.call(undefined, (r) => r.open());
+}
+
+export function loadModels(onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<RuntimeInfo> {
+  return analysis.call(signal, (r, id) => r.loadModels(id, config, onProgress && Comlink.proxy(onProgress)));
+}
+
+export type IndexSettings = Omit<IndexOptions, 'models'>;
+export const DEFAULT_INDEX_SETTINGS: IndexSettings = { captionCount: 3, maxNewTokens: 20, thumbSize: 256 };
+
+/** Analyses and stores one file. The File is a handle: the worker, not this thread, reads its bytes. */
+export function addImage(file: File, path: string, signal?: AbortSignal, settings = DEFAULT_INDEX_SETTINGS): Promise<AddOutcome> {
+  const meta = { name: file.name, path, type: file.type, lastModified: file.lastModified };
+  return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ...settings, models: config }));
+}
+
+export function search(query: string, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
+  return analysis.call(signal, (r, id) => r.search(id, query, limit, config));
+}
+
+export function searchByImage(file: File, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
+  return analysis.call(signal, (r, id) => r.searchByImage(id, file, file.name, limit, config));
+}
+
+export function similarTo(imageId: number, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
+  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit));
+}
+
+export function imageDetail(id: number) {
+  return analysis.call(undefined, (r) => r.detail(id));
+}
+
+export function thumbnail(id: number): Promise<Blob | undefined> {
+  return analysis.call(undefined, (r) => r.thumb(id));
+}
+
+export function removeImages(ids: number[]): Promise<void> {
+  return analysis.call(undefined, (r) => r.remove(ids));
+}
+
+export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress };

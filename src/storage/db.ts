@@ -1,0 +1,48 @@
+// The one IndexedDB schema. Every version bump adds a step to MIGRATIONS; steps never change once
+// released (tests open a fixture of each released version).
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { FOREST_BLOCKS, upgradeForestStores } from './forest-idb-store';
+import type { ImageRow, MetaRow, VectorRow } from './rows';
+
+export const DB_NAME = 'glimpse';
+
+export interface GlimpseSchema extends DBSchema {
+  images: { key: number; value: ImageRow; indexes: { 'by-sha': string; 'by-added': number } };
+  thumbs: { key: number; value: Blob };
+  /** Each image's vectors, int8 with a scale: for "more like this" and the consistency check. */
+  vectors: { key: number; value: VectorRow };
+  meta: { key: string; value: MetaRow };
+  /** Blocks of both forests ('text', 'visual'), keyed [forestName, blockKey]; see forest-idb-store.ts. */
+  [FOREST_BLOCKS]: { key: [string, string]; value: ArrayBuffer };
+}
+
+export type GlimpseDB = IDBPDatabase<GlimpseSchema>;
+type UpgradeTx = IDBPTransaction<GlimpseSchema, ArrayLike<StoreNames<GlimpseSchema>>, 'versionchange'>;
+export type Migration = (db: GlimpseDB, tx: UpgradeTx) => void;
+
+export const MIGRATIONS: Migration[] = [
+  // v1: images (analytics record inline), thumbnails apart so listing stays light, key-value meta.
+  (db) => {
+    const images = db.createObjectStore('images', { keyPath: 'id', autoIncrement: true });
+    images.createIndex('by-sha', 'sha256', { unique: true });
+    images.createIndex('by-added', 'addedAt');
+    db.createObjectStore('thumbs');
+    db.createObjectStore('vectors');
+    db.createObjectStore('meta', { keyPath: 'key' });
+    upgradeForestStores(db as unknown as IDBPDatabase<unknown>, 0);
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+
+export function openGlimpseDB(name = DB_NAME): Promise<GlimpseDB> {
+  return openDB<GlimpseSchema>(name, DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      for (let v = oldVersion; v < MIGRATIONS.length; v++) MIGRATIONS[v]!(db, tx);
+    },
+    blocking() {
+      // Another tab wants a newer schema: let it, this tab will reload.
+      void 0;
+    },
+  });
+}

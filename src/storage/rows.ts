@@ -1,0 +1,30 @@
+// What is stored per image. Plain data: structured-clone friendly, no classes.
+import type { AnalyticsRecord } from '../core/text/record';
+
+export interface ImageRow {
+  id: number;
+  sha256: string;
+  name: string;
+  /** Relative path inside a picked folder, or the file name. */
+  path: string;
+  size: number;
+  type: string;
+  width: number;
+  height: number;
+  addedAt: number;
+  /** From EXIF when present, else the file's lastModified. */
+  takenAt?: number;
+  record: AnalyticsRecord;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export interface VectorRow {
+  text: Int8Array;
+  textScale: number;
+  visual: Int8Array;
+  visualScale: number;
+}

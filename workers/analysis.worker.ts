@@ -1,0 +1,103 @@
+// The analysis worker: indexes images and answers searches. A thin composition of the intake
+// decoder, the models (src/ml), the library (storage + forests + lexical index) and core search.
+import * as Comlink from 'comlink';
+import { GlimpseError } from '../src/core/errors';
+import type { FileProgress } from '../src/ml/load';
+import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
+import { cancel, runCancellable } from './lib/cancellable';
+import { decodeImage } from './lib/decode-image';
+import { Library, type ResultRow } from './lib/library';
+import { ModelHost, type ModelConfig, type RuntimeInfo } from './lib/model-host';
+
+export type AddOutcome =
+  | { status: 'indexed'; id: number; stageMs: StageMs & { write: number } }
+  | { status: 'duplicate'; stageMs: StageMs }
+  | { status: 'rejected'; code: string; message: string };
+
+export interface IndexOptions {
+  captionCount: number;
+  maxNewTokens: number;
+  thumbSize: number;
+  /** Sent with every call: a worker replaced after a cancel starts with no state. */
+  models: ModelConfig;
+}
+
+const host = new ModelHost();
+let library: Promise<Library> | undefined;
+
+const lib = (): Promise<Library> => (library ??= Library.open());
+
+const api = {
+  cancel,
+
+  async open(dbName?: string): Promise<{ count: number }> {
+    library ??= Library.open(dbName);
+    return { count: await (await library).count() };
+  },
+
+  async loadModels(callId: number, config: ModelConfig, onProgress?: (p: FileProgress) => void): Promise<RuntimeInfo> {
+    return runCancellable(callId, async (signal) => (await host.load(config, onProgress, signal)).info);
+  },
+
+  async addImage(callId: number, file: Blob, meta: FileMeta, opts: IndexOptions): Promise<AddOutcome> {
+    return runCancellable(callId, async (signal) => {
+      const library = await lib();
+      try {
+        const m = await host.load(opts.models, undefined, signal);
+        const result = await analyzeImage(file, meta, m, { ...opts, signal, isKnown: (sha) => library.isKnown(sha) });
+        if (!result.prepared) return { status: 'duplicate', stageMs: result.stageMs };
+        const t = performance.now();
+        const id = await library.commit(result.prepared);
+        return { status: 'indexed', id, stageMs: { ...result.stageMs, write: performance.now() - t } };
+      } catch (e) {
+        // Rejections are data: comlink would drop the error's `code`.
+        if (e instanceof GlimpseError && e.name === 'ImageRejectedError') {
+          return { status: 'rejected', code: (e as GlimpseError & { code: string }).code, message: e.message };
+        }
+        throw e;
+      }
+    });
+  },
+
+  async search(callId: number, query: string, limit: number, config?: ModelConfig): Promise<ResultRow[]> {
+    return runCancellable(callId, async (signal) => {
+      // Without models the lexical index still answers (keyword search).
+      const vector = config ? await host.load(config, undefined, signal).then((m) => m.embedder.embed([query], signal), () => undefined) : undefined;
+      return (await lib()).searchText(query, vector, limit);
+    });
+  },
+
+  async searchByImage(callId: number, file: Blob, name: string, limit: number, config: ModelConfig): Promise<ResultRow[]> {
+    return runCancellable(callId, async (signal) => {
+      const decoded = await decodeImage(await file.arrayBuffer(), name, file.type, { thumbSize: 64, modelSize: 512, signal });
+      if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
+      const vector = await (await host.load(config, undefined, signal)).captioner.encode(decoded.pixels, signal);
+      return (await lib()).searchVisual(vector, limit);
+    });
+  },
+
+  async similarTo(callId: number, id: number, limit: number): Promise<ResultRow[]> {
+    return runCancellable(callId, async () => {
+      const library = await lib();
+      const vector = await library.visualVectorOf(id);
+      return vector ? library.searchVisual(vector, limit, id) : [];
+    });
+  },
+
+  async detail(id: number) {
+    const library = await lib();
+    const [row, thumb] = await Promise.all([library.row(id), library.thumb(id)]);
+    return row && { row, thumb };
+  },
+
+  async thumb(id: number): Promise<Blob | undefined> {
+    return (await lib()).thumb(id);
+  },
+
+  async remove(ids: number[]): Promise<void> {
+    await (await lib()).remove(ids);
+  },
+};
+
+export type AnalysisApi = typeof api;
+Comlink.expose(api);

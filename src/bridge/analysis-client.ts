@@ -1,14 +1,14 @@
 // Calls into the analysis worker. Model settings travel with each call, so a worker that was
 // terminated after a cancel picks up where the page is.
 import * as Comlink from 'comlink';
-import type { AddOutcome, AnalysisApi, IndexOptions } from '../../workers/analysis.worker';
+import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem } from '../../workers/analysis.worker';
 import type { ResultRow } from '../../workers/lib/library';
 import type { ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
 import { loadModelConfig } from './settings';
 import { WorkerHandle } from './worker-handle';
 
-const analysis = new WorkerHandle<AnalysisApi>(
+export const analysis = new WorkerHandle<AnalysisApi>(
   () => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
 );
 
@@ -63,4 +63,8 @@ export function removeImages(ids: number[]): Promise<void> {
   return analysis.call(undefined, (r) => r.remove(ids));
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress };
+export function listLibrary(): Promise<LibraryItem[]> {
+  return analysis.call(undefined, (r) => r.list());
+}
+
+export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, ModelConfig };

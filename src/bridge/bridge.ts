@@ -49,3 +49,5 @@ export async function inspectImage(file: File, opts: InspectOptions & { signal?:
 }
 
 export * from './analysis-client';
+export * from './queue-client';
+export { saveModelConfig } from './settings';

@@ -2,7 +2,7 @@
 // released (tests open a fixture of each released version).
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { FOREST_BLOCKS, upgradeForestStores } from './forest-idb-store';
-import type { ImageRow, MetaRow, VectorRow } from './rows';
+import type { ImageRow, MetaRow, QueueRow, VectorRow } from './rows';
 
 export const DB_NAME = 'glimpse';
 
@@ -12,6 +12,8 @@ export interface GlimpseSchema extends DBSchema {
   /** Each image's vectors, int8 with a scale: for "more like this" and the consistency check. */
   vectors: { key: number; value: VectorRow };
   meta: { key: string; value: MetaRow };
+  /** Files waiting to be indexed (the File itself, stored by IndexedDB): indexing survives a reload. */
+  queue: { key: number; value: QueueRow };
   /** Blocks of both forests ('text', 'visual'), keyed [forestName, blockKey]; see forest-idb-store.ts. */
   [FOREST_BLOCKS]: { key: [string, string]; value: ArrayBuffer };
 }
@@ -29,6 +31,7 @@ export const MIGRATIONS: Migration[] = [
     db.createObjectStore('thumbs');
     db.createObjectStore('vectors');
     db.createObjectStore('meta', { keyPath: 'key' });
+    db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true });
     upgradeForestStores(db as unknown as IDBPDatabase<unknown>, 0);
   },
 ];

@@ -28,3 +28,15 @@ export interface VectorRow {
   visual: Int8Array;
   visualScale: number;
 }
+
+/** One file waiting in the indexing queue. `file` is the File/Blob itself (IndexedDB keeps its bytes). */
+export interface QueueRow {
+  id?: number;
+  file: Blob;
+  name: string;
+  path: string;
+  type: string;
+  lastModified: number;
+  size: number;
+  queuedAt: number;
+}

@@ -1,0 +1,37 @@
+// The persistent indexing queue, run by the analysis worker. The page only hands over File
+// handles (structured clone, no bytes read here) and then asks for one item at a time.
+import type { AddOutcome } from '../../workers/analysis.worker';
+import type { QueueInfo } from '../../workers/lib/queue';
+import { analysis, DEFAULT_INDEX_SETTINGS, modelConfig } from './analysis-client';
+
+export interface PickedFile {
+  file: File;
+  /** Path inside a picked folder, or the file name. */
+  path: string;
+}
+
+export type QueueOutcome = AddOutcome | { status: 'missing' };
+
+export function enqueueFiles(files: PickedFile[]): Promise<number[]> {
+  const items = files.map(({ file, path }) => ({ file, meta: { name: file.name, path, type: file.type, lastModified: file.lastModified } }));
+  return analysis.call(undefined, (r) => r.enqueue(items));
+}
+
+export function queuedFiles(): Promise<QueueInfo[]> {
+  return analysis.call(undefined, (r) => r.queue());
+}
+
+/** Indexes one queued file; `signal` cancels it (the item then stays queued). */
+export function indexQueued(queueId: number, signal?: AbortSignal): Promise<QueueOutcome> {
+  return analysis.call<QueueOutcome>(signal, (r, id) => r.indexQueued(id, queueId, { ...DEFAULT_INDEX_SETTINGS, models: modelConfig() }));
+}
+
+export function dropQueued(queueId: number): Promise<void> {
+  return analysis.call(undefined, (r) => r.dropQueued(queueId));
+}
+
+export function clearQueue(): Promise<void> {
+  return analysis.call(undefined, (r) => r.clearQueue());
+}
+
+export type { QueueInfo };

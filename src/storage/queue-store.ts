@@ -1,0 +1,41 @@
+// The indexing queue: files waiting to be analysed, kept in IndexedDB so a reload resumes them.
+import type { GlimpseDB } from './db';
+import type { QueueRow } from './rows';
+
+export type QueueInfo = Omit<QueueRow, 'file'> & { id: number };
+
+/** Adds files in one transaction; returns their queue ids in order. */
+export async function enqueue(db: GlimpseDB, rows: Omit<QueueRow, 'id'>[]): Promise<number[]> {
+  const tx = db.transaction('queue', 'readwrite');
+  const ids = await Promise.all(rows.map((r) => tx.store.add(r)));
+  await tx.done;
+  return ids;
+}
+
+/** Pending items, oldest first, without their bytes. */
+export async function listQueue(db: GlimpseDB): Promise<QueueInfo[]> {
+  const out: QueueInfo[] = [];
+  let cursor = await db.transaction('queue').store.openCursor();
+  while (cursor) {
+    const { file: _file, ...info } = cursor.value;
+    out.push({ ...info, id: Number(cursor.key) });
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
+export function queueItem(db: GlimpseDB, id: number): Promise<QueueRow | undefined> {
+  return db.get('queue', id);
+}
+
+export function dequeue(db: GlimpseDB, id: number): Promise<void> {
+  return db.delete('queue', id);
+}
+
+export function clearQueue(db: GlimpseDB): Promise<void> {
+  return db.clear('queue');
+}
+
+export function queueLength(db: GlimpseDB): Promise<number> {
+  return db.count('queue');
+}

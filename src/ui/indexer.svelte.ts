@@ -1,0 +1,148 @@
+// The indexing queue as the person drives it. Files live in the worker's IndexedDB queue, so a
+// reload resumes; this loop only asks the worker for one item at a time, so the page stays idle.
+import { clearQueue, dropQueued, enqueueFiles, indexQueued, queuedFiles, type PickedFile, type QueueOutcome } from '../bridge/bridge';
+import { errorMessage, errorName, isAbort } from './errors';
+import { library } from './library-state.svelte';
+import { models } from './model-state.svelte';
+
+const PAUSED_KEY = 'glimpse.queue.paused';
+
+export interface FileError {
+  name: string;
+  message: string;
+}
+
+class Indexer {
+  pending = $state(0);
+  done = $state(0);
+  errors: FileError[] = $state([]);
+  current = $state('');
+  stage = $state('');
+  running = $state(false);
+  paused = $state(localStorage.getItem(PAUSED_KEY) === '1');
+  /** Why the queue stopped on its own (storage full, models missing), for the person. */
+  notice = $state('');
+  rate = $state(0);
+  private startedAt = 0;
+  private doneAtStart = 0;
+  private controller: AbortController | undefined;
+
+  get total(): number {
+    return this.done + this.pending;
+  }
+
+  get etaSeconds(): number | undefined {
+    return this.rate > 0 ? this.pending / this.rate : undefined;
+  }
+
+  /** Picks up a queue left by an earlier visit (unless the person paused it). */
+  async restore(): Promise<void> {
+    this.pending = (await queuedFiles()).length;
+    if (this.pending > 0 && !this.paused) void this.run();
+  }
+
+  async add(files: PickedFile[]): Promise<void> {
+    if (files.length === 0) return;
+    if (!this.running && this.pending === 0) this.resetSession();
+    try {
+      this.pending += (await enqueueFiles(files)).length;
+    } catch (e) {
+      this.notice = errorName(e) === 'QuotaExceededError' ? 'The device storage is full: free some space (or remove images), then add the photos again.' : `Could not queue the files: ${errorMessage(e)}`;
+      return;
+    }
+    if (!this.paused) void this.run();
+  }
+
+  pause(): void {
+    this.setPaused(true);
+    this.stage = 'Pausing after this photo…';
+  }
+
+  resume(): void {
+    this.setPaused(false);
+    this.notice = '';
+    void this.run();
+  }
+
+  /** Stops the photo being analysed (through its AbortSignal) and empties the queue. */
+  async cancel(): Promise<void> {
+    this.setPaused(true);
+    this.controller?.abort();
+    await clearQueue();
+    this.pending = 0;
+    this.setPaused(false);
+    this.stage = 'Cancelled';
+  }
+
+  private setPaused(v: boolean): void {
+    this.paused = v;
+    localStorage.setItem(PAUSED_KEY, v ? '1' : '0');
+  }
+
+  private resetSession(): void {
+    this.done = 0;
+    this.errors = [];
+    this.rate = 0;
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.notice = '';
+    this.startedAt = performance.now();
+    this.doneAtStart = this.done;
+    try {
+      this.stage = 'Loading models';
+      await models.ensure();
+      let batch = await queuedFiles();
+      while (batch.length > 0 && !this.paused) {
+        for (const item of batch) {
+          if (this.paused) break;
+          this.current = item.name;
+          this.stage = 'Describing and indexing';
+          if (!(await this.one(item.id, item.name))) return;
+        }
+        batch = await queuedFiles();
+        this.pending = batch.length;
+      }
+    } catch (e) {
+      this.stop(`Indexing stopped: ${errorMessage(e)}`);
+    } finally {
+      this.running = false;
+      this.current = '';
+      this.stage = this.paused ? 'Paused' : '';
+    }
+  }
+
+  /** Indexes one queued item; false when the queue must stop. */
+  private async one(queueId: number, name: string): Promise<boolean> {
+    this.controller = new AbortController();
+    let outcome: QueueOutcome;
+    try {
+      outcome = await indexQueued(queueId, this.controller.signal);
+    } catch (e) {
+      if (isAbort(e)) return false;
+      if (errorName(e) === 'QuotaExceededError') return this.stop(`The device storage is full while adding ${name}. Free some space or remove images, then press Resume.`);
+      if (errorName(e) === 'ModelUnavailableError') return this.stop(errorMessage(e));
+      // Any other failure belongs to this file: show it, drop it, go on.
+      this.errors.push({ name, message: `${errorMessage(e)} Try another copy of the file.` });
+      await dropQueued(queueId);
+      outcome = { status: 'missing' };
+    }
+    if (outcome.status === 'rejected') this.errors.push({ name, message: outcome.message });
+    if (outcome.status === 'indexed') library.added();
+    this.done++;
+    this.pending = Math.max(0, this.pending - 1);
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    this.rate = seconds > 0 ? (this.done - this.doneAtStart) / seconds : 0;
+    return true;
+  }
+
+  private stop(message: string): false {
+    this.notice = message;
+    this.setPaused(true);
+    return false;
+  }
+}
+
+export const indexer = new Indexer();

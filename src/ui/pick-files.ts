@@ -1,0 +1,69 @@
+// Turns what the person gave us (picked files, a folder, a drop, a paste) into image files with
+// their paths. Subfolders are followed; anything that is not an image is skipped and counted.
+import type { PickedFile } from '../bridge/bridge';
+
+export interface Picked {
+  files: PickedFile[];
+  skipped: number;
+}
+
+const IMAGE_EXT = /\.(jpe?g|png|gif|webp|bmp|avif|heic|heif|tiff?)$/i;
+
+export const isImage = (f: File): boolean => f.type.startsWith('image/') || (f.type === '' && IMAGE_EXT.test(f.name));
+
+export function sortImages(all: PickedFile[]): Picked {
+  const files = all.filter((p) => isImage(p.file));
+  return { files, skipped: all.length - files.length };
+}
+
+/** Files from an <input type=file> (with webkitRelativePath when it was a folder input). */
+export function fromFileList(list: FileList | readonly File[]): Picked {
+  return sortImages(Array.from(list, (file) => ({ file, path: file.webkitRelativePath || file.name })));
+}
+
+type DirHandle = FileSystemDirectoryHandle & { values(): AsyncIterable<FileSystemHandle> };
+
+/** Walks a folder picked with showDirectoryPicker, subfolders included. */
+export async function fromDirectoryHandle(dir: DirHandle, prefix = `${dir.name}/`): Promise<PickedFile[]> {
+  const out: PickedFile[] = [];
+  for await (const entry of dir.values()) {
+    if (entry.kind === 'file') out.push({ file: await (entry as FileSystemFileHandle).getFile(), path: prefix + entry.name });
+    else out.push(...(await fromDirectoryHandle(entry as DirHandle, `${prefix}${entry.name}/`)));
+  }
+  return out;
+}
+
+function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
+  return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+}
+
+async function fromEntry(entry: FileSystemEntry): Promise<PickedFile[]> {
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    return [{ file, path: entry.fullPath.replace(/^\//, '') || file.name }];
+  }
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const out: PickedFile[] = [];
+  // readEntries returns at most 100 entries per call: read until it returns none.
+  for (let batch = await readEntries(reader); batch.length > 0; batch = await readEntries(reader)) {
+    for (const e of batch) out.push(...(await fromEntry(e)));
+  }
+  return out;
+}
+
+/** What was dropped or pasted: files, and whole folders where the browser exposes entries. */
+export async function fromDataTransfer(dt: DataTransfer): Promise<Picked> {
+  const entries = Array.from(dt.items, (item) => (item.kind === 'file' ? item.webkitGetAsEntry() : null));
+  if (entries.length > 0 && entries.every((e) => e !== null)) {
+    const all = (await Promise.all(entries.map((e) => fromEntry(e!)))).flat();
+    return sortImages(all);
+  }
+  return fromFileList(dt.files);
+}
+
+export const hasDirectoryPicker = (): boolean => 'showDirectoryPicker' in window;
+
+export async function pickDirectory(): Promise<Picked> {
+  const picker = (window as unknown as { showDirectoryPicker(o?: { mode: string }): Promise<DirHandle> }).showDirectoryPicker;
+  return sortImages(await fromDirectoryHandle(await picker({ mode: 'read' })));
+}

@@ -1,0 +1,12 @@
+// Runs one query (text, a photo, or "more like this") for the results view.
+import { search, searchByImage, similarTo, type ResultRow } from '../bridge/bridge';
+
+export type ImageQuery = { kind: 'file'; file: File } | { kind: 'similar'; id: number; name: string };
+
+export const imageQueryLabel = (q: ImageQuery): string => (q.kind === 'file' ? q.file.name : q.name);
+
+export function runQuery(text: string, image: ImageQuery | undefined, signal: AbortSignal | undefined): Promise<ResultRow[]> {
+  if (image?.kind === 'file') return searchByImage(image.file, 60, signal);
+  if (image?.kind === 'similar') return similarTo(image.id, 60, signal);
+  return search(text, 60, signal);
+}

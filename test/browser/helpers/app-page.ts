@@ -1,0 +1,47 @@
+// Drives the built app as a person would (file inputs, typing, clicks), through the stable
+// data-testid hooks. Images are read in place from the shared data set; nothing is copied.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { openPage } from './browser';
+import { captionedEntries, SHARED_IMAGES } from './library-page';
+
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts');
+
+/** Absolute paths of the first `n` captioned images. */
+export function sharedImages(n: number): string[] {
+  return captionedEntries()
+    .slice(0, n)
+    .map((e) => path.join(SHARED_IMAGES, '..', e.file));
+}
+
+/** The app with the tiny test models; records console errors. */
+export async function openApp(context: BrowserContext, baseURL: string, hash = ''): Promise<{ page: Page; errors: string[] }> {
+  return openPage(context, `${baseURL}?models=test/tiny${hash}`);
+}
+
+export async function imageCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('image-count').textContent());
+}
+
+export async function waitIndexed(page: Page, timeout = 150_000): Promise<void> {
+  await page.getByTestId('index-done').waitFor({ state: 'attached', timeout });
+}
+
+/** Waits until every thumbnail in view has loaded (so screenshots show pictures). */
+export async function waitThumbs(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="result"] img, [data-testid="library-item"] img')).every((i) => (i as HTMLImageElement).complete)))
+    .toBe(true);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+export async function searchText(page: Page, text: string): Promise<void> {
+  await page.getByTestId('search-input').fill(text);
+  await page.getByTestId('result').first().waitFor({ timeout: 60_000 });
+}

@@ -9,7 +9,7 @@ import { cancel, runCancellable } from './lib/cancellable';
 import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
 import { Library, type ResultRow } from './lib/library';
-import { ModelHost, type ModelConfig, type RuntimeInfo } from './lib/model-host';
+import { ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
 
 export type AddOutcome =
@@ -22,7 +22,7 @@ export interface IndexOptions {
   maxNewTokens: number;
   thumbSize: number;
   /** Sent with every call: a worker replaced after a cancel starts with no state. */
-  models: ModelConfig;
+  models: LoadConfig;
 }
 
 const host = new ModelHost();
@@ -65,7 +65,7 @@ const api = {
     return { count: await (await library).count() };
   },
 
-  async loadModels(callId: number, config: ModelConfig, onProgress?: (p: FileProgress) => void): Promise<RuntimeInfo> {
+  async loadModels(callId: number, config: LoadConfig, onProgress?: (p: FileProgress) => void): Promise<RuntimeInfo> {
     return runCancellable(callId, async (signal) => (await host.load(config, onProgress, signal)).info);
   },
 
@@ -101,7 +101,7 @@ const api = {
     return rows.reverse().map((r) => ({ id: r.id, name: r.name, caption: r.record.captions[0] ?? '' }));
   },
 
-  async search(callId: number, query: string, limit: number, config?: ModelConfig): Promise<ResultRow[]> {
+  async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
       // Without models the lexical index still answers (keyword search).
       const vector = config ? await host.load(config, undefined, signal).then((m) => m.embedder.embed([query], signal), () => undefined) : undefined;
@@ -109,7 +109,7 @@ const api = {
     });
   },
 
-  async searchByImage(callId: number, file: Blob, name: string, limit: number, config: ModelConfig): Promise<ResultRow[]> {
+  async searchByImage(callId: number, file: Blob, name: string, limit: number, config: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
       const decoded = await decodeImage(await file.arrayBuffer(), name, file.type, { thumbSize: 64, modelSize: 512, signal });
       if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);

@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem } from '../../workers/analysis.worker';
 import type { ResultRow } from '../../workers/lib/library';
-import type { ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
+import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
 import { loadModelConfig } from './settings';
 import { WorkerHandle } from './worker-handle';
@@ -12,14 +12,22 @@ export const analysis = new WorkerHandle<AnalysisApi>(
   () => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
 );
 
-let config: ModelConfig = loadModelConfig();
+let config: LoadConfig = loadModelConfig();
 
 export function modelConfig(): ModelConfig {
-  return config;
+  const { folder: _folder, ...settings } = config;
+  return settings;
 }
 
 export function setModelConfig(next: ModelConfig): void {
-  config = next;
+  config = { ...next, folder: config.folder };
+}
+
+/** Model files from a folder the person picked; looked up before models/ and the hub. */
+export function setModelFolder(files: readonly File[]): number {
+  const folder = files.map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+  config = { ...config, folder: folder.length ? folder : undefined };
+  return folder.length;
 }
 
 export function openLibrary(): Promise<{ count: number }> {

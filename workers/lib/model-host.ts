@@ -4,6 +4,7 @@ import manifestJson from '../../models/manifest.json';
 import { findModel, type Manifest, type ModelEntry } from '../../src/core/models/manifest';
 import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
+import { FolderCache } from '../../src/ml/folder-cache';
 import type { FileProgress } from '../../src/ml/load';
 import { configureRuntime, pickBackend, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
@@ -18,6 +19,12 @@ export interface ModelConfig {
   localModelPath: string;
   ortBase?: string;
 }
+
+/** Model files from a folder the person picked (air-gapped use): relative path + file handle. */
+export type ModelFolder = Array<{ path: string; file: Blob }>;
+
+/** What a load needs: the settings plus, for this visit only, a picked folder. */
+export type LoadConfig = ModelConfig & { folder?: ModelFolder };
 
 export interface RuntimeInfo {
   backend: Backend;
@@ -42,8 +49,9 @@ export class ModelHost {
   private key = '';
 
   /** Loads both models (once per config); concurrent callers share the same load. */
-  load(config: ModelConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
-    const key = JSON.stringify(config);
+  load(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
+    // File handles don't stringify: the folder counts by its paths.
+    const key = JSON.stringify({ ...config, folder: config.folder?.map((f) => f.path) });
     if (this.loading && key === this.key) return this.loading;
     void this.loading?.then((m) => Promise.all([m.captioner.dispose(), m.embedder.dispose()])).catch(() => {});
     this.key = key;
@@ -54,8 +62,13 @@ export class ModelHost {
     return this.loading;
   }
 
-  private async start(config: ModelConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
-    configureRuntime({ localModelPath: config.localModelPath, allowHub: config.allowHub, ortBase: config.ortBase });
+  private async start(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
+    let folder: FolderCache | undefined;
+    if (config.folder?.length) {
+      folder = new FolderCache();
+      for (const f of config.folder) folder.add(f.path, f.file);
+    }
+    configureRuntime({ localModelPath: config.localModelPath, allowHub: config.allowHub, ortBase: config.ortBase, folder });
     const backend = await pickBackend(config.backend);
     const opts = { backend, allowHub: config.allowHub, onProgress, signal };
     const embedder = await createEmbedder(asTask(findModel(MANIFEST, config.embedderId), 'feature-extraction'), opts);

@@ -1,0 +1,148 @@
+// Incremental add: descend each tree to a leaf, append, split leaves that
+// overflow (same split rule as the build), commit everything in one batch.
+import { DuplicateIdError } from './errors.ts';
+import type { ForestState } from './forest-state.ts';
+import { checkIds } from './ids.ts';
+import { TOMBSTONE } from './meta-codec.ts';
+import { newLeaf, sealLeaf, type LeafBlock } from './leaf-codec.ts';
+import { Mutation, type LeafEntries } from './mutation.ts';
+import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
+import { createRng, mixSeed } from './rng.ts';
+import { Splitter } from './split.ts';
+import { checkRows, dotI8, quantizeRows } from './vector-math.ts';
+
+interface Target {
+  /** Parent node ref (−1 if the leaf is the root) and which child the leaf is. */
+  parent: number;
+  right: boolean;
+  rows: number[];
+}
+
+export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vectors: Float32Array): Promise<void> {
+  const d = s.meta.dim, n = idsIn.length;
+  const ids = checkIds(idsIn);
+  checkRows(vectors, d, n);
+  if (n === 0) return;
+  const incoming = new Set(ids);
+  for (let slot = 0; slot < s.meta.slotCount; slot++) {
+    const id = s.slotToId[slot];
+    if (id !== TOMBSTONE && incoming.has(id)) throw new DuplicateIdError(id);
+  }
+  const codes = new Int8Array(n * d), scales = new Float32Array(n);
+  quantizeRows(vectors, d, codes, scales);
+  const unit = new Float32Array(n * d);
+  for (let i = 0; i < n * d; i++) unit[i] = codes[i] * scales[Math.floor(i / d)];
+
+  const base = s.meta.slotCount;
+  const m = new Mutation(s);
+  s.meta.mutations++;
+  for (let t = 0; t < s.meta.nTrees; t++) {
+    const groups = new Map<number, Target>();
+    for (let r = 0; r < n; r++) {
+      const { leaf, parent, right } = await descend(m, t, unit.subarray(r * d, r * d + d), base + r);
+      const g = groups.get(leaf);
+      if (g) g.rows.push(r);
+      else groups.set(leaf, { parent, right, rows: [r] });
+    }
+    for (const [leaf, g] of groups) await place(m, t, leaf, g.parent, g.right, await merged(m, t, leaf, g.rows, base, codes, scales));
+  }
+  s.ensureSlots(base + n);
+  s.slotToId.set(ids, base);
+  for (let r = 0; r < n; r += 1) m.touchSlot(base + r);
+  s.meta.slotCount += n;
+  s.meta.liveCount += n;
+  s.meta.addedSinceBuild += n;
+  await m.commit();
+}
+
+async function descend(m: Mutation, t: number, x: Float32Array, slot: number): Promise<{ leaf: number; parent: number; right: boolean }> {
+  const d = x.length;
+  let ref = m.dir(t).root, parent = -1, right = false;
+  while (ref >= 0) {
+    const page = await m.page(t, ref >> PAGE_SHIFT);
+    const i = ref & (NODES_PER_PAGE - 1);
+    const margin = dotI8(x, page.normals, i * d, d) * page.scale[i] + page.offset[i];
+    parent = ref;
+    // Ties only happen on random (duplicate) splits: alternate by slot to keep both sides fed.
+    right = margin > 0 || (margin === 0 && (slot & 1) === 1);
+    ref = right ? page.right[i] : page.left[i];
+  }
+  return { leaf: ~ref, parent, right };
+}
+
+/** The leaf's live entries plus the new rows, written straight into a new block (tombstones purged for free). */
+async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], slotBase: number, codes: Int8Array, scales: Float32Array): Promise<LeafBlock> {
+  const d = m.s.meta.dim, ids = m.s.slotToId, slotCount = m.s.meta.slotCount;
+  const old = await m.leaf(t, leaf);
+  // Slots ≥ slotCount belong to this batch (not in slotToId yet) and are live.
+  const live = (slot: number): boolean => slot >= slotCount || ids[slot] !== TOMBSTONE;
+  let keep = 0;
+  for (let i = 0; i < old.count; i++) if (live(old.slots[i])) keep++;
+  m.s.meta.deadInLeaves = Math.max(0, m.s.meta.deadInLeaves - (old.count - keep));
+  const b = newLeaf(keep + rows.length, d);
+  let k = 0;
+  if (keep === old.count) {
+    b.slots.set(old.slots);
+    b.scales.set(old.scales);
+    b.codes.set(old.codes);
+    k = keep;
+  } else {
+    for (let i = 0; i < old.count; i++) {
+      if (!live(old.slots[i])) continue;
+      b.slots[k] = old.slots[i];
+      b.scales[k] = old.scales[i];
+      b.codes.set(old.codes.subarray(i * d, i * d + d), k * d);
+      k++;
+    }
+  }
+  for (const r of rows) {
+    b.slots[k] = slotBase + r;
+    b.scales[k] = scales[r];
+    b.codes.set(codes.subarray(r * d, r * d + d), k * d);
+    k++;
+  }
+  return sealLeaf(b);
+}
+
+/** Writes the leaf, splitting it (recursively) while it exceeds the leaf capacity. */
+async function place(m: Mutation, t: number, leaf: number, parent: number, right: boolean, e: LeafEntries | LeafBlock): Promise<void> {
+  const s = m.s, d = s.meta.dim;
+  if (e.count <= s.meta.leafCapacity) {
+    m.setLeaf(t, leaf, e);
+    return;
+  }
+  const idx = Uint32Array.from({ length: e.count }, (_, i) => i);
+  const node = await m.allocNode(t, parent >= 0 ? parent >> PAGE_SHIFT : 0);
+  const rng = createRng(mixSeed(s.meta.seed, t, leaf, s.meta.mutations, node.ref));
+  const split = new Splitter({ codes: e.codes, scales: e.scales, dim: d }, s.meta.split).split(idx, 0, e.count, rng, node.page.normals, node.i * d);
+  node.page.scale[node.i] = split.scale;
+  node.page.offset[node.i] = split.offset;
+  const newLeaf = m.dir(t).leafCount;
+  node.page.left[node.i] = ~leaf;
+  node.page.right[node.i] = ~newLeaf;
+  if (parent < 0) {
+    m.writableDir(t).root = node.ref;
+  } else {
+    const pp = await m.writablePage(t, parent >> PAGE_SHIFT);
+    const pi = parent & (NODES_PER_PAGE - 1);
+    if (right) pp.right[pi] = node.ref;
+    else pp.left[pi] = node.ref;
+  }
+  const rightPart = pick(e, idx, split.mid, e.count, d);
+  // Reserve the new leaf id before recursing so nested splits get fresh ids.
+  m.setLeaf(t, newLeaf, rightPart);
+  await place(m, t, leaf, node.ref, false, pick(e, idx, 0, split.mid, d));
+  await place(m, t, newLeaf, node.ref, true, rightPart);
+}
+
+function pick(e: LeafEntries | LeafBlock, idx: Uint32Array, from: number, to: number, d: number): LeafEntries {
+  const n = to - from;
+  const out: LeafEntries = { slots: new Uint32Array(n), scales: new Float32Array(n), codes: new Int8Array(n * d), count: n };
+  for (let j = 0; j < n; j++) {
+    const i = idx[from + j];
+    out.slots[j] = e.slots[i];
+    out.scales[j] = e.scales[i];
+    out.codes.set(e.codes.subarray(i * d, i * d + d), j * d);
+  }
+  return out;
+}

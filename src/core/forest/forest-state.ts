@@ -1,0 +1,202 @@
+// What an open forest keeps resident, and cached access to its blocks.
+import { BlockCache } from './block-cache.ts';
+import { CorruptBlockError, ForestNotFoundError, MemoryBudgetError } from './errors.ts';
+import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
+import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
+import { decodePage, type NodePage } from './node-codec.ts';
+import { dirKey, leafKey, META_KEY, pageKey, slotKey, type BlockStore } from './store.ts';
+
+export async function readMeta(store: BlockStore): Promise<ForestMeta | undefined> {
+  const [bytes] = await store.read([META_KEY]);
+  return bytes ? decodeMeta(META_KEY, bytes) : undefined;
+}
+
+export interface StateOptions {
+  memoryBudgetBytes: number;
+  /** Share of the cache budget given to pinned node pages, top levels first. */
+  pinnedNodeFraction: number;
+  /** Leaf blocks per store read; reads are issued together, scoring overlaps them. */
+  leafReadChunk: number;
+}
+
+export class ForestState {
+  /** Pinned node pages per tree, by page number: the hot path skips the cache map. */
+  readonly pinnedPages: (NodePage | undefined)[][];
+  stamps: Uint32Array;
+  epoch = 0;
+  /** Searches currently scoring with the stamps (the first one owns them; see score.ts). */
+  stampHolders = 0;
+  /** The caller's whole budget; the cache gets what the fixed arrays leave. */
+  budgetBytes = Infinity;
+  leafReadChunk = 24;
+
+  private constructor(
+    readonly store: BlockStore,
+    public meta: ForestMeta,
+    readonly dirs: TreeDir[],
+    public slotToId: Uint32Array,
+    readonly cache: BlockCache,
+  ) {
+    this.pinnedPages = dirs.map(() => []);
+    this.stamps = new Uint32Array(slotToId.length);
+  }
+
+  static async open(store: BlockStore, o: StateOptions): Promise<ForestState> {
+    const meta = await readMeta(store);
+    if (!meta) throw new ForestNotFoundError();
+    const g = meta.generation;
+    const dirBytes = await store.read(Array.from({ length: meta.nTrees }, (_, t) => dirKey(g, t)));
+    const dirs = dirBytes.map((b, t) => {
+      if (!b) throw new CorruptBlockError(dirKey(g, t), 'missing');
+      return decodeDir(dirKey(g, t), b);
+    });
+    const pages = Math.ceil(meta.slotCount / SLOT_PAGE);
+    const slotBytes = await store.read(Array.from({ length: pages }, (_, p) => slotKey(g, p)));
+    const slotToId = new Uint32Array(Math.max(meta.slotCount, 1));
+    slotBytes.forEach((b, p) => {
+      if (!b) throw new CorruptBlockError(slotKey(g, p), 'missing');
+      const ids = decodeSlots(slotKey(g, p), b);
+      slotToId.set(ids.subarray(0, Math.min(SLOT_PAGE, meta.slotCount - p * SLOT_PAGE)), p * SLOT_PAGE);
+    });
+    const state = new ForestState(store, meta, dirs, slotToId, new BlockCache(0));
+    const fixed = state.fixedBytes();
+    // Below this a query cannot hold one full leaf per tree at once.
+    const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity, meta.dim);
+    if (o.memoryBudgetBytes < needed) throw new MemoryBudgetError(o.memoryBudgetBytes, needed);
+    state.budgetBytes = o.memoryBudgetBytes;
+    state.leafReadChunk = o.leafReadChunk;
+    state.cache.budgetBytes = o.memoryBudgetBytes - fixed;
+    await state.pinTopPages(state.cache.budgetBytes * o.pinnedNodeFraction);
+    return state;
+  }
+
+  /** Resident arrays outside the cache: slot table, dedupe stamps, leaf size tables. */
+  fixedBytes(): number {
+    return this.slotToId.byteLength + this.stamps.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
+  }
+
+  residentBytes(): number {
+    return this.fixedBytes() + this.cache.bytes;
+  }
+
+  /** Makes room for slots [0, n) in the resident arrays. */
+  ensureSlots(n: number): void {
+    if (n <= this.slotToId.length) return;
+    const cap = Math.max(n, Math.ceil(this.slotToId.length * 1.25));
+    const ids = new Uint32Array(cap);
+    ids.set(this.slotToId);
+    this.slotToId = ids;
+    // Zeros never equal a live epoch (≥ 1); searches in flight keep their old array.
+    this.stamps = new Uint32Array(cap);
+    this.rebudget();
+  }
+
+  /** Recomputes the cache's share after resident arrays grew. */
+  rebudget(): void {
+    this.cache.budgetBytes = Math.max(0, this.budgetBytes - this.fixedBytes());
+  }
+
+  /** Node page from the pinned table or the cache; undefined if it must be fetched. */
+  pageIfLoaded(t: number, p: number): NodePage | undefined {
+    return this.pinnedPages[t][p] ?? this.cache.get<NodePage>(pageKey(this.meta.generation, t, p));
+  }
+
+  async loadPages(reqs: readonly { t: number; p: number }[]): Promise<void> {
+    const g = this.meta.generation;
+    const want = [...new Set(reqs.map((r) => pageKey(g, r.t, r.p)))].filter((k) => !this.cache.peek(k));
+    const got = await this.store.read(want);
+    got.forEach((b, i) => {
+      if (!b) throw new CorruptBlockError(want[i], 'missing');
+      this.cache.set(want[i], decodePage(want[i], b, this.meta.dim), b.byteLength);
+    });
+  }
+
+  async page(t: number, p: number): Promise<NodePage> {
+    const hit = this.pageIfLoaded(t, p);
+    if (hit) return hit;
+    await this.loadPages([{ t, p }]);
+    return this.pageIfLoaded(t, p) as NodePage;
+  }
+
+  /** Leaf blocks for (tree, leaf) pairs: cache first, the rest in one store read. */
+  async leaves(trees: readonly number[], ids: readonly number[]): Promise<LeafBlock[]> {
+    const g = this.meta.generation;
+    const out: (LeafBlock | undefined)[] = new Array(ids.length);
+    const missKeys: string[] = [], missAt: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const key = leafKey(g, trees[i], ids[i]);
+      const hit = this.cache.get<LeafBlock>(key);
+      if (hit) out[i] = hit;
+      else {
+        missKeys.push(key);
+        missAt.push(i);
+      }
+    }
+    if (missKeys.length) {
+      const got = await this.store.read(missKeys);
+      got.forEach((b, j) => {
+        if (!b) throw new CorruptBlockError(missKeys[j], 'missing');
+        const leaf = decodeLeaf(missKeys[j], b, this.meta.dim);
+        this.cache.set(missKeys[j], leaf, b.byteLength);
+        out[missAt[j]] = leaf;
+      });
+    }
+    return out as LeafBlock[];
+  }
+
+  /**
+   * Hands every leaf to `onBlock`: cached ones first, then misses in chunks of
+   * `chunk` keys, all chunk reads issued at once and handled as they complete.
+   */
+  async streamLeaves(trees: readonly number[], ids: readonly number[], onBlock: (b: LeafBlock) => void, chunk = this.leafReadChunk): Promise<void> {
+    const g = this.meta.generation;
+    const miss: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const key = leafKey(g, trees[i], ids[i]);
+      const hit = this.cache.get<LeafBlock>(key);
+      if (hit) onBlock(hit);
+      else miss.push(key);
+    }
+    const reads: Promise<void>[] = [];
+    for (let c = 0; c < miss.length; c += chunk) {
+      const keys = miss.slice(c, c + chunk);
+      reads.push(
+        this.store.read(keys).then((got) =>
+          got.forEach((b, j) => {
+            if (!b) throw new CorruptBlockError(keys[j], 'missing');
+            const leaf = decodeLeaf(keys[j], b, this.meta.dim);
+            this.cache.set(keys[j], leaf, b.byteLength);
+            onBlock(leaf);
+          }),
+        ),
+      );
+    }
+    // Wait for every read before reporting a failure, so no callback runs after the caller gave up.
+    const failed = (await Promise.allSettled(reads)).find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  /** Pins node pages in layout order (page 0 = the root's chunk), round-robin over trees. */
+  private async pinTopPages(budget: number): Promise<void> {
+    const g = this.meta.generation;
+    let used = 0;
+    const maxPages = Math.max(...this.dirs.map((d) => d.pageCount), 0);
+    const step = 8;
+    for (let p0 = 0; p0 < maxPages && used < budget; p0 += step) {
+      const reqs: { t: number; p: number; key: string }[] = [];
+      for (let p = p0; p < Math.min(maxPages, p0 + step); p++) {
+        for (let t = 0; t < this.dirs.length; t++) if (p < this.dirs[t].pageCount) reqs.push({ t, p, key: pageKey(g, t, p) });
+      }
+      const got = await this.store.read(reqs.map((r) => r.key));
+      for (let i = 0; i < reqs.length; i++) {
+        const b = got[i];
+        if (!b) throw new CorruptBlockError(reqs[i].key, 'missing');
+        if (used + b.byteLength > budget) return;
+        const page = decodePage(reqs[i].key, b, this.meta.dim);
+        this.cache.set(reqs[i].key, page, b.byteLength, true);
+        this.pinnedPages[reqs[i].t][reqs[i].p] = page;
+        used += b.byteLength;
+      }
+    }
+  }
+}

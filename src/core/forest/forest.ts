@@ -1,0 +1,153 @@
+// The public face of an open forest: search, add, delete, compact, rebuild.
+import type { BuildControl, ForestBuildOptions } from './build.ts';
+import { addVectors } from './add.ts';
+import { compactLeaves, deleteIds } from './delete.ts';
+import { DimensionMismatchError, InvalidArgumentError } from './errors.ts';
+import { ForestState } from './forest-state.ts';
+import { TOMBSTONE, type ForestMeta } from './meta-codec.ts';
+import { adviseMaintenance, type MaintenanceAdvice } from './policy.ts';
+import { rebuildState } from './rebuild.ts';
+import { searchForest, type SearchHit, type SearchTrace } from './search.ts';
+import { genPrefix, type BlockStore } from './store.ts';
+import { checkRows } from './vector-math.ts';
+
+export interface OpenOptions {
+  /** Resident bytes the forest may hold: slot table + stamps + leaf-size tables + block cache. Default 64 MB. */
+  memoryBudgetBytes?: number;
+  /**
+   * Share of the cache reserved for pinned node pages (top levels first). Default 0.8: a descent
+   * that meets an unpinned page waits for a store round trip, which costs more than a leaf miss.
+   */
+  pinnedNodeFraction?: number;
+  /** Leaf blocks per store read (reads go out together; scoring overlaps them). Default 24. */
+  leafReadChunk?: number;
+}
+
+export interface SearchOptions {
+  /** Leaf entries to gather before re-ranking (Annoy's search_k). Default max(k·trees, DEFAULT_SEARCH_K). */
+  searchK?: number;
+  /** Use only the first `trees` trees (fewer reads, lower recall). Default all. */
+  trees?: number;
+  trace?: SearchTrace;
+}
+
+export const DEFAULT_SEARCH_K = 4000;
+
+/** Errors thrown before anything changes: no need to reload state after them. */
+const BEFORE_CHANGE = new Set(['DimensionMismatchError', 'NonFiniteVectorError', 'ZeroVectorError', 'InvalidIdError', 'DuplicateIdError', 'UnknownIdError', 'InvalidArgumentError']);
+
+export class Forest {
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Searches in flight: a rebuild deletes the old generation only after they finish. */
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  private constructor(private state: ForestState, private readonly openOptions: Required<OpenOptions>) {}
+
+  static async open(store: BlockStore, options: OpenOptions = {}): Promise<Forest> {
+    const o = { memoryBudgetBytes: options.memoryBudgetBytes ?? 64 << 20, pinnedNodeFraction: options.pinnedNodeFraction ?? 0.8, leafReadChunk: options.leafReadChunk ?? 24 };
+    return new Forest(await ForestState.open(store, o), o);
+  }
+
+  get dim(): number {
+    return this.state.meta.dim;
+  }
+  get size(): number {
+    return this.state.meta.liveCount;
+  }
+  get nTrees(): number {
+    return this.state.meta.nTrees;
+  }
+  get meta(): Readonly<ForestMeta> {
+    return { ...this.state.meta };
+  }
+
+  /** k nearest by cosine; fewer when the forest holds fewer live vectors. */
+  async search(query: Float32Array, k: number, options: SearchOptions = {}): Promise<SearchHit[]> {
+    if (!Number.isInteger(k) || k <= 0) throw new InvalidArgumentError(`k must be a positive integer, got ${k}. Ask for at least one result.`);
+    const s = this.state;
+    if (query.length !== s.meta.dim) throw new DimensionMismatchError(query.length, s.meta.dim, 'Query');
+    checkRows(query, s.meta.dim, 1, 'Query');
+    const trees = options.trees ?? s.meta.nTrees;
+    if (!Number.isInteger(trees) || trees < 1 || trees > s.meta.nTrees) throw new InvalidArgumentError(`trees must be 1…${s.meta.nTrees}, got ${trees}.`);
+    const searchK = Math.max(options.searchK ?? DEFAULT_SEARCH_K, k * trees);
+    if (!(searchK > 0)) throw new InvalidArgumentError(`searchK must be positive, got ${options.searchK}.`);
+    if (s.meta.liveCount === 0) return [];
+    let ss = 0;
+    for (let i = 0; i < query.length; i++) ss += query[i] * query[i];
+    const q = new Float32Array(query.length);
+    const inv = 1 / Math.sqrt(ss);
+    for (let i = 0; i < q.length; i++) q[i] = query[i] * inv;
+    const run = searchForest(s, q, k, searchK, trees, options.trace);
+    this.inflight.add(run);
+    try {
+      return await run;
+    } finally {
+      this.inflight.delete(run);
+    }
+  }
+
+  /** O(live slots) scan: ids are not indexed, to keep resident memory at 8 bytes per vector. */
+  has(id: number): boolean {
+    if (id === TOMBSTONE) return false;
+    const ids = this.state.slotToId;
+    for (let i = 0; i < this.state.meta.slotCount; i++) if (ids[i] === id) return true;
+    return false;
+  }
+
+  add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
+    return this.exclusive(() => addVectors(this.state, ids, vectors));
+  }
+
+  delete(ids: ArrayLike<number>): Promise<void> {
+    return this.exclusive(() => deleteIds(this.state, ids));
+  }
+
+  /** Drops deleted entries from every leaf. Returns how many entries were removed. */
+  compact(): Promise<number> {
+    return this.exclusive(() => compactLeaves(this.state));
+  }
+
+  maintenanceAdvice(): MaintenanceAdvice {
+    return adviseMaintenance(this.state.meta);
+  }
+
+  /** Rebuilds from the stored int8 vectors into a new generation, then switches to it. */
+  rebuild(options: ForestBuildOptions = {}, control: BuildControl = {}): Promise<void> {
+    return this.exclusive(async () => {
+      const report = await rebuildState(this.state, options, control);
+      this.state = await ForestState.open(this.state.store, this.openOptions);
+      await Promise.allSettled([...this.inflight]);
+      if (report.previousGeneration !== undefined) await this.state.store.deletePrefix(genPrefix(report.previousGeneration));
+    });
+  }
+
+  /** Bytes held now: resident tables plus the block cache (pinned pages included). */
+  residentBytes(): number {
+    return this.state.residentBytes();
+  }
+
+  /** Frees the block cache except pinned node pages (e.g. when the app is backgrounded). */
+  releaseCache(): void {
+    this.state.cache.dropUnpinned();
+  }
+
+  cacheStats(): { bytes: number; pinnedBytes: number; budgetBytes: number; hits: number; misses: number } {
+    const c = this.state.cache;
+    return { bytes: c.bytes, pinnedBytes: c.pinnedByteCount, budgetBytes: this.state.budgetBytes, hits: c.hits, misses: c.misses };
+  }
+
+  /** Serialises mutations; on failure reloads from the store so memory matches what was committed. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(async () => {
+      try {
+        return await fn();
+      } catch (e) {
+        if (BEFORE_CHANGE.has((e as Error).name)) throw e;
+        this.state = await ForestState.open(this.state.store, this.openOptions).catch(() => this.state);
+        throw e;
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,124 @@
+// Two small heaps on typed arrays (no per-item objects in the hot loop).
+
+/** Max-heap of (priority, tree, node) for best-first descent over all trees. */
+export class NodeQueue {
+  private pri = new Float64Array(256);
+  private tree = new Int32Array(256);
+  private node = new Int32Array(256);
+  size = 0;
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  push(p: number, t: number, n: number): void {
+    if (this.size === this.pri.length) this.grow();
+    let i = this.size++;
+    const pri = this.pri, tree = this.tree, node = this.node;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (pri[up] >= p) break;
+      pri[i] = pri[up];
+      tree[i] = tree[up];
+      node[i] = node[up];
+      i = up;
+    }
+    pri[i] = p;
+    tree[i] = t;
+    node[i] = n;
+  }
+
+  topPriority(): number {
+    return this.pri[0];
+  }
+  topTree(): number {
+    return this.tree[0];
+  }
+  topNode(): number {
+    return this.node[0];
+  }
+
+  pop(): void {
+    const n = --this.size;
+    if (n === 0) return;
+    const pri = this.pri, tree = this.tree, node = this.node;
+    const p = pri[n], t = tree[n], nd = node[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && pri[c + 1] > pri[c]) c++;
+      if (pri[c] <= p) break;
+      pri[i] = pri[c];
+      tree[i] = tree[c];
+      node[i] = node[c];
+      i = c;
+    }
+    pri[i] = p;
+    tree[i] = t;
+    node[i] = nd;
+  }
+
+  private grow(): void {
+    const cap = this.pri.length * 2;
+    const pri = new Float64Array(cap), tree = new Int32Array(cap), node = new Int32Array(cap);
+    pri.set(this.pri);
+    tree.set(this.tree);
+    node.set(this.node);
+    this.pri = pri;
+    this.tree = tree;
+    this.node = node;
+  }
+}
+
+/** Keeps the k best (highest score) slots seen; min-heap on score. */
+export class TopK {
+  readonly scores: Float64Array;
+  readonly slots: Int32Array;
+  size = 0;
+
+  constructor(readonly k: number) {
+    this.scores = new Float64Array(k);
+    this.slots = new Int32Array(k);
+  }
+
+  /** Lowest kept score, or -Infinity while not full: callers can skip work below it. */
+  floor(): number {
+    return this.size < this.k ? -Infinity : this.scores[0];
+  }
+
+  push(score: number, slot: number): void {
+    const s = this.scores, sl = this.slots;
+    let i: number;
+    if (this.size < this.k) {
+      i = this.size++;
+      while (i > 0) {
+        const up = (i - 1) >> 1;
+        if (s[up] <= score) break;
+        s[i] = s[up];
+        sl[i] = sl[up];
+        i = up;
+      }
+    } else {
+      if (score <= s[0]) return;
+      i = 0;
+      const n = this.size;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && s[c + 1] < s[c]) c++;
+        if (s[c] >= score) break;
+        s[i] = s[c];
+        sl[i] = sl[c];
+        i = c;
+      }
+    }
+    s[i] = score;
+    sl[i] = slot;
+  }
+
+  /** Indices into scores/slots, best first. */
+  order(): number[] {
+    return Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.scores[b] - this.scores[a] || this.slots[a] - this.slots[b]);
+  }
+}

@@ -1,0 +1,100 @@
+// Best-first descent over all trees with one priority queue (Annoy's margin
+// rule), then batched reads of the chosen leaves and an exact re-rank of their
+// int8 vectors (score.ts), each slot scored once.
+import type { ForestState } from './forest-state.ts';
+import { NodeQueue } from './heaps.ts';
+import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
+import { Scorer } from './score.ts';
+import { dotI8 } from './vector-math.ts';
+
+export interface SearchHit {
+  id: number;
+  /** Cosine similarity (from the int8 vectors; error ~1e-3). */
+  score: number;
+}
+
+export interface SearchTrace {
+  leaves: number;
+  entries: number;
+  scored: number;
+  pageFetchRounds: number;
+  /** Pass a clock (ms) to get the split below: descent incl. page fetches, then leaf reads + scoring. */
+  clock?: () => number;
+  descentMs?: number;
+  leavesMs?: number;
+}
+
+/** Node pages not yet loaded are collected and fetched together, this many at a time. */
+const PENDING_BATCH = 16;
+/** Leaves held back while pages load (bounds the work done ahead of a round trip). */
+const MAX_DEFERRED = 256;
+
+interface Entry {
+  pri: number;
+  t: number;
+  n: number;
+}
+
+export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, trace?: SearchTrace): Promise<SearchHit[]> {
+  const d = s.meta.dim;
+  const t0 = trace?.clock?.() ?? 0;
+  const pq = new NodeQueue();
+  for (let t = 0; t < nTrees; t++) pq.push(Infinity, t, s.dirs[t].root);
+  const leafTree: number[] = [], leafId: number[] = [];
+  let entries = 0, rounds = 0;
+  // Once a node's page is missing, nothing ranked below it may be *counted* before the page
+  // arrives, or the best-first order breaks: leaves popped meanwhile wait in `deferred`.
+  // Resident nodes are still expanded, which finds more missing pages for the same batch.
+  const pending: Entry[] = [], deferred: Entry[] = [];
+
+  for (;;) {
+    while (pq.size > 0 && entries < searchK) {
+      const pri = pq.topPriority(), t = pq.topTree(), n = pq.topNode();
+      pq.pop();
+      if (n < 0) {
+        if (pending.length) {
+          deferred.push({ pri, t, n });
+          if (deferred.length >= MAX_DEFERRED) break;
+          continue;
+        }
+        leafTree.push(t);
+        leafId.push(~n);
+        entries += s.dirs[t].leafSizes[~n];
+        continue;
+      }
+      const page = s.pageIfLoaded(t, n >> PAGE_SHIFT);
+      if (!page) {
+        pending.push({ pri, t, n });
+        if (pending.length >= PENDING_BATCH) break;
+        continue;
+      }
+      const i = n & (NODES_PER_PAGE - 1);
+      const m = dotI8(q, page.normals, i * d, d) * page.scale[i] + page.offset[i];
+      pq.push(Math.min(pri, m), t, page.right[i]);
+      pq.push(Math.min(pri, -m), t, page.left[i]);
+    }
+    if (!pending.length) break;
+    rounds++;
+    await s.loadPages(pending.map((e) => ({ t: e.t, p: e.n >> PAGE_SHIFT })));
+    for (const e of pending) pq.push(e.pri, e.t, e.n);
+    for (const e of deferred) pq.push(e.pri, e.t, e.n);
+    pending.length = deferred.length = 0;
+  }
+
+  const t1 = trace?.clock?.() ?? 0;
+  // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
+  // scored as it lands, so IndexedDB reads overlap with scoring.
+  const scorer = new Scorer(s, q, k);
+  try {
+    await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));
+  } finally {
+    scorer.release();
+  }
+  const { top, scored } = scorer;
+  const slotToId = s.slotToId;
+  if (trace) {
+    Object.assign(trace, { leaves: leafId.length, entries, scored, pageFetchRounds: rounds });
+    if (trace.clock) Object.assign(trace, { descentMs: t1 - t0, leavesMs: trace.clock() - t1 });
+  }
+  return top.order().map((i) => ({ id: slotToId[top.slots[i]], score: top.scores[i] }));
+}

@@ -1,0 +1,25 @@
+// Where blocks live. Core knows only this interface; adapters: memory-store.ts
+// (tests, Node) and src/storage/forest-idb-store.ts (IndexedDB via idb).
+
+export interface BlockWrite {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface BlockStore {
+  /** Reads many blocks in one round trip; a missing key yields undefined. Callers never mutate results. */
+  read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
+  /** Applies puts then deletes atomically (one transaction). */
+  write(puts: readonly BlockWrite[], deletes?: readonly string[]): Promise<void>;
+  /** Removes every block whose key starts with `prefix` (old generations). */
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+// Key scheme. Blocks of one build share a generation prefix so a rebuild can be
+// written beside the old forest and switched over by rewriting META_KEY alone.
+export const META_KEY = 'meta';
+export const genPrefix = (g: number): string => `g${g}/`;
+export const dirKey = (g: number, t: number): string => `g${g}/d/${t}`;
+export const pageKey = (g: number, t: number, p: number): string => `g${g}/n/${t}/${p}`;
+export const leafKey = (g: number, t: number, l: number): string => `g${g}/l/${t}/${l}`;
+export const slotKey = (g: number, p: number): string => `g${g}/s/${p}`;

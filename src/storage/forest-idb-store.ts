@@ -1,0 +1,66 @@
+// IndexedDB adapter for the forest's BlockStore. One object store holds the
+// blocks of every forest, keyed [forestName, blockKey], so 'text' and 'visual'
+// forests share a schema step and the app's single versioned database.
+import { openDB, type IDBPDatabase } from 'idb';
+import type { BlockStore, BlockWrite } from '../core/forest/store.ts';
+
+export const FOREST_BLOCKS = 'forest-blocks';
+
+/** Schema step: call from the app's upgrade callback (any version that lacks the store creates it). */
+export function upgradeForestStores(db: IDBPDatabase<unknown>, _oldVersion: number): void {
+  if (!db.objectStoreNames.contains(FOREST_BLOCKS)) db.createObjectStore(FOREST_BLOCKS);
+}
+
+/** Stand-alone database with only the forest store (tests and benchmarks). */
+export function openForestDatabase(name: string, version = 1): Promise<IDBPDatabase<unknown>> {
+  return openDB<unknown>(name, version, {
+    upgrade(db, oldVersion) {
+      upgradeForestStores(db, oldVersion);
+    },
+  });
+}
+
+export class IdbForestStore implements BlockStore {
+  constructor(
+    private readonly db: IDBPDatabase<unknown>,
+    readonly forestName: string,
+  ) {}
+
+  /** All gets in one readonly transaction, issued together so IndexedDB can pipeline them. */
+  async read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    if (!keys.length) return [];
+    const st = this.db.transaction(FOREST_BLOCKS, 'readonly').objectStore(FOREST_BLOCKS);
+    const values: unknown[] = await Promise.all(keys.map((k) => st.get([this.forestName, k])));
+    return values.map(toBytes);
+  }
+
+  /** One readwrite transaction; nothing but IndexedDB requests is awaited inside it. */
+  async write(puts: readonly BlockWrite[], deletes: readonly string[] = []): Promise<void> {
+    if (!puts.length && !deletes.length) return;
+    const tx = this.db.transaction(FOREST_BLOCKS, 'readwrite');
+    const st = tx.objectStore(FOREST_BLOCKS);
+    const pending: Promise<unknown>[] = puts.map(({ key, bytes }) => st.put(exactBuffer(bytes), [this.forestName, key]));
+    for (const k of deletes) pending.push(st.delete([this.forestName, k]));
+    pending.push(tx.done);
+    await Promise.all(pending);
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    const tx = this.db.transaction(FOREST_BLOCKS, 'readwrite');
+    await Promise.all([tx.objectStore(FOREST_BLOCKS).delete(IDBKeyRange.bound([this.forestName, prefix], [this.forestName, prefix + '\uffff'])), tx.done]);
+  }
+}
+
+function toBytes(v: unknown): Uint8Array | undefined {
+  if (v === undefined) return undefined;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  // Anything else under our key is not a block: let the codec report it as corrupt.
+  return new Uint8Array(0);
+}
+
+/** Stores exactly the block's bytes (a view's whole underlying buffer would be cloned otherwise). */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer;
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { BlockCache } from '../../src/core/forest/block-cache.ts';
+import { checksum32 } from '../../src/core/forest/checksum.ts';
+import { NodeQueue, TopK } from '../../src/core/forest/heaps.ts';
+import { decodeLeaf, encodeLeaf } from '../../src/core/forest/leaf-codec.ts';
+import { decodePage, emptyPage, encodePage } from '../../src/core/forest/node-codec.ts';
+import { createRng } from '../../src/core/forest/rng.ts';
+
+describe('forest building blocks', () => {
+  it('checksum changes on every single-bit flip of a block', () => {
+    const r = createRng(1);
+    const bytes = new Uint8Array(1001).map(() => r.int(256));
+    const h = checksum32(bytes, 0, bytes.length);
+    for (let i = 0; i < bytes.length; i += 7) {
+      for (let bit = 0; bit < 8; bit += 3) {
+        bytes[i] ^= 1 << bit;
+        expect(checksum32(bytes, 0, bytes.length)).not.toBe(h);
+        bytes[i] ^= 1 << bit;
+      }
+    }
+    expect(checksum32(bytes.slice(1), 0, 1000)).toBe(checksum32(bytes.subarray(1), 0, 1000)); // aligned or not
+  });
+
+  it('round-trips leaf blocks and node pages', () => {
+    const d = 5;
+    const slots = Uint32Array.of(9, 4, 7), scales = Float32Array.of(0.5, 0.25, 1), codes = Int8Array.from({ length: 15 }, (_, i) => i - 7);
+    const leaf = decodeLeaf('k', encodeLeaf(slots, scales, codes, 3, d), d);
+    expect([...leaf.slots]).toEqual([9, 4, 7]);
+    expect([...leaf.scales]).toEqual([0.5, 0.25, 1]);
+    expect([...leaf.codes]).toEqual([...codes]);
+    const p = emptyPage(d);
+    p.used = 2;
+    p.left.set([-1, 5]);
+    p.right.set([1, -3]);
+    p.offset.set([0.5, -1]);
+    p.scale.set([2, 3]);
+    p.normals.set([1, 2, 3, 4, 5, -1, -2, -3, -4, -5]);
+    const q = decodePage('p', encodePage(p, d), d);
+    expect(q.used).toBe(2);
+    expect([...q.left, ...q.right, ...q.offset, ...q.scale]).toEqual([-1, 5, 1, -3, 0.5, -1, 2, 3]);
+    expect([...q.normals]).toEqual([1, 2, 3, 4, 5, -1, -2, -3, -4, -5]);
+  });
+
+  it('TopK keeps the k best of a stream, best first', () => {
+    const r = createRng(2);
+    const xs = Array.from({ length: 500 }, () => r.next());
+    const top = new TopK(7);
+    xs.forEach((x, i) => top.push(x, i));
+    const want = xs.map((x, i) => [x, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 7).map((e) => e[1]);
+    expect(top.order().map((i) => top.slots[i])).toEqual(want);
+  });
+
+  it('NodeQueue pops in priority order and grows', () => {
+    const r = createRng(3);
+    const q = new NodeQueue();
+    const ps = Array.from({ length: 1000 }, () => r.next() * 10 - 5);
+    ps.forEach((p, i) => q.push(p, i % 7, i));
+    const out: number[] = [];
+    while (q.size) {
+      out.push(q.topPriority());
+      expect(ps[q.topNode()]).toBe(q.topPriority());
+      q.pop();
+    }
+    expect(out).toEqual([...ps].sort((a, b) => b - a));
+  });
+
+  it('BlockCache evicts least-recently-used within its budget, never pinned entries', () => {
+    const c = new BlockCache(100);
+    c.set('pin', 'P', 40, true);
+    c.set('a', 'A', 30);
+    c.set('b', 'B', 30);
+    expect(c.get('a')).toBe('A'); // a is now more recent than b
+    c.set('c', 'C', 30);
+    expect(c.peek('b')).toBeUndefined();
+    expect(c.get('a')).toBe('A');
+    expect(c.get('pin')).toBe('P');
+    expect(c.bytes).toBeLessThanOrEqual(100);
+    c.set('big', 'X', 200);
+    expect(c.peek('big')).toBeUndefined();
+    expect(c.get('pin')).toBe('P');
+  });
+
+  it('rng is deterministic per seed', () => {
+    const a = createRng(99), b = createRng(99), c = createRng(100);
+    const sa = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(sa);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(sa);
+  });
+});

@@ -1,0 +1,54 @@
+// Seeded clustered vectors and exact k-NN for the forest tests (not a test file itself).
+import { createRng } from '../../src/core/forest/rng.ts';
+
+/**
+ * Clusters with a low-rank spread (rank 6) plus a little isotropic noise: the
+ * shape of real embeddings (low intrinsic dimension), where trees can work.
+ */
+export function clustered(n: number, dim: number, seed: number, clusters = 24, rank = 6): Float32Array {
+  const r = createRng(seed);
+  const centers = new Float32Array(clusters * dim).map(() => r.gauss());
+  const basis = new Float32Array(clusters * rank * dim).map(() => r.gauss() * 0.5);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const c = r.int(clusters);
+    const coef = Array.from({ length: rank }, () => r.gauss());
+    let ss = 0;
+    for (let k = 0; k < dim; k++) {
+      let v = centers[c * dim + k] + 0.15 * r.gauss();
+      for (let j = 0; j < rank; j++) v += coef[j] * basis[(c * rank + j) * dim + k];
+      out[i * dim + k] = v;
+      ss += v * v;
+    }
+    const inv = 1 / Math.sqrt(ss);
+    for (let k = 0; k < dim; k++) out[i * dim + k] *= inv;
+  }
+  return out;
+}
+
+/** Exact cosine top-k over rows (rows need not be unit), as row indices best first. */
+export function exactTopK(base: Float32Array, dim: number, q: Float32Array, k: number, skip?: (row: number) => boolean): number[] {
+  const n = base.length / dim;
+  let qn = 0;
+  for (let i = 0; i < dim; i++) qn += q[i] * q[i];
+  const scored: [number, number][] = [];
+  for (let j = 0; j < n; j++) {
+    if (skip?.(j)) continue;
+    let s = 0, bn = 0;
+    for (let i = 0; i < dim; i++) {
+      s += q[i] * base[j * dim + i];
+      bn += base[j * dim + i] ** 2;
+    }
+    scored.push([s / Math.sqrt(qn * bn), j]);
+  }
+  return scored.sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, k).map((x) => x[1]);
+}
+
+export function row(v: Float32Array, dim: number, i: number): Float32Array {
+  return v.subarray(i * dim, (i + 1) * dim);
+}
+
+export function recall(found: readonly number[], truth: readonly number[]): number {
+  const t = new Set(truth);
+  return found.filter((x) => t.has(x)).length / truth.length;
+}

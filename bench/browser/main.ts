@@ -1,0 +1,121 @@
+// Runs in headless Chromium: loads the Node-built forest blocks into real
+// IndexedDB through IdbForestStore, then times queries against it.
+import { Forest, type SearchTrace } from '../../src/core/forest/index.ts';
+import { IdbForestStore, openForestDatabase } from '../../src/storage/forest-idb-store.ts';
+
+interface Config {
+  blockCount: number;
+  dim: number;
+  queries: number;
+  budgetBytes: number;
+  trees: number;
+  searchKs: number[];
+  pinnedNodeFraction: number;
+  leafReadChunk: number;
+}
+
+const DB = 'glimpse-forest-bench';
+const FOREST = 'bench';
+
+async function fetchBin(path: string): Promise<ArrayBuffer> {
+  const r = await fetch(path);
+  if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+  return r.arrayBuffer();
+}
+
+/** Streams the pack into IndexedDB: one short transaction per ~8 MB chunk, next chunk fetched meanwhile. */
+async function load(cfg: Config): Promise<{ loadMs: number; bytes: number }> {
+  const db = await openForestDatabase(DB);
+  const store = new IdbForestStore(db, FOREST);
+  await store.deletePrefix('');
+  const t0 = performance.now();
+  let bytes = 0;
+  const per = 128;
+  let next = fetchBin(`/__bench/blocks?from=0&count=${per}`);
+  for (let from = 0; from < cfg.blockCount; from += per) {
+    const buf = await next;
+    if (from + per < cfg.blockCount) next = fetchBin(`/__bench/blocks?from=${from + per}&count=${per}`);
+    const view = new DataView(buf);
+    const puts: { key: string; bytes: Uint8Array }[] = [];
+    for (let p = 0; p < buf.byteLength; ) {
+      const kl = view.getUint16(p, true);
+      const key = new TextDecoder().decode(new Uint8Array(buf, p + 2, kl));
+      const len = view.getUint32(p + 2 + kl, true);
+      puts.push({ key, bytes: new Uint8Array(buf.slice(p + 6 + kl, p + 6 + kl + len)) });
+      p += 6 + kl + len;
+      bytes += len;
+    }
+    await store.write(puts);
+  }
+  db.close();
+  return { loadMs: performance.now() - t0, bytes };
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function pass(f: Forest, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, cold: boolean) {
+  const d = cfg.dim, times: number[] = [];
+  const trace: SearchTrace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0, clock: () => performance.now() };
+  let rec = 0, rounds = 0, descent = 0, leaves = 0;
+  let busy = 0;
+  for (let q = 0; q < cfg.queries; q++) {
+    if (cold) f.releaseCache(); // every query starts with only the pinned node pages resident
+    const s = performance.now();
+    const hits = await f.search(queries.subarray(q * d, q * d + d), 10, { searchK, trees: cfg.trees, trace });
+    const dt = performance.now() - s;
+    busy += dt;
+    times.push(dt);
+    rounds += trace.pageFetchRounds;
+    descent += trace.descentMs ?? 0;
+    leaves += trace.leavesMs ?? 0;
+    const t = new Set(truth.subarray(q * 10, q * 10 + 10));
+    rec += hits.filter((h) => t.has(h.id)).length / 10;
+  }
+  times.sort((a, b) => a - b);
+  return { recallAt10: rec / cfg.queries, qps: (cfg.queries * 1000) / busy, p50Ms: pct(times, 50), p99Ms: pct(times, 99), maxMs: times[times.length - 1], pageFetchRoundsPerQuery: rounds / cfg.queries, meanDescentMs: descent / cfg.queries, meanLeavesMs: leaves / cfg.queries, residentBytes: f.residentBytes() };
+}
+
+async function memory(): Promise<Record<string, number | string>> {
+  const out: Record<string, number | string> = {};
+  const pm = (performance as unknown as { memory?: { usedJSHeapSize: number; totalJSHeapSize: number } }).memory;
+  if (pm) {
+    out.usedJSHeapSize = pm.usedJSHeapSize;
+    out.totalJSHeapSize = pm.totalJSHeapSize;
+  }
+  const m = performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
+  if (m.measureUserAgentSpecificMemory && crossOriginIsolated) {
+    try {
+      out.userAgentSpecificMemory = (await m.measureUserAgentSpecificMemory()).bytes;
+    } catch (e) {
+      out.userAgentSpecificMemory = String(e);
+    }
+  }
+  return out;
+}
+
+async function run(cfg: Config) {
+  const loaded = await load(cfg);
+  const queries = new Float32Array(await fetchBin('/__bench/queries'));
+  const truth = new Int32Array(await fetchBin('/__bench/truth'));
+  const db = await openForestDatabase(DB);
+  const t0 = performance.now();
+  const f = await Forest.open(new IdbForestStore(db, FOREST), { memoryBudgetBytes: cfg.budgetBytes, pinnedNodeFraction: cfg.pinnedNodeFraction, leafReadChunk: cfg.leafReadChunk });
+  const openMs = performance.now() - t0;
+  const afterOpen = { residentBytes: f.residentBytes(), ...f.cacheStats() };
+  const results = [];
+  for (const searchK of cfg.searchKs) {
+    const cold = await pass(f, queries, truth, cfg, searchK, true);
+    f.releaseCache();
+    const firstPass = await pass(f, queries, truth, cfg, searchK, false);
+    const warm = await pass(f, queries, truth, cfg, searchK, false);
+    results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats() });
+  }
+  const mem = await memory();
+  db.close();
+  return { loaded, openMs, afterOpen, results, memory: mem, crossOriginIsolated, userAgent: navigator.userAgent };
+}
+
+(window as unknown as { forestBench: typeof run }).forestBench = run;
+document.getElementById('status')!.textContent = 'ready';

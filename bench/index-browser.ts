@@ -1,0 +1,131 @@
+// npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
+//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--json]
+// Builds the forest in Node (or reuses bench/out/forest-*.pack), serves its blocks to a page in
+// headless Chromium that writes them into real IndexedDB via IdbForestStore, then measures
+// queries that read from IndexedDB under a memory budget (default 10 % of N·dim·4 bytes).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { createServer, type Plugin } from 'vite';
+import { numList, parseArgs } from './lib/args.ts';
+import { indexPack, readRecords, writePack } from './lib/block-pack.ts';
+import { defaultQueries, loadDataset } from './lib/dataset.ts';
+import { apportion, buildInto } from './lib/forest-runs.ts';
+import { round } from './lib/stats.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const log = (s: string): void => void process.stderr.write(s + '\n');
+const n = Number(args.get('n') ?? 100000);
+const cacheDir = args.get('cache-dir') ?? 'bench/out';
+mkdirSync(cacheDir, { recursive: true });
+const trees = Number(args.get('trees') ?? 16);
+const searchKs = numList(args.get('search-k') ?? '2000');
+const seed = Number(args.get('seed') ?? 1);
+const ds = loadDataset(
+  { n, dim: Number(args.get('dim') ?? 384), queries: Number(args.get('queries') ?? defaultQueries(n)), seed, baseFile: args.get('base'), queryFile: args.get('query'), gtFile: args.get('gt'), cacheDir },
+  log,
+);
+const d = ds.dim, N = ds.base.length / d, nq = ds.query.length / d;
+const budgetBytes = Math.floor(Number(args.get('budget-fraction') ?? 0.1) * N * d * 4);
+
+// Build once, keep the blocks as a pack file (with the build's measured figures beside it).
+const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}.pack`);
+const sidecar = packPath + '.json';
+if (!existsSync(packPath) || !existsSync(sidecar)) {
+  log(`building ${trees} trees over ${N} in Node …`);
+  const b = await buildInto(ds.base, d, Uint32Array.from({ length: N }, (_, i) => i), trees, 'two-means', seed, Number(args.get('threads') ?? availableParallelism()));
+  writePack(packPath, b.store);
+  writeFileSync(sidecar, JSON.stringify({ ...apportion(b, trees, N), builtAt: new Date().toISOString() }));
+}
+const built = JSON.parse(readFileSync(sidecar, 'utf8')) as { buildS: number; bytesPerVector: number };
+const pack = indexPack(packPath);
+log(`pack: ${pack.entries.length} blocks, ${(statSync(packPath).size / 2 ** 30).toFixed(2)} GiB; build took ${built.buildS} s`);
+
+const truth10 = new Int32Array(nq * 10);
+for (let q = 0; q < nq; q++) truth10.set(ds.gt.subarray(q * ds.gtK, q * ds.gtK + 10), q * 10);
+const send = (res: ServerResponse, body: Uint8Array | Buffer): void => {
+  res.setHeader('content-type', 'application/octet-stream');
+  res.end(body);
+};
+const api: Plugin = {
+  name: 'forest-bench-api',
+  configureServer(server) {
+    server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+      // Cross-origin isolation: finer timers and measureUserAgentSpecificMemory().
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/__bench/blocks') {
+        const from = Number(url.searchParams.get('from')), count = Number(url.searchParams.get('count'));
+        return send(res, readRecords(pack.fd, pack.entries, from, Math.min(pack.entries.length, from + count)));
+      }
+      if (url.pathname === '/__bench/queries') return send(res, new Uint8Array(ds.query.buffer, ds.query.byteOffset, ds.query.byteLength));
+      if (url.pathname === '/__bench/truth') return send(res, new Uint8Array(truth10.buffer));
+      next();
+    });
+  },
+};
+
+const server = await createServer({
+  root: resolve('bench/browser'),
+  configFile: false,
+  logLevel: 'warn',
+  plugins: [api],
+  server: { host: '127.0.0.1', port: 0, fs: { allow: [resolve('.')] } },
+  optimizeDeps: { include: ['idb'] },
+});
+await server.listen();
+const url = server.resolvedUrls?.local[0];
+if (!url) throw new Error('vite did not report a URL');
+// A persistent profile on disk: a plain newPage() context is incognito, whose IndexedDB lives in
+// memory (and hits its quota at ~6 GB). The profile is deleted afterwards.
+const profile = mkdtempSync(join(tmpdir(), 'glimpse-forest-bench-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
+});
+try {
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('console', (m) => log(`[page] ${m.text()}`));
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
+  log(`page ready at ${url}; loading ${pack.entries.length} blocks into IndexedDB, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
+  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24) };
+  type PassResult = { recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number; meanDescentMs: number; meanLeavesMs: number; residentBytes: number };
+  type BenchResult = {
+    loaded: { loadMs: number; bytes: number };
+    openMs: number;
+    afterOpen: Record<string, number>;
+    results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number> }[];
+    memory: Record<string, number | string>;
+    crossOriginIsolated: boolean;
+    userAgent: string;
+  };
+  const r = await page.evaluate((c) => (window as unknown as { forestBench: (c: unknown) => Promise<unknown> }).forestBench(c), cfg) as BenchResult;
+  log(`IndexedDB loaded ${(r.loaded.bytes / 2 ** 30).toFixed(2)} GiB in ${(r.loaded.loadMs / 1000).toFixed(1)} s; open ${r.openMs.toFixed(0)} ms, resident after open ${(r.afterOpen.residentBytes / 2 ** 20).toFixed(1)} MiB`);
+  const fix = (p: PassResult): PassResult => ({ ...p, recallAt10: round(p.recallAt10), qps: round(p.qps, 1), p50Ms: round(p.p50Ms, 2), p99Ms: round(p.p99Ms, 2), maxMs: round(p.maxMs, 2), pageFetchRoundsPerQuery: round(p.pageFetchRoundsPerQuery, 2), meanDescentMs: round(p.meanDescentMs, 2), meanLeavesMs: round(p.meanLeavesMs, 2) });
+  const forest = r.results.map((x) => {
+    const cold = fix(x.cold), warm = fix(x.warm), firstPass = fix(x.firstPass);
+    log(`trees=${trees} searchK=${x.searchK}: recall ${warm.recallAt10}; cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms (descent ${cold.meanDescentMs}, leaves ${cold.meanLeavesMs}, page rounds ${cold.pageFetchRoundsPerQuery}); first pass p50 ${firstPass.p50Ms} p99 ${firstPass.p99Ms}; warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
+    return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, cold, firstPass, warm, cache: x.cache };
+  });
+  const maxResident = Math.max(...forest.flatMap((f) => [f.cold.residentBytes, f.warm.residentBytes, f.firstPass.residentBytes]));
+  const out = {
+    n: N, dim: d, queries: nq, data: ds.name, forest,
+    brute: { qps: null, note: 'exact scans are measured in Node by bench:index' },
+    peers: {},
+    storage: 'IndexedDB on disk (persistent Chromium profile, via IdbForestStore)',
+    budget: { bytes: budgetBytes, definition: 'fraction × N × dim × 4 (float32 vector bytes)', maxResidentBytes: maxResident, residentOverVectorBytes: round(maxResident / (N * d * 4), 4), residentOverInt8Bytes: round(maxResident / (N * (d + 4)), 4) },
+    load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
+    memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
+    notes: 'cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were just written, so the OS page cache is warm in all three (dropping it needs root).',
+  };
+  if (args.get('json') === 'true') console.log(JSON.stringify(out));
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(profile, { recursive: true, force: true });
+}

@@ -1,0 +1,347 @@
+// The pipeline in headless Chromium (onnxruntime-web WASM): the BUILT app served by vite preview,
+// driven through `?testHooks` (window.__glimpse), plus a bench page on the same origin whose worker
+// seeds a synthetic library and times text queries through workers/lib/library.ts.
+// Every phase runs in its own on-disk profile (a persistent context in a fresh temp folder):
+// incognito contexts keep IndexedDB in memory, which is not what a person's browser does.
+import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type Plugin } from 'vite';
+import type { GlimpseTestHooks } from '../../src/ui/test-hooks.ts';
+import { summarize } from './node.ts';
+import { dist } from './stats.ts';
+import type { SeedReport, SeedSpec } from './synthetic.ts';
+import type { CaptionProbe, EnvReport, ImageTiming, IndexRun, QueryReport } from './types.ts';
+import type { AppWorkerRequest, CaptionProbeRequest, QueryRequest, QueryResult, SeedRequest } from './web/api.ts';
+import { benchModelConfig } from './models.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The browser tests' flags (test/browser/helpers/browser.ts).
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+export interface ChromiumOptions {
+  repoRoot: string;
+  /** Where the app is built (never dist/, which the tests use). */
+  appOutDir: string;
+  webOutDir: string;
+  imageDir: string;
+  captionsFile: string;
+  files: string[];
+  captionCounts: number[];
+  maxNewTokens: number;
+  thumbSize: number;
+  /** models/<folder>/ as the page's `?models=` */
+  modelsFolder: string;
+  query?: { spec: SeedSpec; queries: string[]; warmup: string[]; appQueries: number; appPageTimeoutMs: number };
+  /** Diagnostic: the captioner alone, per dtype, on these photos. */
+  probe?: { dtypes: ('q8' | 'fp32')[]; files: string[] };
+  log: (s: string) => void;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.jpg': 'image/jpeg',
+};
+
+/** Serves /__bench/ on the preview server: the bench page, captions.json and the photos, read in place. */
+function benchRoutes(webOutDir: string, imageDir: string, captionsFile: string): Plugin {
+  const send = (res: ServerResponse, file: string): void => {
+    res.setHeader('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Content-Length', statSync(file).size);
+    createReadStream(file).pipe(res);
+  };
+  return {
+    name: 'glimpse-bench-pipeline-routes',
+    configurePreviewServer(server) {
+      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        const pathname = decodeURIComponent((req.url ?? '').split(/[?#]/)[0] ?? '');
+        if (!pathname.startsWith('/__bench/')) return next();
+        res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+        res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+        res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+        res.setHeader('Cache-Control', 'no-store');
+        const rel = pathname.slice('/__bench/'.length);
+        const notFound = (): void => {
+          res.statusCode = 404;
+          res.end('not found');
+        };
+        if (rel.split('/').some((s) => s === '..' || s.startsWith('.'))) return notFound();
+        let file: string;
+        if (rel === 'captions.json') file = captionsFile;
+        else if (rel.startsWith('img/')) file = path.join(imageDir, rel.slice(4));
+        else file = path.join(webOutDir, rel || 'index.html');
+        if (!existsSync(file) || !statSync(file).isFile()) return notFound();
+        send(res, file);
+      });
+    },
+  };
+}
+
+/** Builds the app (from the working tree) and the bench page. */
+export async function buildPages(o: Pick<ChromiumOptions, 'repoRoot' | 'appOutDir' | 'webOutDir' | 'log'>): Promise<{ appMs: number; webMs: number }> {
+  let t = performance.now();
+  await build({ root: o.repoRoot, logLevel: 'warn', build: { outDir: o.appOutDir, emptyOutDir: true } });
+  const appMs = performance.now() - t;
+  o.log(`chromium: app built into ${path.relative(o.repoRoot, o.appOutDir)} in ${Math.round(appMs)} ms`);
+  t = performance.now();
+  await build({
+    configFile: false,
+    root: path.join(o.repoRoot, 'bench/pipeline/web'),
+    base: '/__bench/',
+    logLevel: 'warn',
+    build: { outDir: o.webOutDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false, chunkSizeWarningLimit: 1 << 20 },
+    worker: { format: 'es' },
+  });
+  const webMs = performance.now() - t;
+  o.log(`chromium: bench page built into ${path.relative(o.repoRoot, o.webOutDir)} in ${Math.round(webMs)} ms`);
+  return { appMs, webMs };
+}
+
+type Hooks = GlimpseTestHooks;
+type AddOutcome = Awaited<ReturnType<Hooks['addImage']>>;
+type BenchWindow = { __benchFiles?: File[] };
+
+/** A browser on a profile folder: relaunching on the same folder is a real cold start with warm disk caches. */
+class Profile {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'glimpse-bench-pipeline-'));
+  launch(): Promise<BrowserContext> {
+    return chromium.launchPersistentContext(this.dir, { executablePath: CHROMIUM, args: ARGS, headless: true });
+  }
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function withProfile<T>(fn: (p: Profile) => Promise<T>): Promise<T> {
+  const p = new Profile();
+  try {
+    return await fn(p);
+  } finally {
+    p.remove();
+  }
+}
+
+async function firstPage(context: BrowserContext, o: ChromiumOptions, tag: string): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => o.log(`chromium [${tag}] page error: ${String(e)}`));
+  page.on('console', (m) => {
+    if (m.text().startsWith('seed:')) o.log(`chromium: ${m.text()}`);
+  });
+  return page;
+}
+
+async function openApp(page: Page, base: string, modelsFolder: string): Promise<void> {
+  await page.goto(`${base}?testHooks&models=${modelsFolder}`);
+  await page.waitForFunction(() => window.__glimpse !== undefined, null, { timeout: 60_000 });
+}
+
+async function openBenchPage(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}__bench/index.html`);
+  await page.waitForFunction(() => window.__pipelineBench !== undefined, null, { timeout: 60_000 });
+}
+
+async function indexRun(page: Page, captionCount: number, o: ChromiumOptions): Promise<{ run: IndexRun; ids: number[] }> {
+  const r = await page.evaluate(
+    async ({ captionCount, maxNewTokens, thumbSize }) => {
+      const files = (window as unknown as BenchWindow).__benchFiles!;
+      const out: { name: string; outcome: AddOutcome; wallMs: number }[] = [];
+      const start = performance.now();
+      for (const f of files) {
+        const t = performance.now();
+        const outcome = await window.__glimpse!.addImage(f, f.name, undefined, { captionCount, maxNewTokens, thumbSize });
+        out.push({ name: f.name, outcome, wallMs: performance.now() - t });
+      }
+      return { wallMs: performance.now() - start, out };
+    },
+    { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize },
+  );
+  const ids: number[] = [];
+  const perImage: ImageTiming[] = [];
+  for (const x of r.out) {
+    if (x.outcome.status !== 'indexed') throw new Error(`${x.name}: ${JSON.stringify(x.outcome)}`);
+    ids.push(x.outcome.id);
+    perImage.push({ name: x.name, stageMs: x.outcome.stageMs, wallMs: x.wallMs, captions: [] });
+  }
+  const details = await page.evaluate((ids) => Promise.all(ids.map((id) => window.__glimpse!.imageDetail(id))), ids);
+  details.forEach((d, i) => (perImage[i]!.captions = [...(d?.row.record.captions ?? [])]));
+  return { run: summarize(captionCount, o.maxNewTokens, perImage, r.wallMs), ids };
+}
+
+async function indexing(base: string, o: ChromiumOptions): Promise<Pick<EnvReport, 'modelLoadMs' | 'runs' | 'runtime'>> {
+  return withProfile(async (profile) => {
+    const context = await profile.launch();
+    try {
+      const page = await firstPage(context, o, 'app');
+      await openApp(page, base, o.modelsFolder);
+      const load = await page.evaluate(async () => {
+        const t = performance.now();
+        const info = await window.__glimpse!.loadModels();
+        return { info, ms: performance.now() - t, crossOriginIsolated, cores: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
+      });
+      o.log(`chromium: models loaded in ${Math.round(load.ms)} ms (${load.info.backend}, ${load.info.threads} threads, crossOriginIsolated ${load.crossOriginIsolated})`);
+      // The photos as Files in the page (a picked folder's files are local too): not part of the timing.
+      await page.evaluate(async (names) => {
+        (window as unknown as BenchWindow).__benchFiles = await Promise.all(
+          names.map(async (n) => {
+            const res = await fetch(`/__bench/img/${encodeURIComponent(n)}`);
+            if (!res.ok) throw new Error(`${n}: HTTP ${res.status}`);
+            return new File([await res.blob()], n, { type: 'image/jpeg', lastModified: 0 });
+          }),
+        );
+      }, o.files);
+      const runs: IndexRun[] = [];
+      for (const count of o.captionCounts) {
+        const startedAt = Date.now();
+        const { run, ids } = await indexRun(page, count, o);
+        Object.assign(run, { startedAt, endedAt: Date.now() });
+        o.log(`chromium: captionCount ${count}: ${run.images} images in ${Math.round(run.wallMs)} ms → ${run.imagesPerSecond.toFixed(2)} images/s`);
+        runs.push(run);
+        await page.evaluate((ids) => window.__glimpse!.removeImages(ids), ids); // the next pass indexes the same photos again
+      }
+      return { modelLoadMs: load.ms, runs, runtime: { ...load.info, crossOriginIsolated: load.crossOriginIsolated, hardwareConcurrency: load.cores, userAgent: load.userAgent } };
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+async function probeCaptions(base: string, o: ChromiumOptions, p: NonNullable<ChromiumOptions['probe']>): Promise<CaptionProbe[]> {
+  const out: CaptionProbe[] = [];
+  for (const dtype of p.dtypes) {
+    out.push(
+      await withProfile(async (profile) => {
+        const context = await profile.launch();
+        try {
+          const page = await firstPage(context, o, 'probe');
+          await openBenchPage(page, base);
+          const req: CaptionProbeRequest = {
+            config: benchModelConfig(`/models/${o.modelsFolder}/`, '/ort/'),
+            dtype,
+            imageUrls: p.files.map((f) => `/__bench/img/${encodeURIComponent(f)}`),
+            captionCounts: [1, 3],
+            maxNewTokens: o.maxNewTokens,
+          };
+          const r = await page.evaluate((req) => window.__pipelineBench!.probeCaption(req), req);
+          o.log(`chromium: caption probe ${dtype}: load ${Math.round(r.loadMs)} ms; ${r.images.map((i) => `encode ${Math.round(i.encodeMs)} / c1 ${Math.round(i.captionMs['1'] ?? NaN)} / c3 ${Math.round(i.captionMs['3'] ?? NaN)} ms`).join('; ')}`);
+          return r;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+  }
+  return out;
+}
+
+/** The app's built analysis worker script (hashed name) under the app's assets/. */
+function analysisWorkerUrl(appOutDir: string): string {
+  const name = readdirSync(path.join(appOutDir, 'assets')).find((f) => /^analysis\.worker-.*\.js$/.test(f));
+  if (!name) throw new Error(`no analysis.worker-*.js in ${appOutDir}/assets`);
+  return `/assets/${name}`;
+}
+
+async function queries(base: string, o: ChromiumOptions, q: NonNullable<ChromiumOptions['query']>): Promise<Pick<EnvReport, 'query' | 'appQuery' | 'appPage'>> {
+  const config = benchModelConfig(`/models/${o.modelsFolder}/`, '/ort/');
+  const workerUrl = analysisWorkerUrl(o.appOutDir);
+  const coldQuery = q.queries[0]!;
+  return withProfile(async (profile) => {
+    // Session 1: seed the app's own database ('glimpse'), then one search by the app's worker so
+    // both models are fetched (and cached) on this profile.
+    let context = await profile.launch();
+    let seed: SeedReport;
+    let firstVisitColdMs: number;
+    try {
+      const page = await firstPage(context, o, 'bench');
+      await openBenchPage(page, base);
+      const seedReq: SeedRequest = { dbName: 'glimpse', spec: q.spec, captionsUrl: '/__bench/captions.json' };
+      seed = await page.evaluate((req) => window.__pipelineBench!.seed(req), seedReq);
+      const first = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery: q.warmup[0]!, warmup: [], queries: [] } satisfies AppWorkerRequest);
+      firstVisitColdMs = first.coldMs;
+      o.log(`chromium: first search ever on this profile (models fetched) ${Math.round(first.coldMs)} ms`);
+    } finally {
+      await context.close();
+    }
+
+    // Session 2: browser restarted on the same profile (disk caches warm, nothing in memory).
+    context = await profile.launch();
+    try {
+      const page = await firstPage(context, o, 'bench');
+      await openBenchPage(page, base);
+      const app = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery, warmup: q.warmup, queries: q.queries.slice(0, q.appQueries) } satisfies AppWorkerRequest);
+      const appWarm = dist(app.warmMs);
+      o.log(`chromium: app worker cold search after restart ${Math.round(app.coldMs)} ms; warm p50 ${appWarm.p50.toFixed(1)} ms, p95 ${appWarm.p95.toFixed(1)} ms over ${appWarm.n}`);
+
+      const req: QueryRequest = { dbName: 'glimpse', config, coldQuery: q.queries[1] ?? coldQuery, queries: q.queries, warmup: q.warmup };
+      const r: QueryResult = await page.evaluate((req) => window.__pipelineBench!.queries(req), req);
+      o.log(`chromium: bench worker cold query ${Math.round(r.cold.withWorkerStartMs)} ms (open ${Math.round(r.cold.openMs)}, embedder ${Math.round(r.cold.embedderLoadMs)}, query ${Math.round(r.cold.queryMs)})`);
+      o.log(`chromium: bench worker warm query p50 ${r.warm.total.p50.toFixed(1)} ms, p95 ${r.warm.total.p95.toFixed(1)} ms over ${r.warm.queries}`);
+      const query: QueryReport = {
+        spec: q.spec,
+        seed,
+        warm: r.warm,
+        cold: r.cold,
+        notes: [
+          `warm queries: bench worker (bench/pipeline/web) = workers/lib/library.ts over the app's IndexedDB on disk + the embedder via src/ml on onnxruntime-web WASM (${r.threads} threads, crossOriginIsolated ${r.crossOriginIsolated})`,
+          "coldQueryMs: the app's own built analysis worker, driven directly (no UI), first search after a browser restart on the same profile (models cached): worker start + Library.open + BOTH models + the query",
+          'bench cold breakdown: a fresh bench worker after that (browser already warm): Library.open (rows read back, lexical index rebuilt, both forests opened) / embedder load / first query',
+          'thumbnails and int8 `vectors` rows are not seeded (text search never reads them)',
+        ],
+      };
+
+      // The app page itself, UI running: its first search, bounded (the UI may be busy with the library).
+      const appPage = await (async (): Promise<NonNullable<EnvReport['appPage']>> => {
+        const t0 = performance.now();
+        const work = (async () => {
+          await openApp(page, base, o.modelsFolder);
+          return page.evaluate(async (query) => {
+            const t = performance.now();
+            const rows = await window.__glimpse!.search(query, 60);
+            const end = performance.now();
+            return { searchMs: end - t, sinceNavigationMs: end, results: rows.length };
+          }, q.queries[2] ?? coldQuery);
+        })();
+        const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), q.appPageTimeoutMs));
+        const res = await Promise.race([work, timeout]);
+        work.catch(() => {}); // closed with the browser if it timed out
+        return res ?? { timedOutAfterMs: performance.now() - t0 };
+      })();
+      o.log(`chromium: app page first search ${appPage.searchMs !== undefined ? `${Math.round(appPage.searchMs)} ms (${Math.round(appPage.sinceNavigationMs!)} ms since navigation)` : `timed out after ${Math.round(appPage.timedOutAfterMs! / 1000)} s`}`);
+      return { query, appQuery: { coldMs: app.coldMs, coldResults: app.coldResults, warm: appWarm, firstVisitColdMs }, appPage };
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+export async function runChromium(o: ChromiumOptions): Promise<EnvReport> {
+  const built = await buildPages(o);
+  const server = await preview({
+    root: o.repoRoot,
+    logLevel: 'warn',
+    build: { outDir: o.appOutDir },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+    plugins: [benchRoutes(o.webOutDir, o.imageDir, o.captionsFile)],
+  });
+  const base = server.resolvedUrls?.local[0];
+  if (!base) throw new Error('vite preview did not report a URL');
+  try {
+    const report: EnvReport = { env: 'chromium-wasm', runtime: {}, modelLoadMs: NaN, runs: [], notes: [] };
+    if (o.captionCounts.length > 0) Object.assign(report, await indexing(base, o));
+    if (o.probe) report.captionProbe = await probeCaptions(base, o, o.probe);
+    if (o.query) Object.assign(report, await queries(base, o, o.query));
+    report.runtime = { ...report.runtime, appBuildMs: Math.round(built.appMs) };
+    report.notes.push(`app built from the working tree into ${path.relative(o.repoRoot, o.appOutDir)} (dist/ is left alone), served by vite preview; each phase in a fresh on-disk Chromium profile`);
+    report.notes.push('stages from addImage\'s stageMs; wall clock per image = the page\'s await of window.__glimpse.addImage (bridge + worker), photos already in memory as Files');
+    return report;
+  } finally {
+    await server.close();
+  }
+}

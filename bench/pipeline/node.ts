@@ -1,0 +1,172 @@
+// The pipeline in Node: onnxruntime-node through the app's own ModelHost (src/ml), decode with
+// sharp, triplets with buildRecord, embedding of recordText, and the write through the real
+// Library.commit on fake-indexeddb. Then query latency over a synthetic library, also on
+// fake-indexeddb (an in-memory JS IndexedDB: its costs are not Chromium's).
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildRecord } from '../../src/core/text/index.ts';
+import { recordText } from '../../src/core/text/record-text.ts';
+import { openGlimpseDB } from '../../src/storage/library-store.ts';
+import type { PreparedImage } from '../../workers/lib/analyze-image.ts';
+import { Library } from '../../workers/lib/library.ts';
+import { findModel } from '../../src/core/models/manifest.ts';
+import { createCaptioner } from '../../src/ml/captioner.ts';
+import { ModelHost, MANIFEST, type Loaded } from '../../workers/lib/model-host.ts';
+import { benchModelConfig, CAPTIONER_ID, EMBEDDER_ID, loadEmbedder, VISUAL_DIM } from './models.ts';
+import { decodeInNode } from './node-decode.ts';
+import { coldQuery, warmQueries } from './query-timing.ts';
+import { median } from './stats.ts';
+import { heldOutQueries, seedLibrary, type CaptionedEntry, type SeedSpec } from './synthetic.ts';
+import { STAGES, type CaptionProbe, type EnvReport, type ImageTiming, type IndexRun, type QueryReport, type StageMs } from './types.ts';
+
+export interface NodeOptions {
+  modelDir: string;
+  imageDir: string;
+  files: string[];
+  captionCounts: number[];
+  maxNewTokens: number;
+  thumbSize: number;
+  query?: { entries: CaptionedEntry[]; spec: SeedSpec; queries: string[]; warmup: string[] };
+  probe?: { dtypes: ('q8' | 'fp32')[]; files: string[] };
+  log: (s: string) => void;
+}
+
+const now = (): number => performance.now();
+
+export function summarize(captionCount: number, maxNewTokens: number, perImage: ImageTiming[], wallMs: number): IndexRun {
+  const stageMedianMs = Object.fromEntries(STAGES.map((s) => [s, median(perImage.map((p) => p.stageMs[s]))])) as StageMs;
+  const other = perImage.map((p) => p.wallMs - STAGES.reduce((a, s) => a + p.stageMs[s], 0));
+  return { captionCount, maxNewTokens, images: perImage.length, wallMs, imagesPerSecond: (perImage.length * 1000) / wallMs, stageMedianMs, otherMedianMs: median(other), perImage };
+}
+
+async function indexOnce(m: Loaded, library: Library, opts: NodeOptions, captionCount: number): Promise<{ run: IndexRun; ids: number[] }> {
+  const perImage: ImageTiming[] = [];
+  const ids: number[] = [];
+  const start = now();
+  for (const name of opts.files) {
+    const stageMs: StageMs = { decode: 0, caption: 0, triplets: 0, embed: 0, write: 0 };
+    const t0 = now();
+    let t = t0;
+    const lap = (s: keyof StageMs): void => {
+      const x = now();
+      stageMs[s] += x - t;
+      t = x;
+    };
+    const file = path.join(opts.imageDir, name);
+    const bytes = readFileSync(file);
+    const decoded = await decodeInNode(bytes, name, opts.thumbSize);
+    lap('decode');
+    // As analyzeImage: the duplicate check runs after the decode lap, so it counts as caption time.
+    if (await library.isKnown(decoded.sha256)) throw new Error(`${name} is already indexed`);
+    const { captions, visual } = await m.captioner.caption(decoded.pixels, { count: captionCount, maxNewTokens: opts.maxNewTokens });
+    lap('caption');
+    const record = buildRecord(captions, { captioner: m.captioner.modelId, embedder: m.embedder.modelId });
+    lap('triplets');
+    const textVector = await m.embedder.embed([recordText(record)]);
+    lap('embed');
+    const prepared: PreparedImage = {
+      sha256: decoded.sha256,
+      meta: { name, path: name, type: 'image/jpeg', lastModified: 0 },
+      size: bytes.byteLength,
+      width: decoded.width,
+      height: decoded.height,
+      thumb: decoded.thumbnail,
+      record,
+      textVector,
+      visualVector: visual,
+    };
+    ids.push(await library.commit(prepared));
+    lap('write');
+    perImage.push({ name, stageMs, wallMs: now() - t0, captions });
+  }
+  return { run: summarize(captionCount, opts.maxNewTokens, perImage, now() - start), ids };
+}
+
+export async function runNode(opts: NodeOptions): Promise<EnvReport> {
+  const config = benchModelConfig(`${opts.modelDir}${path.sep}`);
+  const host = new ModelHost();
+  const t0 = now();
+  const m = await host.load(config);
+  const modelLoadMs = now() - t0;
+  opts.log(`node: models loaded in ${Math.round(modelLoadMs)} ms (${m.info.backend})`);
+  const library = await Library.open('glimpse-bench-node-index');
+  const runs: IndexRun[] = [];
+  for (const count of opts.captionCounts) {
+    const startedAt = Date.now();
+    const { run, ids } = await indexOnce(m, library, opts, count);
+    Object.assign(run, { startedAt, endedAt: Date.now() });
+    opts.log(`node: captionCount ${count}: ${run.images} images in ${Math.round(run.wallMs)} ms → ${run.imagesPerSecond.toFixed(2)} images/s`);
+    runs.push(run);
+    await library.remove(ids); // the next pass indexes the same photos again
+  }
+  library.db.close();
+  await Promise.all([m.captioner.dispose(), m.embedder.dispose()]);
+
+  const report: EnvReport = {
+    env: 'node',
+    runtime: { backend: m.info.backend, node: process.version, onnxruntime: 'onnxruntime-node (CPU EP)', dtype: 'q8' },
+    modelLoadMs,
+    runs,
+    notes: ['write = Library.commit (staged forest adds + one transaction) on fake-indexeddb, an in-memory JS implementation'],
+  };
+  if (opts.probe) report.captionProbe = await probeCaptions(opts, opts.probe);
+  if (opts.query) report.query = await nodeQueries(opts.query, config, opts.log);
+  return report;
+}
+
+/** Diagnostic: the captioner alone per dtype (encoder pass, then caption() with 1 and 3 captions). */
+async function probeCaptions(opts: NodeOptions, p: NonNullable<NodeOptions['probe']>): Promise<CaptionProbe[]> {
+  const out: CaptionProbe[] = [];
+  for (const dtype of p.dtypes) {
+    const entry = { ...findModel(MANIFEST, CAPTIONER_ID), dtype, task: 'image-to-text' as const };
+    let t = now();
+    const captioner = await createCaptioner(entry, { backend: 'cpu', allowHub: false });
+    const loadMs = now() - t;
+    const images: CaptionProbe['images'] = [];
+    for (const name of p.files) {
+      const { pixels } = await decodeInNode(readFileSync(path.join(opts.imageDir, name)), name, opts.thumbSize);
+      t = now();
+      await captioner.encode(pixels);
+      const encodeMs = now() - t;
+      const captionMs: Record<string, number> = {};
+      for (const count of [1, 3]) {
+        t = now();
+        await captioner.caption(pixels, { count, maxNewTokens: opts.maxNewTokens });
+        captionMs[String(count)] = now() - t;
+      }
+      images.push({ encodeMs, captionMs });
+    }
+    await captioner.dispose();
+    opts.log(`node: caption probe ${dtype}: load ${Math.round(loadMs)} ms; ${images.map((i) => `encode ${Math.round(i.encodeMs)} / c1 ${Math.round(i.captionMs['1']!)} / c3 ${Math.round(i.captionMs['3']!)} ms`).join('; ')}`);
+    out.push({ dtype, loadMs, images });
+  }
+  return out;
+}
+
+async function nodeQueries(q: NonNullable<NodeOptions['query']>, config: ReturnType<typeof benchModelConfig>, log: (s: string) => void): Promise<QueryReport> {
+  const dbName = 'glimpse-bench-node-query';
+  const db = await openGlimpseDB(dbName);
+  const seed = await seedLibrary(db, q.entries, q.spec, (s) => log(`node: ${s}`));
+  db.close();
+  const cold = await coldQuery(() => Library.open(dbName), () => loadEmbedder(config), q.queries[0]!);
+  log(`node: cold query ${Math.round(cold.totalMs)} ms (open ${Math.round(cold.openMs)}, embedder ${Math.round(cold.embedderLoadMs)}, query ${Math.round(cold.queryMs)})`);
+  const warm = await warmQueries(cold.library, cold.embedder, q.queries, q.warmup);
+  log(`node: warm query p50 ${warm.total.p50.toFixed(1)} ms, p95 ${warm.total.p95.toFixed(1)} ms over ${warm.queries}`);
+  cold.library.db.close();
+  await cold.embedder.dispose();
+  const { library: _l, embedder: _e, ...coldReport } = cold;
+  return {
+    spec: q.spec,
+    seed,
+    warm,
+    cold: coldReport,
+    notes: [
+      `IndexedDB is fake-indexeddb (in memory); the embedder (${EMBEDDER_ID}) runs on onnxruntime-node`,
+      `cold = Library.open (rows read back, lexical index rebuilt, both forests opened) + embedder load from disk + first query, in the same process`,
+      q.spec.visualN > 0 ? `visual forest: ${q.spec.visualN}×${VISUAL_DIM}` : `no 'visual' forest (text search never reads it; it only adds to Library.open)`,
+    ],
+  };
+}
+
+export { heldOutQueries };

@@ -1,0 +1,119 @@
+// Query latency over an opened library, as the analysis worker answers a text search: embed the
+// query, search the 'text' forest, search the lexical index, fuse, read the result rows
+// (Library.searchText). Shared by the Node run and the browser bench worker.
+import { Forest } from '../../src/core/forest/index.ts';
+import { DEFAULT_TEXT_SEARCH } from '../../src/core/search/index.ts';
+import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text/index.ts';
+import { allRows } from '../../src/storage/library-store.ts';
+import type { Embedder } from '../../src/ml/embedder.ts';
+import { IdbForestStore } from '../../src/storage/forest-idb-store.ts';
+import type { Library } from '../../workers/lib/library.ts';
+import { dist, type Dist } from './stats.ts';
+
+/** What the UI asks for (bridge.search's default limit). */
+export const RESULT_LIMIT = 60;
+/** ForestSlot's budget: the component timing opens its own forest the same way. */
+const FOREST_BUDGET = 32 << 20;
+
+export interface WarmReport {
+  queries: number;
+  /** embed + Library.searchText, per query. */
+  total: Dist;
+  embed: Dist;
+  /** Library.searchText alone (forest + lexical + fusion + rows). */
+  search: Dist;
+  /** Components, timed apart: the 'text' forest search alone, and searchText without a vector (lexical + fusion + rows). */
+  forest: Dist;
+  lexicalAndRows: Dist;
+  meanResults: number;
+  open: OpenBreakdown;
+}
+
+export interface ColdReport {
+  openMs: number;
+  embedderLoadMs: number;
+  queryMs: number;
+  /** open + load + first query (the caller may add worker start-up). */
+  totalMs: number;
+  results: number;
+}
+
+const now = (): number => performance.now();
+
+export async function warmQueries(library: Library, embedder: Embedder, queries: readonly string[], warmup: readonly string[]): Promise<WarmReport> {
+  for (const q of warmup) await library.searchText(q, await embedder.embed([q]), RESULT_LIMIT);
+  const total: number[] = [], embed: number[] = [], search: number[] = [];
+  const vectors: Float32Array[] = [];
+  let results = 0;
+  for (const q of queries) {
+    const t0 = now();
+    const v = await embedder.embed([q]);
+    const t1 = now();
+    const rows = await library.searchText(q, v, RESULT_LIMIT);
+    const t2 = now();
+    total.push(t2 - t0);
+    embed.push(t1 - t0);
+    search.push(t2 - t1);
+    vectors.push(v);
+    results += rows.length;
+  }
+  // Components, in separate passes so each is warm on its own.
+  const forestOnly = await Forest.open(new IdbForestStore(library.db as never, 'text'), { memoryBudgetBytes: FOREST_BUDGET });
+  for (const v of vectors.slice(0, warmup.length)) await forestOnly.search(v, DEFAULT_TEXT_SEARCH.limit);
+  const forest: number[] = [];
+  for (const v of vectors) {
+    const t0 = now();
+    await forestOnly.search(v, DEFAULT_TEXT_SEARCH.limit);
+    forest.push(now() - t0);
+  }
+  const lexical: number[] = [];
+  for (const q of queries) {
+    const t0 = now();
+    await library.searchText(q, undefined, RESULT_LIMIT);
+    lexical.push(now() - t0);
+  }
+  const open = await openBreakdown(library);
+  return { open, queries: queries.length, total: dist(total), embed: dist(embed), search: dist(search), forest: dist(forest), lexicalAndRows: dist(lexical), meanResults: results / Math.max(1, queries.length) };
+}
+
+export interface OpenBreakdown {
+  /** store.allRows: every image row read back (records inline). */
+  readRowsMs: number;
+  /** LexicalIndex rebuilt from those records, as Library.open does. */
+  lexicalBuildMs: number;
+  /** Both forests opened (meta, slot tables, pinned node pages), ForestSlot's budget. */
+  forestsOpenMs: number;
+  rows: number;
+}
+
+/** What Library.open spends its time on, step by step (run after the timed queries). */
+export async function openBreakdown(library: Library): Promise<OpenBreakdown> {
+  let t = now();
+  const rows = await allRows(library.db);
+  const readRowsMs = now() - t;
+  t = now();
+  const lexical = new LexicalIndex(FULL_OPTIONS);
+  for (const row of rows) lexical.add(row.id, row.record);
+  const lexicalBuildMs = now() - t;
+  t = now();
+  for (const name of ['text', 'visual']) {
+    try {
+      await Forest.open(new IdbForestStore(library.db as never, name), { memoryBudgetBytes: FOREST_BUDGET });
+    } catch (e) {
+      if ((e as Error).name !== 'ForestNotFoundError') throw e;
+    }
+  }
+  return { readRowsMs, lexicalBuildMs, forestsOpenMs: now() - t, rows: rows.length };
+}
+
+/** First query in a fresh worker/process: open the library, load the embedder, search once. */
+export async function coldQuery(open: () => Promise<Library>, loadEmbedder: () => Promise<Embedder>, query: string): Promise<ColdReport & { library: Library; embedder: Embedder }> {
+  const t0 = now();
+  const library = await open();
+  const t1 = now();
+  const embedder = await loadEmbedder();
+  const t2 = now();
+  const rows = await library.searchText(query, await embedder.embed([query]), RESULT_LIMIT);
+  const t3 = now();
+  return { openMs: t1 - t0, embedderLoadMs: t2 - t1, queryMs: t3 - t2, totalMs: t3 - t0, results: rows.length, library, embedder };
+}

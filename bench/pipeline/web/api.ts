@@ -1,0 +1,73 @@
+// What the bench page exposes to the Node side (page.evaluate), types only.
+import type { ModelConfig } from '../../../workers/lib/model-host.ts';
+import type { ColdReport, WarmReport } from '../query-timing.ts';
+import type { SeedReport, SeedSpec } from '../synthetic.ts';
+
+export interface SeedRequest {
+  dbName: string;
+  spec: SeedSpec;
+  captionsUrl: string;
+}
+
+export interface QueryRequest {
+  dbName: string;
+  config: ModelConfig;
+  coldQuery: string;
+  queries: string[];
+  warmup: string[];
+}
+
+export interface QueryResult {
+  /** From `new Worker` on the page to the first results: worker start-up included. */
+  cold: ColdReport & { withWorkerStartMs: number };
+  warm: WarmReport;
+  crossOriginIsolated: boolean;
+  threads: number;
+}
+
+/** Diagnostic: the captioner alone (src/ml) with a given dtype, on photos decoded as the app does. */
+export interface CaptionProbeRequest {
+  config: ModelConfig;
+  dtype: 'q8' | 'fp32';
+  imageUrls: string[];
+  captionCounts: number[];
+  maxNewTokens: number;
+}
+
+export interface CaptionProbeResult {
+  dtype: string;
+  loadMs: number;
+  threads: number;
+  /** Per photo: the encoder pass alone, then caption() for each count (encoder included). */
+  images: { encodeMs: number; captionMs: Record<string, number> }[];
+}
+
+/** The app's own built analysis worker, driven directly (no UI): the product's search path. */
+export interface AppWorkerRequest {
+  workerUrl: string;
+  config: ModelConfig;
+  coldQuery: string;
+  /** Untimed, after the cold search and before the timed ones. */
+  warmup: string[];
+  queries: string[];
+}
+
+export interface AppWorkerResult {
+  /** From `new Worker` to the first results: Library.open + both models + the query. */
+  coldMs: number;
+  coldResults: number;
+  warmMs: number[];
+}
+
+export interface PipelineBenchPage {
+  appWorkerSearch(req: AppWorkerRequest): Promise<AppWorkerResult>;
+  seed(req: SeedRequest): Promise<SeedReport>;
+  queries(req: QueryRequest): Promise<QueryResult>;
+  probeCaption(req: CaptionProbeRequest): Promise<CaptionProbeResult>;
+}
+
+declare global {
+  interface Window {
+    __pipelineBench?: PipelineBenchPage;
+  }
+}

@@ -1,0 +1,64 @@
+// The bench page: runs each phase in its own worker (a fresh worker is the cold start).
+import * as Comlink from 'comlink';
+import type { AnalysisApi } from '../../../workers/analysis.worker.ts';
+import type { AppWorkerRequest, AppWorkerResult, CaptionProbeRequest, PipelineBenchPage, QueryRequest, QueryResult, SeedRequest } from './api.ts';
+import type { QueryWorkerApi } from './query.worker.ts';
+
+function spawn(): { api: Comlink.Remote<QueryWorkerApi>; worker: Worker } {
+  const worker = new Worker(new URL('./query.worker.ts', import.meta.url), { type: 'module', name: 'pipeline-bench' });
+  return { api: Comlink.wrap<QueryWorkerApi>(worker), worker };
+}
+
+const bench: PipelineBenchPage = {
+  async appWorkerSearch(req: AppWorkerRequest): Promise<AppWorkerResult> {
+    const t0 = performance.now();
+    const worker = new Worker(req.workerUrl, { type: 'module', name: 'analysis' });
+    const api = Comlink.wrap<AnalysisApi>(worker);
+    try {
+      let callId = 1;
+      const rows = await api.search(callId++, req.coldQuery, 60, req.config);
+      const coldMs = performance.now() - t0;
+      for (const q of req.warmup) await api.search(callId++, q, 60, req.config);
+      const warmMs: number[] = [];
+      for (const q of req.queries) {
+        const t = performance.now();
+        await api.search(callId++, q, 60, req.config);
+        warmMs.push(performance.now() - t);
+      }
+      return { coldMs, coldResults: rows.length, warmMs };
+    } finally {
+      worker.terminate();
+    }
+  },
+  async probeCaption(req: CaptionProbeRequest) {
+    const { api, worker } = spawn();
+    try {
+      return await api.probeCaption(req);
+    } finally {
+      worker.terminate();
+    }
+  },
+  async seed(req: SeedRequest) {
+    const { api, worker } = spawn();
+    try {
+      return await api.seed(req);
+    } finally {
+      worker.terminate();
+    }
+  },
+  async queries(req: QueryRequest): Promise<QueryResult> {
+    const t0 = performance.now();
+    const { api, worker } = spawn();
+    try {
+      const { threads, ...cold } = await api.cold(req);
+      const withWorkerStartMs = performance.now() - t0;
+      const warm = await api.warm(req);
+      return { cold: { ...cold, withWorkerStartMs }, warm, crossOriginIsolated, threads };
+    } finally {
+      worker.terminate();
+    }
+  },
+};
+
+window.__pipelineBench = bench;
+document.getElementById('status')!.textContent = 'ready';

@@ -23,6 +23,8 @@ class Indexer {
   /** Why the queue stopped on its own (storage full, models missing), for the person. */
   notice = $state('');
   rate = $state(0);
+  /** False until the queue left by an earlier visit has been read: only then can "done" be true. */
+  restored = $state(false);
   private startedAt = 0;
   private doneAtStart = 0;
   private controller: AbortController | undefined;
@@ -37,7 +39,11 @@ class Indexer {
 
   /** Picks up a queue left by an earlier visit (unless the person paused it). */
   async restore(): Promise<void> {
-    this.pending = (await queuedFiles()).length;
+    try {
+      this.pending = (await queuedFiles()).length;
+    } finally {
+      this.restored = true;
+    }
     if (this.pending > 0 && !this.paused) void this.run();
   }
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateTestModels, repoRoot } from '../scripts/onnx/generate.ts';
 import { runChromium } from './pipeline/chromium.ts';
-import { EMBEDDER_ID, VISUAL_DIM } from './pipeline/models.ts';
+import { CAPTIONER_ID, EMBEDDER_ID, TEXT_DIM, VISUAL_DIM } from './pipeline/models.ts';
 import { runNode } from './pipeline/node.ts';
 import { median, round } from './pipeline/stats.ts';
 import { heldOutQueries, type CaptionedEntry, type SeedSpec } from './pipeline/synthetic.ts';
@@ -75,9 +75,12 @@ log(`models: ${path.relative(repoRoot, modelDir)} (${generated.skipped ? 'up to 
 const allQueries = heldOutQueries(entries);
 const queries = allQueries.slice(0, Math.min(nQueries, allQueries.length - 5));
 const warmup = allQueries.slice(-5);
-const spec = (visualN: number): SeedSpec => ({ n: queryN, textDim: 384, visualN: Math.min(visualN, queryN), visualDim: VISUAL_DIM, seed: 7, models: { captioner: 'Xenova/vit-gpt2-image-captioning', embedder: EMBEDDER_ID } });
+const spec = (visualN: number): SeedSpec => ({ n: queryN, textDim: TEXT_DIM, visualN: Math.min(visualN, queryN), visualDim: VISUAL_DIM, seed: 7, models: { captioner: CAPTIONER_ID, embedder: EMBEDDER_ID } });
 const visualArg = values['visual-n'] === undefined ? undefined : int(values['visual-n'], 'visual-n');
 
+// Build output, the full report: bench/out/ is git-ignored.
+const outDir = path.join(repoRoot, 'bench/out');
+mkdirSync(outDir, { recursive: true });
 const reports: EnvReport[] = [];
 // Other work on this machine skews every figure: the load average is recorded beside them.
 const load = (): number[] => loadavg().map((x) => round(x, 2));
@@ -103,13 +106,11 @@ if (envs.includes('node')) {
 }
 if (envs.includes('chromium')) {
   const before = load();
-  const out = path.join(repoRoot, 'bench/out');
-  mkdirSync(out, { recursive: true });
   reports.push(
     await runChromium({
       repoRoot,
-      appOutDir: path.join(out, 'pipeline-app'),
-      webOutDir: path.join(out, 'pipeline-web'),
+      appOutDir: path.join(outDir, 'pipeline-app'),
+      webOutDir: path.join(outDir, 'pipeline-web'),
       imageDir,
       captionsFile,
       files,
@@ -134,8 +135,6 @@ for (const r of reports) {
     if (during.length) run.loadAvg = round(during.reduce((a, s) => a + s.load1, 0) / during.length, 2);
   }
 }
-const outDir = path.join(repoRoot, 'bench/out');
-mkdirSync(outDir, { recursive: true });
 const reportFile = path.join(outDir, 'pipeline-report.json');
 writeFileSync(reportFile, JSON.stringify({ at: new Date().toISOString(), args: values, reports }, null, 1));
 log(`full report (per image, per query component): ${path.relative(repoRoot, reportFile)}`);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type Plugin } from 'vite';
 import type { GlimpseTestHooks } from '../../src/ui/test-hooks.ts';
-import { summarize } from './node.ts';
+import { summarize } from './summarize.ts';
 import { dist } from './stats.ts';
 import type { SeedReport, SeedSpec } from './synthetic.ts';
 import type { CaptionProbe, EnvReport, ImageTiming, IndexRun, QueryReport } from './types.ts';
@@ -110,13 +110,25 @@ type AddOutcome = Awaited<ReturnType<Hooks['addImage']>>;
 type BenchWindow = { __benchFiles?: File[] };
 
 /** A browser on a profile folder: relaunching on the same folder is a real cold start with warm disk caches. */
+const liveProfiles = new Set<string>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const dir of liveProfiles) rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+
 class Profile {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'glimpse-bench-pipeline-'));
+  constructor() {
+    liveProfiles.add(this.dir);
+  }
   launch(): Promise<BrowserContext> {
     return chromium.launchPersistentContext(this.dir, { executablePath: CHROMIUM, args: ARGS, headless: true });
   }
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
+    liveProfiles.delete(this.dir);
   }
 }
 

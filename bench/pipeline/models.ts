@@ -6,8 +6,10 @@ import { MANIFEST, type ModelConfig } from '../../workers/lib/model-host.ts';
 
 export const CAPTIONER_ID = 'Xenova/vit-gpt2-image-captioning';
 export const EMBEDDER_ID = 'Xenova/all-MiniLM-L6-v2';
-/** The 'visual' forest's dimension: ViT-base hidden size (the captioner's encoder). */
-export const VISUAL_DIM = 768;
+/** The 'text' forest's dimension: the sentence embedding size. */
+export const TEXT_DIM = findModel(MANIFEST, EMBEDDER_ID).dim;
+/** The 'visual' forest's dimension: the captioner encoder's hidden size (ViT-base). */
+export const VISUAL_DIM = findModel(MANIFEST, CAPTIONER_ID).dim;
 
 export function benchModelConfig(localModelPath: string, ortBase?: string): ModelConfig {
   return { captionerId: CAPTIONER_ID, embedderId: EMBEDDER_ID, allowHub: false, backend: 'auto', localModelPath, ...(ortBase ? { ortBase } : {}) };

@@ -16,9 +16,9 @@ import { ModelHost, MANIFEST, type Loaded } from '../../workers/lib/model-host.t
 import { benchModelConfig, CAPTIONER_ID, EMBEDDER_ID, loadEmbedder, VISUAL_DIM } from './models.ts';
 import { decodeInNode } from './node-decode.ts';
 import { coldQuery, warmQueries } from './query-timing.ts';
-import { median } from './stats.ts';
-import { heldOutQueries, seedLibrary, type CaptionedEntry, type SeedSpec } from './synthetic.ts';
-import { STAGES, type CaptionProbe, type EnvReport, type ImageTiming, type IndexRun, type QueryReport, type StageMs } from './types.ts';
+import { summarize } from './summarize.ts';
+import { seedLibrary, type CaptionedEntry, type SeedSpec } from './synthetic.ts';
+import type { CaptionProbe, EnvReport, ImageTiming, IndexRun, QueryReport, StageMs } from './types.ts';
 
 export interface NodeOptions {
   modelDir: string;
@@ -33,12 +33,6 @@ export interface NodeOptions {
 }
 
 const now = (): number => performance.now();
-
-export function summarize(captionCount: number, maxNewTokens: number, perImage: ImageTiming[], wallMs: number): IndexRun {
-  const stageMedianMs = Object.fromEntries(STAGES.map((s) => [s, median(perImage.map((p) => p.stageMs[s]))])) as StageMs;
-  const other = perImage.map((p) => p.wallMs - STAGES.reduce((a, s) => a + p.stageMs[s], 0));
-  return { captionCount, maxNewTokens, images: perImage.length, wallMs, imagesPerSecond: (perImage.length * 1000) / wallMs, stageMedianMs, otherMedianMs: median(other), perImage };
-}
 
 async function indexOnce(m: Loaded, library: Library, opts: NodeOptions, captionCount: number): Promise<{ run: IndexRun; ids: number[] }> {
   const perImage: ImageTiming[] = [];
@@ -169,4 +163,3 @@ async function nodeQueries(q: NonNullable<NodeOptions['query']>, config: ReturnT
   };
 }
 
-export { heldOutQueries };

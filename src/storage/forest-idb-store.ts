@@ -1,14 +1,18 @@
 // IndexedDB adapter for the forest's BlockStore. One object store holds the
 // blocks of every forest, keyed [forestName, blockKey], so 'text' and 'visual'
 // forests share a schema step and the app's single versioned database.
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BlockStore, BlockWrite } from '../core/forest/store.ts';
 
 export const FOREST_BLOCKS = 'forest-blocks';
 
-/** Schema step: call from the app's upgrade callback (any version that lacks the store creates it). */
-export function upgradeForestStores(db: IDBPDatabase<unknown>, _oldVersion: number): void {
-  if (!db.objectStoreNames.contains(FOREST_BLOCKS)) db.createObjectStore(FOREST_BLOCKS);
+/**
+ * Schema step: call from the app's upgrade callback (any version that lacks the store creates it).
+ * Generic so a typed app schema (IDBPDatabase<GlimpseSchema>) can be passed as is.
+ */
+export function upgradeForestStores<S extends DBSchema | unknown>(db: IDBPDatabase<S>, _oldVersion: number): void {
+  const raw = db as unknown as IDBPDatabase;
+  if (!raw.objectStoreNames.contains(FOREST_BLOCKS)) raw.createObjectStore(FOREST_BLOCKS);
 }
 
 /** Stand-alone database with only the forest store (tests and benchmarks). */
@@ -20,11 +24,13 @@ export function openForestDatabase(name: string, version = 1): Promise<IDBPDatab
   });
 }
 
-export class IdbForestStore implements BlockStore {
-  constructor(
-    private readonly db: IDBPDatabase<unknown>,
-    readonly forestName: string,
-  ) {}
+export class IdbForestStore<S extends DBSchema | unknown = unknown> implements BlockStore {
+  private readonly db: IDBPDatabase;
+
+  /** `db` is already open (its upgrade ran upgradeForestStores); `forestName` e.g. 'text' or 'visual'. */
+  constructor(db: IDBPDatabase<S>, readonly forestName: string) {
+    this.db = db as unknown as IDBPDatabase;
+  }
 
   /** All gets in one readonly transaction, issued together so IndexedDB can pipeline them. */
   async read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {

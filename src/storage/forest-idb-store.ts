@@ -66,7 +66,7 @@ function toBytes(v: unknown): Uint8Array | undefined {
 }
 
 /** Stores exactly the block's bytes (a view's whole underlying buffer would be cloned otherwise). */
-function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+export function exactBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
   return bytes.slice().buffer;
 }

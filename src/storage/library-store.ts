@@ -1,6 +1,6 @@
 // Reads and the one write transaction of the image library.
 import { openGlimpseDB, type GlimpseDB } from './db';
-import { FOREST_BLOCKS } from './forest-idb-store';
+import { exactBuffer, FOREST_BLOCKS } from './forest-idb-store';
 import type { ImageRow, VectorRow } from './rows';
 import type { BlockWrite } from '../core/forest/store';
 
@@ -12,17 +12,11 @@ export interface ForestChanges {
   deletes: string[];
 }
 
-/** Stores exactly the block's bytes (a view's whole underlying buffer would be cloned otherwise). */
-function exact(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer;
-}
-
 type BlockStoreTx = { put(v: ArrayBuffer, k: [string, string]): Promise<unknown>; delete(k: [string, string]): Promise<unknown> };
 
 function stageBlocks(blocks: BlockStoreTx, forests: ForestChanges[], pending: Promise<unknown>[]): void {
   for (const f of forests) {
-    for (const w of f.puts) pending.push(blocks.put(exact(w.bytes), [f.name, w.key]));
+    for (const w of f.puts) pending.push(blocks.put(exactBuffer(w.bytes), [f.name, w.key]));
     for (const k of f.deletes) pending.push(blocks.delete([f.name, k]));
   }
 }

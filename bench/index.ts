@@ -1,6 +1,7 @@
 // npm run bench:index -- [--n 100000] [--dim 384] [--queries 500] [--trees 8,16]
 //   [--search-k 1000,2000,4000,8000] [--split two-means|random-projection|both] [--threads 2]
-//   [--base F.fvecs --query F.fvecs [--gt F.ivecs]] [--no-peer] [--no-incremental] [--no-compact] [--json]
+//   [--seed 1] [--routing-dims 0] [--base F.fvecs --query F.fvecs [--gt F.ivecs]]
+//   [--no-peer] [--no-incremental] [--no-compact] [--json]
 // Side by side on one data set: our forest, exact brute force (float32, int8) and hnswlib.
 // Every figure printed is measured in this run (hnswlib's graph may come from the bench/out cache;
 // its build time is then reported as not measured). Phases run one after another and drop their
@@ -34,6 +35,7 @@ const splits: SplitMethod[] = splitArg === 'both' ? ['two-means', 'random-projec
 const main: SplitMethod = splits[0];
 const maxTrees = Math.max(...treesList);
 const threads = Number(args.get('threads') ?? availableParallelism());
+const routingDims = Number(args.get('routing-dims') ?? 0);
 const truth = (q: number): Int32Array => ds.gt.subarray(q * ds.gtK, q * ds.gtK + 10);
 const ids = Uint32Array.from({ length: N }, (_, i) => i);
 let peakRss = 0;
@@ -92,7 +94,7 @@ async function incrementalPhase(): Promise<{ addS: number; added: number; grid: 
   if (args.get('incremental') === 'false' || N <= 2000) return undefined;
   const added = 1000, head = N - added;
   log(`incremental: building ${maxTrees} trees over ${head} …`);
-  const b = await buildInto(ds.base.subarray(0, head * d), d, ids.subarray(0, head), maxTrees, main, seed, threads);
+  const b = await buildInto(ds.base.subarray(0, head * d), d, ids.subarray(0, head), maxTrees, main, seed, threads, routingDims);
   sampleRss();
   const f = await Forest.open(b.store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER, pinnedNodeFraction: 1 });
   await queryPass(f, ds.query, d, truth, { searchK: skList[0], trees: maxTrees, limit: 50 }); // warm, as for the fresh build
@@ -112,7 +114,7 @@ const inc = await incrementalPhase();
 /** Fresh builds (each split method), the grid, then for the main one: budget run, delete 10 %, compact. */
 async function freshPhase(split: SplitMethod, rows: ForestRow[]): Promise<Record<string, unknown> | undefined> {
   log(`forest: building ${maxTrees} trees (${split}) over ${N} …`);
-  const b = await buildInto(ds.base, d, ids, maxTrees, split, seed, threads);
+  const b = await buildInto(ds.base, d, ids, maxTrees, split, seed, threads, routingDims);
   sampleRss();
   log(`  built in ${b.totalS.toFixed(1)} s (prepare ${b.prepareS.toFixed(1)} s; per tree ${b.treeS.map((s) => s.toFixed(1)).join(' ')})`);
   for (const o of grid()) {
@@ -206,6 +208,7 @@ const targets = {
 const out = {
   n: N, dim: d, queries: nq, data: { name: ds.name, ...ds.params, ...hardness },
   forest, brute, peers, targets, incremental, ...mainExtras,
+  build: { threads, routingDims, seed },
   machine: { cpus: availableParallelism(), buildThreads: threads, loadAverage1mAtEnd: round(loadavg()[0], 2), peakRssBytes: peakRss },
   notes: 'Node: the MemoryBlockStore itself holds every block in RAM (peakRssBytes); residentBytes is the forest\'s own accounting (see budgeted for a 10 % budget). forest buildS/bytesPerVector for nTrees below the built count are apportioned from the per-tree measurements of one build; qps single-thread, k=10, warm cache, faster of two passes (brute and hnswlib likewise).',
 };

@@ -10,6 +10,7 @@ import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
 import { Library, type ResultRow } from './lib/library';
 import { ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
+import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
 
 export type AddOutcome =
@@ -138,6 +139,19 @@ const api = {
 
   async remove(ids: number[]): Promise<void> {
     await (await lib()).remove(ids);
+  },
+
+  /** How many images were described by other models, or with fewer captions than wanted. */
+  async staleCount(want: RefreshWant): Promise<Record<RefreshKind, number>> {
+    return countStale(await lib(), want);
+  },
+
+  /** Re-analyses the next stale image after `afterId` (a cursor the page keeps); undefined when done. */
+  async refreshNext(callId: number, afterId: number, want: RefreshWant, opts: IndexOptions): Promise<{ id: number; kind: RefreshKind } | undefined> {
+    return runCancellable(callId, async (signal) => {
+      const models = await host.load(opts.models, undefined, signal);
+      return refreshNext(await lib(), models, afterId, want, { maxNewTokens: opts.maxNewTokens, signal });
+    });
   },
 };
 

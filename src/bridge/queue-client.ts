@@ -3,6 +3,7 @@
 import type { AddOutcome } from '../../workers/analysis.worker';
 import type { QueueInfo } from '../../workers/lib/queue';
 import { analysis, DEFAULT_INDEX_SETTINGS, modelConfig } from './analysis-client';
+import { captionPlan } from './settings';
 
 export interface PickedFile {
   file: File;
@@ -21,9 +22,10 @@ export function queuedFiles(): Promise<QueueInfo[]> {
   return analysis.call(undefined, (r) => r.queue());
 }
 
-/** Indexes one queued file; `signal` cancels it (the item then stays queued). */
+/** Indexes one queued file (with the caption plan's first captions); `signal` cancels it (the item then stays queued). */
 export function indexQueued(queueId: number, signal?: AbortSignal): Promise<QueueOutcome> {
-  return analysis.call<QueueOutcome>(signal, (r, id) => r.indexQueued(id, queueId, { ...DEFAULT_INDEX_SETTINGS, models: modelConfig() }));
+  const settings = { ...DEFAULT_INDEX_SETTINGS, captionCount: captionPlan().atOnce, models: modelConfig() };
+  return analysis.call<QueueOutcome>(signal, (r, id) => r.indexQueued(id, queueId, settings));
 }
 
 export function dropQueued(queueId: number): Promise<void> {

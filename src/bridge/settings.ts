@@ -33,3 +33,28 @@ export function loadModelConfig(): ModelConfig {
 export function saveModelConfig(config: ModelConfig): void {
   localStorage.setItem(KEY, JSON.stringify(config));
 }
+
+/** Captions per photo: how many indexing makes at once, and how many a background pass brings it to. */
+export interface CaptionPlan {
+  atOnce: number;
+  total: number;
+}
+
+const CAPTIONS_KEY = 'glimpse.captions';
+// One greedy caption makes a photo searchable at ~3× the speed of three on WASM; the two sampled
+// ones (which find it more often: see `npm run eval -- --captions oracle:3`) follow when idle.
+const DEFAULT_PLAN: CaptionPlan = { atOnce: 1, total: 3 };
+
+export function captionPlan(): CaptionPlan {
+  try {
+    const saved = JSON.parse(localStorage.getItem(CAPTIONS_KEY) ?? 'null') as Partial<CaptionPlan> | null;
+    const atOnce = Math.min(3, Math.max(1, Math.round(saved?.atOnce ?? DEFAULT_PLAN.atOnce)));
+    return { atOnce, total: Math.max(atOnce, Math.min(5, Math.round(saved?.total ?? DEFAULT_PLAN.total))) };
+  } catch {
+    return DEFAULT_PLAN;
+  }
+}
+
+export function saveCaptionPlan(plan: CaptionPlan): void {
+  localStorage.setItem(CAPTIONS_KEY, JSON.stringify(plan));
+}

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { AbortError } from '../core/errors';
+import { AbortError, GlimpseError } from '../core/errors';
 
 /** What every cancellable worker API exposes (see workers/lib/cancellable.ts). */
 export interface Cancellable {
@@ -17,6 +17,8 @@ export class WorkerHandle<T extends Cancellable> {
   private worker: Worker | undefined;
   private proxy: Comlink.Remote<T> | undefined;
   private nextCallId = 1;
+  /** Rejecters of calls in flight: a terminated worker never answers them. */
+  private readonly inflight = new Set<(e: Error) => void>();
 
   constructor(private readonly spawn: () => Worker) {}
 
@@ -33,7 +35,11 @@ export class WorkerHandle<T extends Cancellable> {
     if (signal?.aborted) throw new AbortError();
     const callId = this.nextCallId++;
     const remote = this.remote;
-    const work = invoke(remote, callId);
+    let lost: (e: Error) => void = () => {};
+    const orphaned = new Promise<never>((_, reject) => (lost = reject));
+    this.inflight.add(lost);
+    const work = Promise.race([invoke(remote, callId), orphaned]);
+    void work.catch(() => {}).finally(() => this.inflight.delete(lost));
     if (!signal) return work;
     let onAbort = (): void => {};
     const aborted = new Promise<never>((_, reject) => {
@@ -54,6 +60,9 @@ export class WorkerHandle<T extends Cancellable> {
 
   /** Stops the worker now; the next call starts a fresh one. */
   terminate(): void {
+    // Other calls on this worker are lost with it: say so (they may be retried) instead of hanging.
+    for (const reject of this.inflight) reject(new GlimpseError('WorkerRestartedError', 'The worker was restarted while this was running; try again.'));
+    this.inflight.clear();
     this.proxy?.[Comlink.releaseProxy]();
     this.worker?.terminate();
     this.worker = undefined;

@@ -21,11 +21,13 @@ function stageBlocks(blocks: BlockStoreTx, forests: ForestChanges[], pending: Pr
   }
 }
 
-/** The image row, its thumbnail and both forests' block changes, in one short transaction. */
-export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob, vectors: VectorRow, forests: ForestChanges[]): Promise<void> {
+/** The image row, its thumbnail (kept as is when undefined: a re-index) and both forests' block
+ *  changes, in one short transaction. */
+export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[]): Promise<void> {
   const tx = db.transaction(['images', 'thumbs', 'vectors', FOREST_BLOCKS], 'readwrite');
   const blocks = tx.objectStore(FOREST_BLOCKS);
-  const pending: Promise<unknown>[] = [tx.objectStore('images').put(row), tx.objectStore('thumbs').put(thumb, row.id), tx.objectStore('vectors').put(vectors, row.id)];
+  const pending: Promise<unknown>[] = [tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id)];
+  if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
   await Promise.all(pending);
@@ -71,4 +73,14 @@ export function countImages(db: GlimpseDB): Promise<number> {
 
 export function vectorsById(db: GlimpseDB, id: number): Promise<VectorRow | undefined> {
   return db.get('vectors', id);
+}
+
+/** The first image row with an id above `afterId` for which `wanted` holds (a cursor walk: no full read). */
+export async function nextRowWhere(db: GlimpseDB, afterId: number, wanted: (row: ImageRow) => boolean): Promise<ImageRow | undefined> {
+  let cursor = await db.transaction('images').store.openCursor(IDBKeyRange.lowerBound(afterId, true));
+  while (cursor) {
+    if (wanted(cursor.value)) return cursor.value;
+    cursor = await cursor.continue();
+  }
+  return undefined;
 }

@@ -82,6 +82,18 @@ describe('WorkerHandle', () => {
     handle.terminate();
   });
 
+  it('tells other calls on a terminated worker that it was restarted, instead of leaving them hanging', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const ctl = new AbortController();
+    const other = handle.call(undefined, (r, id) => r.stubborn(id));
+    const cancelled = handle.call(ctl.signal, (r, id) => r.stubborn(id));
+    ctl.abort();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(other).rejects.toMatchObject({ name: 'WorkerRestartedError' });
+    expect(w.terminated).toBe(1);
+  });
+
   it('rejects at once when the signal is already aborted', async () => {
     const w = fakeWorkers();
     const handle = new WorkerHandle<FakeApi>(w.spawn);

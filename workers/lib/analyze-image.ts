@@ -56,7 +56,7 @@ export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, o
     signal: opts.signal,
   });
   lap('caption');
-  const record = buildRecord(captions, { captioner: models.captioner.modelId, embedder: models.embedder.modelId });
+  const record = { ...buildRecord(captions, { captioner: models.captioner.modelId, embedder: models.embedder.modelId }), captionsAsked: opts.captionCount };
   lap('triplets');
   const textVector = await models.embedder.embed([recordText(record)], opts.signal);
   lap('embed');

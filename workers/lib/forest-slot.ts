@@ -1,6 +1,7 @@
 // One named forest ('text' or 'visual') over the library database: opened lazily, created empty
 // on first use with the model's dimension, its writes staged for the library's transaction.
 import { buildForest, Forest, type SearchHit } from '../../src/core/forest';
+import type { BlockStore } from '../../src/core/forest/store';
 import { StagedForestStore } from '../../src/storage/staged-forest-store';
 import type { GlimpseDB } from '../../src/storage/library-store';
 
@@ -10,6 +11,8 @@ const MEMORY_BUDGET = 32 << 20;
 export class ForestSlot {
   private forest: Forest | undefined;
   private readonly store: StagedForestStore;
+  /** Generations replaced by a staged reset: deleted once the commit has landed. */
+  private stale: string[] = [];
 
   constructor(db: GlimpseDB, readonly name: string) {
     this.store = new StagedForestStore(db, name);
@@ -37,8 +40,42 @@ export class ForestSlot {
     await this.forest!.add([id], vector);
   }
 
+  get dim(): number | undefined {
+    return this.forest?.dim;
+  }
+
+  /** Stages the image's new vector in place of its old one. Another dimension (a new model)
+   *  starts a new, empty forest generation: images not re-indexed yet leave it until they are. */
+  async stageReplace(id: number, vector: Float32Array): Promise<void> {
+    if (this.forest && this.forest.dim !== vector.length) {
+      // The old generation stays readable until the commit lands; its blocks go afterwards.
+      const deferred: BlockStore = {
+        read: (keys) => this.store.read(keys),
+        write: (puts, deletes) => this.store.write(puts, deletes),
+        deletePrefix: (prefix) => {
+          this.stale.push(prefix);
+          return Promise.resolve();
+        },
+      };
+      await buildForest(deferred, { dim: vector.length, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
+      this.forest = await Forest.open(this.store, { memoryBudgetBytes: MEMORY_BUDGET });
+    } else if (this.forest?.has(id)) {
+      await this.forest.delete([id]);
+    }
+    await this.stageAdd(id, vector);
+  }
+
+  /** After the library's transaction landed: drop what a reset replaced. */
+  async committed(): Promise<void> {
+    const stale = this.stale;
+    this.stale = [];
+    for (const prefix of stale) await this.store.direct().deletePrefix(prefix);
+  }
+
   async stageDelete(ids: number[]): Promise<void> {
-    if (this.forest) await this.forest.delete(ids);
+    // Images awaiting re-index after a model change are not in a new forest yet.
+    const present = ids.filter((id) => this.forest?.has(id));
+    if (this.forest && present.length > 0) await this.forest.delete(present);
   }
 
   take(): { name: string; puts: ReturnType<StagedForestStore['take']>['puts']; deletes: string[] } {
@@ -48,6 +85,7 @@ export class ForestSlot {
   /** After a failed commit: forget staged writes and re-read what is really stored. */
   async reload(): Promise<void> {
     this.store.take();
+    this.stale = [];
     await this.open();
   }
 

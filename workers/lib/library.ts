@@ -34,6 +34,14 @@ export class Library {
     private nextId: number,
   ) {}
 
+  /** Writes one at a time: each stages forest changes that its own transaction must carry alone. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
   static async open(name?: string): Promise<Library> {
     const db = await store.openGlimpseDB(name);
     const text = new ForestSlot(db, 'text');
@@ -53,7 +61,11 @@ export class Library {
   }
 
   /** Writes one analysed image: row, thumbnail, vectors and both forests' changes in one transaction. */
-  async commit(p: PreparedImage): Promise<number> {
+  commit(p: PreparedImage): Promise<number> {
+    return this.exclusive(() => this.commitNow(p));
+  }
+
+  private async commitNow(p: PreparedImage): Promise<number> {
     const id = this.nextId;
     const row: ImageRow = {
       id,
@@ -84,7 +96,35 @@ export class Library {
     return id;
   }
 
-  async remove(ids: number[]): Promise<void> {
+  /** Re-analysed image `id` (other models, more captions): new record and text vector, same row.
+   *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file). */
+  replace(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
+    return this.exclusive(() => this.replaceNow(id, p, keepVisual));
+  }
+
+  private async replaceNow(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
+    const [row, old] = await Promise.all([this.row(id), store.vectorsById(this.db, id)]);
+    if (!row) return; // removed meanwhile
+    const t = quantize(p.textVector);
+    const v = keepVisual && old ? { codes: old.visual, scale: old.visualScale } : quantize(p.visualVector);
+    try {
+      await this.text.stageReplace(id, p.textVector);
+      if (!(keepVisual && old)) await this.visual.stageReplace(id, p.visualVector);
+      const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
+      await store.commitImage(this.db, { ...row, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
+    } catch (e) {
+      await Promise.all([this.text.reload(), this.visual.reload()]);
+      throw e;
+    }
+    await Promise.all([this.text.committed(), this.visual.committed()]);
+    this.lexical.add(id, p.record);
+  }
+
+  remove(ids: number[]): Promise<void> {
+    return this.exclusive(() => this.removeNow(ids));
+  }
+
+  private async removeNow(ids: number[]): Promise<void> {
     try {
       await this.text.stageDelete(ids);
       await this.visual.stageDelete(ids);

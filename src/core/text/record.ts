@@ -17,6 +17,8 @@ export interface AnalyticsRecord {
   readonly triplets: readonly Triplet[];
   readonly tags: readonly string[];
   readonly models: ModelIds;
+  /** How many captions indexing asked for (sampled ones may repeat the first and be dropped). */
+  readonly captionsAsked?: number;
 }
 
 /** Builds the record from an image's captions (tags and triplets are derived, lemmatised). */

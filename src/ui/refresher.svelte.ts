@@ -1,0 +1,73 @@
+// Background re-analysis as the person sees it: extra captions for photos indexed with one, and a
+// re-index after other models were picked (only once the person agrees). It runs only while the
+// indexing queue is idle and yields to it after the photo in hand.
+import { refreshNextImage, staleImages, type RefreshKind } from '../bridge/bridge';
+import { errorMessage, errorName, isAbort } from './errors';
+import { indexer } from './indexer.svelte';
+import { library } from './library-state.svelte';
+
+class Refresher {
+  stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0 });
+  /** The person asked to re-index photos described by other models. */
+  reindexing = $state(false);
+  running = $state(false);
+  done = $state(0);
+  error = $state('');
+  private controller: AbortController | undefined;
+
+  async check(): Promise<void> {
+    this.stale = await staleImages();
+  }
+
+  /** Starts a pass when there is something to do and the queue is idle. */
+  kick(): void {
+    if (!this.running) void this.run();
+  }
+
+  reindex(): void {
+    this.reindexing = true;
+    this.kick();
+  }
+
+  /** Stops re-indexing now (the photo in hand is dropped, not half-written). */
+  cancel(): void {
+    this.reindexing = false;
+    this.controller?.abort();
+  }
+
+  private idle(): boolean {
+    return !indexer.running && indexer.pending === 0 && !indexer.paused;
+  }
+
+  private wanted(): boolean {
+    return this.stale.captions > 0 || (this.reindexing && this.stale.models > 0);
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    this.error = '';
+    this.done = 0;
+    let after = 0;
+    try {
+      await this.check();
+      while (this.idle() && this.wanted()) {
+        this.controller = new AbortController();
+        const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
+        if (!next) break;
+        after = next.id;
+        this.done++;
+        this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
+        library.version++;
+      }
+      await this.check();
+      if (this.stale.models === 0) this.reindexing = false;
+    } catch (e) {
+      // A cancel, or the worker restarted under us (indexing was cancelled): the next kick resumes.
+      if (!isAbort(e) && errorName(e) !== 'WorkerRestartedError') this.error = `Updating descriptions stopped: ${errorMessage(e)}`;
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+export const refresher = new Refresher();

@@ -1,0 +1,83 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { buildRecord } from '../../src/core/text/record';
+import { allRows, vectorsById } from '../../src/storage/library-store';
+import type { PreparedImage } from '../../workers/lib/analyze-image';
+import { Library } from '../../workers/lib/library';
+import { staleness } from '../../workers/lib/refresh';
+
+// Re-analysis in place (worker library on fake-indexeddb): a new record and text vector under the
+// same id, one transaction; another embedder dimension starts a new text forest generation.
+const unit = (dim: number, seed: number): Float32Array => {
+  const v = Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233));
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+};
+const models = { captioner: 'cap-a', embedder: 'emb-a' };
+let n = 0;
+
+function prepared(i: number, dim: number, captions = [`photo number ${i} of a red kite`], m = models): PreparedImage {
+  return {
+    sha256: `sha-${i}`,
+    meta: { name: `p${i}.jpg`, path: `p${i}.jpg`, type: 'image/jpeg', lastModified: 0 },
+    size: 1,
+    width: 2,
+    height: 2,
+    thumb: new Blob([new Uint8Array([1])]),
+    record: { ...buildRecord(captions, m), captionsAsked: captions.length },
+    textVector: unit(dim, i),
+    visualVector: unit(8, i),
+  };
+}
+
+describe('library replace (re-index and extra captions)', () => {
+  it('replaces record and text vector in place; the old text no longer matches', async () => {
+    const lib = await Library.open(`replace-${n++}`);
+    const ids = [];
+    for (let i = 1; i <= 5; i++) ids.push(await lib.commit(prepared(i, 16)));
+    const before = await vectorsById(lib.db, ids[2]!);
+    await lib.replace(ids[2]!, { ...prepared(3, 16, ['a green tractor', 'a tractor in a field', 'farm machine']), textVector: unit(16, 99) }, true);
+    const row = (await lib.row(ids[2]!))!;
+    expect(row.record.captions).toEqual(['a green tractor', 'a tractor in a field', 'farm machine']);
+    expect(await lib.count()).toBe(5);
+    // Kept visual vector, new text vector.
+    const after = (await vectorsById(lib.db, ids[2]!))!;
+    expect(Array.from(after.visual)).toEqual(Array.from(before!.visual));
+    expect(Array.from(after.text)).not.toEqual(Array.from(before!.text));
+    const hits = await lib.searchText('tractor', unit(16, 99), 3);
+    expect(hits[0]?.id).toBe(ids[2]);
+    expect((await lib.searchText('kite', undefined, 10)).map((h) => h.id)).not.toContain(ids[2]);
+    // Reopened from storage: the same.
+    const again = await Library.open(lib.db.name);
+    expect((await again.searchText('tractor', unit(16, 99), 3))[0]?.id).toBe(ids[2]);
+  });
+
+  it('starts a new text forest when the embedder dimension changes; the others wait for their turn', async () => {
+    const lib = await Library.open(`replace-${n++}`);
+    const ids = [];
+    for (let i = 1; i <= 4; i++) ids.push(await lib.commit(prepared(i, 16)));
+    const m2 = { captioner: 'cap-a', embedder: 'emb-b' };
+    await lib.replace(ids[0]!, { ...prepared(1, 32, undefined, m2), textVector: unit(32, 7) }, true);
+    expect((await lib.searchText('zzz', unit(32, 7), 4)).map((h) => h.id)).toEqual([ids[0]]);
+    // The replaced generation's blocks are gone once the commit landed.
+    const keys = (await lib.db.getAllKeys('forest-blocks')).filter(([f]) => f === 'text').map(([, k]) => k);
+    expect(keys.filter((k) => k.startsWith('g1/'))).toEqual([]);
+    expect(keys.some((k) => k.startsWith('g2/'))).toBe(true);
+    // An image not re-indexed yet can still be removed; keyword search still finds the rest.
+    await lib.remove([ids[1]!]);
+    expect((await lib.searchText('kite', undefined, 10)).map((h) => h.id).sort()).toEqual([ids[0], ids[2], ids[3]].sort());
+    await lib.replace(ids[2]!, { ...prepared(3, 32, undefined, m2), textVector: unit(32, 8) }, true);
+    const reopened = await Library.open(lib.db.name);
+    expect((await reopened.searchText('zzz', unit(32, 8), 1))[0]?.id).toBe(ids[2]);
+    const rows = await allRows(reopened.db);
+    expect(rows.map((r) => staleness(r, { ...m2, captionCount: 1, reindex: true }))).toEqual([undefined, undefined, 'models']);
+  });
+
+  it('tells stale records apart', () => {
+    const row = { record: { ...buildRecord(['a dog'], models), captionsAsked: 1 } } as Parameters<typeof staleness>[0];
+    expect(staleness(row, { ...models, captionCount: 3, reindex: false })).toBe('captions');
+    expect(staleness(row, { ...models, captionCount: 1, reindex: false })).toBeUndefined();
+    expect(staleness(row, { ...models, embedder: 'other', captionCount: 1, reindex: false })).toBeUndefined();
+    expect(staleness(row, { ...models, embedder: 'other', captionCount: 1, reindex: true })).toBe('models');
+  });
+});

@@ -1,0 +1,56 @@
+// Re-analysis of images already in the library: after the person picks other models (their
+// descriptions and vectors come from the old ones), and to add the extra sampled captions that
+// indexing leaves for later (the first caption makes a photo searchable; more make it findable).
+// The source is the stored 256-px thumbnail: the captioner looks at 224-384 px anyway.
+import { allRows, nextRowWhere } from '../../src/storage/library-store';
+import type { ImageRow } from '../../src/storage/rows';
+import { analyzeImage } from './analyze-image';
+import type { Library } from './library';
+import type { Loaded } from './model-host';
+
+export interface RefreshWant {
+  captioner: string;
+  embedder: string;
+  captionCount: number;
+  /** Re-describe images made by other models (the person agreed to re-index). */
+  reindex: boolean;
+}
+
+export type RefreshKind = 'models' | 'captions';
+
+export function staleness(row: ImageRow, want: RefreshWant): RefreshKind | undefined {
+  const m = row.record.models;
+  // Never add captions with other models than the image's own unless re-indexing.
+  if (m.captioner !== want.captioner || m.embedder !== want.embedder) return want.reindex ? 'models' : undefined;
+  // `captionCount` in the record is what indexing asked for; fewer distinct captions is not stale.
+  const asked = row.record.captionsAsked ?? row.record.captions.length;
+  return asked < want.captionCount ? 'captions' : undefined;
+}
+
+export async function countStale(library: Library, want: RefreshWant): Promise<Record<RefreshKind, number>> {
+  const out = { models: 0, captions: 0 };
+  for (const row of await allRows(library.db)) {
+    const kind = staleness(row, { ...want, reindex: true });
+    if (kind) out[kind]++;
+  }
+  return out;
+}
+
+export interface RefreshOptions {
+  maxNewTokens: number;
+  signal?: AbortSignal;
+}
+
+/** Re-analyses the next stale image after `afterId`; undefined when none is left. */
+export async function refreshNext(library: Library, models: Loaded, afterId: number, want: RefreshWant, opts: RefreshOptions): Promise<{ id: number; kind: RefreshKind } | undefined> {
+  const row = await nextRowWhere(library.db, afterId, (r) => staleness(r, want) !== undefined);
+  if (!row) return undefined;
+  const kind = staleness(row, want)!;
+  const thumb = await library.thumb(row.id);
+  if (!thumb) return { id: row.id, kind }; // nothing to look at: the consistency check reports it
+  const meta = { name: row.name, path: row.path, type: thumb.type, lastModified: row.takenAt ?? row.addedAt };
+  const { prepared } = await analyzeImage(thumb, meta, models, { captionCount: want.captionCount, maxNewTokens: opts.maxNewTokens, thumbSize: 64, signal: opts.signal });
+  // Same captioner: the stored visual vector (from the full-size file) stays.
+  if (prepared) await library.replace(row.id, prepared, row.record.models.captioner === want.captioner);
+  return { id: row.id, kind };
+}

@@ -50,4 +50,5 @@ export async function inspectImage(file: File, opts: InspectOptions & { signal?:
 
 export * from './analysis-client';
 export * from './queue-client';
+export * from './tabs';
 export { saveModelConfig } from './settings';

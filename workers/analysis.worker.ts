@@ -1,17 +1,20 @@
 // The analysis worker: indexes images and answers searches. A thin composition of the intake
 // decoder, the models (src/ml), the library (storage + forests + lexical index) and core search.
 import * as Comlink from 'comlink';
-import { GlimpseError } from '../src/core/errors';
+import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
-import { allRows } from '../src/storage/library-store';
+import { allRows, countImages } from '../src/storage/library-store';
+import { queueLength } from '../src/storage/queue-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
 import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
+import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
+import { announce, listen, shared, takeStale } from './lib/tab-sync';
 
 export type AddOutcome =
   | { status: 'indexed'; id: number; stageMs: StageMs & { write: number } }
@@ -29,7 +32,18 @@ export interface IndexOptions {
 const host = new ModelHost();
 let library: Promise<Library> | undefined;
 
-const lib = (): Promise<Library> => (library ??= Library.open());
+/** Opens while no tab writes; listening starts first, so no write after the open goes unseen. */
+function openLibrary(dbName?: string): Promise<Library> {
+  listen();
+  return shared(() => Library.open(dbName));
+}
+
+/** The library, caught up first if another tab wrote since (announced on the channel). */
+async function lib(): Promise<Library> {
+  const l = await (library ??= openLibrary());
+  if (takeStale()) await l.sync();
+  return l;
+}
 
 /** One library item for browsing (newest first), without a query. */
 export interface LibraryItem {
@@ -48,7 +62,12 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
     const result = await analyzeImage(file, taken, m, { ...opts, signal, isKnown: (sha) => library.isKnown(sha) });
     if (!result.prepared) return { status: 'duplicate', stageMs: result.stageMs };
     const t = performance.now();
-    const id = await library.commit(result.prepared);
+    const id = await library.commit(result.prepared).catch((e: unknown) => {
+      // Another tab indexed the same file while this one analysed it.
+      if (isNamedError(e, 'DuplicateImageError')) return undefined;
+      throw e;
+    });
+    if (id === undefined) return { status: 'duplicate', stageMs: result.stageMs };
     return { status: 'indexed', id, stageMs: { ...result.stageMs, write: performance.now() - t } };
   } catch (e) {
     if (e instanceof GlimpseError && e.name === 'ImageRejectedError') {
@@ -62,8 +81,15 @@ const api = {
   cancel,
 
   async open(dbName?: string): Promise<{ count: number }> {
-    library ??= Library.open(dbName);
+    library ??= openLibrary(dbName);
     return { count: await (await library).count() };
+  },
+
+  /** Image count and queue length as stored (shared by all tabs). */
+  async status(): Promise<{ count: number; pending: number }> {
+    const { db } = await lib();
+    const [count, pending] = await Promise.all([countImages(db), queueLength(db)]);
+    return { count, pending };
   },
 
   async loadModels(callId: number, config: LoadConfig, onProgress?: (p: FileProgress) => void): Promise<RuntimeInfo> {
@@ -76,7 +102,9 @@ const api = {
 
   /** Stores files in the persistent queue; returns their queue ids. */
   async enqueue(items: QueueInput[]): Promise<number[]> {
-    return addToQueue((await lib()).db, items);
+    const ids = await addToQueue((await lib()).db, items);
+    announce('queued', ids);
+    return ids;
   },
 
   async queue(): Promise<QueueInfo[]> {
@@ -85,15 +113,21 @@ const api = {
 
   /** Indexes one queued file; it leaves the queue once it has an outcome (kept when cancelled or on errors). */
   async indexQueued(callId: number, queueId: number, opts: IndexOptions): Promise<AddOutcome | { status: 'missing' }> {
-    return runCancellable(callId, async (signal) => runQueued((await lib()).db, queueId, (file, meta) => indexFile(file, meta, opts, signal)));
+    return runCancellable(callId, async (signal) => {
+      const outcome = await runQueued((await lib()).db, queueId, (file, meta) => indexFile(file, meta, opts, signal));
+      if (outcome.status !== 'missing') announce('dequeued', [queueId]);
+      return outcome;
+    });
   },
 
   async dropQueued(queueId: number): Promise<void> {
     await dequeue((await lib()).db, queueId);
+    announce('dequeued', [queueId]);
   },
 
   async clearQueue(): Promise<void> {
     await clearQueue((await lib()).db);
+    announce('queue-cleared', []);
   },
 
   /** Every image, newest first (for browsing and "clear all"). */
@@ -152,6 +186,12 @@ const api = {
       const models = await host.load(opts.models, undefined, signal);
       return refreshNext(await lib(), models, afterId, want, { maxNewTokens: opts.maxNewTokens, signal });
     });
+  },
+
+  /** Test hook: the ids rows, vectors and both stored forests hold. */
+  async storedIds(): Promise<StoredIds> {
+    const { db } = await lib();
+    return shared(() => storedIds(db));
   },
 };
 

@@ -2,6 +2,7 @@
 // terminated after a cancel picks up where the page is.
 import * as Comlink from 'comlink';
 import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem } from '../../workers/analysis.worker';
+import type { StoredIds } from '../../workers/lib/id-check';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
@@ -32,6 +33,16 @@ export function setModelFolder(files: readonly File[]): number {
 
 export function openLibrary(): Promise<{ count: number }> {
   return analysis.call(undefined, (r) => r.open());
+}
+
+/** Image count and queue length as stored, shared by every tab. */
+export function libraryStatus(): Promise<{ count: number; pending: number }> {
+  return analysis.call(undefined, (r) => r.status());
+}
+
+/** For tests: the ids that rows, vectors and both stored forests hold. */
+export function storedIds(): Promise<StoredIds> {
+  return analysis.call(undefined, (r) => r.storedIds());
 }
 
 export function loadModels(onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<RuntimeInfo> {
@@ -75,4 +86,4 @@ export function listLibrary(): Promise<LibraryItem[]> {
   return analysis.call(undefined, (r) => r.list());
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, ModelConfig };
+export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, ModelConfig, StoredIds };

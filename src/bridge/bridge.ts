@@ -51,4 +51,5 @@ export async function inspectImage(file: File, opts: InspectOptions & { signal?:
 export * from './analysis-client';
 export * from './queue-client';
 export * from './refresh-client';
+export * from './tabs';
 export { captionPlan, saveCaptionPlan, saveModelConfig, type CaptionPlan } from './settings';

@@ -1,7 +1,7 @@
 // Reads and the one write transaction of the image library.
 import { openGlimpseDB, type GlimpseDB } from './db';
 import { exactBuffer, FOREST_BLOCKS } from './forest-idb-store';
-import type { ImageRow, VectorRow } from './rows';
+import type { ImageRow, MetaRow, VectorRow } from './rows';
 import type { BlockWrite } from '../core/forest/store';
 
 export { openGlimpseDB, type GlimpseDB };
@@ -21,27 +21,48 @@ function stageBlocks(blocks: BlockStoreTx, forests: ForestChanges[], pending: Pr
   }
 }
 
+const GENERATION = 'generation';
+
+type MetaStoreTx = { get(k: string): Promise<MetaRow | undefined>; put(v: MetaRow): Promise<unknown> };
+
+/** Counts library writes: every write transaction bumps it, so a tab can tell another one wrote since it last looked. */
+async function bumpGeneration(meta: MetaStoreTx): Promise<number> {
+  const next = asGeneration(await meta.get(GENERATION)) + 1;
+  await meta.put({ key: GENERATION, value: next });
+  return next;
+}
+
+const asGeneration = (row: MetaRow | undefined): number => (typeof row?.value === 'number' ? row.value : 0);
+
+export async function readGeneration(db: GlimpseDB): Promise<number> {
+  return asGeneration(await db.get('meta', GENERATION));
+}
+
 /** The image row, its thumbnail (kept as is when undefined: a re-index) and both forests' block
- *  changes, in one short transaction. */
-export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[]): Promise<void> {
-  const tx = db.transaction(['images', 'thumbs', 'vectors', FOREST_BLOCKS], 'readwrite');
+ *  changes, in one short transaction. Returns the new generation. */
+export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[]): Promise<number> {
+  const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
   const blocks = tx.objectStore(FOREST_BLOCKS);
-  const pending: Promise<unknown>[] = [tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id)];
+  const generation = bumpGeneration(tx.objectStore('meta'));
+  const pending: Promise<unknown>[] = [generation, tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id)];
   if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
   await Promise.all(pending);
+  return generation;
 }
 
-/** Removes image rows and thumbnails plus the forests' block changes for their deletion, atomically. */
-export async function commitRemoval(db: GlimpseDB, ids: readonly number[], forests: ForestChanges[]): Promise<void> {
-  const tx = db.transaction(['images', 'thumbs', 'vectors', FOREST_BLOCKS], 'readwrite');
+/** Removes image rows and thumbnails plus the forests' block changes for their deletion, atomically. Returns the new generation. */
+export async function commitRemoval(db: GlimpseDB, ids: readonly number[], forests: ForestChanges[]): Promise<number> {
+  const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
   const blocks = tx.objectStore(FOREST_BLOCKS);
-  const pending: Promise<unknown>[] = [];
+  const generation = bumpGeneration(tx.objectStore('meta'));
+  const pending: Promise<unknown>[] = [generation];
   for (const id of ids) pending.push(tx.objectStore('images').delete(id), tx.objectStore('thumbs').delete(id), tx.objectStore('vectors').delete(id));
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
   await Promise.all(pending);
+  return generation;
 }
 
 export async function findBySha(db: GlimpseDB, sha256: string): Promise<number | undefined> {
@@ -65,6 +86,14 @@ export function allRows(db: GlimpseDB): Promise<ImageRow[]> {
 export async function nextImageId(db: GlimpseDB): Promise<number> {
   const cursor = await db.transaction('images').store.openKeyCursor(null, 'prev');
   return (cursor ? Number(cursor.key) : 0) + 1;
+}
+
+export async function imageIds(db: GlimpseDB): Promise<number[]> {
+  return (await db.getAllKeys('images')).map(Number);
+}
+
+export async function vectorIds(db: GlimpseDB): Promise<number[]> {
+  return (await db.getAllKeys('vectors')).map(Number);
 }
 
 export function countImages(db: GlimpseDB): Promise<number> {

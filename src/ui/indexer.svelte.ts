@@ -1,6 +1,9 @@
 // The indexing queue as the person drives it. Files live in the worker's IndexedDB queue, so a
 // reload resumes; this loop only asks the worker for one item at a time, so the page stays idle.
-import { clearQueue, dropQueued, enqueueFiles, indexQueued, queuedFiles, type PickedFile, type QueueOutcome } from '../bridge/bridge';
+// The queue is shared by every tab on the library and one tab runs it (a Web Lock): the others
+// add to it, show "Indexing in another tab…" and take over if that tab is closed.
+import { asIndexer, clearQueue, dropQueued, enqueueFiles, indexerBusy, indexQueued, libraryStatus, onLibraryChange, queuedFiles, type PickedFile, type QueueOutcome } from '../bridge/bridge';
+import { coalesced } from './coalesce';
 import { errorMessage, errorName, isAbort } from './errors';
 import { library } from './library-state.svelte';
 import { models } from './model-state.svelte';
@@ -25,9 +28,34 @@ class Indexer {
   rate = $state(0);
   /** False until the queue left by an earlier visit has been read: only then can "done" be true. */
   restored = $state(false);
+  /** Another tab runs the shared queue; this one waits to take over if that tab goes away. */
+  elsewhere = $state(false);
   private startedAt = 0;
   private doneAtStart = 0;
   private controller: AbortController | undefined;
+  /** True from run() until it returns, waiting for the lock included. */
+  private claimed = false;
+
+  /**
+   * Re-reads the shared queue's length. While another tab runs the queue, this one stands by to
+   * take over; a free queue is left to the tab that added the files (it is about to start).
+   */
+  private readonly syncPending = coalesced(async () => {
+    this.pending = (await libraryStatus()).pending;
+    if (this.pending > 0 && !this.paused && !this.claimed && (await indexerBusy())) void this.run();
+  });
+
+  constructor() {
+    onLibraryChange((c) => {
+      if (c.kind !== 'added' && c.kind !== 'removed' && c.kind !== 'replaced') this.syncPending();
+    });
+    // Pause is the shared queue's, whichever tab pressed it (localStorage tells the other tabs).
+    window.addEventListener('storage', (e) => {
+      if (e.key !== PAUSED_KEY) return;
+      this.paused = e.newValue === '1';
+      if (!this.paused) this.syncPending();
+    });
+  }
 
   get total(): number {
     return this.done + this.pending;
@@ -40,7 +68,7 @@ class Indexer {
   /** Picks up a queue left by an earlier visit (unless the person paused it). */
   async restore(): Promise<void> {
     try {
-      this.pending = (await queuedFiles()).length;
+      this.pending = (await libraryStatus()).pending;
     } finally {
       this.restored = true;
     }
@@ -51,7 +79,8 @@ class Indexer {
     if (files.length === 0) return;
     if (!this.running && this.pending === 0) this.resetSession();
     try {
-      this.pending += (await enqueueFiles(files)).length;
+      await enqueueFiles(files);
+      this.pending = (await libraryStatus()).pending;
     } catch (e) {
       this.notice = errorName(e) === 'QuotaExceededError' ? 'The device storage is full: free some space (or remove images), then add the photos again.' : `Could not queue the files: ${errorMessage(e)}`;
       return;
@@ -91,8 +120,29 @@ class Indexer {
     this.rate = 0;
   }
 
+  /** Runs the shared queue, or waits while another tab runs it and then takes over. */
   private async run(): Promise<void> {
-    if (this.running) return;
+    if (this.claimed) return;
+    this.claimed = true;
+    try {
+      if (await asIndexer(() => this.process(), false)) return;
+      this.elsewhere = true;
+      await asIndexer(async () => {
+        this.elsewhere = false;
+        await this.process();
+      }, true);
+    } finally {
+      this.claimed = false;
+      this.elsewhere = false;
+    }
+  }
+
+  private async process(): Promise<void> {
+    // The tab that ran the queue before may have paused it; an empty queue needs no models.
+    this.paused = localStorage.getItem(PAUSED_KEY) === '1';
+    let batch = await queuedFiles();
+    this.pending = batch.length;
+    if (batch.length === 0 || this.paused) return;
     this.running = true;
     this.notice = '';
     this.startedAt = performance.now();
@@ -100,7 +150,6 @@ class Indexer {
     try {
       this.stage = 'Loading models';
       await models.ensure();
-      let batch = await queuedFiles();
       while (batch.length > 0 && !this.paused) {
         for (const item of batch) {
           if (this.paused) break;
@@ -126,6 +175,8 @@ class Indexer {
     let outcome: QueueOutcome;
     try {
       outcome = await indexQueued(queueId, this.controller.signal);
+      // Gone from the shared queue meanwhile (cancelled in another tab): nothing happened here.
+      if (outcome.status === 'missing') return true;
     } catch (e) {
       if (isAbort(e)) return false;
       if (errorName(e) === 'QuotaExceededError') return this.stop(`The device storage is full while adding ${name}. Free some space or remove images, then press Resume.`);

@@ -1,10 +1,24 @@
 // The library as the UI shows it: how many images, and a version that bumps whenever images are
-// added or removed (views that list images re-read on it).
-import { listLibrary, openLibrary, removeImages, type LibraryItem } from '../bridge/bridge';
+// added or removed, by this tab or another one on the same library (views that list images or
+// show search results re-read on it).
+import { libraryStatus, listLibrary, onLibraryChange, openLibrary, removeImages, type LibraryItem } from '../bridge/bridge';
+import { coalesced } from './coalesce';
 
 class LibraryState {
   count: number | undefined = $state();
   version = $state(0);
+
+  /** Re-reads the stored count after any tab's write (the count is shared, so it is read, not added up). */
+  private readonly reread = coalesced(async () => {
+    this.count = (await libraryStatus()).count;
+    this.version++;
+  });
+
+  constructor() {
+    onLibraryChange((c) => {
+      if (c.kind === 'added' || c.kind === 'removed' || c.kind === 'replaced') this.reread();
+    });
+  }
 
   async refresh(): Promise<void> {
     this.count = (await openLibrary()).count;

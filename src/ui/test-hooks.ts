@@ -12,6 +12,8 @@ const hooks = {
   similarTo: bridge.similarTo,
   imageDetail: bridge.imageDetail,
   removeImages: bridge.removeImages,
+  libraryStatus: bridge.libraryStatus,
+  storedIds: bridge.storedIds,
 };
 
 export type GlimpseTestHooks = typeof hooks;

@@ -1,5 +1,7 @@
 // The image library as the worker sees it: rows in IndexedDB, two forests (text, visual) and an
-// in-memory lexical index rebuilt from the stored records when the library opens.
+// in-memory lexical index rebuilt from the stored records when the library opens. Other tabs may
+// write the same database: writes run under a cross-tab lock and first catch up (refresh).
+import { GlimpseError } from '../../src/core/errors';
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
 import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text';
@@ -7,6 +9,7 @@ import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
 import { ForestSlot } from './forest-slot';
+import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
 export interface ResultRow {
   id: number;
@@ -32,24 +35,23 @@ export class Library {
     private readonly visual: ForestSlot,
     private readonly lexical: LexicalIndex,
     private nextId: number,
+    /** The stored write generation this in-memory state reflects. */
+    private generation: number,
   ) {}
 
-  /** Writes one at a time: each stages forest changes that its own transaction must carry alone. */
-  private tail: Promise<unknown> = Promise.resolve();
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
+  /** Serialises this worker's catch-ups (two shared-lock holders could otherwise refresh at once). */
+  private syncTail: Promise<void> = Promise.resolve();
 
   static async open(name?: string): Promise<Library> {
     const db = await store.openGlimpseDB(name);
+    // Read first: a write landing during the reads below then only makes the state look stale.
+    const generation = await store.readGeneration(db);
     const text = new ForestSlot(db, 'text');
     const visual = new ForestSlot(db, 'visual');
     await Promise.all([text.open(), visual.open()]);
     const lexical = new LexicalIndex(FULL_OPTIONS);
     for (const row of await store.allRows(db)) lexical.add(row.id, row.record);
-    return new Library(db, text, visual, lexical, await store.nextImageId(db));
+    return new Library(db, text, visual, lexical, await store.nextImageId(db), generation);
   }
 
   count(): Promise<number> {
@@ -60,80 +62,124 @@ export class Library {
     return (await store.findBySha(this.db, sha256)) !== undefined;
   }
 
-  /** Writes one analysed image: row, thumbnail, vectors and both forests' changes in one transaction. */
-  commit(p: PreparedImage): Promise<number> {
-    return this.exclusive(() => this.commitNow(p));
-  }
-
-  private async commitNow(p: PreparedImage): Promise<number> {
-    const id = this.nextId;
-    const row: ImageRow = {
-      id,
-      sha256: p.sha256,
-      name: p.meta.name,
-      path: p.meta.path,
-      size: p.size,
-      type: p.meta.type,
-      width: p.width,
-      height: p.height,
-      addedAt: Date.now(),
-      takenAt: p.meta.lastModified,
-      record: p.record,
-    };
+  /**
+   * Writes one analysed image: row, thumbnail, vectors and both forests' changes in one transaction.
+   * Rejects with 'DuplicateImageError' when another tab added the same file meanwhile.
+   */
+  async commit(p: PreparedImage): Promise<number> {
     const t = quantize(p.textVector);
     const v = quantize(p.visualVector);
     const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
-    try {
-      await this.text.stageAdd(id, p.textVector);
-      await this.visual.stageAdd(id, p.visualVector);
-      await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()]);
-    } catch (e) {
-      await Promise.all([this.text.reload(), this.visual.reload()]);
-      throw e;
-    }
-    this.nextId++;
-    this.lexical.add(id, p.record);
+    const id = await this.writing(async () => {
+      if (await this.isKnown(p.sha256)) throw new GlimpseError('DuplicateImageError', `${p.meta.name} is already in the library.`);
+      const id = this.nextId;
+      const row: ImageRow = {
+        id,
+        sha256: p.sha256,
+        name: p.meta.name,
+        path: p.meta.path,
+        size: p.size,
+        type: p.meta.type,
+        width: p.width,
+        height: p.height,
+        addedAt: Date.now(),
+        takenAt: p.meta.lastModified,
+        record: p.record,
+      };
+      try {
+        await this.text.stageAdd(id, p.textVector);
+        await this.visual.stageAdd(id, p.visualVector);
+        this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()]);
+      } catch (e) {
+        await Promise.all([this.text.reload(), this.visual.reload()]);
+        throw e;
+      }
+      this.nextId++;
+      this.lexical.add(id, p.record);
+      return id;
+    });
+    announce('added', [id]);
     return id;
   }
 
   /** Re-analysed image `id` (other models, more captions): new record and text vector, same row.
    *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file). */
-  replace(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
-    return this.exclusive(() => this.replaceNow(id, p, keepVisual));
+  async replace(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
+    const done = await this.writing(async () => {
+      const [row, old] = await Promise.all([this.row(id), store.vectorsById(this.db, id)]);
+      if (!row) return false; // removed meanwhile
+      const t = quantize(p.textVector);
+      const v = keepVisual && old ? { codes: old.visual, scale: old.visualScale } : quantize(p.visualVector);
+      try {
+        await this.text.stageReplace(id, p.textVector);
+        if (!(keepVisual && old)) await this.visual.stageReplace(id, p.visualVector);
+        const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
+        this.generation = await store.commitImage(this.db, { ...row, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
+      } catch (e) {
+        await Promise.all([this.text.reload(), this.visual.reload()]);
+        throw e;
+      }
+      await Promise.all([this.text.committed(), this.visual.committed()]);
+      this.lexical.add(id, p.record);
+      return true;
+    });
+    if (done) announce('replaced', [id]);
   }
 
-  private async replaceNow(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
-    const [row, old] = await Promise.all([this.row(id), store.vectorsById(this.db, id)]);
-    if (!row) return; // removed meanwhile
-    const t = quantize(p.textVector);
-    const v = keepVisual && old ? { codes: old.visual, scale: old.visualScale } : quantize(p.visualVector);
-    try {
-      await this.text.stageReplace(id, p.textVector);
-      if (!(keepVisual && old)) await this.visual.stageReplace(id, p.visualVector);
-      const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
-      await store.commitImage(this.db, { ...row, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
-    } catch (e) {
-      await Promise.all([this.text.reload(), this.visual.reload()]);
-      throw e;
-    }
-    await Promise.all([this.text.committed(), this.visual.committed()]);
-    this.lexical.add(id, p.record);
+  /** Removes images; ids another tab already removed are skipped. */
+  async remove(ids: number[]): Promise<void> {
+    const removed = await this.writing(async () => {
+      const present = ids.filter((id) => this.lexical.has(id));
+      if (present.length === 0) return present;
+      try {
+        await this.text.stageDelete(present);
+        await this.visual.stageDelete(present);
+        this.generation = await store.commitRemoval(this.db, present, [this.text.take(), this.visual.take()]);
+      } catch (e) {
+        await Promise.all([this.text.reload(), this.visual.reload()]);
+        throw e;
+      }
+      for (const id of present) this.lexical.remove(id);
+      return present;
+    });
+    if (removed.length > 0) announce('removed', removed);
   }
 
-  remove(ids: number[]): Promise<void> {
-    return this.exclusive(() => this.removeNow(ids));
+  /**
+   * Catches up with what other tabs wrote: both forests re-read from storage (cached blocks
+   * dropped), the next id, and the lexical index (rows it lacks added, removed ones dropped).
+   * Call while no tab writes: under the write lock (shared is enough).
+   */
+  async refresh(): Promise<void> {
+    const generation = await store.readGeneration(this.db);
+    await Promise.all([this.text.reload(), this.visual.reload()]);
+    const ids = await store.imageIds(this.db);
+    const stored = new Set(ids);
+    for (const id of this.lexical.ids()) if (!stored.has(id)) this.lexical.remove(id);
+    const missing = [...ids.filter((id) => !this.lexical.has(id)), ...takeReplaced().filter((id) => stored.has(id))];
+    for (const row of await store.rowsByIds(this.db, missing)) if (row) this.lexical.add(row.id, row.record);
+    // Never lower: an id removed elsewhere may still be on screen in some tab.
+    this.nextId = Math.max(this.nextId, await store.nextImageId(this.db));
+    this.generation = generation;
   }
 
-  private async removeNow(ids: number[]): Promise<void> {
-    try {
-      await this.text.stageDelete(ids);
-      await this.visual.stageDelete(ids);
-      await store.commitRemoval(this.db, ids, [this.text.take(), this.visual.take()]);
-    } catch (e) {
-      await Promise.all([this.text.reload(), this.visual.reload()]);
-      throw e;
-    }
-    for (const id of ids) this.lexical.remove(id);
+  /** Before reads: refreshes if another tab wrote since this state was read. */
+  sync(): Promise<void> {
+    const run = this.syncTail.then(() => shared(() => this.catchUp()));
+    this.syncTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async catchUp(): Promise<void> {
+    if ((await store.readGeneration(this.db)) !== this.generation) await this.refresh();
+  }
+
+  /** Runs a write as the only writer across tabs, on state brought up to date first. */
+  private writing<T>(fn: () => Promise<T>): Promise<T> {
+    return exclusive(async () => {
+      await this.catchUp();
+      return fn();
+    });
   }
 
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. */

@@ -30,8 +30,12 @@ class LibraryState {
     this.version++;
   }
 
-  list(): Promise<LibraryItem[]> {
-    return listLibrary();
+  async list(): Promise<LibraryItem[]> {
+    const start = performance.now();
+    const items = await listLibrary();
+    // bench:ui reads this: request → answer as the main thread sees it.
+    performance.measure('glimpse:list', { start, detail: { items: items.length } });
+    return items;
   }
 
   async remove(ids: number[]): Promise<void> {

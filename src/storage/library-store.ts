@@ -65,6 +65,22 @@ export async function commitRemoval(db: GlimpseDB, ids: readonly number[], fores
   return generation;
 }
 
+/**
+ * Removes every image (rows, thumbnails, vectors) and the named forests' blocks in one
+ * transaction: stores are cleared, not walked, so it costs the same at any size, and the library
+ * is consistent (empty) when it lands. Returns the ids that were stored and the new generation.
+ */
+export async function commitClear(db: GlimpseDB, forestNames: readonly string[]): Promise<{ ids: number[]; generation: number }> {
+  const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
+  const keys = tx.objectStore('images').getAllKeys();
+  const generation = bumpGeneration(tx.objectStore('meta'));
+  // [name] sorts before every [name, key] and [name + '\0'] after them: the whole forest.
+  const forests = forestNames.map((name) => tx.objectStore(FOREST_BLOCKS).delete(IDBKeyRange.bound([name], [name + '\0'], false, true)));
+  const cleared = [tx.objectStore('images').clear(), tx.objectStore('thumbs').clear(), tx.objectStore('vectors').clear()];
+  const [ids, gen] = await Promise.all([keys, generation, Promise.all([...forests, ...cleared, tx.done])]);
+  return { ids: ids.map(Number), generation: gen };
+}
+
 export async function findBySha(db: GlimpseDB, sha256: string): Promise<number | undefined> {
   return (await db.getKeyFromIndex('images', 'by-sha', sha256)) ?? undefined;
 }

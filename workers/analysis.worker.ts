@@ -3,7 +3,8 @@
 import * as Comlink from 'comlink';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
-import { allRows, countImages } from '../src/storage/library-store';
+import { countImages, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
+import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequest } from '../src/storage/library-pages';
 import { queueLength } from '../src/storage/queue-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
@@ -31,6 +32,8 @@ export interface IndexOptions {
 
 const host = new ModelHost();
 let library: Promise<Library> | undefined;
+let dbName: string | undefined;
+let browsing: Promise<GlimpseDB> | undefined;
 
 /** Opens while no tab writes; listening starts first, so no write after the open goes unseen. */
 function openLibrary(dbName?: string): Promise<Library> {
@@ -45,12 +48,13 @@ async function lib(): Promise<Library> {
   return l;
 }
 
-/** One library item for browsing (newest first), without a query. */
-export interface LibraryItem {
-  id: number;
-  name: string;
-  caption: string;
+/** Browsing reads rows straight from IndexedDB (one transaction a page): it need not wait for the
+ *  library's forests and lexical index to load, nor for another tab's write to be caught up. */
+function browseDB(): Promise<GlimpseDB> {
+  return (browsing ??= openGlimpseDB(dbName));
 }
+
+export type { LibraryItem, LibraryPage, PageRequest };
 
 /** Decode → captions → record → SBERT → one transaction. Rejections are data: comlink would drop the error's `code`. */
 async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal: AbortSignal): Promise<AddOutcome> {
@@ -80,8 +84,9 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
 const api = {
   cancel,
 
-  async open(dbName?: string): Promise<{ count: number }> {
-    library ??= openLibrary(dbName);
+  async open(name?: string): Promise<{ count: number }> {
+    dbName ??= name;
+    library ??= openLibrary(name);
     return { count: await (await library).count() };
   },
 
@@ -130,10 +135,14 @@ const api = {
     announce('queue-cleared', []);
   },
 
-  /** Every image, newest first (for browsing and "clear all"). */
-  async list(): Promise<LibraryItem[]> {
-    const rows = await allRows((await lib()).db);
-    return rows.reverse().map((r) => ({ id: r.id, name: r.name, caption: r.record.captions[0] ?? '' }));
+  /** A page of images, newest first: pass the answer's `next` as `before` for the following one. */
+  async listPage(request: PageRequest): Promise<LibraryPage> {
+    return listPage(await browseDB(), { before: request.before, limit: Math.min(request.limit, 1000) });
+  },
+
+  /** The listed form of some images (added or re-described ones the grid shows); gone ones left out. */
+  async libraryItems(ids: number[]): Promise<LibraryItem[]> {
+    return itemsByIds(await browseDB(), ids);
   },
 
   async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
@@ -173,6 +182,11 @@ const api = {
 
   async remove(ids: number[]): Promise<void> {
     await (await lib()).remove(ids);
+  },
+
+  /** Removes every image (the indexing queue stays); other tabs hear of it as a removal. */
+  async clearLibrary(): Promise<void> {
+    await (await lib()).clear();
   },
 
   /** How many images were described by other models, or with fewer captions than wanted. */

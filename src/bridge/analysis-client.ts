@@ -1,7 +1,7 @@
 // Calls into the analysis worker. Model settings travel with each call, so a worker that was
 // terminated after a cancel picks up where the page is.
 import * as Comlink from 'comlink';
-import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem } from '../../workers/analysis.worker';
+import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
 import type { StoredIds } from '../../workers/lib/id-check';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
@@ -82,8 +82,19 @@ export function removeImages(ids: number[]): Promise<void> {
   return analysis.call(undefined, (r) => r.remove(ids));
 }
 
-export function listLibrary(): Promise<LibraryItem[]> {
-  return analysis.call(undefined, (r) => r.list());
+/** Removes every image from the library (not the indexing queue). */
+export function clearLibrary(): Promise<void> {
+  return analysis.call(undefined, (r) => r.clearLibrary());
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, ModelConfig, StoredIds };
+/** A page of the library, newest first; `next` (when there is more) is the following page's `before`. */
+export function listLibraryPage(request: PageRequest): Promise<LibraryPage> {
+  return analysis.call(undefined, (r) => r.listPage(request));
+}
+
+/** Current name and first caption of some images; ids no longer stored are left out. */
+export function libraryItems(ids: number[]): Promise<LibraryItem[]> {
+  return analysis.call(undefined, (r) => r.libraryItems(ids));
+}
+
+export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds };

@@ -145,6 +145,22 @@ export class Library {
     if (removed.length > 0) announce('removed', removed);
   }
 
+  /** Removes every image in one transaction (see store.commitClear): any size costs the same. */
+  async clear(): Promise<void> {
+    const removed = await this.writing(async () => {
+      try {
+        const { ids, generation } = await store.commitClear(this.db, [this.text.name, this.visual.name]);
+        this.generation = generation;
+        for (const id of this.lexical.ids()) this.lexical.remove(id);
+        return ids;
+      } finally {
+        // Cleared or not, re-read what is stored: no forest now, until the next image makes one.
+        await Promise.all([this.text.reload(), this.visual.reload()]);
+      }
+    });
+    if (removed.length > 0) announce('removed', removed);
+  }
+
   /**
    * Catches up with what other tabs wrote: both forests re-read from storage (cached blocks
    * dropped), the next id, and the lexical index (rows it lacks added, removed ones dropped).

@@ -1,7 +1,8 @@
 // The library as the UI shows it: how many images, and a version that bumps whenever images are
-// added or removed, by this tab or another one on the same library (views that list images or
-// show search results re-read on it).
-import { libraryStatus, listLibrary, onLibraryChange, openLibrary, removeImages, type LibraryItem } from '../bridge/bridge';
+// added or removed, by this tab or another one on the same library (open searches re-run on it;
+// the browse grid follows the announcements themselves, see browse.svelte.ts).
+import { clearLibrary, libraryStatus, onLibraryChange, openLibrary, removeImages } from '../bridge/bridge';
+import { browse } from './browse.svelte';
 import { coalesced } from './coalesce';
 
 class LibraryState {
@@ -30,21 +31,17 @@ class LibraryState {
     this.version++;
   }
 
-  async list(): Promise<LibraryItem[]> {
-    const start = performance.now();
-    const items = await listLibrary();
-    // bench:ui reads this: request → answer as the main thread sees it.
-    performance.measure('glimpse:list', { start, detail: { items: items.length } });
-    return items;
-  }
-
   async remove(ids: number[]): Promise<void> {
     await removeImages(ids);
+    // The announcement drops them too; this tab need not wait for it.
+    browse.drop(ids);
     await this.refresh();
   }
 
+  /** Removes every photo in the worker (no list of them comes here). */
   async clear(): Promise<void> {
-    await this.remove((await listLibrary()).map((i) => i.id));
+    await clearLibrary();
+    await Promise.all([browse.reset(), this.refresh()]);
   }
 }
 

@@ -3,9 +3,11 @@
 import * as Comlink from 'comlink';
 import { GlimpseError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
+import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { allRows } from '../src/storage/library-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
+import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
 import { Library, type ResultRow } from './lib/library';
@@ -138,6 +140,16 @@ const api = {
 
   async remove(ids: number[]): Promise<void> {
     await (await lib()).remove(ids);
+  },
+
+  /** Consistency check: rows, thumbnails, vectors, both forests and the queue agree. */
+  async check(): Promise<CheckReport> {
+    return checkLibrary((await lib()).db);
+  },
+
+  /** Every store as JSON (schema fixtures, bug reports). */
+  async dump(): Promise<DatabaseDump> {
+    return dumpDatabase((await lib()).db);
   },
 };
 

@@ -2,6 +2,8 @@
 // terminated after a cancel picks up where the page is.
 import * as Comlink from 'comlink';
 import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem } from '../../workers/analysis.worker';
+import type { CheckReport, Problem } from '../../workers/lib/consistency';
+import type { DatabaseDump } from '../storage/dump';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
@@ -75,4 +77,14 @@ export function listLibrary(): Promise<LibraryItem[]> {
   return analysis.call(undefined, (r) => r.list());
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, ModelConfig };
+/** The library's consistency check (Settings → Diagnostics). */
+export function checkLibrary(): Promise<CheckReport> {
+  return analysis.call(undefined, (r) => r.check());
+}
+
+/** Every store of the library database as JSON. */
+export function dumpLibrary(): Promise<DatabaseDump> {
+  return analysis.call(undefined, (r) => r.dump());
+}
+
+export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, ModelConfig, CheckReport, Problem, DatabaseDump };

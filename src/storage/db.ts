@@ -38,10 +38,11 @@ export const MIGRATIONS: Migration[] = [
 
 export const DB_VERSION = MIGRATIONS.length;
 
-export function openGlimpseDB(name = DB_NAME): Promise<GlimpseDB> {
-  return openDB<GlimpseSchema>(name, DB_VERSION, {
+/** Opens (and upgrades) the library. `migrations` other than all of them: tests that build an old version. */
+export function openGlimpseDB(name = DB_NAME, migrations: readonly Migration[] = MIGRATIONS): Promise<GlimpseDB> {
+  return openDB<GlimpseSchema>(name, migrations.length, {
     upgrade(db, oldVersion, _newVersion, tx) {
-      for (let v = oldVersion; v < MIGRATIONS.length; v++) MIGRATIONS[v]!(db, tx);
+      for (let v = oldVersion; v < migrations.length; v++) migrations[v]!(db, tx);
     },
     blocking() {
       // Another tab wants a newer schema: let it, this tab will reload.

@@ -12,6 +12,11 @@ const hooks = {
   similarTo: bridge.similarTo,
   imageDetail: bridge.imageDetail,
   removeImages: bridge.removeImages,
+  listLibrary: bridge.listLibrary,
+  queuedFiles: bridge.queuedFiles,
+  enqueueFiles: bridge.enqueueFiles,
+  checkLibrary: bridge.checkLibrary,
+  dumpLibrary: bridge.dumpLibrary,
 };
 
 export type GlimpseTestHooks = typeof hooks;

@@ -31,12 +31,12 @@ export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob, vec
   await Promise.all(pending);
 }
 
-/** Removes image rows and thumbnails plus the forests' block changes for their deletion, atomically. */
+/** Removes image rows, thumbnails, vectors and file handles plus the forests' block changes for their deletion, atomically. */
 export async function commitRemoval(db: GlimpseDB, ids: readonly number[], forests: ForestChanges[]): Promise<void> {
-  const tx = db.transaction(['images', 'thumbs', 'vectors', FOREST_BLOCKS], 'readwrite');
+  const tx = db.transaction(['images', 'thumbs', 'vectors', 'handles', FOREST_BLOCKS], 'readwrite');
   const blocks = tx.objectStore(FOREST_BLOCKS);
   const pending: Promise<unknown>[] = [];
-  for (const id of ids) pending.push(tx.objectStore('images').delete(id), tx.objectStore('thumbs').delete(id), tx.objectStore('vectors').delete(id));
+  for (const id of ids) pending.push(tx.objectStore('images').delete(id), tx.objectStore('thumbs').delete(id), tx.objectStore('vectors').delete(id), tx.objectStore('handles').delete(id));
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
   await Promise.all(pending);

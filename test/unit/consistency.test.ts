@@ -103,6 +103,7 @@ describe('library consistency check', () => {
     ['missing-vectors', (db) => db.delete('vectors', 3)],
     ['orphan-thumb', (db) => db.put('thumbs', new Blob([new Uint8Array(4)]), 99)],
     ['orphan-vectors', async (db) => db.put('vectors', (await db.get('vectors', 1))!, 99)],
+    ['orphan-handle', (db) => db.put('handles', undefined, 99)],
     ['orphan-in-forest', async (db) => {
       const tx = db.transaction(['images', 'thumbs', 'vectors'], 'readwrite');
       await Promise.all([tx.objectStore('images').delete(3), tx.objectStore('thumbs').delete(3), tx.objectStore('vectors').delete(3), tx.done]);

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { GlimpseError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
+import { simulateQuota } from '../src/storage/fault-injection';
 import { allRows } from '../src/storage/library-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
@@ -150,6 +151,11 @@ const api = {
   /** Every store as JSON (schema fixtures, bug reports). */
   async dump(): Promise<DatabaseDump> {
     return dumpDatabase((await lib()).db);
+  },
+
+  /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */
+  simulateQuota(bytes: number | undefined): void {
+    simulateQuota(bytes);
   },
 };
 

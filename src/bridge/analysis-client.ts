@@ -87,4 +87,9 @@ export function dumpLibrary(): Promise<DatabaseDump> {
   return analysis.call(undefined, (r) => r.dump());
 }
 
+/** Tests only (through the test hooks): the worker's writes fail with QuotaExceededError past `bytes`. */
+export function simulateQuota(bytes: number | undefined): Promise<void> {
+  return analysis.call(undefined, (r) => r.simulateQuota(bytes));
+}
+
 export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, ModelConfig, CheckReport, Problem, DatabaseDump };

@@ -1,5 +1,6 @@
 // Reads and the one write transaction of the image library.
 import { openGlimpseDB, type GlimpseDB } from './db';
+import { chargeWrite } from './fault-injection';
 import { exactBuffer, FOREST_BLOCKS } from './forest-idb-store';
 import type { ImageRow, VectorRow } from './rows';
 import type { BlockWrite } from '../core/forest/store';
@@ -28,6 +29,13 @@ export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob, vec
   const pending: Promise<unknown>[] = [tx.objectStore('images').put(row), tx.objectStore('thumbs').put(thumb, row.id), tx.objectStore('vectors').put(vectors, row.id)];
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
+  try {
+    chargeWrite(thumb.size + vectors.text.byteLength + vectors.visual.byteLength + forests.reduce((n, f) => n + f.puts.reduce((m, w) => m + w.bytes.byteLength, 0), 0));
+  } catch (e) {
+    tx.abort();
+    await Promise.allSettled(pending);
+    throw e;
+  }
   await Promise.all(pending);
 }
 

@@ -17,6 +17,7 @@ const hooks = {
   enqueueFiles: bridge.enqueueFiles,
   checkLibrary: bridge.checkLibrary,
   dumpLibrary: bridge.dumpLibrary,
+  simulateQuota: bridge.simulateQuota,
 };
 
 export type GlimpseTestHooks = typeof hooks;

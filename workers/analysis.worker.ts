@@ -5,7 +5,7 @@ import { GlimpseError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
-import { allRows } from '../src/storage/library-store';
+import { allRows, openGlimpseDB } from '../src/storage/library-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
@@ -30,8 +30,9 @@ export interface IndexOptions {
 
 const host = new ModelHost();
 let library: Promise<Library> | undefined;
+let dbName: string | undefined;
 
-const lib = (): Promise<Library> => (library ??= Library.open());
+const lib = (): Promise<Library> => (library ??= Library.open(dbName));
 
 /** One library item for browsing (newest first), without a query. */
 export interface LibraryItem {
@@ -63,7 +64,8 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
 const api = {
   cancel,
 
-  async open(dbName?: string): Promise<{ count: number }> {
+  async open(name?: string): Promise<{ count: number }> {
+    if (!library) dbName = name;
     library ??= Library.open(dbName);
     return { count: await (await library).count() };
   },
@@ -145,7 +147,9 @@ const api = {
 
   /** Consistency check: rows, thumbnails, vectors, both forests and the queue agree. */
   async check(): Promise<CheckReport> {
-    return checkLibrary((await lib()).db);
+    // Works on the bare database when the library cannot open (a damaged forest): that is when it matters.
+    const db = await lib().then((l) => l.db, () => openGlimpseDB(dbName));
+    return checkLibrary(db);
   },
 
   /** Every store as JSON (schema fixtures, bug reports). */

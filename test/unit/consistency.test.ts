@@ -154,6 +154,27 @@ describe('library consistency check', () => {
     }, ['tree-missing-entry']],
   ];
 
+  it('reports blocks of a forest build cut short before its meta block as orphans', async () => {
+    const { db } = await makeLibrary(2);
+    await db.delete(FOREST_BLOCKS, ['visual', 'meta']);
+    const report = await checkLibrary(db);
+    expect(report.problems.map((p) => p.kind).sort()).toEqual(['missing-from-forest', 'missing-from-forest', 'orphan-block']);
+    expect(report.problems.find((p) => p.kind === 'orphan-block')?.detail).toContain('never committed');
+  });
+
+  it('checks a library whose forest is too damaged to open', async () => {
+    const { db, name } = await makeLibrary(3);
+    const b = blocks(db, 'text');
+    const key = `g${decodeMeta('meta', await b.get('meta')).generation}/d/0`;
+    const bytes = await b.get(key);
+    bytes[bytes.length - 1]! ^= 1;
+    await b.put(key, bytes);
+    await expect(Library.open(name)).rejects.toMatchObject({ name: 'CorruptBlockError' });
+    // The worker's check falls back to the bare database when the library cannot open.
+    const report = await checkLibrary(await openGlimpseDB(name));
+    expect(report.problems.map((p) => p.kind)).toEqual(['corrupt-block']);
+  });
+
   it.each(breakers)('detects %s', async (kind, breakIt, also = []) => {
     const { db } = await makeLibrary(4);
     expect(await kinds(db)).toEqual([]);

@@ -37,7 +37,7 @@ export interface LiveEntry {
 }
 
 export interface ForestInspection {
-  /** False when no block at all is stored (the forest was never created). */
+  /** False when the forest was never created (no blocks, or no committed meta block). */
   present: boolean;
   meta?: ForestMeta;
   /** Live id → its int8 vector as the first tree that holds it stores it. */
@@ -68,6 +68,12 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
     }
   };
 
+  // No meta: the forest was never committed (meta is the commit point of a build), so any blocks
+  // are leftovers of a build cut short; the next build overwrites them.
+  if (!blocks.has(META_KEY)) {
+    issues.push({ kind: 'orphan-block', detail: `${blocks.size} block(s) of a forest that was never committed (no "${META_KEY}" block)` });
+    return { present: false, live, issues };
+  }
   const meta = read(META_KEY, (b) => decodeMeta(META_KEY, b));
   if (!meta) return { present: true, live, issues };
   const g = meta.generation;
@@ -89,9 +95,14 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
   if (liveSlots.length !== meta.liveCount) issues.push({ kind: 'forest-count', detail: `meta says ${meta.liveCount} live vectors, the slot table holds ${liveSlots.length}` });
 
   const hits = new Uint8Array(meta.slotCount);
+  const unknownTrees: string[] = [];
   for (let t = 0; t < meta.nTrees; t++) {
     const dir = read(dirKey(g, t), (b) => decodeDir(dirKey(g, t), b));
-    if (!dir) continue;
+    if (!dir) {
+      // Without its directory the tree's pages and leaves cannot be told from strays: not orphans.
+      unknownTrees.push(`g${g}/n/${t}/`, `g${g}/l/${t}/`);
+      continue;
+    }
     const before = issues.length;
     const pages: (NodePage | undefined)[] = [];
     for (let p = 0; p < dir.pageCount; p++) pages.push(read(pageKey(g, t, p), (b) => decodePage(pageKey(g, t, p), b, meta.dim)));
@@ -151,7 +162,7 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
   // Blocks nothing refers to, grouped by generation and kind so a stale generation is one issue.
   const orphans = new Map<string, string[]>();
   for (const key of blocks.keys()) {
-    if (expected.has(key)) continue;
+    if (expected.has(key) || unknownTrees.some((p) => key.startsWith(p))) continue;
     const group = key.split('/').slice(0, 2).join('/');
     const list = orphans.get(group);
     if (list) list.push(key);

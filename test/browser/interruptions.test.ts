@@ -36,5 +36,6 @@ describe('interrupted indexing', () => {
     } finally {
       await context.close();
     }
-  });
+    // ~1.5–2 min on 2 busy cores (each reopen reloads the models); headroom for a busier machine.
+  }, 300_000);
 });

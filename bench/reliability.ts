@@ -119,7 +119,7 @@ async function kills(browser: Browser, url: string): Promise<KillLoopResult> {
   const context = await browser.newContext();
   try {
     // 12 queued at first, 4 more whenever the queue runs dry before the last kill.
-    return await killLoop(context, url, { pool: sharedImages(20 + 12 + KILLS * 2).slice(20), initial: 12, topUp: 4, kills: KILLS, seed: SEED, maxDelayMs: 1500, log });
+    return await killLoop(context, url, { pool: sharedImages(20 + 12 + 4 * KILLS).slice(20), initial: 12, topUp: 4, kills: KILLS, seed: SEED, maxDelayMs: 1500, log });
   } finally {
     await context.close();
   }

@@ -22,7 +22,8 @@ describe('interrupted indexing', () => {
   it('20 closes and crashes at random moments: each photo indexed once, 0 problems', async () => {
     const context = await browser.newContext();
     try {
-      const r = await killLoop(context, url, { pool: sharedImages(40).slice(20), initial: 12, topUp: 4, kills: 20, seed: 6, maxDelayMs: 1500, log: process.env.VERBOSE ? console.log : undefined });
+      // The pool covers the worst case: the queue runs dry before every kill and 4 are added each time.
+      const r = await killLoop(context, url, { pool: sharedImages(20 + 12 + 4 * 20).slice(20), initial: 12, topUp: 4, kills: 20, seed: 6, maxDelayMs: 1500, log: process.env.VERBOSE ? console.log : undefined });
       expect(r.kills).toBe(20);
       expect(r.closes).toBeGreaterThan(0);
       expect(r.crashes).toBeGreaterThan(0);

@@ -3,10 +3,13 @@
 import * as Comlink from 'comlink';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
-import { allRows, countImages } from '../src/storage/library-store';
+import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
+import { simulateQuota } from '../src/storage/fault-injection';
+import { allRows, countImages, openGlimpseDB } from '../src/storage/library-store';
 import { queueLength } from '../src/storage/queue-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
+import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
 import { storedIds, type StoredIds } from './lib/id-check';
@@ -31,16 +34,17 @@ export interface IndexOptions {
 
 const host = new ModelHost();
 let library: Promise<Library> | undefined;
+let dbName: string | undefined;
 
 /** Opens while no tab writes; listening starts first, so no write after the open goes unseen. */
-function openLibrary(dbName?: string): Promise<Library> {
+function openLibrary(name?: string): Promise<Library> {
   listen();
-  return shared(() => Library.open(dbName));
+  return shared(() => Library.open(name));
 }
 
 /** The library, caught up first if another tab wrote since (announced on the channel). */
 async function lib(): Promise<Library> {
-  const l = await (library ??= openLibrary());
+  const l = await (library ??= openLibrary(dbName));
   if (takeStale()) await l.sync();
   return l;
 }
@@ -80,7 +84,8 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
 const api = {
   cancel,
 
-  async open(dbName?: string): Promise<{ count: number }> {
+  async open(name?: string): Promise<{ count: number }> {
+    if (!library) dbName = name;
     library ??= openLibrary(dbName);
     return { count: await (await library).count() };
   },
@@ -192,6 +197,23 @@ const api = {
   async storedIds(): Promise<StoredIds> {
     const { db } = await lib();
     return shared(() => storedIds(db));
+  },
+
+  /** Consistency check: rows, thumbnails, vectors, both forests and the queue agree. */
+  async check(): Promise<CheckReport> {
+    // Works on the bare database when the library cannot open (a damaged forest): that is when it matters.
+    const db = await lib().then((l) => l.db, () => openGlimpseDB(dbName));
+    return checkLibrary(db);
+  },
+
+  /** Every store as JSON (schema fixtures, bug reports). */
+  async dump(): Promise<DatabaseDump> {
+    return dumpDatabase((await lib()).db);
+  },
+
+  /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */
+  simulateQuota(bytes: number | undefined): void {
+    simulateQuota(bytes);
   },
 };
 

@@ -14,6 +14,12 @@ const hooks = {
   removeImages: bridge.removeImages,
   libraryStatus: bridge.libraryStatus,
   storedIds: bridge.storedIds,
+  listLibrary: bridge.listLibrary,
+  queuedFiles: bridge.queuedFiles,
+  enqueueFiles: bridge.enqueueFiles,
+  checkLibrary: bridge.checkLibrary,
+  dumpLibrary: bridge.dumpLibrary,
+  simulateQuota: bridge.simulateQuota,
 };
 
 export type GlimpseTestHooks = typeof hooks;

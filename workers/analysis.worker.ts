@@ -6,6 +6,7 @@ import type { FileProgress } from '../src/ml/load';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
 import { allRows, countImages, openGlimpseDB } from '../src/storage/library-store';
+import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
@@ -44,6 +45,8 @@ function openLibrary(name?: string): Promise<Library> {
 
 /** The library, caught up first if another tab wrote since (announced on the channel). */
 async function lib(): Promise<Library> {
+  // A newer version in another tab took the database over (db.ts let go of it): say what to do.
+  if (versionConflict.includes('reload this page')) throw new GlimpseError('VersionConflictError', versionConflict);
   const l = await (library ??= openLibrary(dbName));
   if (takeStale()) await l.sync();
   return l;

@@ -55,15 +55,27 @@ export const MIGRATIONS: Migration[] = [
 
 export const DB_VERSION = MIGRATIONS.length;
 
+/** Why the library cannot be used in this tab right now (another tab runs a newer or older version). */
+export let versionConflict = '';
+
 /** Opens (and upgrades) the library. `migrations` other than all of them: tests that build an old version. */
 export function openGlimpseDB(name = DB_NAME, migrations: readonly Migration[] = MIGRATIONS): Promise<GlimpseDB> {
-  return openDB<GlimpseSchema>(name, migrations.length, {
+  const db = openDB<GlimpseSchema>(name, migrations.length, {
     upgrade(db, oldVersion, _newVersion, tx) {
       for (let v = oldVersion; v < migrations.length; v++) migrations[v]!(db, tx);
     },
+    blocked() {
+      // This tab upgrades; an older tab still holds the database open and has not let go.
+      versionConflict = 'Glimpse was updated: close its other tabs (or reload them) so this one can open your library.';
+    },
     blocking() {
-      // Another tab wants a newer schema: let it, this tab will reload.
-      void 0;
+      // A newer version wants to upgrade: let go at once (it waits for us), and say so here.
+      versionConflict = 'Glimpse was updated in another tab: reload this page to keep using your library.';
+      void db.then((d) => d.close());
     },
   });
+  void db.then(() => {
+    if (versionConflict.startsWith('Glimpse was updated: close')) versionConflict = '';
+  });
+  return db;
 }

@@ -3,11 +3,15 @@
 import * as Comlink from 'comlink';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
-import { countImages, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
+import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
+import { simulateQuota } from '../src/storage/fault-injection';
 import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequest } from '../src/storage/library-pages';
+import { countImages, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
+import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
 import { cancel, runCancellable } from './lib/cancellable';
+import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
 import { storedIds, type StoredIds } from './lib/id-check';
@@ -36,14 +40,16 @@ let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
 
 /** Opens while no tab writes; listening starts first, so no write after the open goes unseen. */
-function openLibrary(dbName?: string): Promise<Library> {
+function openLibrary(name?: string): Promise<Library> {
   listen();
-  return shared(() => Library.open(dbName));
+  return shared(() => Library.open(name));
 }
 
 /** The library, caught up first if another tab wrote since (announced on the channel). */
 async function lib(): Promise<Library> {
-  const l = await (library ??= openLibrary());
+  // A newer version in another tab took the database over (db.ts let go of it): say what to do.
+  if (versionConflict.includes('reload this page')) throw new GlimpseError('VersionConflictError', versionConflict);
+  const l = await (library ??= openLibrary(dbName));
   if (takeStale()) await l.sync();
   return l;
 }
@@ -51,6 +57,7 @@ async function lib(): Promise<Library> {
 /** Browsing reads rows straight from IndexedDB (one transaction a page): it need not wait for the
  *  library's forests and lexical index to load, nor for another tab's write to be caught up. */
 function browseDB(): Promise<GlimpseDB> {
+  if (versionConflict.includes('reload this page')) return Promise.reject(new GlimpseError('VersionConflictError', versionConflict));
   return (browsing ??= openGlimpseDB(dbName));
 }
 
@@ -85,8 +92,8 @@ const api = {
   cancel,
 
   async open(name?: string): Promise<{ count: number }> {
-    dbName ??= name;
-    library ??= openLibrary(name);
+    if (!library) dbName = name;
+    library ??= openLibrary(dbName);
     return { count: await (await library).count() };
   },
 
@@ -206,6 +213,23 @@ const api = {
   async storedIds(): Promise<StoredIds> {
     const { db } = await lib();
     return shared(() => storedIds(db));
+  },
+
+  /** Consistency check: rows, thumbnails, vectors, both forests and the queue agree. */
+  async check(): Promise<CheckReport> {
+    // Works on the bare database when the library cannot open (a damaged forest): that is when it matters.
+    const db = await lib().then((l) => l.db, () => openGlimpseDB(dbName));
+    return checkLibrary(db);
+  },
+
+  /** Every store as JSON (schema fixtures, bug reports). */
+  async dump(): Promise<DatabaseDump> {
+    return dumpDatabase((await lib()).db);
+  },
+
+  /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */
+  simulateQuota(bytes: number | undefined): void {
+    simulateQuota(bytes);
   },
 };
 

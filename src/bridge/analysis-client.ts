@@ -3,6 +3,8 @@
 import * as Comlink from 'comlink';
 import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
 import type { StoredIds } from '../../workers/lib/id-check';
+import type { CheckReport, Problem } from '../../workers/lib/consistency';
+import type { DatabaseDump } from '../storage/dump';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
@@ -97,4 +99,19 @@ export function libraryItems(ids: number[]): Promise<LibraryItem[]> {
   return analysis.call(undefined, (r) => r.libraryItems(ids));
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds };
+/** The library's consistency check (Settings → Diagnostics). */
+export function checkLibrary(): Promise<CheckReport> {
+  return analysis.call(undefined, (r) => r.check());
+}
+
+/** Every store of the library database as JSON. */
+export function dumpLibrary(): Promise<DatabaseDump> {
+  return analysis.call(undefined, (r) => r.dump());
+}
+
+/** Tests only (through the test hooks): the worker's writes fail with QuotaExceededError past `bytes`. */
+export function simulateQuota(bytes: number | undefined): Promise<void> {
+  return analysis.call(undefined, (r) => r.simulateQuota(bytes));
+}
+
+export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };

@@ -1,5 +1,14 @@
 // The one IndexedDB schema. Every version bump adds a step to MIGRATIONS; steps never change once
 // released (tests open a fixture of each released version).
+//
+// Adding version N+1:
+// 1. Before changing anything, with the code of version N: `npm run build && npx tsx
+//    test/fixtures/schema/make-fixture.ts` writes test/fixtures/schema/vN.json (a real library
+//    made by that build). Commit it; test/unit/upgrade.test.ts fails while a released version
+//    lacks its fixture.
+// 2. Append the step to MIGRATIONS (never edit an earlier one) and update GlimpseSchema.
+// 3. The upgrade test opens every fixture at its own version (MIGRATIONS.slice(0, v)), then with
+//    the current code, and checks nothing was lost; extend it for what the new step adds.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { FOREST_BLOCKS, upgradeForestStores } from './forest-idb-store';
 import type { ImageRow, MetaRow, QueueRow, VectorRow } from './rows';
@@ -7,7 +16,7 @@ import type { ImageRow, MetaRow, QueueRow, VectorRow } from './rows';
 export const DB_NAME = 'glimpse';
 
 export interface GlimpseSchema extends DBSchema {
-  images: { key: number; value: ImageRow; indexes: { 'by-sha': string; 'by-added': number } };
+  images: { key: number; value: ImageRow; indexes: { 'by-sha': string; 'by-added': number; 'by-taken': number } };
   thumbs: { key: number; value: Blob };
   /** Each image's vectors, int8 with a scale: for "more like this" and the consistency check. */
   vectors: { key: number; value: VectorRow };
@@ -16,6 +25,8 @@ export interface GlimpseSchema extends DBSchema {
   queue: { key: number; value: QueueRow };
   /** Blocks of both forests ('text', 'visual'), keyed [forestName, blockKey]; see forest-idb-store.ts. */
   [FOREST_BLOCKS]: { key: [string, string]; value: ArrayBuffer };
+  /** v2: the original file's handle (File System Access), for "open the original"; undefined when none. */
+  handles: { key: number; value: FileSystemFileHandle | undefined };
 }
 
 export type GlimpseDB = IDBPDatabase<GlimpseSchema>;
@@ -34,18 +45,37 @@ export const MIGRATIONS: Migration[] = [
     db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true });
     upgradeForestStores(db as unknown as IDBPDatabase<unknown>, 0);
   },
+  // v2: file handles beside the rows (a handle is a live object; rows stay plain data), and
+  // images by the date they were taken, for browsing by date.
+  (db, tx) => {
+    db.createObjectStore('handles');
+    tx.objectStore('images').createIndex('by-taken', 'takenAt');
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
 
-export function openGlimpseDB(name = DB_NAME): Promise<GlimpseDB> {
-  return openDB<GlimpseSchema>(name, DB_VERSION, {
+/** Why the library cannot be used in this tab right now (another tab runs a newer or older version). */
+export let versionConflict = '';
+
+/** Opens (and upgrades) the library. `migrations` other than all of them: tests that build an old version. */
+export function openGlimpseDB(name = DB_NAME, migrations: readonly Migration[] = MIGRATIONS): Promise<GlimpseDB> {
+  const db = openDB<GlimpseSchema>(name, migrations.length, {
     upgrade(db, oldVersion, _newVersion, tx) {
-      for (let v = oldVersion; v < MIGRATIONS.length; v++) MIGRATIONS[v]!(db, tx);
+      for (let v = oldVersion; v < migrations.length; v++) migrations[v]!(db, tx);
+    },
+    blocked() {
+      // This tab upgrades; an older tab still holds the database open and has not let go.
+      versionConflict = 'Glimpse was updated: close its other tabs (or reload them) so this one can open your library.';
     },
     blocking() {
-      // Another tab wants a newer schema: let it, this tab will reload.
-      void 0;
+      // A newer version wants to upgrade: let go at once (it waits for us), and say so here.
+      versionConflict = 'Glimpse was updated in another tab: reload this page to keep using your library.';
+      void db.then((d) => d.close());
     },
   });
+  void db.then(() => {
+    if (versionConflict.startsWith('Glimpse was updated: close')) versionConflict = '';
+  });
+  return db;
 }

@@ -1,5 +1,6 @@
 // Reads and the one write transaction of the image library.
 import { openGlimpseDB, type GlimpseDB } from './db';
+import { chargeWrite } from './fault-injection';
 import { exactBuffer, FOREST_BLOCKS } from './forest-idb-store';
 import type { ImageRow, MetaRow, VectorRow } from './rows';
 import type { BlockWrite } from '../core/forest/store';
@@ -48,17 +49,24 @@ export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | un
   if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
+  try {
+    chargeWrite((thumb?.size ?? 0) + vectors.text.byteLength + vectors.visual.byteLength + forests.reduce((n, f) => n + f.puts.reduce((m, w) => m + w.bytes.byteLength, 0), 0));
+  } catch (e) {
+    tx.abort();
+    await Promise.allSettled(pending);
+    throw e;
+  }
   await Promise.all(pending);
   return generation;
 }
 
-/** Removes image rows and thumbnails plus the forests' block changes for their deletion, atomically. Returns the new generation. */
+/** Removes image rows, thumbnails, vectors and file handles plus the forests' block changes for their deletion, atomically. Returns the new generation. */
 export async function commitRemoval(db: GlimpseDB, ids: readonly number[], forests: ForestChanges[]): Promise<number> {
-  const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
+  const tx = db.transaction(['images', 'thumbs', 'vectors', 'handles', 'meta', FOREST_BLOCKS], 'readwrite');
   const blocks = tx.objectStore(FOREST_BLOCKS);
   const generation = bumpGeneration(tx.objectStore('meta'));
   const pending: Promise<unknown>[] = [generation];
-  for (const id of ids) pending.push(tx.objectStore('images').delete(id), tx.objectStore('thumbs').delete(id), tx.objectStore('vectors').delete(id));
+  for (const id of ids) pending.push(tx.objectStore('images').delete(id), tx.objectStore('thumbs').delete(id), tx.objectStore('vectors').delete(id), tx.objectStore('handles').delete(id));
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
   await Promise.all(pending);
@@ -66,17 +74,18 @@ export async function commitRemoval(db: GlimpseDB, ids: readonly number[], fores
 }
 
 /**
- * Removes every image (rows, thumbnails, vectors) and the named forests' blocks in one
- * transaction: stores are cleared, not walked, so it costs the same at any size, and the library
- * is consistent (empty) when it lands. Returns the ids that were stored and the new generation.
+ * Removes every image (rows, thumbnails, vectors, file handles) and the named forests' blocks in
+ * one transaction: stores are cleared, not walked, so it costs the same at any size, and the
+ * library is consistent (empty) when it lands. Returns the ids that were stored and the new generation.
  */
 export async function commitClear(db: GlimpseDB, forestNames: readonly string[]): Promise<{ ids: number[]; generation: number }> {
-  const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
+  const perImage = ['images', 'thumbs', 'vectors', 'handles'] as const;
+  const tx = db.transaction([...perImage, 'meta', FOREST_BLOCKS], 'readwrite');
   const keys = tx.objectStore('images').getAllKeys();
   const generation = bumpGeneration(tx.objectStore('meta'));
   // [name] sorts before every [name, key] and [name + '\0'] after them: the whole forest.
   const forests = forestNames.map((name) => tx.objectStore(FOREST_BLOCKS).delete(IDBKeyRange.bound([name], [name + '\0'], false, true)));
-  const cleared = [tx.objectStore('images').clear(), tx.objectStore('thumbs').clear(), tx.objectStore('vectors').clear()];
+  const cleared = perImage.map((store) => tx.objectStore(store).clear());
   const [ids, gen] = await Promise.all([keys, generation, Promise.all([...forests, ...cleared, tx.done])]);
   return { ids: ids.map(Number), generation: gen };
 }

@@ -1,5 +1,6 @@
 // The indexing queue: files waiting to be analysed, kept in IndexedDB so a reload resumes them.
 import type { GlimpseDB } from './db';
+import { chargeWrite } from './fault-injection';
 import type { QueueRow } from './rows';
 
 export type QueueInfo = Omit<QueueRow, 'file'> & { id: number };
@@ -7,7 +8,15 @@ export type QueueInfo = Omit<QueueRow, 'file'> & { id: number };
 /** Adds files in one transaction; returns their queue ids in order. */
 export async function enqueue(db: GlimpseDB, rows: Omit<QueueRow, 'id'>[]): Promise<number[]> {
   const tx = db.transaction('queue', 'readwrite');
-  const ids = await Promise.all(rows.map((r) => tx.store.add(r)));
+  const adds = rows.map((r) => tx.store.add(r));
+  try {
+    chargeWrite(rows.reduce((n, r) => n + r.file.size, 0));
+  } catch (e) {
+    tx.abort();
+    await Promise.allSettled([...adds, tx.done]);
+    throw e;
+  }
+  const ids = await Promise.all(adds);
   await tx.done;
   return ids;
 }

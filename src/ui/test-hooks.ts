@@ -2,6 +2,18 @@
 // calls on `window.__glimpse`, so a test can drive the real workers of the built app.
 import * as bridge from '../bridge/bridge';
 
+/** Every image, newest first, read a page at a time (the app itself never asks for all of them). */
+async function listLibrary(): Promise<bridge.LibraryItem[]> {
+  const items: bridge.LibraryItem[] = [];
+  let before: number | undefined;
+  do {
+    const page = await bridge.listLibraryPage({ before, limit: 1000 });
+    items.push(...page.items);
+    before = page.next;
+  } while (before !== undefined);
+  return items;
+}
+
 const hooks = {
   inspectImage: bridge.inspectImage,
   openLibrary: bridge.openLibrary,
@@ -14,6 +26,12 @@ const hooks = {
   removeImages: bridge.removeImages,
   libraryStatus: bridge.libraryStatus,
   storedIds: bridge.storedIds,
+  listLibrary,
+  queuedFiles: bridge.queuedFiles,
+  enqueueFiles: bridge.enqueueFiles,
+  checkLibrary: bridge.checkLibrary,
+  dumpLibrary: bridge.dumpLibrary,
+  simulateQuota: bridge.simulateQuota,
 };
 
 export type GlimpseTestHooks = typeof hooks;

@@ -100,6 +100,7 @@ describe('browsing a library page by page', () => {
     expect(await imageCount(a.page)).toBe(0);
     const stored = await a.page.evaluate(() => window.__glimpse!.storedIds());
     expect(stored).toEqual({ images: [], vectors: [], forests: { text: { live: 0, missing: [] }, visual: { live: 0, missing: [] } } });
+    expect((await a.page.evaluate(() => window.__glimpse!.checkLibrary())).problems).toEqual([]);
 
     await a.page.getByTestId('add-files').setInputFiles(images.slice(0, 2));
     await waitIndexed(a.page);
@@ -108,6 +109,7 @@ describe('browsing a library page by page', () => {
     expect(after.images.map((r) => r.name).sort()).toEqual([names[0], names[1]].sort());
     expect(after.forests.text).toEqual({ live: 2, missing: [] });
     expect(after.forests.visual).toEqual({ live: 2, missing: [] });
+    expect((await a.page.evaluate(() => window.__glimpse!.checkLibrary())).problems).toEqual([]);
     expect(a.errors).toEqual([]);
   });
 });

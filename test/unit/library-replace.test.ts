@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRecord } from '../../src/core/text/record';
 import { allRows, vectorsById } from '../../src/storage/library-store';
 import type { PreparedImage } from '../../workers/lib/analyze-image';
+import { checkLibrary } from '../../workers/lib/consistency';
 import { Library } from '../../workers/lib/library';
 import { staleness } from '../../workers/lib/refresh';
 
@@ -50,6 +51,7 @@ describe('library replace (re-index and extra captions)', () => {
     // Reopened from storage: the same.
     const again = await Library.open(lib.db.name);
     expect((await again.searchText('tractor', unit(16, 99), 3))[0]?.id).toBe(ids[2]);
+    expect((await checkLibrary(again.db)).problems).toEqual([]);
   });
 
   it('starts a new text forest when the embedder dimension changes; the others wait for their turn', async () => {
@@ -71,6 +73,8 @@ describe('library replace (re-index and extra captions)', () => {
     expect((await reopened.searchText('zzz', unit(32, 8), 1))[0]?.id).toBe(ids[2]);
     const rows = await allRows(reopened.db);
     expect(rows.map((r) => staleness(r, { ...m2, captionCount: 1, reindex: true }))).toEqual([undefined, undefined, 'models']);
+    // Half-way through a re-index the library is consistent: the old-dimension image is waiting, not lost.
+    expect((await checkLibrary(reopened.db)).problems).toEqual([]);
   });
 
   it('tells stale records apart', () => {

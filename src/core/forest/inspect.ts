@@ -1,0 +1,173 @@
+// Reads a whole forest from its blocks and says what is wrong with it: every block decoded (so
+// every checksum verified), every tree walked from its root, every live id found exactly once
+// per tree. Works on a plain key → bytes map, so any store (IndexedDB, memory) can be checked.
+import { GlimpseError } from '../errors.ts';
+import { decodeLeaf } from './leaf-codec.ts';
+import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, TOMBSTONE, type ForestMeta } from './meta-codec.ts';
+import { decodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
+import { dirKey, leafKey, META_KEY, pageKey, slotKey } from './store.ts';
+
+export type ForestIssueKind =
+  /** A block the forest needs is not stored. */
+  | 'missing-block'
+  /** A block fails its checksum or does not decode. */
+  | 'corrupt-block'
+  /** Blocks no tree refers to (e.g. an old generation left by an interrupted rebuild). */
+  | 'orphan-block'
+  /** Stored counts disagree with the contents (live count, leaf sizes). */
+  | 'forest-count'
+  /** One id live in two slots. */
+  | 'duplicate-id'
+  /** A tree has no entry for a live id: searches through that tree cannot find it. */
+  | 'tree-missing-entry'
+  /** A tree lists a live id twice. */
+  | 'tree-duplicate-entry'
+  /** A node or leaf refers to something that does not exist (node, leaf, slot), or a cycle. */
+  | 'tree-bad-ref';
+
+export interface ForestIssue {
+  kind: ForestIssueKind;
+  id?: number;
+  detail: string;
+}
+
+export interface LiveEntry {
+  codes: Int8Array;
+  scale: number;
+}
+
+export interface ForestInspection {
+  /** False when the forest was never created (no blocks, or no committed meta block). */
+  present: boolean;
+  meta?: ForestMeta;
+  /** Live id → its int8 vector as the first tree that holds it stores it. */
+  live: Map<number, LiveEntry>;
+  issues: ForestIssue[];
+}
+
+const why = (e: unknown): string => (e instanceof GlimpseError ? e.message : `${(e as Error).name}: ${(e as Error).message}`);
+
+export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestInspection {
+  const issues: ForestIssue[] = [];
+  const live = new Map<number, LiveEntry>();
+  if (blocks.size === 0) return { present: false, live, issues };
+  const expected = new Set<string>();
+  /** Decodes a block; a missing or corrupt one becomes an issue and yields undefined. */
+  const read = <T>(key: string, decode: (bytes: Uint8Array) => T): T | undefined => {
+    expected.add(key);
+    const bytes = blocks.get(key);
+    if (!bytes) {
+      issues.push({ kind: 'missing-block', detail: `block "${key}" is missing` });
+      return undefined;
+    }
+    try {
+      return decode(bytes);
+    } catch (e) {
+      issues.push({ kind: 'corrupt-block', detail: why(e) });
+      return undefined;
+    }
+  };
+
+  // No meta: the forest was never committed (meta is the commit point of a build), so any blocks
+  // are leftovers of a build cut short; the next build overwrites them.
+  if (!blocks.has(META_KEY)) {
+    issues.push({ kind: 'orphan-block', detail: `${blocks.size} block(s) of a forest that was never committed (no "${META_KEY}" block)` });
+    return { present: false, live, issues };
+  }
+  const meta = read(META_KEY, (b) => decodeMeta(META_KEY, b));
+  if (!meta) return { present: true, live, issues };
+  const g = meta.generation;
+
+  // Slot table: which slots hold which live ids.
+  const slotToId = new Uint32Array(meta.slotCount).fill(TOMBSTONE);
+  for (let p = 0; p * SLOT_PAGE < meta.slotCount; p++) {
+    const ids = read(slotKey(g, p), (b) => decodeSlots(slotKey(g, p), b));
+    if (ids) slotToId.set(ids.subarray(0, Math.min(SLOT_PAGE, meta.slotCount - p * SLOT_PAGE)), p * SLOT_PAGE);
+  }
+  const slotOf = new Map<number, number>();
+  for (let s = 0; s < meta.slotCount; s++) {
+    const id = slotToId[s];
+    if (id === TOMBSTONE) continue;
+    if (slotOf.has(id)) issues.push({ kind: 'duplicate-id', id, detail: `id ${id} is live in slots ${slotOf.get(id)} and ${s}` });
+    else slotOf.set(id, s);
+  }
+  const liveSlots = [...slotOf.values()];
+  if (liveSlots.length !== meta.liveCount) issues.push({ kind: 'forest-count', detail: `meta says ${meta.liveCount} live vectors, the slot table holds ${liveSlots.length}` });
+
+  const hits = new Uint8Array(meta.slotCount);
+  const unknownTrees: string[] = [];
+  for (let t = 0; t < meta.nTrees; t++) {
+    const dir = read(dirKey(g, t), (b) => decodeDir(dirKey(g, t), b));
+    if (!dir) {
+      // Without its directory the tree's pages and leaves cannot be told from strays: not orphans.
+      unknownTrees.push(`g${g}/n/${t}/`, `g${g}/l/${t}/`);
+      continue;
+    }
+    const before = issues.length;
+    const pages: (NodePage | undefined)[] = [];
+    for (let p = 0; p < dir.pageCount; p++) pages.push(read(pageKey(g, t, p), (b) => decodePage(pageKey(g, t, p), b, meta.dim)));
+    const leaves = [];
+    for (let l = 0; l < dir.leafCount; l++) {
+      const leaf = read(leafKey(g, t, l), (b) => decodeLeaf(leafKey(g, t, l), b, meta.dim));
+      if (leaf && leaf.count !== dir.leafSizes[l]) issues.push({ kind: 'forest-count', detail: `tree ${t} leaf ${l} holds ${leaf.count} entries, its directory says ${dir.leafSizes[l]}` });
+      leaves.push(leaf);
+    }
+    // Unreadable blocks are reported once; the per-id check would only repeat them.
+    const whole = issues.length === before;
+    hits.fill(0);
+    const seen = new Set<number>();
+    const stack = [dir.root];
+    while (stack.length) {
+      const ref = stack.pop()!;
+      if (seen.has(ref)) {
+        issues.push({ kind: 'tree-bad-ref', detail: `tree ${t} reaches ${ref < 0 ? `leaf ${~ref}` : `node ${ref}`} twice` });
+        continue;
+      }
+      seen.add(ref);
+      if (ref >= 0) {
+        const page = pages[ref >> PAGE_SHIFT], i = ref & (NODES_PER_PAGE - 1);
+        if (!page || i >= page.used) {
+          if (ref >> PAGE_SHIFT >= dir.pageCount || (page && i >= page.used)) issues.push({ kind: 'tree-bad-ref', detail: `tree ${t} refers to node ${ref}, which does not exist` });
+          continue;
+        }
+        stack.push(page.left[i], page.right[i]);
+        continue;
+      }
+      const l = ~ref;
+      if (l >= dir.leafCount) {
+        issues.push({ kind: 'tree-bad-ref', detail: `tree ${t} refers to leaf ${l}; it has ${dir.leafCount}` });
+        continue;
+      }
+      const leaf = leaves[l];
+      if (!leaf) continue;
+      for (let e = 0; e < leaf.count; e++) {
+        const slot = leaf.slots[e];
+        if (slot >= meta.slotCount) {
+          issues.push({ kind: 'tree-bad-ref', detail: `tree ${t} leaf ${l} lists slot ${slot}; only ${meta.slotCount} exist` });
+          continue;
+        }
+        const id = slotToId[slot];
+        if (id === TOMBSTONE || slotOf.get(id) !== slot) continue; // deleted entry, purged later
+        hits[slot]++;
+        if (!live.has(id)) live.set(id, { codes: leaf.codes.subarray(e * meta.dim, (e + 1) * meta.dim), scale: leaf.scales[e] });
+      }
+    }
+    if (!whole) continue;
+    for (const [id, slot] of slotOf) {
+      if (hits[slot] === 0) issues.push({ kind: 'tree-missing-entry', id, detail: `tree ${t} has no entry for id ${id}` });
+      else if (hits[slot] > 1) issues.push({ kind: 'tree-duplicate-entry', id, detail: `tree ${t} lists id ${id} ${hits[slot]} times` });
+    }
+  }
+
+  // Blocks nothing refers to, grouped by generation and kind so a stale generation is one issue.
+  const orphans = new Map<string, string[]>();
+  for (const key of blocks.keys()) {
+    if (expected.has(key) || unknownTrees.some((p) => key.startsWith(p))) continue;
+    const group = key.split('/').slice(0, 2).join('/');
+    const list = orphans.get(group);
+    if (list) list.push(key);
+    else orphans.set(group, [key]);
+  }
+  for (const [group, keys] of orphans) issues.push({ kind: 'orphan-block', detail: `${keys.length} block(s) under "${group}" that no tree uses (e.g. "${keys[0]}")` });
+  return { present: true, meta, live, issues };
+}

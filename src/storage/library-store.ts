@@ -39,14 +39,16 @@ export async function readGeneration(db: GlimpseDB): Promise<number> {
   return asGeneration(await db.get('meta', GENERATION));
 }
 
-/** The image row, its thumbnail (kept as is when undefined: a re-index) and both forests' block
- *  changes, in one short transaction. Returns the new generation. */
-export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[]): Promise<number> {
-  const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
+/** The image row, its thumbnail (kept as is when undefined: a re-index), the original's file handle
+ *  (when the browser gave one; an existing one is kept otherwise) and both forests' block changes, in
+ *  one short transaction. Returns the new generation. */
+export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[], handle?: FileSystemFileHandle): Promise<number> {
+  const tx = db.transaction(['images', 'thumbs', 'vectors', 'handles', 'meta', FOREST_BLOCKS], 'readwrite');
   const blocks = tx.objectStore(FOREST_BLOCKS);
   const generation = bumpGeneration(tx.objectStore('meta'));
   const pending: Promise<unknown>[] = [generation, tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id)];
   if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
+  if (handle) pending.push(tx.objectStore('handles').put(handle, row.id));
   stageBlocks(blocks, forests, pending);
   pending.push(tx.done);
   try {
@@ -84,6 +86,11 @@ export async function rowsByIds(db: GlimpseDB, ids: readonly number[]): Promise<
 
 export function thumbById(db: GlimpseDB, id: number): Promise<Blob | undefined> {
   return db.get('thumbs', id);
+}
+
+/** The original file's handle, when one was kept. */
+export function handleById(db: GlimpseDB, id: number): Promise<FileSystemFileHandle | undefined> {
+  return db.get('handles', id);
 }
 
 export function allRows(db: GlimpseDB): Promise<ImageRow[]> {

@@ -17,7 +17,7 @@ describe('open the original through a kept file handle', () => {
   const url = inject('baseURL');
   // The shared photos are 224 px, smaller than a 256-px thumbnail: the original here is a 2×2 mosaic
   // of four of them (448 px), made in the page, so the full-size image is larger than the thumbnail.
-  const photos = sharedImages(5);
+  const photos = sharedImages(8);
   const name = 'mosaic.jpg';
   const plain = photos[4]!;
   const MOSAIC = 448;
@@ -171,6 +171,44 @@ describe('open the original through a kept file handle', () => {
     await page.getByRole('button', { name: 'Remove from library' }).click();
     await expect.poll(() => imageCount(page)).toBe(1);
     expect(await handleKeys()).toEqual([]);
+    expect(await problems()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('the Add photos and Add folder buttons keep the handles the pickers give', async () => {
+    // Stand-ins for the native pickers that return real handles: files in the origin private file system.
+    const files = [5, 6, 7].map((i) => readFileSync(photos[i]!).toString('base64'));
+    await page.evaluate(async (files) => {
+      const root = await navigator.storage.getDirectory();
+      const album = await root.getDirectoryHandle('album', { create: true });
+      const sub = await album.getDirectoryHandle('day 2', { create: true });
+      const write = async (dir: FileSystemDirectoryHandle, name: string, data: Uint8Array<ArrayBuffer>): Promise<FileSystemFileHandle> => {
+        const h = await dir.getFileHandle(name, { create: true });
+        const w = await h.createWritable();
+        await w.write(data);
+        await w.close();
+        return h;
+      };
+      const bytes = (b64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const single = await write(root, 'single.jpg', bytes(files[0]!));
+      await write(album, 'a.jpg', bytes(files[1]!));
+      await write(sub, 'b.jpg', bytes(files[2]!));
+      await write(album, 'notes.txt', new TextEncoder().encode('not a photo'));
+      Object.assign(window, { showOpenFilePicker: () => Promise.resolve([single]), showDirectoryPicker: () => Promise.resolve(album) });
+    }, files);
+    await page.getByRole('button', { name: 'Add photos' }).click();
+    await expect.poll(() => imageCount(page), { timeout: 90_000 }).toBe(2);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'skipped' }).textContent()).toContain('1 file(s) skipped');
+    await expect.poll(() => imageCount(page), { timeout: 90_000 }).toBe(4);
+    await waitIndexed(page);
+    const byName = await page.evaluate(async () => Object.fromEntries((await window.__glimpse!.listLibrary()).map((i) => [i.name, i.id])));
+    expect((await handleKeys()).sort((a, b) => a - b)).toEqual([byName['single.jpg'], byName['a.jpg'], byName['b.jpg']].sort((a, b) => a! - b!));
+    await openDetail('b.jpg');
+    expect(await page.getByTestId('detail').textContent()).toContain('album/day 2/b.jpg');
+    await page.getByTestId('open-original').click();
+    await expect.poll(() => page.getByTestId('original-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(224);
+    await closeDetail();
     expect(await problems()).toEqual([]);
     expect(errors).toEqual([]);
   });

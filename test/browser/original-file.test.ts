@@ -23,6 +23,9 @@ describe('open the original through a kept file handle', () => {
   const MOSAIC = 448;
   const card = (n: string) => page.locator(`[data-testid="library-item"][data-name="${n}"]`);
   const openDetail = async (n: string): Promise<void> => {
+    // The grid re-reads the library up to a second after indexing; the view opens by position, so
+    // wait until every photo is listed (else the open view would move to the newcomer).
+    await expect.poll(async () => (await page.getByTestId('library-item').count()) === (await imageCount(page)), { timeout: 30_000 }).toBe(true);
     await card(n).getByRole('button', { name: /^Open / }).click();
     await expect.poll(() => page.getByTestId('detail-name').textContent()).toBe(n);
   };

@@ -1,8 +1,10 @@
 // The image library as the worker sees it: rows in IndexedDB, two forests (text, visual) and an
-// in-memory lexical index rebuilt from the stored records when the library opens.
+// in-memory lexical index, loaded from its snapshot (reconciled with the rows) when the library
+// opens and saved again lazily after changes.
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
-import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text';
+import { analyzeQuery, FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
+import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
@@ -26,22 +28,35 @@ function dequantize(codes: Int8Array, scale: number): Float32Array {
 }
 
 export class Library {
+  /** Saves the lexical index's snapshot some seconds after changes (a write per commit would cost too much at 100k). */
+  private readonly snapshots: SnapshotWriter;
+
   private constructor(
     readonly db: store.GlimpseDB,
     private readonly text: ForestSlot,
     private readonly visual: ForestSlot,
     private readonly lexical: LexicalIndex,
     private nextId: number,
-  ) {}
+  ) {
+    this.snapshots = new SnapshotWriter(db, () => ({ index: this.lexical, nextId: this.nextId }));
+  }
 
   static async open(name?: string): Promise<Library> {
     const db = await store.openGlimpseDB(name);
     const text = new ForestSlot(db, 'text');
     const visual = new ForestSlot(db, 'visual');
-    await Promise.all([text.open(), visual.open()]);
-    const lexical = new LexicalIndex(FULL_OPTIONS);
-    for (const row of await store.allRows(db)) lexical.add(row.id, row.record);
-    return new Library(db, text, visual, lexical, await store.nextImageId(db));
+    const [lexical, nextId] = await Promise.all([loadLexicalIndex(db, FULL_OPTIONS), store.nextImageId(db), text.open(), visual.open()]);
+    // An id the snapshot knew may be gone from the rows but still in its postings: never reuse it.
+    const library = new Library(db, text, visual, lexical.index, Math.max(nextId, lexical.nextId));
+    if (lexical.stale) library.snapshots.markDirty();
+    return library;
+  }
+
+  /** Saves a pending snapshot, then closes the database. */
+  async close(): Promise<void> {
+    await this.snapshots.flush();
+    this.snapshots.close();
+    this.db.close();
   }
 
   count(): Promise<number> {
@@ -81,6 +96,7 @@ export class Library {
     }
     this.nextId++;
     this.lexical.add(id, p.record);
+    this.snapshots.markDirty();
     return id;
   }
 
@@ -94,13 +110,17 @@ export class Library {
       throw e;
     }
     for (const id of ids) this.lexical.remove(id);
+    this.snapshots.markDirty();
   }
 
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. */
   async searchText(query: string, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
     const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
-    const lexicalHits = this.lexical.search(query, { limit: DEFAULT_TEXT_SEARCH.limit });
-    return this.present(fuseTextSearch(vectorHits, lexicalHits, { ...DEFAULT_TEXT_SEARCH, limit }));
+    const q = analyzeQuery(query, this.lexical.options);
+    const lexicalHits = this.lexical.search(q, { limit: DEFAULT_TEXT_SEARCH.limit, explain: false });
+    // Reasons only for the hits shown, not for every lexical candidate.
+    const fused = fuseTextSearch(vectorHits, lexicalHits, { ...DEFAULT_TEXT_SEARCH, limit });
+    return this.present(fused.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: this.lexical.explain(q, h.id) })));
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {

@@ -106,7 +106,8 @@ describe('lexical snapshot store', () => {
   it('writes lazily: after a quiet spell, at the latest after maxWait, and at once on flush', async () => {
     const db = await openGlimpseDB(freshName());
     const index = indexOf([1, 2]);
-    const stored = async (): Promise<number | undefined> => ((await db.get('meta', LEXICAL_META_KEY))?.value as { nextId?: number } | undefined)?.nextId;
+    const stored = async (): Promise<number | undefined> =>
+      ((await db.get('meta', LEXICAL_META_KEY))?.value as { nextId?: number } | undefined)?.nextId;
     let nextId = 3;
     const writer = new SnapshotWriter(db, () => ({ index, nextId }), { quietMs: 60, maxWaitMs: 150, costFactor: 0 });
     writer.markDirty();

@@ -266,7 +266,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
   const coldQuery = q.queries[0]!;
   return withProfile(async (profile) => {
     // Session 1: seed the app's own database ('glimpse'), then one search by the app's worker so
-    // both models are fetched (and cached) on this profile.
+    // the embedder is fetched (and cached) on this profile.
     let context = await profile.launch();
     let seed: SeedReport;
     let firstVisitColdMs: number;
@@ -302,8 +302,8 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
         cold: r.cold,
         notes: [
           `warm queries: bench worker (bench/pipeline/web) = workers/lib/library.ts over the app's IndexedDB on disk + the embedder via src/ml on onnxruntime-web WASM (${r.threads} threads, crossOriginIsolated ${r.crossOriginIsolated})`,
-          "coldQueryMs: the app's own built analysis worker, driven directly (no UI), first search after a browser restart on the same profile (models cached): worker start + Library.open + BOTH models + the query",
-          'bench cold breakdown: a fresh bench worker after that (browser already warm): Library.open (rows read back, lexical index rebuilt, both forests opened) / embedder load / first query',
+          "coldQueryMs: the app's own built analysis worker, driven directly (no UI), first search after a browser restart on the same profile (models cached): worker start + Library.open alongside the embedder load (text search loads no captioner) + the query",
+          'bench cold breakdown: a fresh bench worker after that (browser already warm): Library.open (lexical snapshot loaded and reconciled with the images keys, or rebuilt from the rows without one; both forests opened) / embedder load / first query',
           'thumbnails and int8 `vectors` rows are not seeded (text search never reads them)',
         ],
       };

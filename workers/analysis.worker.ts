@@ -103,11 +103,12 @@ const api = {
 
   async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
-      // Only the embedder: a text search never waits for the captioner. The library opens meanwhile.
-      // Without it the lexical index still answers (keyword search).
+      // Only the embedder: a text search never waits for the captioner. Meanwhile the library opens
+      // and ranks the query lexically. Without the embedder the lexical index still answers.
       const embedded = config ? host.embedder(config, undefined, signal).then((e) => e.embed([query], signal), () => undefined) : undefined;
-      const [library, vector] = await Promise.all([lib(), embedded]);
-      return library.searchText(query, vector, limit);
+      const lexical = lib().then((library) => ({ library, text: library.prepareText(query) }));
+      const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
+      return library.searchText(text, vector, limit);
     });
   },
 

@@ -3,12 +3,18 @@
 // opens and saved again lazily after changes.
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
-import { analyzeQuery, FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
+import { analyzeQuery, FULL_OPTIONS, type LexicalHit, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
 import { ForestSlot } from './forest-slot';
+
+/** The lexical half of a text search, done before the query vector is there (see prepareText). */
+export interface PreparedText {
+  readonly lexical: LexicalQuery;
+  readonly hits: readonly LexicalHit[];
+}
 
 export interface ResultRow {
   id: number;
@@ -113,14 +119,19 @@ export class Library {
     this.snapshots.markDirty();
   }
 
+  /** The lexical ranking of a text query. Needs no model: run it while the embedder loads. */
+  prepareText(query: string): PreparedText {
+    const lexical = analyzeQuery(query, this.lexical.options);
+    return { lexical, hits: this.lexical.search(lexical, { limit: DEFAULT_TEXT_SEARCH.limit, explain: false }) };
+  }
+
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. */
-  async searchText(query: string, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
+    const { lexical, hits } = typeof query === 'string' ? this.prepareText(query) : query;
     const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
-    const q = analyzeQuery(query, this.lexical.options);
-    const lexicalHits = this.lexical.search(q, { limit: DEFAULT_TEXT_SEARCH.limit, explain: false });
     // Reasons only for the hits shown, not for every lexical candidate.
-    const fused = fuseTextSearch(vectorHits, lexicalHits, { ...DEFAULT_TEXT_SEARCH, limit });
-    return this.present(fused.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: this.lexical.explain(q, h.id) })));
+    const fused = fuseTextSearch(vectorHits, hits, { ...DEFAULT_TEXT_SEARCH, limit });
+    return this.present(fused.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: this.lexical.explain(lexical, h.id) })));
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {

@@ -137,7 +137,7 @@ describe('lexical snapshot store', () => {
 });
 
 function prepared(n: number, captions: string[]): PreparedImage {
-  const vector = (seed: number, dim: number): Float32Array => Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 7.1 + i));
+  const vector = (seed: number, dim: number): Float32Array => Float32Array.from({ length: dim }, (_, i) => 1 + 0.5 * Math.sin(seed * 7.1 + i)); // all cosines positive
   return {
     sha256: `sha-${n}`,
     meta: { name: `p${n}.jpg`, path: `p${n}.jpg`, type: 'image/jpeg', lastModified: 0 },
@@ -152,7 +152,7 @@ function prepared(n: number, captions: string[]): PreparedImage {
 }
 
 describe('Library with a persisted lexical index', () => {
-  it('answers the same after reopening, from the snapshot, and never reuses an id the snapshot knew', async () => {
+  it('answers the same after reopening, from the snapshot, never reuses an id the snapshot knew, and keeps the visual forest', async () => {
     const name = freshName();
     let library = await Library.open(name);
     const ids: number[] = [];
@@ -173,6 +173,10 @@ describe('Library with a persisted lexical index', () => {
     const id = await library.commit(prepared(50, ['A cat sleeps on a sofa .']));
     expect(id).toBe((ids[ids.length - 1] as number) + 1);
     expect((await library.searchText('a cat on a couch', undefined, 5))[0]?.id).toBe(id);
+    // The visual forest opened lazily for that commit, and kept what it had.
+    const first = ids[0] as number;
+    const similar = await library.searchVisual((await library.visualVectorOf(first)) as Float32Array, 10, first);
+    expect(similar.map((r) => r.id).sort((a, b) => a - b)).toEqual([...ids.slice(1, -1), id]);
     await library.close();
   });
 });

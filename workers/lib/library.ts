@@ -36,6 +36,8 @@ function dequantize(codes: Int8Array, scale: number): Float32Array {
 export class Library {
   /** Saves the lexical index's snapshot some seconds after changes (a write per commit would cost too much at 100k). */
   private readonly snapshots: SnapshotWriter;
+  /** The visual forest opens on first use: a text search never needs it. */
+  private visualOpened: Promise<void> | undefined;
 
   private constructor(
     readonly db: store.GlimpseDB,
@@ -51,7 +53,7 @@ export class Library {
     const db = await store.openGlimpseDB(name);
     const text = new ForestSlot(db, 'text');
     const visual = new ForestSlot(db, 'visual');
-    const [lexical, nextId] = await Promise.all([loadLexicalIndex(db, FULL_OPTIONS), store.nextImageId(db), text.open(), visual.open()]);
+    const [lexical, nextId] = await Promise.all([loadLexicalIndex(db, FULL_OPTIONS), store.nextImageId(db), text.open()]);
     // An id the snapshot knew may be gone from the rows but still in its postings: never reuse it.
     const library = new Library(db, text, visual, lexical.index, Math.max(nextId, lexical.nextId));
     if (lexical.stale) library.snapshots.markDirty();
@@ -92,6 +94,7 @@ export class Library {
     const t = quantize(p.textVector);
     const v = quantize(p.visualVector);
     const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
+    await this.openVisual();
     try {
       await this.text.stageAdd(id, p.textVector);
       await this.visual.stageAdd(id, p.visualVector);
@@ -107,6 +110,7 @@ export class Library {
   }
 
   async remove(ids: number[]): Promise<void> {
+    await this.openVisual();
     try {
       await this.text.stageDelete(ids);
       await this.visual.stageDelete(ids);
@@ -135,6 +139,7 @@ export class Library {
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
+    await this.openVisual();
     const hits = await this.visual.search(vector, limit + 1);
     return this.present(rankSimilar(hits, { ...DEFAULT_IMAGE_SEARCH, limit, excludeId }));
   }
@@ -150,6 +155,15 @@ export class Library {
 
   thumb(id: number): Promise<Blob | undefined> {
     return store.thumbById(this.db, id);
+  }
+
+  /** Before any use of the visual forest (an unopened slot would start a new, empty forest). */
+  private openVisual(): Promise<void> {
+    this.visualOpened ??= this.visual.open().catch((e: unknown) => {
+      this.visualOpened = undefined;
+      throw e;
+    });
+    return this.visualOpened;
   }
 
   private async present(hits: SearchHit[]): Promise<ResultRow[]> {

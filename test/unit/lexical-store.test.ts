@@ -137,7 +137,8 @@ describe('lexical snapshot store', () => {
 });
 
 function prepared(n: number, captions: string[]): PreparedImage {
-  const vector = (seed: number, dim: number): Float32Array => Float32Array.from({ length: dim }, (_, i) => 1 + 0.5 * Math.sin(seed * 7.1 + i)); // all cosines positive
+  const vector = (seed: number, dim: number): Float32Array =>
+    Float32Array.from({ length: dim }, (_, i) => 1 + 0.5 * Math.sin(seed * 7.1 + i)); // all cosines positive
   return {
     sha256: `sha-${n}`,
     meta: { name: `p${n}.jpg`, path: `p${n}.jpg`, type: 'image/jpeg', lastModified: 0 },

@@ -6,26 +6,48 @@ import type { DocData, Field, MatchReason } from './lexical-types.ts';
 import type { LexicalQuery } from './query.ts';
 import { bestTripletMatch, colorConflict } from './triplet-match.ts';
 
-function captionsWith(doc: DocData, analyzer: Analyzer, key: string, bigram: boolean): number[] {
-  const out: number[] = [];
-  doc.captions.forEach((words, i) => {
-    const keys = words.map((w) => keyFor(w, analyzer));
-    const hit = bigram ? keys.some((k, j) => j > 0 && `${keys[j - 1]} ${k}` === key) : keys.includes(key);
-    if (hit) out.push(i);
-  });
-  return out;
-}
+/** One document's words by key, computed once per explained hit. */
+class DocKeys {
+  readonly captions: string[][];
+  private surfaces: Map<string, string> | undefined;
 
-function surface(doc: DocData, analyzer: Analyzer, key: string): string {
-  const words = [...doc.captions.flat(), ...doc.tags, ...doc.triplets.flatMap((t) => [t.s, t.o])];
-  return words.find((w) => keyFor(w, analyzer) === key) ?? key;
+  constructor(
+    private readonly doc: DocData,
+    private readonly analyzer: Analyzer,
+  ) {
+    this.captions = doc.captions.map((words) => words.map((w) => keyFor(w, analyzer)));
+  }
+
+  captionsWith(key: string, bigram: boolean): number[] {
+    const out: number[] = [];
+    this.captions.forEach((keys, i) => {
+      const hit = bigram ? keys.some((k, j) => j > 0 && `${keys[j - 1]} ${k}` === key) : keys.includes(key);
+      if (hit) out.push(i);
+    });
+    return out;
+  }
+
+  /** The first word (captions, then tags, then triplet nouns) with this key, as written in the record. */
+  surface(key: string): string {
+    if (!this.surfaces) {
+      const map = new Map<string, string>();
+      const d = this.doc;
+      this.captions.forEach((keys, i) => keys.forEach((k, j) => void (map.has(k) || map.set(k, d.captions[i]?.[j] as string))));
+      for (const w of [...d.tags, ...d.triplets.flatMap((t) => [t.s, t.o])]) {
+        const k = keyFor(w, this.analyzer);
+        if (!map.has(k)) map.set(k, w);
+      }
+      this.surfaces = map;
+    }
+    return this.surfaces.get(key) ?? key;
+  }
 }
 
 export function explainHit(index: LexicalIndex, q: LexicalQuery, id: number): MatchReason[] {
   const reasons: MatchReason[] = [];
   const doc = index.docData(id);
   if (!doc) return reasons;
-  const a = index.options.analyzer;
+  const keys = new DocKeys(doc, index.options.analyzer);
   for (const t of q.terms) {
     const best = index.bestAlternative(id, t.alternatives, index.idf(t.key), false);
     if (!best) continue;
@@ -33,17 +55,17 @@ export function explainHit(index: LexicalIndex, q: LexicalQuery, id: number): Ma
     reasons.push({
       kind: 'term',
       query: t.lemma,
-      matched: surface(doc, a, best.alt.key),
+      matched: keys.surface(best.alt.key),
       relation: best.alt.relation,
       fields,
-      captions: captionsWith(doc, a, best.alt.key, false),
+      captions: keys.captionsWith(best.alt.key, false),
       score: best.score,
     });
   }
   for (const p of q.phrases) {
     const alt = { key: p, relation: 'exact' as const, weight: index.options.phraseWeight };
     const best = index.bestAlternative(id, [alt], index.idf(p), true);
-    if (best) reasons.push({ kind: 'phrase', phrase: p, captions: captionsWith(doc, a, p, true), score: best.score });
+    if (best) reasons.push({ kind: 'phrase', phrase: p, captions: keys.captionsWith(p, true), score: best.score });
   }
   const { tripletWeight, colorConflict: penalty } = index.options;
   for (const t of q.triplets) {

@@ -49,6 +49,8 @@ export class LexicalIndex {
   private docs = new DocStore();
   private terms = new TermTable();
   private readonly totals = new Float64Array(FIELD_COUNT);
+  /** Mean field lengths, cached until the next add or remove. */
+  private avg: Float64Array | undefined;
   private readonly termWeights: Float64Array;
   private readonly phraseWeights: Float64Array;
   // Search scratch, indexed by slot. A slot's entry counts only if its stamp is the current epoch.
@@ -103,6 +105,7 @@ export class LexicalIndex {
       );
     }
     FIELDS.forEach((f, i) => (this.totals[i] = (this.totals[i] as number) + lengths[f]));
+    this.avg = undefined;
   }
 
   remove(id: number): boolean {
@@ -112,6 +115,7 @@ export class LexicalIndex {
     for (const key of tf.keys()) this.terms.drop(key);
     for (let f = 0; f < FIELD_COUNT; f++)
       this.totals[f] = (this.totals[f] as number) - (this.docs.lengths[slot * FIELD_COUNT + f] as number);
+    this.avg = undefined;
     this.docs.kill(slot);
     if (this.docs.dead >= COMPACT_MIN_DEAD && this.docs.dead * 4 >= this.docs.slotCount) this.compact();
     return true;
@@ -212,7 +216,8 @@ export class LexicalIndex {
   /** Mean field lengths over live documents (1 for an empty field, as before any document). */
   private averages(): Float64Array {
     const n = this.docs.live;
-    return Float64Array.from(this.totals, (t) => t / n || 1);
+    if (!this.avg) this.avg = Float64Array.from(this.totals, (t) => t / n || 1);
+    return this.avg;
   }
 
   /** BM25F: field frequencies, length-normalised and weighted, saturate together. */

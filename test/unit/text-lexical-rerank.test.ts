@@ -98,6 +98,14 @@ describe('LexicalIndex candidate cut', () => {
     expect(top(DEFAULT_RERANK_DEPTH)).toEqual(top(Infinity));
   });
 
+  it('takes fractional or odd limits and depths as the old slice did', () => {
+    const q = QUERIES[1] as string;
+    expect(index.search(q, { limit: 2.7 })).toEqual(index.search(q, { limit: 2 }));
+    expect(index.search(q, { limit: 0.5 })).toEqual([]);
+    expect(index.search(q, { limit: 5, rerankDepth: 7.5 })).toEqual(index.search(q, { limit: 5, rerankDepth: 7 }));
+    expect(index.search(q, { limit: 5, rerankDepth: Number.NaN })).toEqual(index.search(q, { limit: 5, rerankDepth: 0 }));
+  });
+
   it('a full ranking (limit Infinity) lists every match once, rescored ones first by their final score', () => {
     const q = QUERIES[0] as string;
     const all = index.search(q, { limit: Infinity, explain: false });

@@ -295,9 +295,10 @@ export class LexicalIndex {
     const phraseAlt = (p: string): Alternative[] => [{ key: p, relation: 'exact', weight: this.options.phraseWeight }];
     for (const p of q.phrases) count = this.accumulate(phraseAlt(p), this.idf(p), this.phraseWeights, avg, count);
     const ids = this.docs.ids;
-    const k = Math.min(limit, count);
+    const k = Math.min(Math.floor(limit), count);
     const { tripletWeight, colorConflict: penalty } = this.options;
-    if (q.triplets.length > 0 && (tripletWeight > 0 || penalty > 0)) this.rerank(q, k, Math.min(count, Math.max(k, rerankDepth)), count);
+    if (q.triplets.length > 0 && (tripletWeight > 0 || penalty > 0))
+      this.rerank(q, k, Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0)), count);
     const top = new TopK(k);
     for (let j = 0; j < count; j++) {
       const slot = this.touched[j] as number;

@@ -79,6 +79,20 @@ describe('LexicalIndex storage', () => {
     expect(copy.docData(1)).toEqual(index.docData(1));
   });
 
+  it('stores word ids in 16 bits while they fit, in 32 bits past 65,535 words', () => {
+    const small = toSnapshot(indexOf([1, 2, 3]));
+    expect(small.docText).toBeInstanceOf(Uint16Array);
+    const big = new LexicalIndex(FULL_OPTIONS);
+    for (let d = 0; d < 70; d++) {
+      big.addAnalysed(d + 1, { captions: [Array.from({ length: 1000 }, (_, i) => `w${d * 1000 + i}`)], tags: [], triplets: [] });
+    }
+    const snap = toSnapshot(big);
+    expect(snap.docText).toBeInstanceOf(Uint32Array);
+    const copy = fromSnapshot(structuredClone(snap), FULL_OPTIONS);
+    expect(copy.docData(70)).toEqual(big.docData(70));
+    expect(copy.search('w69999', { limit: 1 })[0]?.id).toBe(70);
+  });
+
   it('refuses snapshots of another version, other settings, or arrays that do not add up', () => {
     const good = toSnapshot(indexOf([1, 2, 3, 4]));
     const bad = (patch: Partial<Record<keyof LexicalSnapshot, unknown>>): unknown => ({ ...good, ...patch });

@@ -22,7 +22,8 @@ export interface LexicalSnapshot {
   readonly lengths: Uint32Array;
   /** Document d's text is docText[docOffsets[d] .. docOffsets[d + 1]) (see DocStore's encoding). */
   readonly docOffsets: Uint32Array;
-  readonly docText: Uint32Array;
+  /** 16-bit when every value fits (a caption vocabulary rarely passes 65k words): half the bytes to store. */
+  readonly docText: Uint16Array | Uint32Array;
   /** Word list, each word followed by NUL; docText holds indices into it. */
   readonly words: string;
   /** Term keys, each followed by NUL; postings of term t are [postingOffsets[t], postingOffsets[t + 1]). */
@@ -32,6 +33,11 @@ export interface LexicalSnapshot {
   readonly postingSlots: Uint32Array;
   /** FIELD_COUNT frequencies per posting. */
   readonly postingTf: Uint8Array;
+}
+
+function narrow(a: Uint32Array): Uint16Array | Uint32Array {
+  for (const v of a) if (v > 0xffff) return a;
+  return Uint16Array.from(a);
 }
 
 /** Each word ends with WORD_SEP, so an empty word survives the round trip. */
@@ -47,7 +53,7 @@ export function toSnapshot(index: LexicalIndex): LexicalSnapshot {
     ids: s.docs.ids,
     lengths: s.docs.lengths,
     docOffsets: s.docs.offsets,
-    docText: s.docs.text,
+    docText: narrow(s.docs.text),
     words: join(s.docs.words),
     terms: join(s.terms),
     postingOffsets: s.offsets,
@@ -68,7 +74,7 @@ function validOffsets(o: Uint32Array, count: number, end: number): boolean {
 }
 
 /** Walks every document's encoding: counts must add up to its extent, word ids must exist. */
-function validText(offsets: Uint32Array, text: Uint32Array, words: number): boolean {
+function validText(offsets: Uint32Array, text: Uint16Array | Uint32Array, words: number): boolean {
   for (let d = 0; d + 1 < offsets.length; d++) {
     let p = offsets[d] as number;
     const end = offsets[d + 1] as number;
@@ -113,12 +119,17 @@ export function fromSnapshot(snapshot: unknown, expected?: LexicalOptions): Lexi
     [s.ids, Float64Array],
     [s.lengths, Uint32Array],
     [s.docOffsets, Uint32Array],
-    [s.docText, Uint32Array],
     [s.postingOffsets, Uint32Array],
     [s.postingSlots, Uint32Array],
     [s.postingTf, Uint8Array],
   ] as const;
-  if (!typed.every(([a, T]) => a instanceof T) || typeof s.words !== 'string' || typeof s.terms !== 'string') throw stale('is malformed');
+  if (
+    !typed.every(([a, T]) => a instanceof T) ||
+    !(s.docText instanceof Uint16Array || s.docText instanceof Uint32Array) ||
+    typeof s.words !== 'string' ||
+    typeof s.terms !== 'string'
+  )
+    throw stale('is malformed');
   const full = s as LexicalSnapshot;
   const n = full.ids.length;
   const words = split(full.words);
@@ -135,7 +146,13 @@ export function fromSnapshot(snapshot: unknown, expected?: LexicalOptions): Lexi
     throw stale('is corrupt');
   }
   const state: LexicalState = {
-    docs: { ids: full.ids, lengths: full.lengths, offsets: full.docOffsets, text: full.docText, words },
+    docs: {
+      ids: full.ids,
+      lengths: full.lengths,
+      offsets: full.docOffsets,
+      text: full.docText instanceof Uint32Array ? full.docText : Uint32Array.from(full.docText),
+      words,
+    },
     terms,
     offsets: full.postingOffsets,
     slots: full.postingSlots,

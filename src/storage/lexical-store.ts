@@ -7,6 +7,8 @@ import { fromSnapshot, LexicalIndex, toSnapshot, type LexicalOptions, type Lexic
 import type { GlimpseDB } from './db';
 
 export const LEXICAL_META_KEY = 'lexical-index';
+/** Past this many rows missing from the snapshot, read all rows at once rather than each. */
+const BULK_READ = 2_000;
 
 /** The `meta` row's value. */
 interface StoredLexical {
@@ -61,8 +63,12 @@ export async function loadLexicalIndex(db: GlimpseDB, options: LexicalOptions): 
   for (const id of index.ids()) if (!known.has(id) && index.remove(id)) dropped++;
   const missing = keys.filter((id) => !index.has(id));
   if (missing.length > 0) {
+    // A few rows one by one; many (a snapshot far behind) in one bulk read.
     const tx = db.transaction('images', 'readonly');
-    const rows = await Promise.all(missing.map((id) => tx.store.get(id)));
+    const rows =
+      missing.length > BULK_READ
+        ? (await tx.store.getAll()).filter((r) => !index.has(r.id))
+        : await Promise.all(missing.map((id) => tx.store.get(id)));
     for (const row of rows) if (row) index.add(row.id, row.record);
   }
   const nextId = typeof stored?.nextId === 'number' && Number.isInteger(stored.nextId) ? stored.nextId : 0;

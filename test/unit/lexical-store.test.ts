@@ -23,6 +23,8 @@ const QUERIES = ['a dog in the grass', 'puppy', 'a man on a bike', 'black dress'
 let dbCount = 0;
 const freshName = (): string => `lexical-store-test-${dbCount++}`;
 
+const records = CAPTIONS.map((c) => buildRecord([c], models));
+
 function row(id: number): ImageRow {
   return {
     id,
@@ -34,7 +36,7 @@ function row(id: number): ImageRow {
     width: 1,
     height: 1,
     addedAt: id,
-    record: buildRecord([CAPTIONS[id % CAPTIONS.length] as string], models),
+    record: records[id % records.length] as ImageRow['record'],
   };
 }
 
@@ -79,6 +81,18 @@ describe('lexical snapshot store', () => {
     expect(reconciled).toMatchObject({ source: 'snapshot', stale: true, added: 2, dropped: 1 });
     expect(added.mock.calls.map((c) => c[0]).sort()).toEqual([6, 9]); // only the new rows were analysed
     expectSame(reconciled.index, indexOf([1, 3, 4, 5, 6, 9]));
+    db.close();
+  });
+
+  it('reads the missing rows in bulk when the snapshot is far behind', async () => {
+    const db = await openGlimpseDB(freshName());
+    await putRows(db, [1, 2, 3]);
+    await writeLexicalSnapshot(db, toSnapshot(indexOf([1, 2, 3])), 4);
+    const more = Array.from({ length: 2500 }, (_, i) => i + 10);
+    await putRows(db, more);
+    const loaded = await loadLexicalIndex(db, FULL_OPTIONS);
+    expect(loaded).toMatchObject({ source: 'snapshot', added: 2500, dropped: 0, stale: true });
+    expectSame(loaded.index, indexOf([1, 2, 3, ...more]));
     db.close();
   });
 

@@ -24,7 +24,8 @@ export interface DocArrays {
   readonly lengths: Uint32Array;
   /** Start of each document's text in `text`, plus one end offset. */
   readonly offsets: Uint32Array;
-  readonly text: Uint32Array;
+  /** Word ids and counts; 16-bit in a snapshot whose vocabulary fits. */
+  readonly text: Uint16Array | Uint32Array;
   readonly words: readonly string[];
 }
 
@@ -52,9 +53,10 @@ export class DocStore {
     s.lengths = a.lengths.slice();
     s.starts = a.offsets.slice(0, n);
     s.ends = a.offsets.slice(1, n + 1);
-    s.text = a.text.slice();
+    s.text = new Uint32Array(a.text); // a copy, widened if it was 16-bit
     s.textLength = a.text.length;
     for (let i = 0; i < n; i++) s.slotOf.set(a.ids[i] as number, i);
+    if (s.slotOf.size !== n) throw new RangeError('an image id is listed twice');
     a.words.forEach((w, i) => {
       s.words.push(w); // indices must stay as stored, even if a word were listed twice
       if (!s.wordIds.has(w)) s.wordIds.set(w, i);

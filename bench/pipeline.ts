@@ -8,6 +8,7 @@
 //   --query-n N       synthetic library size for query latency (default 100000; 0 skips queries)
 //   --visual-n N      vectors in the synthetic 'visual' forest (default = query-n in Chromium, 0 in Node)
 //   --queries N       warm queries timed (default 50), --app-queries N through the app's own worker (default 20)
+//   --cold-runs N     browser restarts timing the app worker's first search; the median is reported (default 1)
 //   --rebuild-lexical  seed no lexical snapshot: the cold start measures the rebuild from rows (first open after an upgrade)
 //   --app-page-timeout S  bound on the app page's (UI running) first search (default 90 s)
 //   --env             both | chromium | node (default both)
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     'probe-images': { type: 'string', default: '2' },
     json: { type: 'boolean', default: false },
     'rebuild-lexical': { type: 'boolean', default: false },
+    'cold-runs': { type: 'string', default: '1' },
   },
 });
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -128,7 +130,7 @@ if (envs.includes('chromium')) {
       maxNewTokens,
       thumbSize: THUMB,
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
-      query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout') } : undefined,
+      query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
       probe,
       log,
     }),
@@ -169,6 +171,7 @@ const rows: [string, (r: EnvReport) => string][] = [
   ['  text forest alone p50', (r) => (r.query ? `${f(r.query.warm.forest.p50, 1)} ms` : '—')],
   ['  lexical+fusion+rows p50 / p95', (r) => (r.query ? `${f(r.query.warm.lexicalAndRows.p50, 1)} / ${f(r.query.warm.lexicalAndRows.p95, 1)} ms` : '—')],
   ['cold first query (coldQueryMs)', (r) => (r.query ? `${f(coldOf(r))} ms` : '—')],
+  ['  each restart', (r) => (r.appQuery?.coldRunsMs && r.appQuery.coldRunsMs.length > 1 ? `${r.appQuery.coldRunsMs.map((x) => f(x)).join(', ')} ms (median above)` : '—')],
   ['  Library.open: lexical snapshot read + load, images keys, forests', (r) => (r.query ? `${f(r.query.warm.open.snapshotReadMs)} + ${f(r.query.warm.open.snapshotLoadMs)}, ${f(r.query.warm.open.keysMs)}, ${f(r.query.warm.open.forestsOpenMs)} ms` : '—')],
   ['  lexical snapshot size', (r) => (r.query ? `${f(r.query.warm.open.snapshotBytes / 1e6, 1)} MB` : '—')],
   ['  without a snapshot: read rows + lexical rebuild', (r) => (r.query ? `${f(r.query.warm.open.readRowsMs)} + ${f(r.query.warm.open.lexicalBuildMs)} ms` : '—')],
@@ -241,7 +244,7 @@ if (values.json) {
             rebuildLexical: Math.round(r.query.warm.open.lexicalBuildMs),
           }
         : null,
-      ...(r.appQuery ? { appWorkerQueryP50Ms: round(r.appQuery.warm.p50, 1), appWorkerQueryP95Ms: round(r.appQuery.warm.p95, 1), appWorkerFirstVisitColdMs: Math.round(r.appQuery.firstVisitColdMs) } : {}),
+      ...(r.appQuery ? { appWorkerQueryP50Ms: round(r.appQuery.warm.p50, 1), appWorkerQueryP95Ms: round(r.appQuery.warm.p95, 1), appWorkerFirstVisitColdMs: Math.round(r.appQuery.firstVisitColdMs), appWorkerColdRunsMs: r.appQuery.coldRunsMs?.map((x) => Math.round(x)) ?? null } : {}),
       ...(r.appPage ? { appPageFirstSearchMs: r.appPage.searchMs !== undefined ? Math.round(r.appPage.searchMs) : null, appPageTimedOutAfterMs: r.appPage.timedOutAfterMs !== undefined ? Math.round(r.appPage.timedOutAfterMs) : null } : {}),
       runtime: r.runtime,
     };

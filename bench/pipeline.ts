@@ -8,6 +8,8 @@
 //   --query-n N       synthetic library size for query latency (default 100000; 0 skips queries)
 //   --visual-n N      vectors in the synthetic 'visual' forest (default = query-n in Chromium, 0 in Node)
 //   --queries N       warm queries timed (default 50), --app-queries N through the app's own worker (default 20)
+//   --cold-runs N     browser restarts timing the app worker's first search; the median is reported (default 1)
+//   --rebuild-lexical  seed no lexical snapshot: the cold start measures the rebuild from rows (first open after an upgrade)
 //   --app-page-timeout S  bound on the app page's (UI running) first search (default 90 s)
 //   --env             both | chromium | node (default both)
 //   --probe-caption   diagnostic: time the captioner alone per dtype, e.g. q8,fp32 (default off)
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     'probe-caption': { type: 'string', default: '' },
     'probe-images': { type: 'string', default: '2' },
     json: { type: 'boolean', default: false },
+    'rebuild-lexical': { type: 'boolean', default: false },
+    'cold-runs': { type: 'string', default: '1' },
   },
 });
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -75,7 +79,15 @@ log(`models: ${path.relative(repoRoot, modelDir)} (${generated.skipped ? 'up to 
 const allQueries = heldOutQueries(entries);
 const queries = allQueries.slice(0, Math.min(nQueries, allQueries.length - 5));
 const warmup = allQueries.slice(-5);
-const spec = (visualN: number): SeedSpec => ({ n: queryN, textDim: TEXT_DIM, visualN: Math.min(visualN, queryN), visualDim: VISUAL_DIM, seed: 7, models: { captioner: CAPTIONER_ID, embedder: EMBEDDER_ID } });
+const spec = (visualN: number): SeedSpec => ({
+  n: queryN,
+  textDim: TEXT_DIM,
+  visualN: Math.min(visualN, queryN),
+  visualDim: VISUAL_DIM,
+  seed: 7,
+  models: { captioner: CAPTIONER_ID, embedder: EMBEDDER_ID },
+  lexicalSnapshot: !values['rebuild-lexical'],
+});
 const visualArg = values['visual-n'] === undefined ? undefined : int(values['visual-n'], 'visual-n');
 
 // Build output, the full report: bench/out/ is git-ignored.
@@ -118,7 +130,7 @@ if (envs.includes('chromium')) {
       maxNewTokens,
       thumbSize: THUMB,
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
-      query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout') } : undefined,
+      query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
       probe,
       log,
     }),
@@ -159,7 +171,10 @@ const rows: [string, (r: EnvReport) => string][] = [
   ['  text forest alone p50', (r) => (r.query ? `${f(r.query.warm.forest.p50, 1)} ms` : '—')],
   ['  lexical+fusion+rows p50 / p95', (r) => (r.query ? `${f(r.query.warm.lexicalAndRows.p50, 1)} / ${f(r.query.warm.lexicalAndRows.p95, 1)} ms` : '—')],
   ['cold first query (coldQueryMs)', (r) => (r.query ? `${f(coldOf(r))} ms` : '—')],
-  ['  Library.open = read rows + lexical rebuild + forests', (r) => (r.query ? `${f(r.query.warm.open.readRowsMs)} + ${f(r.query.warm.open.lexicalBuildMs)} + ${f(r.query.warm.open.forestsOpenMs)} ms` : '—')],
+  ['  each restart', (r) => (r.appQuery?.coldRunsMs && r.appQuery.coldRunsMs.length > 1 ? `${r.appQuery.coldRunsMs.map((x) => f(x)).join(', ')} ms (median above)` : '—')],
+  ['  Library.open: lexical snapshot read + load, images keys, forests', (r) => (r.query ? `${f(r.query.warm.open.snapshotReadMs)} + ${f(r.query.warm.open.snapshotLoadMs)}, ${f(r.query.warm.open.keysMs)}, ${f(r.query.warm.open.forestsOpenMs)} ms` : '—')],
+  ['  lexical snapshot size', (r) => (r.query ? `${f(r.query.warm.open.snapshotBytes / 1e6, 1)} MB` : '—')],
+  ['  without a snapshot: read rows + lexical rebuild', (r) => (r.query ? `${f(r.query.warm.open.readRowsMs)} + ${f(r.query.warm.open.lexicalBuildMs)} ms` : '—')],
   ['  bench cold: Library.open / embedder / query', (r) => (r.query ? `${f(r.query.cold.openMs)} / ${f(r.query.cold.embedderLoadMs)} / ${f(r.query.cold.queryMs)} ms` : '—')],
   ['  app worker: first search ever (models fetched)', (r) => (r.appQuery ? `${f(r.appQuery.firstVisitColdMs)} ms` : '—')],
   ['app worker warm search p50 / p95', (r) => (r.appQuery ? `${f(r.appQuery.warm.p50, 1)} / ${f(r.appQuery.warm.p95, 1)} ms` : '—')],
@@ -172,7 +187,7 @@ const rows: [string, (r: EnvReport) => string][] = [
     },
   ]),
   ['load average before → after', (r) => `${String(r.runtime.loadAvgBefore ?? '—')} → ${String(r.runtime.loadAvgAfter ?? '—')}`],
-  ['seed: rows / text forest / visual forest', (r) => (r.query ? `${f(r.query.seed.rowsMs / 1000, 1)} / ${f(r.query.seed.textForestMs / 1000, 1)} / ${f(r.query.seed.visualForestMs / 1000, 1)} s` : '—')],
+  ['seed: rows / lexical snapshot / text forest / visual forest', (r) => (r.query ? `${f(r.query.seed.rowsMs / 1000, 1)} / ${f(r.query.seed.lexicalMs / 1000, 1)} / ${f(r.query.seed.textForestMs / 1000, 1)} / ${f(r.query.seed.visualForestMs / 1000, 1)} s` : '—')],
 ];
 const envName = (r: EnvReport): string => r.env;
 const w0 = Math.max(...rows.map(([l]) => l.length));
@@ -219,8 +234,17 @@ if (values.json) {
             ),
           }
         : {}),
-      libraryOpenBreakdownMs: r.query ? { readRows: Math.round(r.query.warm.open.readRowsMs), lexicalRebuild: Math.round(r.query.warm.open.lexicalBuildMs), forestsOpen: Math.round(r.query.warm.open.forestsOpenMs) } : null,
-      ...(r.appQuery ? { appWorkerQueryP50Ms: round(r.appQuery.warm.p50, 1), appWorkerQueryP95Ms: round(r.appQuery.warm.p95, 1), appWorkerFirstVisitColdMs: Math.round(r.appQuery.firstVisitColdMs) } : {}),
+      libraryOpenBreakdownMs: r.query
+        ? {
+            snapshotRead: Math.round(r.query.warm.open.snapshotReadMs),
+            snapshotLoad: Math.round(r.query.warm.open.snapshotLoadMs),
+            imageKeys: Math.round(r.query.warm.open.keysMs),
+            forestsOpen: Math.round(r.query.warm.open.forestsOpenMs),
+            rebuildReadRows: Math.round(r.query.warm.open.readRowsMs),
+            rebuildLexical: Math.round(r.query.warm.open.lexicalBuildMs),
+          }
+        : null,
+      ...(r.appQuery ? { appWorkerQueryP50Ms: round(r.appQuery.warm.p50, 1), appWorkerQueryP95Ms: round(r.appQuery.warm.p95, 1), appWorkerFirstVisitColdMs: Math.round(r.appQuery.firstVisitColdMs), appWorkerColdRunsMs: r.appQuery.coldRunsMs?.map((x) => Math.round(x)) ?? null } : {}),
       ...(r.appPage ? { appPageFirstSearchMs: r.appPage.searchMs !== undefined ? Math.round(r.appPage.searchMs) : null, appPageTimedOutAfterMs: r.appPage.timedOutAfterMs !== undefined ? Math.round(r.appPage.timedOutAfterMs) : null } : {}),
       runtime: r.runtime,
     };

@@ -154,9 +154,12 @@ const api = {
 
   async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
-      // Without models the lexical index still answers (keyword search).
-      const vector = config ? await host.load(config, undefined, signal).then((m) => m.embedder.embed([query], signal), () => undefined) : undefined;
-      return (await lib()).searchText(query, vector, limit);
+      // Only the embedder: a text search never waits for the captioner. Meanwhile the library opens
+      // and ranks the query lexically. Without the embedder the lexical index still answers.
+      const embedded = config ? host.embedder(config, undefined, signal).then((e) => e.embed([query], signal), () => undefined) : undefined;
+      const lexical = lib().then((library) => ({ library, text: library.prepareText(query) }));
+      const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
+      return library.searchText(text, vector, limit);
     });
   },
 
@@ -164,7 +167,7 @@ const api = {
     return runCancellable(callId, async (signal) => {
       const decoded = await decodeImage(await file.arrayBuffer(), name, file.type, { thumbSize: 64, modelSize: 512, signal });
       if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
-      const vector = await (await host.load(config, undefined, signal)).captioner.encode(decoded.pixels, signal);
+      const vector = await (await host.captioner(config, undefined, signal)).encode(decoded.pixels, signal);
       return (await lib()).searchVisual(vector, limit);
     });
   },

@@ -94,7 +94,7 @@ export async function runNode(opts: NodeOptions): Promise<EnvReport> {
     runs.push(run);
     await library.remove(ids); // the next pass indexes the same photos again
   }
-  library.db.close();
+  await library.close();
   await Promise.all([m.captioner.dispose(), m.embedder.dispose()]);
 
   const report: EnvReport = {
@@ -147,7 +147,7 @@ async function nodeQueries(q: NonNullable<NodeOptions['query']>, config: ReturnT
   log(`node: cold query ${Math.round(cold.totalMs)} ms (open ${Math.round(cold.openMs)}, embedder ${Math.round(cold.embedderLoadMs)}, query ${Math.round(cold.queryMs)})`);
   const warm = await warmQueries(cold.library, cold.embedder, q.queries, q.warmup);
   log(`node: warm query p50 ${warm.total.p50.toFixed(1)} ms, p95 ${warm.total.p95.toFixed(1)} ms over ${warm.queries}`);
-  cold.library.db.close();
+  await cold.library.close();
   await cold.embedder.dispose();
   const { library: _l, embedder: _e, ...coldReport } = cold;
   return {
@@ -157,7 +157,7 @@ async function nodeQueries(q: NonNullable<NodeOptions['query']>, config: ReturnT
     cold: coldReport,
     notes: [
       `IndexedDB is fake-indexeddb (in memory); the embedder (${EMBEDDER_ID}) runs on onnxruntime-node`,
-      `cold = Library.open (rows read back, lexical index rebuilt, both forests opened) + embedder load from disk + first query, in the same process`,
+      `cold = Library.open (lexical snapshot loaded and reconciled with the images keys, or rebuilt from the rows without one; both forests opened) + embedder load from disk + first query, in the same process`,
       q.spec.visualN > 0 ? `visual forest: ${q.spec.visualN}×${VISUAL_DIM}` : `no 'visual' forest (text search never reads it; it only adds to Library.open)`,
     ],
   };

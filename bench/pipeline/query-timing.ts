@@ -3,7 +3,8 @@
 // (Library.searchText). Shared by the Node run and the browser bench worker.
 import { Forest } from '../../src/core/forest/index.ts';
 import { DEFAULT_TEXT_SEARCH } from '../../src/core/search/index.ts';
-import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text/index.ts';
+import { fromSnapshot, FULL_OPTIONS, LexicalIndex, type LexicalSnapshot } from '../../src/core/text/index.ts';
+import { LEXICAL_META_KEY } from '../../src/storage/lexical-store.ts';
 import { allRows } from '../../src/storage/library-store.ts';
 import type { Embedder } from '../../src/ml/embedder.ts';
 import { IdbForestStore } from '../../src/storage/forest-idb-store.ts';
@@ -40,9 +41,16 @@ export interface ColdReport {
 
 const now = (): number => performance.now();
 
-export async function warmQueries(library: Library, embedder: Embedder, queries: readonly string[], warmup: readonly string[]): Promise<WarmReport> {
+export async function warmQueries(
+  library: Library,
+  embedder: Embedder,
+  queries: readonly string[],
+  warmup: readonly string[],
+): Promise<WarmReport> {
   for (const q of warmup) await library.searchText(q, await embedder.embed([q]), RESULT_LIMIT);
-  const total: number[] = [], embed: number[] = [], search: number[] = [];
+  const total: number[] = [],
+    embed: number[] = [],
+    search: number[] = [];
   const vectors: Float32Array[] = [];
   let results = 0;
   for (const q of queries) {
@@ -73,13 +81,29 @@ export async function warmQueries(library: Library, embedder: Embedder, queries:
     lexical.push(now() - t0);
   }
   const open = await openBreakdown(library);
-  return { open, queries: queries.length, total: dist(total), embed: dist(embed), search: dist(search), forest: dist(forest), lexicalAndRows: dist(lexical), meanResults: results / Math.max(1, queries.length) };
+  return {
+    open,
+    queries: queries.length,
+    total: dist(total),
+    embed: dist(embed),
+    search: dist(search),
+    forest: dist(forest),
+    lexicalAndRows: dist(lexical),
+    meanResults: results / Math.max(1, queries.length),
+  };
 }
 
 export interface OpenBreakdown {
-  /** store.allRows: every image row read back (records inline). */
+  /** The lexical index's snapshot: its `meta` row read (structured clone of its arrays). NaN: none stored. */
+  snapshotReadMs: number;
+  /** fromSnapshot: checked and turned into an index (NaN: none, or unusable). */
+  snapshotLoadMs: number;
+  snapshotBytes: number;
+  /** The `images` keys, which the snapshot is reconciled with. */
+  keysMs: number;
+  /** Fallback without a usable snapshot: store.allRows, every image row read back (records inline)... */
   readRowsMs: number;
-  /** LexicalIndex rebuilt from those records, as Library.open does. */
+  /** ...and the LexicalIndex rebuilt from those records. */
   lexicalBuildMs: number;
   /** Both forests opened (meta, slot tables, pinned node pages), ForestSlot's budget. */
   forestsOpenMs: number;
@@ -89,6 +113,34 @@ export interface OpenBreakdown {
 /** What Library.open spends its time on, step by step (run after the timed queries). */
 export async function openBreakdown(library: Library): Promise<OpenBreakdown> {
   let t = now();
+  const meta = await library.db.get('meta', LEXICAL_META_KEY);
+  const snapshotReadMs = meta ? now() - t : NaN;
+  const snapshot = (meta?.value as { snapshot?: LexicalSnapshot } | undefined)?.snapshot;
+  let snapshotLoadMs = NaN;
+  t = now();
+  try {
+    fromSnapshot(snapshot, FULL_OPTIONS);
+    snapshotLoadMs = now() - t;
+  } catch {
+    // none stored, or stale: Library.open rebuilds (readRowsMs + lexicalBuildMs)
+  }
+  const arrays = snapshot
+    ? [
+        snapshot.ids,
+        snapshot.lengths,
+        snapshot.docOffsets,
+        snapshot.docText,
+        snapshot.postingOffsets,
+        snapshot.postingSlots,
+        snapshot.postingTf,
+      ]
+    : [];
+  const snapshotBytes =
+    arrays.reduce((sum, a) => sum + (a?.byteLength ?? 0), 0) + 2 * ((snapshot?.words.length ?? 0) + (snapshot?.terms.length ?? 0));
+  t = now();
+  await library.db.getAllKeys('images');
+  const keysMs = now() - t;
+  t = now();
   const rows = await allRows(library.db);
   const readRowsMs = now() - t;
   t = now();
@@ -103,11 +155,15 @@ export async function openBreakdown(library: Library): Promise<OpenBreakdown> {
       if ((e as Error).name !== 'ForestNotFoundError') throw e;
     }
   }
-  return { readRowsMs, lexicalBuildMs, forestsOpenMs: now() - t, rows: rows.length };
+  return { snapshotReadMs, snapshotLoadMs, snapshotBytes, keysMs, readRowsMs, lexicalBuildMs, forestsOpenMs: now() - t, rows: rows.length };
 }
 
 /** First query in a fresh worker/process: open the library, load the embedder, search once. */
-export async function coldQuery(open: () => Promise<Library>, loadEmbedder: () => Promise<Embedder>, query: string): Promise<ColdReport & { library: Library; embedder: Embedder }> {
+export async function coldQuery(
+  open: () => Promise<Library>,
+  loadEmbedder: () => Promise<Embedder>,
+  query: string,
+): Promise<ColdReport & { library: Library; embedder: Embedder }> {
   const t0 = now();
   const library = await open();
   const t1 = now();

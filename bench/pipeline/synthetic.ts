@@ -1,11 +1,15 @@
 // The synthetic library for query latency at scale, written in the app's own IndexedDB schema:
 // `images` rows whose records are built from real human captions (cycled, so the lexical postings
-// have a realistic vocabulary and length), plus the 'text' and 'visual' forests bulk-built with
+// have a realistic vocabulary and length), the lexical index's snapshot (as the app saves it while
+// it indexes), plus the 'text' and 'visual' forests bulk-built with
 // buildForest over random unit vectors of the models' dimensions (a real analysis of 100k photos
 // is out of reach here). Thumbnails and the int8 `vectors` rows are not written: text search never
 // reads them. Runs in Node (fake-indexeddb) and in a browser worker (real IndexedDB).
 import { buildForest } from '../../src/core/forest/index.ts';
-import { buildRecord, type AnalyticsRecord, type ModelIds } from '../../src/core/text/index.ts';
+import { analyzeRecord } from '../../src/core/text/analyze.ts';
+import { buildRecord, FULL_OPTIONS, LexicalIndex, toSnapshot, type AnalyticsRecord, type ModelIds } from '../../src/core/text/index.ts';
+import type { DocData } from '../../src/core/text/lexical-types.ts';
+import { writeLexicalSnapshot } from '../../src/storage/lexical-store.ts';
 import { IdbForestStore } from '../../src/storage/forest-idb-store.ts';
 import type { GlimpseDB } from '../../src/storage/library-store.ts';
 import type { ImageRow } from '../../src/storage/rows.ts';
@@ -27,6 +31,8 @@ export interface SeedSpec {
   visualDim: number;
   seed: number;
   models: ModelIds;
+  /** Write the lexical index's snapshot (default true); false: the app rebuilds it at first open. */
+  lexicalSnapshot?: boolean;
 }
 
 export interface SeedReport {
@@ -34,6 +40,8 @@ export interface SeedReport {
   distinctRecords: number;
   recordsMs: number;
   rowsMs: number;
+  /** Lexical index built and its snapshot written (what the app's Library saves after indexing). */
+  lexicalMs: number;
   textForestMs: number;
   visualForestMs: number;
 }
@@ -47,7 +55,10 @@ export function heldOutQueries(entries: readonly CaptionedEntry[]): string[] {
  * Row i describes photo i mod P with 3 of its 4 indexed captions (which one is left out changes
  * each cycle), so up to 4·P distinct records, like an analysis with captionCount 3.
  */
-export function recordSource(entries: readonly CaptionedEntry[], models: ModelIds): { recordOf(i: number): AnalyticsRecord; distinct(): number } {
+export function recordSource(
+  entries: readonly CaptionedEntry[],
+  models: ModelIds,
+): { recordOf(i: number): AnalyticsRecord; distinct(): number } {
   const cache = new Map<number, AnalyticsRecord>();
   const p = entries.length;
   return {
@@ -100,7 +111,12 @@ export function randomUnitRows(n: number, dim: number, seed: number): Float32Arr
 const ROW_BATCH = 2000;
 
 /** Fills an empty library database. Ids are 1…n, as the app would have given them. */
-export async function seedLibrary(db: GlimpseDB, entries: readonly CaptionedEntry[], spec: SeedSpec, log: (s: string) => void = () => {}): Promise<SeedReport> {
+export async function seedLibrary(
+  db: GlimpseDB,
+  entries: readonly CaptionedEntry[],
+  spec: SeedSpec,
+  log: (s: string) => void = () => {},
+): Promise<SeedReport> {
   const now = (): number => performance.now();
   const records = recordSource(entries, spec.models);
   let t = now();
@@ -137,20 +153,51 @@ export async function seedLibrary(db: GlimpseDB, entries: readonly CaptionedEntr
   const rowsMs = now() - t;
   log(`seed: ${spec.n} rows in ${Math.round(rowsMs)} ms`);
 
+  t = now();
+  if (spec.lexicalSnapshot !== false) {
+    // Records repeat (see recordSource): analyse each distinct one once.
+    const analysed = new Map<AnalyticsRecord, DocData>();
+    const index = new LexicalIndex(FULL_OPTIONS);
+    for (let i = 0; i < spec.n; i++) {
+      const r = records.recordOf(i);
+      let data = analysed.get(r);
+      if (!data) analysed.set(r, (data = analyzeRecord(r, FULL_OPTIONS.analyzer)));
+      index.addAnalysed(i + 1, data);
+    }
+    await writeLexicalSnapshot(db, toSnapshot(index), spec.n + 1);
+  }
+  const lexicalMs = now() - t;
+  if (spec.lexicalSnapshot !== false) log(`seed: lexical index snapshot written in ${Math.round(lexicalMs)} ms`);
+
   const ids = Uint32Array.from({ length: spec.n }, (_, i) => i + 1);
   t = now();
   // The same build options as ForestSlot (defaults, seed 1): 10 trees.
-  const progress = (name: string) => ({ onProgress: (done: number, all: number) => log(`seed: '${name}' forest tree ${done}/${all} (${Math.round(now() - t)} ms)`) });
-  await buildForest(new IdbForestStore(db as never, 'text'), { dim: spec.textDim, ids, vectors: randomUnitRows(spec.n, spec.textDim, spec.seed) }, { seed: 1 }, progress('text'));
+  const progress = (name: string) => ({
+    onProgress: (done: number, all: number) => log(`seed: '${name}' forest tree ${done}/${all} (${Math.round(now() - t)} ms)`),
+  });
+  await buildForest(
+    new IdbForestStore(db as never, 'text'),
+    { dim: spec.textDim, ids, vectors: randomUnitRows(spec.n, spec.textDim, spec.seed) },
+    { seed: 1 },
+    progress('text'),
+  );
   const textForestMs = now() - t;
   log(`seed: 'text' forest (${spec.n}×${spec.textDim}) built and written in ${Math.round(textForestMs)} ms`);
 
   t = now();
   if (spec.visualN > 0) {
     const vids = ids.subarray(0, Math.min(spec.visualN, spec.n));
-    await buildForest(new IdbForestStore(db as never, 'visual'), { dim: spec.visualDim, ids: vids, vectors: randomUnitRows(vids.length, spec.visualDim, spec.seed + 1) }, { seed: 1 }, progress('visual'));
+    await buildForest(
+      new IdbForestStore(db as never, 'visual'),
+      { dim: spec.visualDim, ids: vids, vectors: randomUnitRows(vids.length, spec.visualDim, spec.seed + 1) },
+      { seed: 1 },
+      progress('visual'),
+    );
   }
   const visualForestMs = now() - t;
-  if (spec.visualN > 0) log(`seed: 'visual' forest (${Math.min(spec.visualN, spec.n)}×${spec.visualDim}) built and written in ${Math.round(visualForestMs)} ms`);
-  return { n: spec.n, distinctRecords: records.distinct(), recordsMs, rowsMs, textForestMs, visualForestMs };
+  if (spec.visualN > 0)
+    log(
+      `seed: 'visual' forest (${Math.min(spec.visualN, spec.n)}×${spec.visualDim}) built and written in ${Math.round(visualForestMs)} ms`,
+    );
+  return { n: spec.n, distinctRecords: records.distinct(), recordsMs, rowsMs, lexicalMs, textForestMs, visualForestMs };
 }

@@ -52,7 +52,7 @@ export interface EnvReport {
   runs: IndexRun[];
   query?: QueryReport;
   /** The app's own built analysis worker (no UI), after a browser restart (Chromium only). */
-  appQuery?: { coldMs: number; coldResults: number; warm: Dist; firstVisitColdMs: number };
+  appQuery?: { coldMs: number; coldRunsMs?: number[]; coldResults: number; warm: Dist; firstVisitColdMs: number };
   /** The app page itself: the first search through window.__glimpse after a restart, UI running. */
   appPage?: { searchMs?: number; sinceNavigationMs?: number; timedOutAfterMs?: number; results?: number };
   /** Diagnostic (--probe-caption): the captioner alone per dtype. */

@@ -76,12 +76,14 @@ describe('LexicalIndex', () => {
     expect(index.search('dog', { minScore: 1e9 })).toEqual([]);
   });
 
-  it('round-trips through a JSON snapshot with identical results', () => {
+  it('round-trips through a snapshot (as IndexedDB clones it) with identical results', () => {
     const index = build();
-    const copy = fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(index))));
-    for (const q of ['puppy on the lawn', 'a woman sitting', 'girls on the beach']) {
+    const copy = fromSnapshot(structuredClone(toSnapshot(index)), FULL_OPTIONS);
+    for (const q of ['puppy on the lawn', 'a woman sitting', 'girls on the beach', 'a black dog']) {
       expect(copy.search(q)).toEqual(index.search(q));
     }
+    expect(copy.ids().sort((a, b) => a - b)).toEqual(index.ids().sort((a, b) => a - b));
+    expect(copy.docData(3)).toEqual(index.docData(3));
     expect(() => fromSnapshot({ format: 'glimpse-lexical', version: -1 })).toThrow(/rebuild/);
   });
 });

@@ -1,15 +1,23 @@
 // The image library as the worker sees it: rows in IndexedDB, two forests (text, visual) and an
-// in-memory lexical index rebuilt from the stored records when the library opens. Other tabs may
-// write the same database: writes run under a cross-tab lock and first catch up (refresh).
+// in-memory lexical index, loaded from its snapshot (reconciled with the rows) when the library
+// opens and saved again lazily after changes. Other tabs may write the same database: writes run
+// under a cross-tab lock and first catch up (refresh).
 import { GlimpseError } from '../../src/core/errors';
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
-import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text';
+import { analyzeQuery, FULL_OPTIONS, type LexicalHit, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
+import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
 import { ForestSlot } from './forest-slot';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
+
+/** The lexical half of a text search, done before the query vector is there (see prepareText). */
+export interface PreparedText {
+  readonly lexical: LexicalQuery;
+  readonly hits: readonly LexicalHit[];
+}
 
 export interface ResultRow {
   id: number;
@@ -29,6 +37,11 @@ function dequantize(codes: Int8Array, scale: number): Float32Array {
 }
 
 export class Library {
+  /** Saves the lexical index's snapshot some seconds after changes (a write per commit would cost too much at 100k). */
+  private readonly snapshots: SnapshotWriter;
+  /** The visual forest opens on first use: a text search never needs it. */
+  private visualOpened: Promise<void> | undefined;
+
   private constructor(
     readonly db: store.GlimpseDB,
     private readonly text: ForestSlot,
@@ -37,7 +50,9 @@ export class Library {
     private nextId: number,
     /** The stored write generation this in-memory state reflects. */
     private generation: number,
-  ) {}
+  ) {
+    this.snapshots = new SnapshotWriter(db, () => ({ index: this.lexical, nextId: this.nextId }));
+  }
 
   /** Serialises this worker's catch-ups (two shared-lock holders could otherwise refresh at once). */
   private syncTail: Promise<void> = Promise.resolve();
@@ -48,10 +63,18 @@ export class Library {
     const generation = await store.readGeneration(db);
     const text = new ForestSlot(db, 'text');
     const visual = new ForestSlot(db, 'visual');
-    await Promise.all([text.open(), visual.open()]);
-    const lexical = new LexicalIndex(FULL_OPTIONS);
-    for (const row of await store.allRows(db)) lexical.add(row.id, row.record);
-    return new Library(db, text, visual, lexical, await store.nextImageId(db), generation);
+    const [lexical, nextId] = await Promise.all([loadLexicalIndex(db, FULL_OPTIONS), store.nextImageId(db), text.open()]);
+    // An id the snapshot knew may be gone from the rows but still in its postings: never reuse it.
+    const library = new Library(db, text, visual, lexical.index, Math.max(nextId, lexical.nextId), generation);
+    if (lexical.stale) library.snapshots.markDirty();
+    return library;
+  }
+
+  /** Saves a pending snapshot, then closes the database. */
+  async close(): Promise<void> {
+    await this.snapshots.flush();
+    this.snapshots.close();
+    this.db.close();
   }
 
   count(): Promise<number> {
@@ -86,6 +109,7 @@ export class Library {
         takenAt: p.meta.lastModified,
         record: p.record,
       };
+      await this.openVisual();
       try {
         await this.text.stageAdd(id, p.textVector);
         await this.visual.stageAdd(id, p.visualVector);
@@ -96,6 +120,7 @@ export class Library {
       }
       this.nextId++;
       this.lexical.add(id, p.record);
+      this.snapshots.markDirty();
       return id;
     });
     announce('added', [id]);
@@ -108,6 +133,7 @@ export class Library {
     const done = await this.writing(async () => {
       const [row, old] = await Promise.all([this.row(id), store.vectorsById(this.db, id)]);
       if (!row) return false; // removed meanwhile
+      await this.openVisual();
       const t = quantize(p.textVector);
       const v = keepVisual && old ? { codes: old.visual, scale: old.visualScale } : quantize(p.visualVector);
       try {
@@ -119,8 +145,10 @@ export class Library {
         await Promise.all([this.text.reload(), this.visual.reload()]);
         throw e;
       }
-      await Promise.all([this.text.committed(), this.visual.committed()]);
+      // Into the index before anything else can run: a snapshot taken now must hold the new words.
       this.lexical.add(id, p.record);
+      this.snapshots.markDirty();
+      await Promise.all([this.text.committed(), this.visual.committed()]);
       return true;
     });
     if (done) announce('replaced', [id]);
@@ -131,6 +159,7 @@ export class Library {
     const removed = await this.writing(async () => {
       const present = ids.filter((id) => this.lexical.has(id));
       if (present.length === 0) return present;
+      await this.openVisual();
       try {
         await this.text.stageDelete(present);
         await this.visual.stageDelete(present);
@@ -140,6 +169,7 @@ export class Library {
         throw e;
       }
       for (const id of present) this.lexical.remove(id);
+      this.snapshots.markDirty();
       return present;
     });
     if (removed.length > 0) announce('removed', removed);
@@ -152,6 +182,7 @@ export class Library {
         const { ids, generation } = await store.commitClear(this.db, [this.text.name, this.visual.name]);
         this.generation = generation;
         for (const id of this.lexical.ids()) this.lexical.remove(id);
+        this.snapshots.markDirty();
         return ids;
       } finally {
         // Cleared or not, re-read what is stored: no forest now, until the next image makes one.
@@ -198,14 +229,23 @@ export class Library {
     });
   }
 
+  /** The lexical ranking of a text query. Needs no model: run it while the embedder loads. */
+  prepareText(query: string): PreparedText {
+    const lexical = analyzeQuery(query, this.lexical.options);
+    return { lexical, hits: this.lexical.search(lexical, { limit: DEFAULT_TEXT_SEARCH.limit, explain: false }) };
+  }
+
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. */
-  async searchText(query: string, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
+    const { lexical, hits } = typeof query === 'string' ? this.prepareText(query) : query;
     const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
-    const lexicalHits = this.lexical.search(query, { limit: DEFAULT_TEXT_SEARCH.limit });
-    return this.present(fuseTextSearch(vectorHits, lexicalHits, { ...DEFAULT_TEXT_SEARCH, limit }));
+    // Reasons only for the hits shown, not for every lexical candidate.
+    const fused = fuseTextSearch(vectorHits, hits, { ...DEFAULT_TEXT_SEARCH, limit });
+    return this.present(fused.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: this.lexical.explain(lexical, h.id) })));
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
+    await this.openVisual();
     const hits = await this.visual.search(vector, limit + 1);
     return this.present(rankSimilar(hits, { ...DEFAULT_IMAGE_SEARCH, limit, excludeId }));
   }
@@ -221,6 +261,15 @@ export class Library {
 
   thumb(id: number): Promise<Blob | undefined> {
     return store.thumbById(this.db, id);
+  }
+
+  /** Before any use of the visual forest (an unopened slot would start a new, empty forest). */
+  private openVisual(): Promise<void> {
+    this.visualOpened ??= this.visual.open().catch((e: unknown) => {
+      this.visualOpened = undefined;
+      throw e;
+    });
+    return this.visualOpened;
   }
 
   private async present(hits: SearchHit[]): Promise<ResultRow[]> {

@@ -53,7 +53,7 @@ export interface AppWorkerRequest {
 }
 
 export interface AppWorkerResult {
-  /** From `new Worker` to the first results: Library.open + both models + the query. */
+  /** From `new Worker` to the first results: Library.open alongside the embedder load, then the query. */
   coldMs: number;
   coldResults: number;
   warmMs: number[];

@@ -36,6 +36,22 @@ function matchedKeys(terms: readonly TermReason[], triplets: readonly TripletRea
   return keys;
 }
 
+const spanCache = new Map<string, readonly string[]>();
+const SPAN_CACHE_MAX = 20_000;
+
+/** A written word's content tokens and their keys (memoised: result lists repeat the same words). */
+function spanTerms(span: string): readonly string[] {
+  let terms = spanCache.get(span);
+  if (terms === undefined) {
+    if (spanCache.size >= SPAN_CACHE_MAX) spanCache.clear();
+    terms = tokenize(span)
+      .filter((w) => !isStopWord(w))
+      .flatMap((w) => [w, keyOf(w)]);
+    spanCache.set(span, terms);
+  }
+  return terms;
+}
+
 /** Surface words of `captions` (in order, first the caption at `first`) whose key was matched. */
 function surfaceWords(captions: readonly string[], keys: ReadonlySet<string>, first: number): string[] {
   const order = [...captions.keys()];
@@ -43,7 +59,7 @@ function surfaceWords(captions: readonly string[], keys: ReadonlySet<string>, fi
   const out: string[] = [];
   for (const i of order) {
     for (const span of (captions[i] ?? '').match(WORD) ?? []) {
-      const hit = tokenize(span).some((w) => !isStopWord(w) && (keys.has(w) || keys.has(keyOf(w))));
+      const hit = spanTerms(span).some((t) => keys.has(t));
       if (hit && !out.includes(span)) out.push(span);
     }
   }

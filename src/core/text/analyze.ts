@@ -1,5 +1,5 @@
 // Text -> index terms, shared by documents and queries so both sides agree.
-import { lemmatize, termKey } from './lemmatize.ts';
+import { keyOf, lemmatize } from './lemmatize.ts';
 import type { DocData, Field, LexicalOptions } from './lexical-types.ts';
 import type { AnalyticsRecord } from './record.ts';
 import { isStopWord } from './stopwords.ts';
@@ -18,7 +18,7 @@ export function analyzeText(text: string, analyzer: Analyzer): string[] {
 
 /** Index key of an analysed word. */
 export function keyFor(lemma: string, analyzer: Analyzer): string {
-  return analyzer === 'plain' ? lemma : termKey(lemmatize(lemma));
+  return analyzer === 'plain' ? lemma : keyOf(lemma);
 }
 
 /** Keys of a multi-word phrase ("play in", "red") with stop words removed. */

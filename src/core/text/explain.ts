@@ -1,31 +1,53 @@
 // Match reasons for one hit: which words (and through which synonym), which
 // captions, which bigrams and which triplets made it score.
-import { keyFor } from './analyze.ts';
+import { keyFor, type Analyzer } from './analyze.ts';
 import type { LexicalIndex } from './lexical-index.ts';
-import type { Field, MatchReason } from './lexical-types.ts';
+import type { DocData, Field, MatchReason } from './lexical-types.ts';
 import type { LexicalQuery } from './query.ts';
 import { bestTripletMatch, colorConflict } from './triplet-match.ts';
 
-function captionsWith(index: LexicalIndex, id: number, key: string, bigram: boolean): number[] {
-  const a = index.options.analyzer;
-  const out: number[] = [];
-  (index.docData(id)?.captions ?? []).forEach((words, i) => {
-    const keys = words.map((w) => keyFor(w, a));
-    const hit = bigram ? keys.some((k, j) => j > 0 && `${keys[j - 1]} ${k}` === key) : keys.includes(key);
-    if (hit) out.push(i);
-  });
-  return out;
-}
+/** One document's words by key, computed once per explained hit. */
+class DocKeys {
+  readonly captions: string[][];
+  private surfaces: Map<string, string> | undefined;
 
-function surface(index: LexicalIndex, id: number, key: string): string {
-  const a = index.options.analyzer;
-  const data = index.docData(id);
-  const words = [...(data?.captions.flat() ?? []), ...(data?.tags ?? []), ...(data?.triplets.flatMap((t) => [t.s, t.o]) ?? [])];
-  return words.find((w) => keyFor(w, a) === key) ?? key;
+  constructor(
+    private readonly doc: DocData,
+    private readonly analyzer: Analyzer,
+  ) {
+    this.captions = doc.captions.map((words) => words.map((w) => keyFor(w, analyzer)));
+  }
+
+  captionsWith(key: string, bigram: boolean): number[] {
+    const out: number[] = [];
+    this.captions.forEach((keys, i) => {
+      const hit = bigram ? keys.some((k, j) => j > 0 && `${keys[j - 1]} ${k}` === key) : keys.includes(key);
+      if (hit) out.push(i);
+    });
+    return out;
+  }
+
+  /** The first word (captions, then tags, then triplet nouns) with this key, as written in the record. */
+  surface(key: string): string {
+    if (!this.surfaces) {
+      const map = new Map<string, string>();
+      const d = this.doc;
+      this.captions.forEach((keys, i) => keys.forEach((k, j) => void (map.has(k) || map.set(k, d.captions[i]?.[j] as string))));
+      for (const w of [...d.tags, ...d.triplets.flatMap((t) => [t.s, t.o])]) {
+        const k = keyFor(w, this.analyzer);
+        if (!map.has(k)) map.set(k, w);
+      }
+      this.surfaces = map;
+    }
+    return this.surfaces.get(key) ?? key;
+  }
 }
 
 export function explainHit(index: LexicalIndex, q: LexicalQuery, id: number): MatchReason[] {
   const reasons: MatchReason[] = [];
+  const doc = index.docData(id);
+  if (!doc) return reasons;
+  const keys = new DocKeys(doc, index.options.analyzer);
   for (const t of q.terms) {
     const best = index.bestAlternative(id, t.alternatives, index.idf(t.key), false);
     if (!best) continue;
@@ -33,24 +55,23 @@ export function explainHit(index: LexicalIndex, q: LexicalQuery, id: number): Ma
     reasons.push({
       kind: 'term',
       query: t.lemma,
-      matched: surface(index, id, best.alt.key),
+      matched: keys.surface(best.alt.key),
       relation: best.alt.relation,
       fields,
-      captions: captionsWith(index, id, best.alt.key, false),
+      captions: keys.captionsWith(best.alt.key, false),
       score: best.score,
     });
   }
   for (const p of q.phrases) {
     const alt = { key: p, relation: 'exact' as const, weight: index.options.phraseWeight };
     const best = index.bestAlternative(id, [alt], index.idf(p), true);
-    if (best) reasons.push({ kind: 'phrase', phrase: p, captions: captionsWith(index, id, p, true), score: best.score });
+    if (best) reasons.push({ kind: 'phrase', phrase: p, captions: keys.captionsWith(p, true), score: best.score });
   }
-  const doc = index.docData(id);
   const { tripletWeight, colorConflict: penalty } = index.options;
-  for (const t of doc ? q.triplets : []) {
-    const best = tripletWeight > 0 ? bestTripletMatch(t, doc?.triplets ?? [], index.options) : undefined;
+  for (const t of q.triplets) {
+    const best = tripletWeight > 0 ? bestTripletMatch(t, doc.triplets, index.options) : undefined;
     if (best) reasons.push({ kind: 'triplet', query: t, matched: best.matched, score: tripletWeight * best.sim * index.tripletIdf(t) });
-    const clash = penalty > 0 ? colorConflict(t, doc?.triplets ?? [], index.options) : undefined;
+    const clash = penalty > 0 ? colorConflict(t, doc.triplets, index.options) : undefined;
     if (clash) reasons.push({ kind: 'conflict', query: t, matched: clash, score: -penalty });
   }
   return reasons.sort((a, b) => b.score - a.score);

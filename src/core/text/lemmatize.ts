@@ -72,7 +72,18 @@ export function termKey(lemma: string): string {
   return lemma.length > 3 && lemma.endsWith('e') && !lemma.endsWith('ee') ? lemma.slice(0, -1) : lemma;
 }
 
-/** Convenience: surface word -> index key. */
+const keyCache = new Map<string, string>();
+/** Bounds the cache: a caption vocabulary is a few tens of thousands of words. */
+const KEY_CACHE_MAX = 100_000;
+
+/** Convenience: surface word -> index key. Memoised: searches and rescoring ask for the same words again and again. */
 export function keyOf(word: string, pos: PosHint = 'any'): string {
-  return termKey(lemmatize(word, pos));
+  if (pos !== 'any') return termKey(lemmatize(word, pos));
+  let key = keyCache.get(word);
+  if (key === undefined) {
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    key = termKey(lemmatize(word));
+    keyCache.set(word, key);
+  }
+  return key;
 }

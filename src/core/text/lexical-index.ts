@@ -1,40 +1,85 @@
 // BM25F lexical index over analytics records with synonym expansion, a bigram
 // bonus and a triplet bonus. Incremental by image id; explains every hit.
+//
+// Search is two-stage: BM25F over the postings (typed arrays, one dense accumulator), then
+// the per-document bonuses (triplet match, colour conflict), which are much dearer, only for
+// the best BM25 candidates. The bonus is bounded (a triplet match is worth at most its weight x
+// idf; a conflict only subtracts), so rescoring stops as soon as no unscored candidate could
+// still reach the requested top `limit`; `rerankDepth` caps the work when scores are too close.
 import { analyzeRecord, fieldTerms, keyFor } from './analyze.ts';
+import { DocStore, type DocArrays } from './doc-store.ts';
 import { explainHit } from './explain.ts';
-import type { DocData, Field, LexicalHit, LexicalOptions, SearchOptions } from './lexical-types.ts';
+import {
+  FIELDS,
+  type DocData,
+  type Field,
+  type LexicalHit,
+  type LexicalOptions,
+  type MatchReason,
+  type SearchOptions,
+} from './lexical-types.ts';
+import { FIELD_COUNT as FIELDS_PER_POSTING, TermTable, type PackedPostings, type PostingList } from './postings.ts';
 import { analyzeQuery, type Alternative, type LexicalQuery } from './query.ts';
 import type { AnalyticsRecord } from './record.ts';
-import { bestTripletMatch, colorConflict } from './triplet-match.ts';
+import { TopK } from './top-k.ts';
+import { isRelational, bestTripletMatch, colorConflict } from './triplet-match.ts';
 
 type FieldCounts = Record<Field, number>;
 
-interface Stored {
-  readonly data: DocData;
-  readonly lengths: FieldCounts;
-  readonly keys: readonly string[];
+// A plain module constant: an imported binding can compile to a getter call in the hot loop.
+const FIELD_COUNT: number = FIELDS_PER_POSTING;
+
+/**
+ * BM25 candidates rescored with the triplet and colour bonuses when the exact stopping rule does
+ * not end sooner. Measured on the captioned eval (npm run eval): every depth from 100 up gives
+ * the same recall as rescoring everything; a few hundred leaves room for large, repetitive libraries.
+ */
+export const DEFAULT_RERANK_DEPTH = 300;
+
+/** Compact once this many slots are dead and they are a quarter of all slots. */
+const COMPACT_MIN_DEAD = 1024;
+
+/** The index's arrays, slot order, no dead documents: what a snapshot stores. */
+export interface LexicalState extends PackedPostings {
+  readonly docs: DocArrays;
 }
 
 export class LexicalIndex {
   readonly options: LexicalOptions;
-  private readonly docs = new Map<number, Stored>();
-  private readonly postings = new Map<string, Map<number, FieldCounts>>();
-  private readonly totals: FieldCounts = { caption: 0, triplet: 0, tag: 0, phrase: 0 };
+  private docs = new DocStore();
+  private terms = new TermTable();
+  private readonly totals = new Float64Array(FIELD_COUNT);
+  /** Mean field lengths, cached until the next add or remove. */
+  private avg: Float64Array | undefined;
+  private readonly termWeights: Float64Array;
+  private readonly phraseWeights: Float64Array;
+  // Search scratch, indexed by slot. A slot's entry counts only if its stamp is the current epoch.
+  private acc = new Float64Array(0);
+  private accStamp = new Uint32Array(0);
+  private best = new Float64Array(0);
+  private bestStamp = new Uint32Array(0);
+  private touched = new Uint32Array(0);
+  private termTouched = new Uint32Array(0);
+  private epoch = 0;
+  private accEpoch = 0;
 
   constructor(options: LexicalOptions) {
     this.options = options;
+    const fw = options.fieldWeights;
+    this.termWeights = Float64Array.from(FIELDS, (f) => (f === 'phrase' ? 0 : fw[f]));
+    this.phraseWeights = Float64Array.from(FIELDS, (f) => (f === 'phrase' ? 1 : 0));
   }
 
   get size(): number {
-    return this.docs.size;
+    return this.docs.live;
   }
 
   has(id: number): boolean {
-    return this.docs.has(id);
+    return this.docs.slot(id) !== undefined;
   }
 
   ids(): number[] {
-    return [...this.docs.keys()];
+    return this.docs.liveIds();
   }
 
   /** Adds or replaces the record of image `id`. */
@@ -42,73 +87,51 @@ export class LexicalIndex {
     this.addAnalysed(id, analyzeRecord(record, this.options.analyzer));
   }
 
-  /** Adds already-analysed data (used when loading a snapshot). */
+  /** Adds already-analysed data. */
   addAnalysed(id: number, data: DocData): void {
     if (!Number.isInteger(id)) throw new RangeError(`image id must be an integer, got ${id}`);
     this.remove(id);
     const { tf, lengths } = fieldTerms(data, this.options);
+    const slot = this.docs.add(
+      id,
+      data,
+      FIELDS.map((f) => lengths[f]),
+    );
     for (const [key, counts] of tf) {
-      let list = this.postings.get(key);
-      if (!list) this.postings.set(key, (list = new Map()));
-      list.set(id, counts);
+      this.terms.push(
+        key,
+        slot,
+        FIELDS.map((f) => counts[f]),
+      );
     }
-    for (const f of Object.keys(lengths) as Field[]) this.totals[f] += lengths[f];
-    this.docs.set(id, { data, lengths, keys: [...tf.keys()] });
+    FIELDS.forEach((f, i) => (this.totals[i] = (this.totals[i] as number) + lengths[f]));
+    this.avg = undefined;
   }
 
   remove(id: number): boolean {
-    const doc = this.docs.get(id);
-    if (!doc) return false;
-    for (const key of doc.keys) {
-      const list = this.postings.get(key);
-      list?.delete(id);
-      if (list?.size === 0) this.postings.delete(key);
-    }
-    for (const f of Object.keys(doc.lengths) as Field[]) this.totals[f] -= doc.lengths[f];
-    this.docs.delete(id);
+    const slot = this.docs.slot(id);
+    if (slot === undefined) return false;
+    const { tf } = fieldTerms(this.docs.data(slot), this.options);
+    for (const key of tf.keys()) this.terms.drop(key);
+    for (let f = 0; f < FIELD_COUNT; f++)
+      this.totals[f] = (this.totals[f] as number) - (this.docs.lengths[slot * FIELD_COUNT + f] as number);
+    this.avg = undefined;
+    this.docs.kill(slot);
+    if (this.docs.dead >= COMPACT_MIN_DEAD && this.docs.dead * 4 >= this.docs.slotCount) this.compact();
     return true;
   }
 
   /** Analysed data of one image (for snapshots and explanations). */
   docData(id: number): DocData | undefined {
-    return this.docs.get(id)?.data;
+    const slot = this.docs.slot(id);
+    return slot === undefined ? undefined : this.docs.data(slot);
   }
 
   /** Lucene-style BM25 idf; never negative. */
   idf(key: string): number {
-    const n = this.docs.size;
-    const df = this.postings.get(key)?.size ?? 0;
+    const n = this.docs.live;
+    const df = this.terms.df(key);
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  }
-
-  /** BM25F: field frequencies, length-normalised and weighted, saturate together. */
-  private termScore(counts: FieldCounts, doc: Stored, fieldWeight: (f: Field) => number): number {
-    const { k1, b } = this.options;
-    const n = this.docs.size;
-    let tf = 0;
-    for (const f of Object.keys(counts) as Field[]) {
-      const c = counts[f];
-      if (c === 0) continue;
-      const avg = this.totals[f] / n || 1;
-      tf += (fieldWeight(f) * c) / (1 - b + (b * doc.lengths[f]) / avg);
-    }
-    return (tf * (k1 + 1)) / (tf + k1);
-  }
-
-  /** Best weighted score per doc over a term's alternatives (synonyms don't stack). */
-  private scoreAlternatives(alts: readonly Alternative[], baseIdf: number, fieldWeight: (f: Field) => number): Map<number, number> {
-    const out = new Map<number, number>();
-    for (const alt of alts) {
-      const list = this.postings.get(alt.key);
-      if (!list) continue;
-      // A rare synonym must not outrank the word itself: use the smaller idf.
-      const idf = Math.min(baseIdf, this.idf(alt.key)) * alt.weight;
-      for (const [id, counts] of list) {
-        const s = idf * this.termScore(counts, this.docs.get(id) as Stored, fieldWeight);
-        if (s > (out.get(id) ?? 0)) out.set(id, s);
-      }
-    }
-    return out;
   }
 
   /** Best alternative of one query term in one doc, with its score (for explanations). */
@@ -118,45 +141,37 @@ export class LexicalIndex {
     baseIdf: number,
     phrase: boolean,
   ): { alt: Alternative; counts: FieldCounts; score: number } | undefined {
-    const doc = this.docs.get(id);
-    if (!doc) return undefined;
-    const fw = this.options.fieldWeights;
-    const weight = (f: Field): number => (phrase ? (f === 'phrase' ? 1 : 0) : f === 'phrase' ? 0 : fw[f]);
+    const slot = this.docs.slot(id);
+    if (slot === undefined) return undefined;
+    const weights = phrase ? this.phraseWeights : this.termWeights;
+    const avg = this.averages();
     let best: { alt: Alternative; counts: FieldCounts; score: number } | undefined;
     for (const alt of alts) {
-      const counts = this.postings.get(alt.key)?.get(id);
-      if (!counts) continue;
-      const score = Math.min(baseIdf, this.idf(alt.key)) * alt.weight * this.termScore(counts, doc, weight);
-      if (score > 0 && (!best || score > best.score)) best = { alt, counts, score };
+      const list = this.terms.list(alt.key);
+      const i = list ? list.find(slot) : -1;
+      if (!list || i < 0) continue;
+      const score = Math.min(baseIdf, this.idf(alt.key)) * alt.weight * this.termScore(list, i, slot, weights, avg);
+      if (score > 0 && (!best || score > best.score)) {
+        const counts = Object.fromEntries(FIELDS.map((f, j) => [f, list.tf[i * FIELD_COUNT + j] as number])) as FieldCounts;
+        best = { alt, counts, score };
+      }
     }
     return best;
   }
 
   search(query: string | LexicalQuery, opts: SearchOptions = {}): LexicalHit[] {
     const q = typeof query === 'string' ? analyzeQuery(query, this.options) : query;
-    const { limit = 50, minScore = -Infinity, explain = true } = opts;
-    const scores = new Map<number, number>();
-    const bump = (id: number, s: number): void => void scores.set(id, (scores.get(id) ?? 0) + s);
-    const fw = this.options.fieldWeights;
-    const termField = (f: Field): number => (f === 'phrase' ? 0 : fw[f]);
-    const phraseField = (f: Field): number => (f === 'phrase' ? 1 : 0);
-    for (const t of q.terms) {
-      for (const [id, s] of this.scoreAlternatives(t.alternatives, this.idf(t.key), termField)) bump(id, s);
-    }
-    for (const p of q.phrases) {
-      const alt = [{ key: p, relation: 'exact' as const, weight: this.options.phraseWeight }];
-      for (const [id, s] of this.scoreAlternatives(alt, this.idf(p), phraseField)) bump(id, s);
-    }
-    if (q.triplets.length > 0) {
-      // Only docs that share a word can match a triplet, so score just those.
-      for (const id of [...scores.keys()]) bump(id, this.tripletScore(q, id));
-    }
-    const ranked = [...scores].filter(([, s]) => s >= minScore).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return ranked.slice(0, limit).map(([id, score]) => ({
+    const { limit = 50, minScore = -Infinity, explain = true, rerankDepth = DEFAULT_RERANK_DEPTH } = opts;
+    return this.rank(q, limit, minScore, rerankDepth).map(({ id, score }) => ({
       id,
       score,
       reasons: explain ? explainHit(this, q, id) : [],
     }));
+  }
+
+  /** Why `id` matched `query` (what search returns as `reasons`). */
+  explain(query: LexicalQuery, id: number): MatchReason[] {
+    return this.has(id) ? explainHit(this, query, id) : [];
   }
 
   /**
@@ -164,20 +179,174 @@ export class LexicalIndex {
    * minus a fixed penalty per contradicted query colour.
    */
   tripletScore(q: LexicalQuery, id: number): number {
-    const doc = this.docs.get(id);
-    const { tripletWeight, colorConflict: penalty } = this.options;
-    if (!doc) return 0;
-    let total = 0;
-    for (const t of q.triplets) {
-      const best = tripletWeight > 0 ? bestTripletMatch(t, doc.data.triplets, this.options) : undefined;
-      if (best) total += tripletWeight * best.sim * this.tripletIdf(t);
-      if (penalty > 0 && colorConflict(t, doc.data.triplets, this.options)) total -= penalty;
-    }
-    return total;
+    const slot = this.docs.slot(id);
+    return slot === undefined ? 0 : this.tripletScoreAt(q, slot);
   }
 
   tripletIdf(t: { s: string; o: string }): number {
     const words = [t.s, t.o].filter((w) => w !== '').map((w) => keyFor(w, this.options.analyzer));
     return words.reduce((sum, k) => sum + this.idf(k), 0) / Math.max(1, words.length);
+  }
+
+  /** Packed copies of the index's arrays (see lexical-snapshot.ts). */
+  state(): LexicalState {
+    const remap = new Int32Array(this.docs.slotCount).fill(-1);
+    for (let r = 0, w = 0; r < this.docs.slotCount; r++) if (this.docs.alive[r]) remap[r] = w++;
+    return { docs: this.docs.arrays(), ...this.terms.pack(remap) };
+  }
+
+  /** An index over `state` (validated by the caller); takes copies, so `state` stays untouched. */
+  static fromState(options: LexicalOptions, state: LexicalState): LexicalIndex {
+    const index = new LexicalIndex(options);
+    index.docs = DocStore.from(state.docs);
+    index.terms = TermTable.unpack(state);
+    const lengths = index.docs.lengths;
+    for (let i = 0; i < index.docs.slotCount * FIELD_COUNT; i++) {
+      const f = i % FIELD_COUNT;
+      index.totals[f] = (index.totals[f] as number) + (lengths[i] as number);
+    }
+    return index;
+  }
+
+  private compact(): void {
+    const remap = this.docs.compact();
+    this.terms.compact(remap);
+  }
+
+  /** Mean field lengths over live documents (1 for an empty field, as before any document). */
+  private averages(): Float64Array {
+    const n = this.docs.live;
+    if (!this.avg) this.avg = Float64Array.from(this.totals, (t) => t / n || 1);
+    return this.avg;
+  }
+
+  /** BM25F: field frequencies, length-normalised and weighted, saturate together. */
+  private termScore(list: PostingList, i: number, slot: number, weights: Float64Array, avg: Float64Array): number {
+    const { k1, b } = this.options;
+    const lengths = this.docs.lengths;
+    let tf = 0;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const c = list.tf[i * FIELD_COUNT + f] as number;
+      if (c === 0) continue;
+      tf += ((weights[f] as number) * c) / (1 - b + (b * (lengths[slot * FIELD_COUNT + f] as number)) / (avg[f] as number));
+    }
+    return (tf * (k1 + 1)) / (tf + k1);
+  }
+
+  private ensureScratch(): void {
+    const n = this.docs.slotCount;
+    // Stamps are Uint32: start over long before the epoch counter could wrap.
+    if (this.acc.length >= n && this.epoch < 0xfff00000) return;
+    const cap = Math.max(n, this.acc.length * 2, 64);
+    this.acc = new Float64Array(cap);
+    this.accStamp = new Uint32Array(cap);
+    this.best = new Float64Array(cap);
+    this.bestStamp = new Uint32Array(cap);
+    this.touched = new Uint32Array(cap);
+    this.termTouched = new Uint32Array(cap);
+    this.epoch = 0;
+  }
+
+  /**
+   * Adds one query term's score to every live document that has one of its alternatives: the best
+   * weighted alternative counts (synonyms don't stack). Returns the new count of touched slots.
+   */
+  private accumulate(alts: readonly Alternative[], baseIdf: number, weights: Float64Array, avg: Float64Array, count: number): number {
+    const termEpoch = ++this.epoch;
+    const alive = this.docs.alive;
+    let m = 0;
+    for (const alt of alts) {
+      const list = this.terms.list(alt.key);
+      if (!list) continue;
+      // A rare synonym must not outrank the word itself: use the smaller idf.
+      const idf = Math.min(baseIdf, this.idf(alt.key)) * alt.weight;
+      for (let i = 0; i < list.length; i++) {
+        const slot = list.slots[i] as number;
+        if (!alive[slot]) continue;
+        const s = idf * this.termScore(list, i, slot, weights, avg);
+        if (!(s > 0)) continue;
+        if (this.bestStamp[slot] !== termEpoch) {
+          this.bestStamp[slot] = termEpoch;
+          this.best[slot] = s;
+          this.termTouched[m++] = slot;
+        } else if (s > (this.best[slot] as number)) this.best[slot] = s;
+      }
+    }
+    const accEpoch = this.accEpoch;
+    for (let j = 0; j < m; j++) {
+      const slot = this.termTouched[j] as number;
+      if (this.accStamp[slot] !== accEpoch) {
+        this.accStamp[slot] = accEpoch;
+        this.acc[slot] = 0;
+        this.touched[count++] = slot;
+      }
+      this.acc[slot] = (this.acc[slot] as number) + (this.best[slot] as number);
+    }
+    return count;
+  }
+
+  private rank(q: LexicalQuery, limit: number, minScore: number, rerankDepth: number): { id: number; score: number }[] {
+    if (!(limit > 0) || this.docs.live === 0) return [];
+    this.ensureScratch();
+    this.accEpoch = ++this.epoch;
+    const avg = this.averages();
+    let count = 0;
+    for (const t of q.terms) count = this.accumulate(t.alternatives, this.idf(t.key), this.termWeights, avg, count);
+    const phraseAlt = (p: string): Alternative[] => [{ key: p, relation: 'exact', weight: this.options.phraseWeight }];
+    for (const p of q.phrases) count = this.accumulate(phraseAlt(p), this.idf(p), this.phraseWeights, avg, count);
+    const ids = this.docs.ids;
+    const k = Math.min(Math.floor(limit), count);
+    const { tripletWeight, colorConflict: penalty } = this.options;
+    if (q.triplets.length > 0 && (tripletWeight > 0 || penalty > 0))
+      this.rerank(q, k, Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0)), count);
+    const top = new TopK(k);
+    for (let j = 0; j < count; j++) {
+      const slot = this.touched[j] as number;
+      const s = this.acc[slot] as number;
+      if (s >= minScore) top.offer(s, ids[slot] as number, slot);
+    }
+    return top.sorted().map(({ id, score }) => ({ id, score }));
+  }
+
+  /**
+   * Adds the triplet bonus and colour penalty to the best `depth` BM25 candidates, best first,
+   * stopping once even the largest possible bonus could not lift the next one into the top `k`.
+   */
+  private rerank(q: LexicalQuery, k: number, depth: number, count: number): void {
+    const ids = this.docs.ids;
+    const candidates = new TopK(depth);
+    for (let j = 0; j < count; j++) {
+      const slot = this.touched[j] as number;
+      candidates.offer(this.acc[slot] as number, ids[slot] as number, slot);
+    }
+    const maxBonus = this.maxTripletBonus(q);
+    const kept = new TopK(k);
+    for (const c of candidates.sorted()) {
+      // Strictly below: an equal score could still win on the id tie-break.
+      if (kept.full && c.score + maxBonus < kept.floor) break;
+      const s = c.score + this.tripletScoreAt(q, c.key);
+      this.acc[c.key] = s;
+      kept.offer(s, c.id, c.key);
+    }
+  }
+
+  /** What the triplet bonus can add at most: every query triplet matched with similarity 1. */
+  private maxTripletBonus(q: LexicalQuery): number {
+    const { tripletWeight, expansion } = this.options;
+    if (!(tripletWeight > 0)) return 0;
+    const termMax = Math.max(1, ...Object.values(expansion));
+    return q.triplets.reduce((sum, t) => sum + (isRelational(t) ? tripletWeight * termMax * termMax * this.tripletIdf(t) : 0), 0);
+  }
+
+  private tripletScoreAt(q: LexicalQuery, slot: number): number {
+    const { tripletWeight, colorConflict: penalty } = this.options;
+    const triplets = this.docs.triplets(slot);
+    let total = 0;
+    for (const t of q.triplets) {
+      const best = tripletWeight > 0 ? bestTripletMatch(t, triplets, this.options) : undefined;
+      if (best) total += tripletWeight * best.sim * this.tripletIdf(t);
+      if (penalty > 0 && colorConflict(t, triplets, this.options)) total -= penalty;
+    }
+    return total;
   }
 }

@@ -55,6 +55,11 @@ export interface SearchOptions {
   readonly minScore?: number;
   /** Build match reasons (default true). Off for bulk evaluation. */
   readonly explain?: boolean;
+  /**
+   * Most BM25 candidates given the triplet/colour bonus (default DEFAULT_RERANK_DEPTH, at least
+   * `limit`). Rescoring stops earlier when no later candidate could reach the top `limit`.
+   */
+  readonly rerankDepth?: number;
 }
 
 /** What the index keeps per image: analysed text, enough to rescore and explain. */

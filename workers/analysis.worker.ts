@@ -14,6 +14,7 @@ import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
+import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
@@ -155,9 +156,14 @@ const api = {
   async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
       // Without models the lexical index still answers (keyword search).
-      const vector = config ? await host.load(config, undefined, signal).then((m) => m.embedder.embed([query], signal), () => undefined) : undefined;
+      const vector = config ? await watchVectorSide(host.load(config, undefined, signal)).then((m) => m.embedder.embed([query], signal), () => undefined) : undefined;
       return (await lib()).searchText(query, vector, limit);
     });
+  },
+
+  /** Why the last text search ran by keywords only (the models could not load); undefined if it did not. */
+  keywordOnly(): KeywordOnlyReason | undefined {
+    return keywordOnlyReason();
   },
 
   async searchByImage(callId: number, file: Blob, name: string, limit: number, config: LoadConfig): Promise<ResultRow[]> {

@@ -6,7 +6,7 @@ import type { FileProgress } from '../src/ml/load';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
 import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequest } from '../src/storage/library-pages';
-import { countImages, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
+import { countImages, handleById, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
 import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
@@ -183,10 +183,11 @@ const api = {
     });
   },
 
+  /** Row, thumbnail and the original's file handle (when kept; the page asks for permission to read it). */
   async detail(id: number) {
     const library = await lib();
-    const [row, thumb] = await Promise.all([library.row(id), library.thumb(id)]);
-    return row && { row, thumb };
+    const [row, thumb, handle] = await Promise.all([library.row(id), library.thumb(id), handleById(library.db, id)]);
+    return row && { row, thumb, handle };
   },
 
   async thumb(id: number): Promise<Blob | undefined> {

@@ -9,12 +9,14 @@ export interface PickedFile {
   file: File;
   /** Path inside a picked folder, or the file name. */
   path: string;
+  /** The file's handle when a picker gave one: kept with the image to open the original later. */
+  handle?: FileSystemFileHandle;
 }
 
 export type QueueOutcome = AddOutcome | { status: 'missing' };
 
 export function enqueueFiles(files: PickedFile[]): Promise<number[]> {
-  const items = files.map(({ file, path }) => ({ file, meta: { name: file.name, path, type: file.type, lastModified: file.lastModified } }));
+  const items = files.map(({ file, path, handle }) => ({ file, meta: { name: file.name, path, type: file.type, lastModified: file.lastModified, ...(handle && { handle }) } }));
   return analysis.call(undefined, (r) => r.enqueue(items));
 }
 

@@ -39,17 +39,20 @@ export async function readGeneration(db: GlimpseDB): Promise<number> {
   return asGeneration(await db.get('meta', GENERATION));
 }
 
-/** The image row, its thumbnail (kept as is when undefined: a re-index) and both forests' block
- *  changes, in one short transaction. Returns the new generation. */
-export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[]): Promise<number> {
-  const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
-  const blocks = tx.objectStore(FOREST_BLOCKS);
+/** The image row, its thumbnail (kept as is when undefined: a re-index), the original's file handle
+ *  (when the browser gave one; an existing one is kept otherwise) and both forests' block changes, in
+ *  one short transaction. Returns the new generation. */
+export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[], handle?: FileSystemFileHandle): Promise<number> {
+  const tx = db.transaction(['images', 'thumbs', 'vectors', 'handles', 'meta', FOREST_BLOCKS], 'readwrite');
   const generation = bumpGeneration(tx.objectStore('meta'));
-  const pending: Promise<unknown>[] = [generation, tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id)];
-  if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
-  stageBlocks(blocks, forests, pending);
-  pending.push(tx.done);
+  const pending: Promise<unknown>[] = [generation, tx.done];
   try {
+    // A put that throws at once (a value that cannot be cloned, e.g. a handle some browser cannot
+    // store) must abort the transaction: the puts already made would otherwise commit without it.
+    pending.push(tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id));
+    if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
+    if (handle) pending.push(tx.objectStore('handles').put(handle, row.id));
+    stageBlocks(tx.objectStore(FOREST_BLOCKS), forests, pending);
     chargeWrite((thumb?.size ?? 0) + vectors.text.byteLength + vectors.visual.byteLength + forests.reduce((n, f) => n + f.puts.reduce((m, w) => m + w.bytes.byteLength, 0), 0));
   } catch (e) {
     tx.abort();
@@ -101,6 +104,11 @@ export async function rowsByIds(db: GlimpseDB, ids: readonly number[]): Promise<
 
 export function thumbById(db: GlimpseDB, id: number): Promise<Blob | undefined> {
   return db.get('thumbs', id);
+}
+
+/** The original file's handle, when one was kept. */
+export function handleById(db: GlimpseDB, id: number): Promise<FileSystemFileHandle | undefined> {
+  return db.get('handles', id);
 }
 
 export function allRows(db: GlimpseDB): Promise<ImageRow[]> {

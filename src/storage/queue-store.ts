@@ -3,7 +3,7 @@ import type { GlimpseDB } from './db';
 import { chargeWrite } from './fault-injection';
 import type { QueueRow } from './rows';
 
-export type QueueInfo = Omit<QueueRow, 'file'> & { id: number };
+export type QueueInfo = Omit<QueueRow, 'file' | 'handle'> & { id: number };
 
 /** Adds files in one transaction; returns their queue ids in order. */
 export async function enqueue(db: GlimpseDB, rows: Omit<QueueRow, 'id'>[]): Promise<number[]> {
@@ -21,12 +21,12 @@ export async function enqueue(db: GlimpseDB, rows: Omit<QueueRow, 'id'>[]): Prom
   return ids;
 }
 
-/** Pending items, oldest first, without their bytes. */
+/** Pending items, oldest first, without their bytes or handles. */
 export async function listQueue(db: GlimpseDB): Promise<QueueInfo[]> {
   const out: QueueInfo[] = [];
   let cursor = await db.transaction('queue').store.openCursor();
   while (cursor) {
-    const { file: _file, ...info } = cursor.value;
+    const { file: _file, handle: _handle, ...info } = cursor.value;
     out.push({ ...info, id: Number(cursor.key) });
     cursor = await cursor.continue();
   }

@@ -39,4 +39,6 @@ export interface QueueRow {
   lastModified: number;
   size: number;
   queuedAt: number;
+  /** The original's handle when the browser gave one (folder or file picker); absent in older rows. */
+  handle?: FileSystemFileHandle;
 }

@@ -23,12 +23,14 @@ export function fromFileList(list: FileList | readonly File[]): Picked {
 
 type DirHandle = FileSystemDirectoryHandle & { values(): AsyncIterable<FileSystemHandle> };
 
-/** Walks a folder picked with showDirectoryPicker, subfolders included. */
+/** Walks a folder picked with showDirectoryPicker, subfolders included. Each file keeps its handle. */
 export async function fromDirectoryHandle(dir: DirHandle, prefix = `${dir.name}/`): Promise<PickedFile[]> {
   const out: PickedFile[] = [];
   for await (const entry of dir.values()) {
-    if (entry.kind === 'file') out.push({ file: await (entry as FileSystemFileHandle).getFile(), path: prefix + entry.name });
-    else out.push(...(await fromDirectoryHandle(entry as DirHandle, `${prefix}${entry.name}/`)));
+    if (entry.kind === 'file') {
+      const handle = entry as FileSystemFileHandle;
+      out.push({ file: await handle.getFile(), path: prefix + entry.name, handle });
+    } else out.push(...(await fromDirectoryHandle(entry as DirHandle, `${prefix}${entry.name}/`)));
   }
   return out;
 }
@@ -66,4 +68,15 @@ export const hasDirectoryPicker = (): boolean => 'showDirectoryPicker' in window
 export async function pickDirectory(): Promise<Picked> {
   const picker = (window as unknown as { showDirectoryPicker(o?: { mode: string }): Promise<DirHandle> }).showDirectoryPicker;
   return sortImages(await fromDirectoryHandle(await picker({ mode: 'read' })));
+}
+
+type OpenFilePicker = (o?: { multiple?: boolean; types?: Array<{ description: string; accept: Record<string, string[]> }> }) => Promise<FileSystemFileHandle[]>;
+
+/** showOpenFilePicker gives handles (the original can be opened later); elsewhere the file input is used. */
+export const hasFilePicker = (): boolean => 'showOpenFilePicker' in window;
+
+export async function pickFiles(): Promise<Picked> {
+  const accept = { 'image/*': ['.jpg', '.jpeg', '.png', '.gif', '.webp', '.bmp', '.avif', '.heic', '.heif', '.tif', '.tiff'] };
+  const handles = await (window as unknown as { showOpenFilePicker: OpenFilePicker }).showOpenFilePicker({ multiple: true, types: [{ description: 'Photos', accept }] });
+  return sortImages(await Promise.all(handles.map(async (handle) => ({ file: await handle.getFile(), path: handle.name, handle }))));
 }

@@ -1,6 +1,8 @@
 // Opt-in hooks for the browser tests: with `?testHooks` in the URL the page exposes a few bridge
 // calls on `window.__glimpse`, so a test can drive the real workers of the built app.
 import * as bridge from '../bridge/bridge';
+import { indexer } from './indexer.svelte';
+import { sortImages } from './pick-files';
 
 /** Every image, newest first, read a page at a time (the app itself never asks for all of them). */
 async function listLibrary(): Promise<bridge.LibraryItem[]> {
@@ -29,6 +31,8 @@ const hooks = {
   listLibrary,
   queuedFiles: bridge.queuedFiles,
   enqueueFiles: bridge.enqueueFiles,
+  /** What the pickers hand over ({file, path, handle}), added the way the Add buttons add it. */
+  addPicked: (files: bridge.PickedFile[]) => indexer.add(sortImages(files).files),
   checkLibrary: bridge.checkLibrary,
   dumpLibrary: bridge.dumpLibrary,
   simulateQuota: bridge.simulateQuota,

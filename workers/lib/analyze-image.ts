@@ -11,6 +11,8 @@ export interface FileMeta {
   path: string;
   type: string;
   lastModified: number;
+  /** The original's handle when the browser gave one: stored with the image for "open the original". */
+  handle?: FileSystemFileHandle;
 }
 
 export interface PreparedImage {

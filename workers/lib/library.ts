@@ -63,7 +63,7 @@ export class Library {
   }
 
   /**
-   * Writes one analysed image: row, thumbnail, vectors and both forests' changes in one transaction.
+   * Writes one analysed image: row, thumbnail, vectors, file handle and both forests' changes in one transaction.
    * Rejects with 'DuplicateImageError' when another tab added the same file meanwhile.
    */
   async commit(p: PreparedImage): Promise<number> {
@@ -89,7 +89,7 @@ export class Library {
       try {
         await this.text.stageAdd(id, p.textVector);
         await this.visual.stageAdd(id, p.visualVector);
-        this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()]);
+        this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()], p.meta.handle);
       } catch (e) {
         await Promise.all([this.text.reload(), this.visual.reload()]);
         throw e;

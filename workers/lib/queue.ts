@@ -24,8 +24,9 @@ export async function addToQueue(db: GlimpseDB, items: QueueInput[]): Promise<nu
 export async function runQueued<R>(db: GlimpseDB, id: number, index: (file: Blob, meta: FileMeta) => Promise<R>): Promise<R | { status: 'missing' }> {
   const row = await queue.queueItem(db, id);
   if (!row) return { status: 'missing' };
-  const { file, name, path, type, lastModified } = row;
-  const outcome = await index(file, { name, path, type, lastModified });
+  const { file, name, path, type, lastModified, handle } = row;
+  // Rows queued before handles were kept have none: the image is then stored without one.
+  const outcome = await index(file, { name, path, type, lastModified, ...(handle && { handle }) });
   await queue.dequeue(db, id);
   return outcome;
 }

@@ -14,6 +14,7 @@ import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
 import { exifTakenAt } from './lib/exif';
+import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
@@ -155,12 +156,18 @@ const api = {
   async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
       // Only the embedder: a text search never waits for the captioner. Meanwhile the library opens
-      // and ranks the query lexically. Without the embedder the lexical index still answers.
-      const embedded = config ? host.embedder(config, undefined, signal).then((e) => e.embed([query], signal), () => undefined) : undefined;
+      // and ranks the query lexically. Without the embedder the lexical index still answers
+      // (keyword search), and the page is told why.
+      const embedded = config ? watchVectorSide(host.embedder(config, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
       const lexical = lib().then((library) => ({ library, text: library.prepareText(query) }));
       const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
       return library.searchText(text, vector, limit);
     });
+  },
+
+  /** Why the last text search ran by keywords only (the models could not load); undefined if it did not. */
+  keywordOnly(): KeywordOnlyReason | undefined {
+    return keywordOnlyReason();
   },
 
   async searchByImage(callId: number, file: Blob, name: string, limit: number, config: LoadConfig): Promise<ResultRow[]> {

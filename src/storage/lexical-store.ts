@@ -29,9 +29,14 @@ export interface LoadedLexical {
   stale: boolean;
 }
 
+/** Images re-described since the snapshot was saved (written by commitImage): their words changed, not their ids. */
+export const LEXICAL_REPLACED_KEY = 'lexical-replaced';
+
+/** Saves the snapshot; it holds every re-description so far, so the list of those is emptied with it. */
 export async function writeLexicalSnapshot(db: GlimpseDB, snapshot: LexicalSnapshot, nextId: number): Promise<void> {
   const value: StoredLexical = { snapshot, nextId };
-  await db.put('meta', { key: LEXICAL_META_KEY, value });
+  const tx = db.transaction('meta', 'readwrite');
+  await Promise.all([tx.store.put({ key: LEXICAL_META_KEY, value }), tx.store.delete(LEXICAL_REPLACED_KEY), tx.done]);
 }
 
 export async function deleteLexicalSnapshot(db: GlimpseDB): Promise<void> {
@@ -48,7 +53,7 @@ function rebuild(db: GlimpseDB, options: LexicalOptions): Promise<LexicalIndex> 
 
 /** The index from the snapshot, reconciled with the stored rows; or rebuilt from the rows. */
 export async function loadLexicalIndex(db: GlimpseDB, options: LexicalOptions): Promise<LoadedLexical> {
-  const [meta, keys] = await Promise.all([db.get('meta', LEXICAL_META_KEY), db.getAllKeys('images')]);
+  const [meta, keys, replacedRow] = await Promise.all([db.get('meta', LEXICAL_META_KEY), db.getAllKeys('images'), db.get('meta', LEXICAL_REPLACED_KEY)]);
   const stored = meta?.value as Partial<StoredLexical> | undefined;
   let index: LexicalIndex | undefined;
   try {
@@ -61,13 +66,14 @@ export async function loadLexicalIndex(db: GlimpseDB, options: LexicalOptions): 
   const known = new Set(keys);
   let dropped = 0;
   for (const id of index.ids()) if (!known.has(id) && index.remove(id)) dropped++;
-  const missing = keys.filter((id) => !index.has(id));
+  const replaced = Array.isArray(replacedRow?.value) ? (replacedRow.value as unknown[]).filter((id): id is number => typeof id === 'number' && known.has(id)) : [];
+  const missing = [...keys.filter((id) => !index.has(id)), ...replaced];
   if (missing.length > 0) {
     // A few rows one by one; many (a snapshot far behind) in one bulk read.
     const tx = db.transaction('images', 'readonly');
     const rows =
       missing.length > BULK_READ
-        ? (await tx.store.getAll()).filter((r) => !index.has(r.id))
+        ? (await tx.store.getAll()).filter((r) => !index.has(r.id) || replaced.includes(r.id))
         : await Promise.all(missing.map((id) => tx.store.get(id)));
     for (const row of rows) if (row) index.add(row.id, row.record);
   }

@@ -2,6 +2,7 @@
 import { openGlimpseDB, type GlimpseDB } from './db';
 import { chargeWrite } from './fault-injection';
 import { exactBuffer, FOREST_BLOCKS } from './forest-idb-store';
+import { LEXICAL_REPLACED_KEY } from './lexical-store';
 import type { ImageRow, MetaRow, VectorRow } from './rows';
 import type { BlockWrite } from '../core/forest/store';
 
@@ -33,6 +34,12 @@ async function bumpGeneration(meta: MetaStoreTx): Promise<number> {
   return next;
 }
 
+async function noteReplaced(meta: MetaStoreTx, id: number): Promise<void> {
+  const row = await meta.get(LEXICAL_REPLACED_KEY);
+  const ids = Array.isArray(row?.value) ? (row.value as number[]) : [];
+  if (!ids.includes(id)) await meta.put({ key: LEXICAL_REPLACED_KEY, value: [...ids, id] });
+}
+
 const asGeneration = (row: MetaRow | undefined): number => (typeof row?.value === 'number' ? row.value : 0);
 
 export async function readGeneration(db: GlimpseDB): Promise<number> {
@@ -51,6 +58,8 @@ export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | un
     // store) must abort the transaction: the puts already made would otherwise commit without it.
     pending.push(tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id));
     if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
+  // A re-description (no new thumbnail): the saved lexical snapshot holds its old words until next saved.
+  else pending.push(noteReplaced(tx.objectStore('meta'), row.id));
     if (handle) pending.push(tx.objectStore('handles').put(handle, row.id));
     stageBlocks(tx.objectStore(FOREST_BLOCKS), forests, pending);
     chargeWrite((thumb?.size ?? 0) + vectors.text.byteLength + vectors.visual.byteLength + forests.reduce((n, f) => n + f.puts.reduce((m, w) => m + w.bytes.byteLength, 0), 0));

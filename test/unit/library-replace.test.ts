@@ -77,6 +77,20 @@ describe('library replace (re-index and extra captions)', () => {
     expect((await checkLibrary(reopened.db)).problems).toEqual([]);
   });
 
+  it('a re-description survives a restart that never saved the lexical snapshot', async () => {
+    const name = `replace-${n++}`;
+    const first = await Library.open(name);
+    const ids = [];
+    for (let i = 1; i <= 4; i++) ids.push(await first.commit(prepared(i, 16)));
+    await first.close(); // saves the snapshot: every photo is a red kite
+    const second = await Library.open(name);
+    await second.replace(ids[1]!, prepared(2, 16, ['a green tractor in a field']), true);
+    // The tab dies before its debounced snapshot save: the next open must still know the new words.
+    const third = await Library.open(name);
+    expect((await third.searchText('tractor', undefined, 5)).map((h) => h.id)).toEqual([ids[1]]);
+    expect((await third.searchText('kite', undefined, 5)).map((h) => h.id)).not.toContain(ids[1]);
+  });
+
   it('tells stale records apart', () => {
     const row = { record: { ...buildRecord(['a dog'], models), captionsAsked: 1 } } as Parameters<typeof staleness>[0];
     expect(staleness(row, { ...models, captionCount: 3, reindex: false })).toBe('captions');

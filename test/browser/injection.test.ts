@@ -4,35 +4,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CSP } from '../../scripts/vite/csp';
 import { imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { launch } from './helpers/browser';
+import { editRecords } from './helpers/idb-page';
 
 // User data is text: a hostile file name and a caption full of HTML must render as text, and the
 // built page's Content-Security-Policy must stop an inline script even if one got in.
 const EVIL_NAME = '<img src=x onerror=alert(1)>.jpg';
 const EVIL_CAPTION = '<b>bold</b><img src=y onerror=alert(2)><script>alert(3)</script>';
 
-/** Rewrites the stored caption of every image straight in IndexedDB, as a hostile model could write it. */
-async function poisonCaptions(page: Page, caption: string): Promise<void> {
-  await page.evaluate(async (text) => {
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const r = indexedDB.open('glimpse');
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
-    });
-    const tx = db.transaction('images', 'readwrite');
-    const store = tx.objectStore('images');
-    const rows = await new Promise<Array<{ record: { captions: string[]; tags: string[] } }>>((ok) => {
-      const r = store.getAll();
-      r.onsuccess = () => ok(r.result as Array<{ record: { captions: string[]; tags: string[] } }>);
-    });
-    for (const row of rows) {
-      row.record.captions = [text, ...row.record.captions];
-      row.record.tags = [text, ...row.record.tags];
-      store.put(row);
-    }
-    await new Promise((ok) => (tx.oncomplete = ok));
-    db.close();
-  }, caption);
-}
+/** Puts a hostile caption (and tag) first in every stored record, as a hostile model could write it. */
+const poisonCaptions = (page: Page, caption: string): Promise<void> => editRecords(page, { prependCaption: caption });
 
 describe('injection: names and captions render as text', () => {
   let browser: Browser;

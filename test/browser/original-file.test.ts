@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { launch } from './helpers/browser';
+import { editRecords } from './helpers/idb-page';
 
 // "Open the original": a photo added with a file handle keeps it, and the detail view reads the
 // full-size file through it. Headless Chromium has no native pickers, but the origin private file
@@ -143,23 +144,7 @@ describe('open the original through a kept file handle', () => {
 
   it('re-analysis falls back to the thumbnail when the original is gone', async () => {
     // As if both photos had been indexed by an older embedder: the app offers a re-index.
-    await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((ok) => {
-        const r = indexedDB.open('glimpse');
-        r.onsuccess = () => ok(r.result);
-      });
-      const tx = db.transaction('images', 'readwrite');
-      const store = tx.objectStore('images');
-      const r = store.getAll();
-      r.onsuccess = () => {
-        for (const row of r.result as Array<{ record: { models: { embedder: string } } }>) {
-          row.record.models.embedder = 'Xenova/an-older-embedder';
-          store.put(row);
-        }
-      };
-      await new Promise((ok) => (tx.oncomplete = ok));
-      db.close();
-    });
+    await editRecords(page, { embedder: 'Xenova/an-older-embedder' });
     await page.reload();
     await page.waitForFunction(() => window.__glimpse !== undefined);
     await page.getByTestId('reindex').click({ timeout: 30_000 });

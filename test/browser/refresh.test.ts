@@ -2,43 +2,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { launch } from './helpers/browser';
+import { editRecords, storedRecords } from './helpers/idb-page';
 
 // Re-analysis in the background: photos are indexed with one caption (searchable at once), then
 // reach three while the queue is idle; after a model change the app offers a re-index and runs it.
-const captionsOf = (page: Page): Promise<Array<{ n: number; models: string }>> =>
-  page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const r = indexedDB.open('glimpse');
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
-    });
-    const rows = await new Promise<Array<{ record: { captions: string[]; models: { captioner: string; embedder: string } } }>>((ok) => {
-      const r = db.transaction('images').objectStore('images').getAll();
-      r.onsuccess = () => ok(r.result as never);
-    });
-    db.close();
-    return rows.map((row) => ({ n: row.record.captions.length, models: `${row.record.models.captioner}|${row.record.models.embedder}` }));
-  });
+const captionsOf = async (page: Page): Promise<Array<{ n: number; models: string }>> =>
+  (await storedRecords(page)).map((r) => ({ n: r.captions.length, models: `${r.models.captioner}|${r.models.embedder}` }));
 
 /** As if these photos had been indexed by an older embedder. */
-const markOldEmbedder = (page: Page): Promise<void> =>
-  page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((ok) => {
-      const r = indexedDB.open('glimpse');
-      r.onsuccess = () => ok(r.result);
-    });
-    const tx = db.transaction('images', 'readwrite');
-    const store = tx.objectStore('images');
-    const r = store.getAll();
-    r.onsuccess = () => {
-      for (const row of r.result as Array<{ record: { models: { embedder: string } } }>) {
-        row.record.models.embedder = 'Xenova/an-older-embedder';
-        store.put(row);
-      }
-    };
-    await new Promise((ok) => (tx.oncomplete = ok));
-    db.close();
-  });
+const markOldEmbedder = (page: Page): Promise<void> => editRecords(page, { embedder: 'Xenova/an-older-embedder' });
 
 describe('background captions and re-index', () => {
   let browser: Browser;

@@ -165,6 +165,12 @@ const api = {
     });
   },
 
+  /** Loads the embedder ahead of the first search (the page calls it once a library with photos is open).
+   *  A failure is left for the search to report (keyword-only notice). */
+  async warmSearch(config: LoadConfig): Promise<void> {
+    await watchVectorSide(host.embedder(config)).catch(() => undefined);
+  },
+
   /** Why the last text search ran by keywords only (the models could not load); undefined if it did not. */
   keywordOnly(): KeywordOnlyReason | undefined {
     return keywordOnlyReason();

@@ -60,6 +60,11 @@ export function addImage(file: File, path: string, signal?: AbortSignal, setting
   return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ...settings, models: config }));
 }
 
+/** Gets the embedder ready so the first search does not wait for the model runtime to start. */
+export function warmSearch(): Promise<void> {
+  return analysis.call(undefined, (r) => r.warmSearch(config));
+}
+
 export function search(query: string, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
   return analysis.call(signal, (r, id) => r.search(id, query, limit, config));
 }

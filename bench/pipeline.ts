@@ -3,7 +3,7 @@
 // random-weight test models (same ops and shapes as the real ones; captions are gibberish), in
 // headless Chromium (the built app, WASM) and in Node (onnxruntime-node). See bench/pipeline/.
 //   --n N             photos indexed, one after another (default 30)
-//   --caption-counts  captionCount passes (default 3,1; 3 is the app's default)
+//   --caption-counts  captionCount passes (default 3,1; the app captions 1 at once, 2 more in the background)
 //   --max-new-tokens  (default 20, the app's default)
 //   --query-n N       synthetic library size for query latency (default 100000; 0 skips queries)
 //   --visual-n N      vectors in the synthetic 'visual' forest (default = query-n in Chromium, 0 in Node)

@@ -1,45 +1,15 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildRecord } from '../../src/core/text/record.ts';
 import { FOREST_BLOCKS } from '../../src/storage/forest-idb-store.ts';
 import { listPage } from '../../src/storage/library-pages.ts';
-import type { PreparedImage } from '../../workers/lib/analyze-image.ts';
 import { checkLibrary } from '../../workers/lib/consistency.ts';
-import { storedIds } from '../../workers/lib/id-check.ts';
 import { Library } from '../../workers/lib/library.ts';
 import type { LibraryChange } from '../../workers/lib/tab-sync.ts';
+import { expectConsistent, image, vector, VISUAL_DIM } from './library-fixture.ts';
 
 // "Clear all" in the worker (fake-indexeddb): rows, thumbnails, vectors and both forests go in one
 // transaction; other tabs hear it as a removal and catch up; indexing afterwards starts new forests.
-const TEXT_DIM = 16;
-const VISUAL_DIM = 12;
 let dbCount = 0;
-
-function vector(dim: number, seed: number): Float32Array {
-  return Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) + 0.1);
-}
-
-function image(n: number, caption: string): PreparedImage {
-  return {
-    sha256: `sha-${n}`,
-    meta: { name: `photo-${n}.jpg`, path: `photo-${n}.jpg`, type: 'image/jpeg', lastModified: 0 },
-    size: 100,
-    width: 10,
-    height: 10,
-    thumb: new Blob([new Uint8Array([n])], { type: 'image/webp' }),
-    record: buildRecord([caption], { captioner: 'test', embedder: 'test' }),
-    textVector: vector(TEXT_DIM, n),
-    visualVector: vector(VISUAL_DIM, n + 1000),
-  };
-}
-
-async function expectConsistent(lib: Library, count: number): Promise<void> {
-  const s = await storedIds(lib.db);
-  const ids = s.images.map((r) => r.id).sort((a, b) => a - b);
-  expect(ids).toHaveLength(count);
-  expect(s.vectors.slice().sort((a, b) => a - b)).toEqual(ids);
-  for (const f of [s.forests.text, s.forests.visual]) expect(f).toEqual({ live: count, missing: [] });
-}
 
 /** Library changes announced on the tabs' channel while `fn` runs. */
 async function announced(fn: () => Promise<void>): Promise<LibraryChange[]> {

@@ -1,17 +1,16 @@
 // Background re-analysis as the person sees it: extra captions for photos indexed with one, and a
 // re-index after other models were picked (only once the person agrees). It runs only while the
-// indexing queue is idle and yields to it after the photo in hand.
+// indexing queue is idle and yields to it after the photo in hand. Views follow the worker's
+// 'replaced' announcements (library-state, browse), not this loop.
 import { refreshNextImage, staleImages, type RefreshKind } from '../bridge/bridge';
 import { errorMessage, errorName, isAbort } from './errors';
 import { indexer } from './indexer.svelte';
-import { library } from './library-state.svelte';
 
 class Refresher {
   stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0 });
   /** The person asked to re-index photos described by other models. */
   reindexing = $state(false);
   running = $state(false);
-  done = $state(0);
   error = $state('');
   private controller: AbortController | undefined;
 
@@ -46,7 +45,6 @@ class Refresher {
   private async run(): Promise<void> {
     this.running = true;
     this.error = '';
-    this.done = 0;
     let after = 0;
     try {
       await this.check();
@@ -55,9 +53,7 @@ class Refresher {
         const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
         if (!next) break;
         after = next.id;
-        this.done++;
         this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
-        library.version++;
       }
       await this.check();
       if (this.stale.models === 0) this.reindexing = false;

@@ -12,7 +12,7 @@ import type { AnalyticsRecord } from '../src/core/text/record.ts';
 import { recordText } from '../src/core/text/record-text.ts';
 import { createCaptioner, type Captioner, type Rgba } from '../src/ml/captioner.ts';
 import { createEmbedder, type Embedder } from '../src/ml/embedder.ts';
-import { configureRuntime, pickBackend } from '../src/ml/runtime.ts';
+import { prepareRuntime } from '../src/ml/runtime.ts';
 import { evaluateRankers, modelSplit, type CaptionedItem, type EvalSplit, type RankerResults, type Vectors } from './eval-lib.ts';
 
 const MANIFEST = manifestJson as Manifest;
@@ -58,8 +58,7 @@ function asTask<T extends ModelEntry['task']>(entry: ModelEntry, task: T): Model
 /** Loads the embedder (and the captioner unless `captioner: false`) from `dir`, hub off. */
 export async function openModels(opts: OpenOptions): Promise<OpenModels> {
   const started = performance.now();
-  configureRuntime({ localModelPath: `${path.resolve(opts.dir)}${path.sep}`, allowHub: false });
-  const load = { backend: await pickBackend('auto'), allowHub: false };
+  const load = { backend: await prepareRuntime({ localModelPath: `${path.resolve(opts.dir)}${path.sep}`, allowHub: false }, 'auto'), allowHub: false };
   const embedderEntry = opts.embedder ? findModel(MANIFEST, opts.embedder) : defaultModel(MANIFEST, 'embedder');
   const embedder = await createEmbedder(asTask(embedderEntry, 'feature-extraction'), load);
   let captioner: Captioner | undefined;

@@ -1,7 +1,7 @@
 // The models as the analysis worker loads them (ModelHost's choices), for the bench's own workers.
 import { findModel } from '../../src/core/models/manifest.ts';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder.ts';
-import { configureRuntime, pickBackend } from '../../src/ml/runtime.ts';
+import { prepareRuntime } from '../../src/ml/runtime.ts';
 import { MANIFEST, type ModelConfig } from '../../workers/lib/model-host.ts';
 
 export const CAPTIONER_ID = 'Xenova/vit-gpt2-image-captioning';
@@ -17,8 +17,7 @@ export function benchModelConfig(localModelPath: string, ortBase?: string): Mode
 
 /** The embedder alone (a text query needs nothing else). */
 export async function loadEmbedder(config: ModelConfig): Promise<Embedder> {
-  configureRuntime({ localModelPath: config.localModelPath, allowHub: false, ortBase: config.ortBase });
-  const backend = await pickBackend(config.backend);
+  const backend = await prepareRuntime({ localModelPath: config.localModelPath, allowHub: false, ortBase: config.ortBase }, config.backend);
   const entry = findModel(MANIFEST, config.embedderId);
   if (entry.task !== 'feature-extraction') throw new Error(`${entry.id} is not an embedder`);
   return createEmbedder(entry as typeof entry & { task: 'feature-extraction' }, { backend, allowHub: false });

@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Plugin } from 'vite';
 
 // onnxruntime-web's WASM runtime, served from our own origin under /ort/ (never a CDN).
-// transformers.js picks the "asyncify" build (it also drives WebGPU); src/ml points wasmPaths here.
-export const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+// Two builds (src/ml/runtime.ts picks one per device): "asyncify" also drives WebGPU, the plain one
+// is WASM only and half the size. Neither is precached; the service worker caches the one used.
+export const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 export const ORT_PREFIX = 'ort/';
 
 function ortDistDir(): string {

@@ -17,7 +17,9 @@ class LibraryState {
 
   constructor() {
     onLibraryChange((c) => {
-      if (c.kind === 'added' || c.kind === 'removed' || c.kind === 'replaced') this.reread();
+      if (c.kind === 'added' || c.kind === 'removed') this.reread();
+      // A re-description never changes the count: only open searches need to run again.
+      else if (c.kind === 'replaced') this.version++;
     });
   }
 

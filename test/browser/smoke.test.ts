@@ -46,8 +46,8 @@ describe('built app smoke test', () => {
     await page.close();
   });
 
-  it('serves the ORT wasm from our own origin', async () => {
-    const res = await fetch(new URL('ort/ort-wasm-simd-threaded.asyncify.wasm', url));
+  it.each(['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.wasm'])('serves the ORT wasm %s from our own origin', async (name) => {
+    const res = await fetch(new URL(`ort/${name}`, url));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('wasm');
     const bytes = new Uint8Array(await res.arrayBuffer());

@@ -14,7 +14,7 @@ import { createCaptioner, type Captioner, type Rgba } from '../../src/ml/caption
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
 import type { LoadOptions } from '../../src/ml/load';
-import { configureRuntime } from '../../src/ml/runtime';
+import { prepareRuntime } from '../../src/ml/runtime';
 import { meanPoolRows, repeatBatch, trimAtEos } from '../../src/ml/tensor-utils';
 
 const IMAGES = path.resolve(repoRoot, '../shared/data/captioned/images');
@@ -62,7 +62,7 @@ afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
 describe('embedder (tiny test model)', () => {
   let embedder: Embedder;
   beforeAll(async () => {
-    configureRuntime({ localModelPath: tiny, allowHub: false });
+    await prepareRuntime({ localModelPath: tiny, allowHub: false }, 'auto');
     embedder = await createEmbedder(embedderEntry, load);
   });
   afterAll(() => embedder?.dispose());
@@ -104,7 +104,7 @@ describe('captioner (tiny test model)', () => {
   let captioner: Captioner;
   let image: Rgba;
   beforeAll(async () => {
-    configureRuntime({ localModelPath: tiny, allowHub: false });
+    await prepareRuntime({ localModelPath: tiny, allowHub: false }, 'auto');
     const file = readdirSync(IMAGES).filter((f) => f.endsWith('.jpg')).sort()[0]!;
     const { data, info } = await sharp(path.join(IMAGES, file)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(info.channels).toBe(4);
@@ -161,7 +161,7 @@ describe('captioner (tiny test model)', () => {
 
 describe('model unavailable', () => {
   it.each([embedderEntry, captionerEntry])('$id: ModelUnavailableError naming the model and the three ways to provide it', async (e) => {
-    configureRuntime({ localModelPath: tempDir(), allowHub: false });
+    await prepareRuntime({ localModelPath: tempDir(), allowHub: false }, 'auto');
     const err = await rejection(e.task === 'feature-extraction' ? createEmbedder(embedderEntry, load) : createCaptioner(captionerEntry, load));
     expect(err.name).toBe('ModelUnavailableError');
     expect(err.message).toContain(`Model ${e.id} could not be loaded`);
@@ -188,7 +188,7 @@ describe('FolderCache (a folder the person picked)', () => {
   it('loads the embedder from the folder when models/ is empty and the hub is off', async () => {
     const folder = folderOf(EMBEDDER_REPO, 'some/dir/');
     const match = vi.spyOn(folder, 'match');
-    configureRuntime({ localModelPath: tempDir(), allowHub: false, folder });
+    await prepareRuntime({ localModelPath: tempDir(), allowHub: false, folder }, 'auto');
     const files: string[] = [];
     const embedder = await createEmbedder(embedderEntry, { ...load, onProgress: (p) => p.done && files.push(p.file) });
     try {
@@ -199,7 +199,7 @@ describe('FolderCache (a folder the person picked)', () => {
       expect(files).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'onnx/model_quantized.onnx']));
     } finally {
       await embedder.dispose();
-      configureRuntime({ localModelPath: tiny, allowHub: false });
+      await prepareRuntime({ localModelPath: tiny, allowHub: false }, 'auto');
     }
   });
 

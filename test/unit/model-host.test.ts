@@ -37,13 +37,12 @@ vi.mock('../../src/ml/captioner', () => ({
   }),
 }));
 vi.mock('../../src/ml/runtime', () => ({
-  configureRuntime: vi.fn(),
-  pickBackend: vi.fn(async () => 'cpu'),
+  prepareRuntime: vi.fn(async () => 'cpu'),
   wasmThreads: () => 1,
 }));
 
 const { ModelHost } = await import('../../workers/lib/model-host.ts');
-const { configureRuntime } = await import('../../src/ml/runtime');
+const { prepareRuntime } = await import('../../src/ml/runtime');
 
 const CONFIG: LoadConfig = {
   captionerId: 'Xenova/vit-gpt2-image-captioning',
@@ -57,7 +56,7 @@ beforeEach(() => {
   created.length = 0;
   disposed.length = 0;
   failNext = false;
-  vi.mocked(configureRuntime).mockClear();
+  vi.mocked(prepareRuntime).mockClear();
 });
 
 describe('ModelHost', () => {
@@ -66,7 +65,7 @@ describe('ModelHost', () => {
     const [a, b] = await Promise.all([host.embedder(CONFIG), host.embedder(CONFIG)]);
     expect(a).toBe(b);
     expect(created).toEqual(['embedder:Xenova/all-MiniLM-L6-v2']);
-    expect(vi.mocked(configureRuntime)).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(prepareRuntime)).toHaveBeenCalledTimes(1);
   });
 
   it('loads the captioner when indexing needs it, reusing the embedder', async () => {
@@ -93,7 +92,7 @@ describe('ModelHost', () => {
     created.length = 0;
     await host.load({ ...other, backend: 'wasm' });
     expect(created).toEqual(['embedder:Xenova/all-mpnet-base-v2', 'captioner:Xenova/vit-gpt2-image-captioning']);
-    expect(vi.mocked(configureRuntime)).toHaveBeenCalledTimes(2);
+    expect(vi.mocked(prepareRuntime)).toHaveBeenCalledTimes(2);
     await vi.waitFor(() => expect(disposed).toHaveLength(3));
   });
 

@@ -6,7 +6,7 @@ import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
 import type { FileProgress } from '../../src/ml/load';
-import { configureRuntime, pickBackend, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
+import { prepareRuntime, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
 export const MANIFEST = manifestJson as Manifest;
 
@@ -122,8 +122,7 @@ export class ModelHost {
         folder = new FolderCache();
         for (const f of config.folder) folder.add(f.path, f.file);
       }
-      configureRuntime({ localModelPath, allowHub, ortBase, folder });
-      this.runtime = { key, backend: pickBackend(backend) };
+      this.runtime = { key, backend: prepareRuntime({ localModelPath, allowHub, ortBase, folder }, backend) };
     }
     return this.runtime.backend;
   }

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { findModel } from '../../../src/core/models/manifest.ts';
 import { createCaptioner } from '../../../src/ml/captioner.ts';
 import type { Embedder } from '../../../src/ml/embedder.ts';
-import { configureRuntime, pickBackend, wasmThreads } from '../../../src/ml/runtime.ts';
+import { prepareRuntime, wasmThreads } from '../../../src/ml/runtime.ts';
 import { openGlimpseDB } from '../../../src/storage/library-store.ts';
 import { decodeImage } from '../../../workers/lib/decode-image.ts';
 import { Library } from '../../../workers/lib/library.ts';
@@ -47,8 +47,7 @@ const api = {
 
   async probeCaption(req: CaptionProbeRequest): Promise<CaptionProbeResult> {
     const { config } = req;
-    configureRuntime({ localModelPath: config.localModelPath, allowHub: false, ortBase: config.ortBase });
-    const backend = await pickBackend(config.backend);
+    const backend = await prepareRuntime({ localModelPath: config.localModelPath, allowHub: false, ortBase: config.ortBase }, config.backend);
     const entry = { ...findModel(MANIFEST, config.captionerId), dtype: req.dtype };
     if (entry.task !== 'image-to-text') throw new Error(`${entry.id} is not a captioner`);
     let t = performance.now();

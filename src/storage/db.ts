@@ -9,14 +9,18 @@
 // 2. Append the step to MIGRATIONS (never edit an earlier one) and update GlimpseSchema.
 // 3. The upgrade test opens every fixture at its own version (MIGRATIONS.slice(0, v)), then with
 //    the current code, and checks nothing was lost; extend it for what the new step adds.
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { FOREST_BLOCKS, upgradeForestStores } from './forest-idb-store';
 import type { ImageRow, MetaRow, QueueRow, VectorRow } from './rows';
 
 export const DB_NAME = 'glimpse';
 
 export interface GlimpseSchema extends DBSchema {
-  images: { key: number; value: ImageRow; indexes: { 'by-sha': string; 'by-added': number; 'by-taken': number } };
+  images: {
+    key: number;
+    value: ImageRow;
+    indexes: { 'by-sha': string; 'by-added': number; 'by-taken': number; 'by-models': [string, string]; 'by-asked': [string, string, number] };
+  };
   thumbs: { key: number; value: Blob };
   /** Each image's vectors, int8 with a scale: for "more like this" and the consistency check. */
   vectors: { key: number; value: VectorRow };
@@ -51,7 +55,24 @@ export const MIGRATIONS: Migration[] = [
     db.createObjectStore('handles');
     tx.objectStore('images').createIndex('by-taken', 'takenAt');
   },
+  // v3: images by the models that described them and by how many captions were asked, so the count
+  // of photos to re-analyse (workers/lib/refresh.ts) reads two indexes instead of every record.
+  // Rows from before `captionsAsked` get it from their captions (what refresh.ts assumed for them).
+  (_db, tx) => {
+    const images = tx.objectStore('images');
+    images.createIndex('by-models', ['record.models.captioner', 'record.models.embedder']);
+    images.createIndex('by-asked', ['record.models.captioner', 'record.models.embedder', 'record.captionsAsked']);
+    void fillCaptionsAsked(images);
+  },
 ];
+
+/** Pending requests keep the upgrade transaction open; a failure aborts it, and the open fails. */
+async function fillCaptionsAsked(images: IDBPObjectStore<GlimpseSchema, ArrayLike<StoreNames<GlimpseSchema>>, 'images', 'versionchange'>): Promise<void> {
+  for (let c = await images.openCursor(); c; c = await c.continue()) {
+    const row = c.value as ImageRow;
+    if (row.record.captionsAsked === undefined) await c.update({ ...row, record: { ...row.record, captionsAsked: row.record.captions.length } });
+  }
+}
 
 export const DB_VERSION = MIGRATIONS.length;
 

@@ -146,6 +146,29 @@ export function vectorsById(db: GlimpseDB, id: number): Promise<VectorRow | unde
   return db.get('vectors', id);
 }
 
+/**
+ * How many rows other models described, and how many of this model pair's rows asked for fewer
+ * than `captionCount` captions: index counts, no records read. Rows without `captionsAsked`
+ * (written by hand, not by indexing) are read and judged by their captions, as before v3.
+ */
+export async function countStaleRows(db: GlimpseDB, captioner: string, embedder: string, captionCount: number): Promise<{ models: number; captions: number }> {
+  const tx = db.transaction('images');
+  const pair = IDBKeyRange.only([captioner, embedder]);
+  const asked = (hi: number, open: boolean) => IDBKeyRange.bound([captioner, embedder, -Infinity], [captioner, embedder, hi], false, open);
+  const [total, same, withAsked, fewer] = await Promise.all([
+    tx.store.count(),
+    tx.store.index('by-models').count(pair),
+    tx.store.index('by-asked').count(asked(Infinity, false)),
+    tx.store.index('by-asked').count(asked(captionCount, true)),
+  ]);
+  let captions = fewer;
+  if (withAsked < same) {
+    for (const row of await tx.store.index('by-models').getAll(pair)) if (row.record.captionsAsked === undefined && row.record.captions.length < captionCount) captions++;
+  }
+  await tx.done;
+  return { models: total - same, captions };
+}
+
 /** The first image row with an id above `afterId` for which `wanted` holds (a cursor walk: no full read). */
 export async function nextRowWhere(db: GlimpseDB, afterId: number, wanted: (row: ImageRow) => boolean): Promise<ImageRow | undefined> {
   let cursor = await db.transaction('images').store.openCursor(IDBKeyRange.lowerBound(afterId, true));

@@ -5,7 +5,7 @@ import { allRows, vectorsById } from '../../src/storage/library-store';
 import type { PreparedImage } from '../../workers/lib/analyze-image';
 import { checkLibrary } from '../../workers/lib/consistency';
 import { Library } from '../../workers/lib/library';
-import { staleness } from '../../workers/lib/refresh';
+import { countStale, staleness } from '../../workers/lib/refresh';
 
 // Re-analysis in place (worker library on fake-indexeddb): a new record and text vector under the
 // same id, one transaction; another embedder dimension starts a new text forest generation.
@@ -75,6 +75,31 @@ describe('library replace (re-index and extra captions)', () => {
     expect(rows.map((r) => staleness(r, { ...m2, captionCount: 1, reindex: true }))).toEqual([undefined, undefined, 'models']);
     // Half-way through a re-index the library is consistent: the old-dimension image is waiting, not lost.
     expect((await checkLibrary(reopened.db)).problems).toEqual([]);
+  });
+
+  it('counts stale images from indexes, as staleness judges each row', async () => {
+    const lib = await Library.open(`replace-${n++}`);
+    const other = { captioner: 'cap-b', embedder: 'emb-a' };
+    await lib.commit(prepared(1, 16, ['one caption']));
+    await lib.commit(prepared(2, 16, ['first', 'second', 'third']));
+    await lib.commit(prepared(3, 16, ['a', 'b'], other));
+    const legacy = prepared(4, 16, ['an old row without captionsAsked']);
+    const { captionsAsked: _dropped, ...oldRecord } = legacy.record;
+    const legacyId = await lib.commit({ ...legacy, record: oldRecord });
+    // Written as before v3 (by hand here: indexing always sets it now).
+    const row = (await lib.row(legacyId))!;
+    await lib.db.put('images', { ...row, record: oldRecord });
+    const rows = await allRows(lib.db);
+    for (const captionCount of [1, 2, 3, 4]) {
+      const want = { ...models, captionCount, reindex: true };
+      const expected = { models: 0, captions: 0 };
+      for (const r of rows) {
+        const kind = staleness(r, want);
+        if (kind) expected[kind]++;
+      }
+      expect(await countStale(lib, want), `captionCount ${captionCount}`).toEqual(expected);
+    }
+    expect(await countStale(lib, { ...models, captionCount: 3, reindex: true })).toEqual({ models: 1, captions: 2 });
   });
 
   it('a re-description survives a restart that never saved the lexical snapshot', async () => {

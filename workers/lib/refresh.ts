@@ -4,7 +4,7 @@
 // The source is the original through its kept file handle when reading it is already allowed (a
 // worker cannot ask), else the stored 256-px thumbnail: the captioner looks at 224-384 px anyway.
 import { isNamedError } from '../../src/core/errors';
-import { allRows, handleById, nextRowWhere } from '../../src/storage/library-store';
+import { countStaleRows, handleById, nextRowWhere } from '../../src/storage/library-store';
 import type { ImageRow } from '../../src/storage/rows';
 import { analyzeImage, type PreparedImage } from './analyze-image';
 import type { Library } from './library';
@@ -29,13 +29,9 @@ export function staleness(row: ImageRow, want: RefreshWant): RefreshKind | undef
   return asked < want.captionCount ? 'captions' : undefined;
 }
 
-export async function countStale(library: Library, want: RefreshWant): Promise<Record<RefreshKind, number>> {
-  const out = { models: 0, captions: 0 };
-  for (const row of await allRows(library.db)) {
-    const kind = staleness(row, { ...want, reindex: true });
-    if (kind) out[kind]++;
-  }
-  return out;
+/** What `staleness` would say of every row (with reindex on), counted from indexes. */
+export function countStale(library: Library, want: RefreshWant): Promise<Record<RefreshKind, number>> {
+  return countStaleRows(library.db, want.captioner, want.embedder, want.captionCount);
 }
 
 export interface RefreshOptions {

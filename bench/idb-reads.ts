@@ -1,0 +1,101 @@
+// npm run bench:idb -- [--records 20000] [--sizes 400,2800,20000] [--counts 20,100,400] [--rounds 25] [--json]
+// What an IndexedDB read costs in headless Chromium, apart from any forest: batches of random
+// single-key gets (all issued at once in one readonly transaction, as the forest reads leaf
+// blocks) and one getAll over a key range, per value size. It separates the cost per request from
+// the cost per byte, which decides how a disk-resident index should lay out its blocks.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { launch } from '../test/browser/helpers/browser.ts';
+import { numList, parseArgs } from './lib/args.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const records = Number(args.get('records') ?? 20000);
+const sizes = numList(args.get('sizes') ?? '400,2800,20000');
+const counts = numList(args.get('counts') ?? '20,100,400');
+const rounds = Number(args.get('rounds') ?? 25);
+const json = args.get('json') === 'true';
+
+interface Row {
+  size: number;
+  count: number;
+  how: 'gets' | 'range';
+  p50Ms: number;
+  p90Ms: number;
+  usPerRecord: number;
+}
+
+// IndexedDB needs an origin: an empty page from a local server.
+const server = http.createServer((_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>idb</title>'));
+await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+const browser = await launch();
+try {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  const rows = await page.evaluate(
+    async ({ records, sizes, counts, rounds }) => {
+      // (No named helper functions: tsx would wrap them in a __name() the page does not have.)
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const r = indexedDB.open('bench-idb', 1);
+        r.onupgradeneeded = () => sizes.forEach((s) => r.result.createObjectStore(`s${s}`));
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      const key = (i: number): string => `k/${String(i).padStart(8, '0')}`;
+      for (const size of sizes) {
+        for (let c = 0; c < records; c += 500) {
+          await new Promise<void>((ok) => {
+            const tx = db.transaction(`s${size}`, 'readwrite');
+            for (let i = c; i < Math.min(records, c + 500); i++) {
+              const v = new Uint8Array(size);
+              crypto.getRandomValues(v.subarray(0, Math.min(size, 65536)));
+              tx.objectStore(`s${size}`).put(v.buffer, key(i));
+            }
+            tx.oncomplete = () => ok();
+          });
+        }
+      }
+      const out: Row[] = [];
+      const q = (xs: number[], f: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * f))]!;
+      for (const size of sizes) {
+        for (const count of counts) {
+          for (const how of ['gets', 'range'] as const) {
+            const times: number[] = [];
+            for (let r = 0; r < rounds; r++) {
+              const t0 = performance.now();
+              await new Promise<void>((ok) => {
+                const store = db.transaction(`s${size}`).objectStore(`s${size}`);
+                if (how === 'range') {
+                  const start = Math.floor(Math.random() * (records - count));
+                  store.getAll(IDBKeyRange.bound(key(start), key(start + count - 1))).onsuccess = () => ok();
+                  return;
+                }
+                let left = count;
+                for (let i = 0; i < count; i++) {
+                  store.get(key(Math.floor(Math.random() * records))).onsuccess = () => {
+                    if (--left === 0) ok();
+                  };
+                }
+              });
+              times.push(performance.now() - t0);
+            }
+            const p50 = q(times, 0.5);
+            out.push({ size, count, how, p50Ms: +p50.toFixed(2), p90Ms: +q(times, 0.9).toFixed(2), usPerRecord: +((p50 * 1000) / count).toFixed(1) });
+          }
+        }
+      }
+      db.close();
+      return out;
+    },
+    { records, sizes, counts, rounds },
+  );
+  console.log(`IndexedDB reads in headless Chromium: ${records} records per value size, median of ${rounds} rounds each`);
+  console.log('value bytes  records  how                        p50 ms   p90 ms   µs/record');
+  for (const r of rows) {
+    const how = r.how === 'gets' ? 'random gets, one transaction' : 'one getAll over a key range';
+    console.log(`${String(r.size).padStart(11)}  ${String(r.count).padStart(7)}  ${how.padEnd(27)}${r.p50Ms.toFixed(2).padStart(7)}  ${r.p90Ms.toFixed(2).padStart(7)}  ${r.usPerRecord.toFixed(1).padStart(10)}`);
+  }
+  if (json) console.log(JSON.stringify({ records, rounds, rows }));
+} finally {
+  await browser.close();
+  server.close();
+}

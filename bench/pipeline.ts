@@ -174,6 +174,7 @@ const rows: [string, (r: EnvReport) => string][] = [
   ['  each restart', (r) => (r.appQuery?.coldRunsMs && r.appQuery.coldRunsMs.length > 1 ? `${r.appQuery.coldRunsMs.map((x) => f(x)).join(', ')} ms (median above)` : '—')],
   ['  Library.open: lexical snapshot read + load, images keys, forests', (r) => (r.query ? `${f(r.query.warm.open.snapshotReadMs)} + ${f(r.query.warm.open.snapshotLoadMs)}, ${f(r.query.warm.open.keysMs)}, ${f(r.query.warm.open.forestsOpenMs)} ms` : '—')],
   ['  lexical snapshot size', (r) => (r.query ? `${f(r.query.warm.open.snapshotBytes / 1e6, 1)} MB` : '—')],
+  ['  stale count (app open; before v3 it read every row, as below)', (r) => (r.query ? `${f(r.query.warm.open.staleCountMs, 1)} ms` : '—')],
   ['  without a snapshot: read rows + lexical rebuild', (r) => (r.query ? `${f(r.query.warm.open.readRowsMs)} + ${f(r.query.warm.open.lexicalBuildMs)} ms` : '—')],
   ['  bench cold: Library.open / embedder / query', (r) => (r.query ? `${f(r.query.cold.openMs)} / ${f(r.query.cold.embedderLoadMs)} / ${f(r.query.cold.queryMs)} ms` : '—')],
   ['  app worker: first search ever (models fetched)', (r) => (r.appQuery ? `${f(r.appQuery.firstVisitColdMs)} ms` : '—')],
@@ -242,6 +243,7 @@ if (values.json) {
             forestsOpen: Math.round(r.query.warm.open.forestsOpenMs),
             rebuildReadRows: Math.round(r.query.warm.open.readRowsMs),
             rebuildLexical: Math.round(r.query.warm.open.lexicalBuildMs),
+            staleCount: +r.query.warm.open.staleCountMs.toFixed(1),
           }
         : null,
       ...(r.appQuery ? { appWorkerQueryP50Ms: round(r.appQuery.warm.p50, 1), appWorkerQueryP95Ms: round(r.appQuery.warm.p95, 1), appWorkerFirstVisitColdMs: Math.round(r.appQuery.firstVisitColdMs), appWorkerColdRunsMs: r.appQuery.coldRunsMs?.map((x) => Math.round(x)) ?? null } : {}),

@@ -9,6 +9,8 @@ import { allRows } from '../../src/storage/library-store.ts';
 import type { Embedder } from '../../src/ml/embedder.ts';
 import { IdbForestStore } from '../../src/storage/forest-idb-store.ts';
 import type { Library } from '../../workers/lib/library.ts';
+import { countStale } from '../../workers/lib/refresh.ts';
+import { CAPTIONER_ID, EMBEDDER_ID } from './models.ts';
 import { dist, type Dist } from './stats.ts';
 
 /** What the UI asks for (bridge.search's default limit). */
@@ -107,6 +109,8 @@ export interface OpenBreakdown {
   lexicalBuildMs: number;
   /** Both forests opened (meta, slot tables, pinned node pages), ForestSlot's budget. */
   forestsOpenMs: number;
+  /** countStale as the app runs it at open and around each re-analysis pass (v3: index counts). */
+  staleCountMs: number;
   rows: number;
 }
 
@@ -155,7 +159,11 @@ export async function openBreakdown(library: Library): Promise<OpenBreakdown> {
       if ((e as Error).name !== 'ForestNotFoundError') throw e;
     }
   }
-  return { snapshotReadMs, snapshotLoadMs, snapshotBytes, keysMs, readRowsMs, lexicalBuildMs, forestsOpenMs: now() - t, rows: rows.length };
+  const forestsOpenMs = now() - t;
+  t = now();
+  await countStale(library, { captioner: CAPTIONER_ID, embedder: EMBEDDER_ID, captionCount: 3, reindex: false });
+  const staleCountMs = now() - t;
+  return { snapshotReadMs, snapshotLoadMs, snapshotBytes, keysMs, readRowsMs, lexicalBuildMs, forestsOpenMs, staleCountMs, rows: rows.length };
 }
 
 /** First query in a fresh worker/process: open the library, load the embedder, search once. */

@@ -143,7 +143,8 @@ export async function seedLibrary(
         height: 375,
         addedAt: addedAt + i,
         takenAt: addedAt + i,
-        record: records.recordOf(i),
+        // As indexing writes it: captionsAsked is what the stale count (schema v3 index) reads.
+        record: { ...records.recordOf(i), captionsAsked: records.recordOf(i).captions.length },
       };
       pending.push(tx.store.put(row));
     }

@@ -1,14 +1,12 @@
-// The pipeline in Node: onnxruntime-node through the app's own ModelHost (src/ml), decode with
-// sharp, triplets with buildRecord, embedding of recordText, and the write through the real
-// Library.commit on fake-indexeddb. Then query latency over a synthetic library, also on
+// The pipeline in Node: the app's own analyzeImage on onnxruntime-node through its ModelHost
+// (src/ml), with decoding done by sharp, and the write through the real Library.commit on
+// fake-indexeddb. Then query latency over a synthetic library, also on
 // fake-indexeddb (an in-memory JS IndexedDB: its costs are not Chromium's).
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildRecord } from '../../src/core/text/index.ts';
-import { recordText } from '../../src/core/text/record-text.ts';
 import { openGlimpseDB } from '../../src/storage/library-store.ts';
-import type { PreparedImage } from '../../workers/lib/analyze-image.ts';
+import { analyzeImage, type Decoder } from '../../workers/lib/analyze-image.ts';
 import { Library } from '../../workers/lib/library.ts';
 import { findModel } from '../../src/core/models/manifest.ts';
 import { createCaptioner } from '../../src/ml/captioner.ts';
@@ -18,7 +16,7 @@ import { decodeInNode } from './node-decode.ts';
 import { coldQuery, warmQueries } from './query-timing.ts';
 import { summarize } from './summarize.ts';
 import { seedLibrary, type CaptionedEntry, type SeedSpec } from './synthetic.ts';
-import type { CaptionProbe, EnvReport, ImageTiming, IndexRun, QueryReport, StageMs } from './types.ts';
+import type { CaptionProbe, EnvReport, ImageTiming, IndexRun, QueryReport } from './types.ts';
 
 export interface NodeOptions {
   modelDir: string;
@@ -34,45 +32,29 @@ export interface NodeOptions {
 
 const now = (): number => performance.now();
 
+/** decodeImage's part, done with sharp: Node has no createImageBitmap or OffscreenCanvas. */
+const nodeDecoder: Decoder = (bytes, name, _type, o) => decodeInNode(new Uint8Array(bytes), name, o.thumbSize, o.modelSize);
+
 async function indexOnce(m: Loaded, library: Library, opts: NodeOptions, captionCount: number): Promise<{ run: IndexRun; ids: number[] }> {
   const perImage: ImageTiming[] = [];
   const ids: number[] = [];
   const start = now();
   for (const name of opts.files) {
-    const stageMs: StageMs = { decode: 0, caption: 0, triplets: 0, embed: 0, write: 0 };
+    const bytes = readFileSync(path.join(opts.imageDir, name));
     const t0 = now();
-    let t = t0;
-    const lap = (s: keyof StageMs): void => {
-      const x = now();
-      stageMs[s] += x - t;
-      t = x;
-    };
-    const file = path.join(opts.imageDir, name);
-    const bytes = readFileSync(file);
-    const decoded = await decodeInNode(bytes, name, opts.thumbSize);
-    lap('decode');
-    // As analyzeImage: the duplicate check runs after the decode lap, so it counts as caption time.
-    if (await library.isKnown(decoded.sha256)) throw new Error(`${name} is already indexed`);
-    const { captions, visual } = await m.captioner.caption(decoded.pixels, { count: captionCount, maxNewTokens: opts.maxNewTokens });
-    lap('caption');
-    const record = buildRecord(captions, { captioner: m.captioner.modelId, embedder: m.embedder.modelId });
-    lap('triplets');
-    const textVector = await m.embedder.embed([recordText(record)]);
-    lap('embed');
-    const prepared: PreparedImage = {
-      sha256: decoded.sha256,
-      meta: { name, path: name, type: 'image/jpeg', lastModified: 0 },
-      size: bytes.byteLength,
-      width: decoded.width,
-      height: decoded.height,
-      thumb: decoded.thumbnail,
-      record,
-      textVector,
-      visualVector: visual,
-    };
+    // The app's own analyzeImage (decode, duplicate check, caption, triplets, embed), then the write.
+    const meta = { name, path: name, type: 'image/jpeg', lastModified: 0 };
+    const { prepared, stageMs } = await analyzeImage(new Blob([bytes]), meta, m, {
+      captionCount,
+      maxNewTokens: opts.maxNewTokens,
+      thumbSize: opts.thumbSize,
+      decode: nodeDecoder,
+      isKnown: (sha) => library.isKnown(sha),
+    });
+    if (!prepared) throw new Error(`${name} is already indexed`);
+    const t = now();
     ids.push(await library.commit(prepared));
-    lap('write');
-    perImage.push({ name, stageMs, wallMs: now() - t0, captions });
+    perImage.push({ name, stageMs: { ...stageMs, write: now() - t }, wallMs: now() - t0, captions: [...prepared.record.captions] });
   }
   return { run: summarize(captionCount, opts.maxNewTokens, perImage, now() - start), ids };
 }

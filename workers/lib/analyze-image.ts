@@ -3,7 +3,7 @@
 import { throwIfAborted } from '../../src/core/errors';
 import { buildRecord, type AnalyticsRecord } from '../../src/core/text/record';
 import { recordText } from '../../src/core/text/record-text';
-import { decodeImage } from './decode-image';
+import { decodeImage, type DecodedImage, type DecodeOptions } from './decode-image';
 import type { Loaded } from './model-host';
 
 export interface FileMeta {
@@ -27,6 +27,9 @@ export interface PreparedImage {
   visualVector: Float32Array;
 }
 
+/** Bytes to pixels: decodeImage in a worker; the Node bench passes one built on sharp (no OffscreenCanvas there). */
+export type Decoder = (bytes: ArrayBuffer, name: string, type: string, opts: DecodeOptions) => Promise<Pick<DecodedImage, 'sha256' | 'width' | 'height' | 'thumbnail' | 'pixels'>>;
+
 export type StageMs = Record<'decode' | 'caption' | 'triplets' | 'embed', number>;
 
 export interface AnalyzeOptions {
@@ -36,6 +39,7 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Called after decoding, with the hash: lets the caller skip exact duplicates before the models run. */
   isKnown?: (sha256: string) => Promise<boolean>;
+  decode?: Decoder;
 }
 
 export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, opts: AnalyzeOptions): Promise<{ prepared?: PreparedImage; duplicate?: string; stageMs: StageMs }> {
@@ -47,7 +51,7 @@ export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, o
     t = now;
   };
   const bytes = await file.arrayBuffer();
-  const decoded = await decodeImage(bytes, meta.name, meta.type, { thumbSize: opts.thumbSize, modelSize: 512, signal: opts.signal });
+  const decoded = await (opts.decode ?? decodeImage)(bytes, meta.name, meta.type, { thumbSize: opts.thumbSize, modelSize: 512, signal: opts.signal });
   lap('decode');
   if (await opts.isKnown?.(decoded.sha256)) return { duplicate: decoded.sha256, stageMs };
   throwIfAborted(opts.signal);

@@ -72,6 +72,10 @@ describe('privacy: nothing but model and app files is fetched', () => {
     const other = fetched.filter((u) => !(u.pathname === '/' || shell.has(u.pathname) || u.pathname.startsWith('/models/') || u.pathname.startsWith('/ort/')));
     expect(other.map((u) => u.href)).toEqual([]);
     expect(fetched.some((u) => u.pathname.startsWith('/models/test/tiny/'))).toBe(true);
+    // Headless with --disable-gpu has no WebGPU adapter: the plain (WASM-only) runtime, never asyncify.
+    const ort = fetched.filter((u) => u.pathname.startsWith('/ort/')).map((u) => u.pathname);
+    expect(ort).toContain('/ort/ort-wasm-simd-threaded.wasm');
+    expect(ort.filter((p) => p.includes('asyncify'))).toEqual([]);
     // The page's own query string carries settings only (never a query, a name or a caption).
     for (const u of fetched) expect(u.search === '' || u.search === '?models=test/tiny' || u.pathname !== '/', u.href).toBe(true);
   });

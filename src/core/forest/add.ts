@@ -101,7 +101,7 @@ async function merged(m: Mutation, t: number, leaf: number, rows: readonly numbe
     b.codes.set(codes.subarray(r * d, r * d + d), k * d);
     k++;
   }
-  return sealLeaf(b);
+  return sealLeaf(b, d);
 }
 
 /** Writes the leaf, splitting it (recursively) while it exceeds the leaf capacity. */

@@ -109,7 +109,7 @@ export class Mutation {
     await s.store.write(puts);
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
-    for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.bytes.byteLength);
+    for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.residentBytes);
     for (const [key, { t, p }] of this.pages) {
       const bytes = pageBytes.get(key) as Uint8Array;
       const page = decodePage(key, bytes, d, true);

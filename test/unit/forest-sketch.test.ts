@@ -16,9 +16,9 @@ const queries = clustered(40, DIM, 12);
 const ids = Uint32Array.from({ length: N }, (_, i) => i);
 const truth = Array.from({ length: 40 }, (_, q) => exactTopK(base, DIM, row(queries, DIM, q), 10));
 
-async function build(): Promise<MemoryBlockStore> {
+async function build(opts: Parameters<typeof buildForest>[2] = {}): Promise<MemoryBlockStore> {
   const store = new MemoryBlockStore();
-  await buildForest(store, { dim: DIM, ids, vectors: base }, { nTrees: 6, seed: 3 });
+  await buildForest(store, { dim: DIM, ids, vectors: base }, { nTrees: 6, seed: 3, ...opts });
   return store;
 }
 
@@ -61,6 +61,20 @@ function downgrade(store: MemoryBlockStore, dim: number): void {
     const v1 = key.includes('/l/') ? leafV1(decodeLeaf(key, bytes, dim), dim) : (new DataView(bytes.buffer).setUint16(4, 1, true), sealBlock(bytes));
     void store.write([{ key, bytes: v1 }]);
   }
+}
+
+/** Every stored leaf's sketch equals the one computed from its codes. */
+function expectSketchesOfCodes(store: MemoryBlockStore, dim: number): void {
+  let leaves = 0;
+  for (const key of store.keys().filter((k) => k.includes('/l/'))) {
+    const b = decodeLeaf(key, store.raw(key) as Uint8Array, dim);
+    const words = new Uint32Array(b.count * sketchWords(dim)), factors = new Float32Array(b.count);
+    sketchRows(b.codes, b.count, dim, words, factors);
+    expect(b.sketch).toEqual(words);
+    expect(b.factors).toEqual(factors);
+    leaves++;
+  }
+  expect(leaves).toBeGreaterThan(10);
 }
 
 describe('forest sketch re-rank', () => {
@@ -138,6 +152,24 @@ describe('forest sketch re-rank', () => {
     expect(tight.recall).toBeGreaterThan(0.55);
     await expect(f.search(row(queries, DIM, 0), 3, { rerankMargin: -1 })).rejects.toMatchObject({ name: 'InvalidArgumentError' });
     await expect(f.search(row(queries, DIM, 0), 3, { rerankMargin: NaN })).rejects.toMatchObject({ name: 'InvalidArgumentError' });
+  });
+
+  it('keeps every sketch equal to its codes through build, add (with leaf splits), delete and compact', async () => {
+    // Leaves of ≤ 100 may grow to 110: the 400 adds overflow some of them.
+    const store = await build({ leafSize: 100, leafCapacity: 110 });
+    expectSketchesOfCodes(store, DIM);
+    const f = await Forest.open(store);
+    const leafCount = (): number => store.keys().filter((k) => k.includes('/l/')).length;
+    const before = leafCount();
+    const more = clustered(400, DIM, 13);
+    await f.add(Uint32Array.from({ length: 400 }, (_, i) => N + i), more);
+    expect(leafCount()).toBeGreaterThan(before);
+    await f.delete(Array.from({ length: 300 }, (_, i) => i * 7));
+    expectSketchesOfCodes(store, DIM);
+    await f.compact();
+    expectSketchesOfCodes(store, DIM);
+    const hits = await f.search(row(more, DIM, 5), 1);
+    expect(hits[0].id).toBe(N + 5);
   });
 
   it('reads version-1 forests (leaves without sketches) and answers as version 2 does; adds write version 2', async () => {

@@ -41,7 +41,7 @@ export function encodeLeaf(slots: Uint32Array, scales: Float32Array, codes: Int8
   return sealBlock(b.bytes);
 }
 
-/** An unsealed leaf whose slots, scales and codes the caller fills, then seals with sealLeaf (saves a copy on add). */
+/** An unsealed leaf the caller fills, then seals with sealLeaf (computes sketches) or sealBlock (copied them; saves work on add). */
 export function newLeaf(count: number, dim: number): LeafBlock {
   const { bytes, view } = allocBlock(BlockKind.Leaf, 8 + count * perEntry(dim));
   view.setUint32(HEADER_BYTES, count, true);

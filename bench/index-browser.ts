@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer, type Plugin } from 'vite';
 import { numList, parseArgs } from './lib/args.ts';
+import { FORMAT_VERSION } from '../src/core/forest/block-codec.ts';
 import { indexPack, readRecords, writePack } from './lib/block-pack.ts';
 import { defaultQueries, loadDataset } from './lib/dataset.ts';
 import { apportion, buildInto } from './lib/forest-runs.ts';
@@ -31,7 +32,8 @@ const d = ds.dim, N = ds.base.length / d, nq = ds.query.length / d;
 const budgetBytes = Math.floor(Number(args.get('budget-fraction') ?? 0.1) * N * d * 4);
 
 // Build once, keep the blocks as a pack file (with the build's measured figures beside it).
-const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}.pack`);
+// The block format version is in the name: a pack of older blocks would measure their decode path.
+const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}-v${FORMAT_VERSION}.pack`);
 const sidecar = packPath + '.json';
 if (!existsSync(packPath) || !existsSync(sidecar)) {
   log(`building ${trees} trees over ${N} in Node …`);

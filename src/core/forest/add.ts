@@ -4,10 +4,12 @@ import { DuplicateIdError } from './errors.ts';
 import type { ForestState } from './forest-state.ts';
 import { checkIds } from './ids.ts';
 import { TOMBSTONE } from './meta-codec.ts';
-import { newLeaf, sealLeaf, type LeafBlock } from './leaf-codec.ts';
-import { Mutation, type LeafEntries } from './mutation.ts';
+import { sealBlock } from './block-codec.ts';
+import { newLeaf, type LeafBlock } from './leaf-codec.ts';
+import { copyEntry, leafEntries, Mutation, type LeafEntries } from './mutation.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
+import { sketchAll } from './sketch.ts';
 import { Splitter } from './split.ts';
 import { checkRows, dotI8, quantizeRows } from './vector-math.ts';
 
@@ -30,6 +32,8 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
   }
   const codes = new Int8Array(n * d), scales = new Float32Array(n);
   quantizeRows(vectors, d, codes, scales);
+  const sk = sketchAll(codes, n, d);
+  const fresh: LeafEntries = { slots: new Uint32Array(n), scales, codes, factors: sk.factors, sketch: sk.words, count: n };
   const unit = new Float32Array(n * d);
   for (let i = 0; i < n * d; i++) unit[i] = codes[i] * scales[Math.floor(i / d)];
 
@@ -44,7 +48,7 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
       if (g) g.rows.push(r);
       else groups.set(leaf, { parent, right, rows: [r] });
     }
-    for (const [leaf, g] of groups) await place(m, t, leaf, g.parent, g.right, await merged(m, t, leaf, g.rows, base, codes, scales));
+    for (const [leaf, g] of groups) await place(m, t, leaf, g.parent, g.right, await merged(m, t, leaf, g.rows, base, fresh));
   }
   s.ensureSlots(base + n);
   s.slotToId.set(ids, base);
@@ -71,7 +75,7 @@ async function descend(m: Mutation, t: number, x: Float32Array, slot: number): P
 }
 
 /** The leaf's live entries plus the new rows, written straight into a new block (tombstones purged for free). */
-async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], slotBase: number, codes: Int8Array, scales: Float32Array): Promise<LeafBlock> {
+async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], slotBase: number, fresh: LeafEntries): Promise<LeafBlock> {
   const d = m.s.meta.dim, ids = m.s.slotToId, slotCount = m.s.meta.slotCount;
   const old = await m.leaf(t, leaf);
   // Slots ≥ slotCount belong to this batch (not in slotToId yet) and are live.
@@ -85,23 +89,18 @@ async function merged(m: Mutation, t: number, leaf: number, rows: readonly numbe
     b.slots.set(old.slots);
     b.scales.set(old.scales);
     b.codes.set(old.codes);
+    b.factors.set(old.factors);
+    b.sketch.set(old.sketch);
     k = keep;
   } else {
-    for (let i = 0; i < old.count; i++) {
-      if (!live(old.slots[i])) continue;
-      b.slots[k] = old.slots[i];
-      b.scales[k] = old.scales[i];
-      b.codes.set(old.codes.subarray(i * d, i * d + d), k * d);
-      k++;
-    }
+    for (let i = 0; i < old.count; i++) if (live(old.slots[i])) copyEntry(b, k++, old, i, d);
   }
   for (const r of rows) {
-    b.slots[k] = slotBase + r;
-    b.scales[k] = scales[r];
-    b.codes.set(codes.subarray(r * d, r * d + d), k * d);
-    k++;
+    copyEntry(b, k, fresh, r, d);
+    b.slots[k++] = slotBase + r;
   }
-  return sealLeaf(b);
+  sealBlock(b.bytes);
+  return b;
 }
 
 /** Writes the leaf, splitting it (recursively) while it exceeds the leaf capacity. */
@@ -136,13 +135,7 @@ async function place(m: Mutation, t: number, leaf: number, parent: number, right
 }
 
 function pick(e: LeafEntries | LeafBlock, idx: Uint32Array, from: number, to: number, d: number): LeafEntries {
-  const n = to - from;
-  const out: LeafEntries = { slots: new Uint32Array(n), scales: new Float32Array(n), codes: new Int8Array(n * d), count: n };
-  for (let j = 0; j < n; j++) {
-    const i = idx[from + j];
-    out.slots[j] = e.slots[i];
-    out.scales[j] = e.scales[i];
-    out.codes.set(e.codes.subarray(i * d, i * d + d), j * d);
-  }
+  const out = leafEntries(to - from, d);
+  for (let j = 0; j < out.count; j++) copyEntry(out, j, e, idx[from + j], d);
   return out;
 }

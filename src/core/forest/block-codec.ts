@@ -3,12 +3,19 @@
 import { checksum32 } from './checksum.ts';
 import { CorruptBlockError, FormatVersionError } from './errors.ts';
 
-export const FORMAT_VERSION = 1;
+/** Written by this build. 2: leaf blocks carry a sign sketch per entry (leaf-codec.ts). */
+export const FORMAT_VERSION = 2;
+/** Oldest version still read: other kinds kept their layout; v1 leaves get their sketch at decode. */
+export const MIN_FORMAT_VERSION = 1;
 export const HEADER_BYTES = 16;
 const MAGIC = 0x42464c47; // "GLFB"
 
 export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5 } as const;
 export type BlockKind = (typeof BlockKind)[keyof typeof BlockKind];
+
+export function blockVersion(view: DataView): number {
+  return view.getUint16(4, true);
+}
 
 /** Allocates a block with room for `payloadBytes` (rounded up to 4). */
 export function allocBlock(kind: BlockKind, payloadBytes: number): { bytes: Uint8Array; view: DataView } {
@@ -38,7 +45,7 @@ export function openBlock(key: string, bytes: Uint8Array, kind: BlockKind, trust
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new CorruptBlockError(key, 'bad magic number');
   const version = view.getUint16(4, true);
-  if (version !== FORMAT_VERSION) throw new FormatVersionError(key, version, FORMAT_VERSION);
+  if (version < MIN_FORMAT_VERSION || version > FORMAT_VERSION) throw new FormatVersionError(key, version, MIN_FORMAT_VERSION, FORMAT_VERSION);
   if (view.getUint8(6) !== kind) throw new CorruptBlockError(key, `kind ${view.getUint8(6)}, expected ${kind}`);
   const len = view.getUint32(8, true);
   if (len !== bytes.byteLength - HEADER_BYTES) throw new CorruptBlockError(key, `length ${len} does not match ${bytes.byteLength - HEADER_BYTES}`);

@@ -5,6 +5,7 @@ import { encodeMeta, encodeSlots, SLOT_PAGE, type ForestMeta, type SplitMethod }
 import { readMeta } from './forest-state.ts';
 import { createRng, mixSeed } from './rng.ts';
 import { principalBasis, projectRows, type Routing } from './routing.ts';
+import { sketchAll } from './sketch.ts';
 import type { Rows } from './split.ts';
 import { genPrefix, META_KEY, slotKey, type BlockStore, type BlockWrite } from './store.ts';
 import { buildTreeBlocks, type TreeBlocks, type TreeJob } from './tree-blocks.ts';
@@ -108,12 +109,13 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
   const treeMs: number[] = new Array<number>(o.nTrees).fill(0);
   const build = control.buildTree ?? ((job: TreeJob) => Promise.resolve(buildTreeBlocks(job, control.signal)));
   let routing: Routing | undefined;
+  const alloc = (bytes: number): ArrayBufferLike => (control.sharedRows ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const sketches = sketchAll(rows.codes, n, d, alloc);
   if (o.routingDims > 0 && n > o.leafSize) {
     const basis = principalBasis(rows, o.routingDims, createRng(mixSeed(o.seed, 0x9ca)));
-    const alloc = (bytes: number): ArrayBufferLike => (control.sharedRows ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     routing = { rows: projectRows(rows, basis, o.routingDims, alloc), basis };
   }
-  const jobs = Array.from({ length: o.nTrees }, (_, t): TreeJob => ({ t, generation: g, rows, seed: o.seed, leafSize: o.leafSize, leafCapacity: o.leafCapacity, split: o.split, routing }));
+  const jobs = Array.from({ length: o.nTrees }, (_, t): TreeJob => ({ t, generation: g, rows, sketches, seed: o.seed, leafSize: o.leafSize, leafCapacity: o.leafCapacity, split: o.split, routing }));
   // Up to `concurrency` trees in flight; each tree's blocks are written as soon as it is done.
   let next = 0, done = 0;
   const lane = async (): Promise<void> => {

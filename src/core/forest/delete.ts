@@ -4,7 +4,7 @@
 import { InvalidIdError, UnknownIdError } from './errors.ts';
 import type { ForestState } from './forest-state.ts';
 import { TOMBSTONE } from './meta-codec.ts';
-import { Mutation } from './mutation.ts';
+import { copyEntry, leafEntries, Mutation } from './mutation.ts';
 
 export async function deleteIds(s: ForestState, idsIn: ArrayLike<number>): Promise<void> {
   const want = new Set<number>();
@@ -49,15 +49,9 @@ export async function compactLeaves(s: ForestState, batchLeaves = 256): Promise<
         let live = 0;
         for (let i = 0; i < b.count; i++) if (s.slotToId[b.slots[i]] !== TOMBSTONE) live++;
         if (live === b.count) return;
-        const e = { slots: new Uint32Array(live), scales: new Float32Array(live), codes: new Int8Array(live * d), count: live };
+        const e = leafEntries(live, d);
         let k = 0;
-        for (let i = 0; i < b.count; i++) {
-          if (s.slotToId[b.slots[i]] === TOMBSTONE) continue;
-          e.slots[k] = b.slots[i];
-          e.scales[k] = b.scales[i];
-          e.codes.set(b.codes.subarray(i * d, i * d + d), k * d);
-          k++;
-        }
+        for (let i = 0; i < b.count; i++) if (s.slotToId[b.slots[i]] !== TOMBSTONE) copyEntry(e, k++, b, i, d);
         removed += b.count - live;
         m.setLeaf(t, ids[j], e);
       });

@@ -59,8 +59,9 @@ export class CorruptBlockError extends GlimpseError {
 }
 
 export class FormatVersionError extends GlimpseError {
-  constructor(key: string, got: number, expected: number) {
-    super('FormatVersionError', `Forest block "${key}" has format version ${got}; this build reads version ${expected}. Rebuild the forest with this version.`);
+  constructor(key: string, got: number, oldest: number, newest: number) {
+    const reads = oldest === newest ? `version ${newest}` : `versions ${oldest} to ${newest}`;
+    super('FormatVersionError', `Forest block "${key}" has format version ${got}; this build reads ${reads}. Rebuild the forest with this version.`);
   }
 }
 

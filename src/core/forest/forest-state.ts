@@ -4,6 +4,7 @@ import { CorruptBlockError, ForestNotFoundError, MemoryBudgetError } from './err
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
 import { decodePage, type NodePage } from './node-codec.ts';
+import type { SketchTable } from './sketch.ts';
 import { dirKey, leafKey, META_KEY, pageKey, slotKey, type BlockStore } from './store.ts';
 
 export async function readMeta(store: BlockStore): Promise<ForestMeta | undefined> {
@@ -26,6 +27,8 @@ export class ForestState {
   epoch = 0;
   /** Searches currently scoring with the stamps (the first one owns them; see score.ts). */
   stampHolders = 0;
+  /** A query table for the sketch estimate, lent to one search at a time (score.ts). */
+  spareTable: SketchTable | undefined;
   /** The caller's whole budget; the cache gets what the fixed arrays leave. */
   budgetBytes = Infinity;
   leafReadChunk = 24;
@@ -137,7 +140,7 @@ export class ForestState {
       got.forEach((b, j) => {
         if (!b) throw new CorruptBlockError(missKeys[j], 'missing');
         const leaf = decodeLeaf(missKeys[j], b, this.meta.dim);
-        this.cache.set(missKeys[j], leaf, b.byteLength);
+        this.cache.set(missKeys[j], leaf, leaf.residentBytes);
         out[missAt[j]] = leaf;
       });
     }
@@ -165,7 +168,7 @@ export class ForestState {
           got.forEach((b, j) => {
             if (!b) throw new CorruptBlockError(keys[j], 'missing');
             const leaf = decodeLeaf(keys[j], b, this.meta.dim);
-            this.cache.set(keys[j], leaf, b.byteLength);
+            this.cache.set(keys[j], leaf, leaf.residentBytes);
             onBlock(leaf);
           }),
         ),

@@ -7,6 +7,7 @@ import { ForestState } from './forest-state.ts';
 import { TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { adviseMaintenance, type MaintenanceAdvice } from './policy.ts';
 import { rebuildState } from './rebuild.ts';
+import { RERANK_MARGIN_SQRT_DIM } from './score.ts';
 import { searchForest, type SearchHit, type SearchTrace } from './search.ts';
 import { genPrefix, type BlockStore } from './store.ts';
 import { checkRows } from './vector-math.ts';
@@ -28,6 +29,12 @@ export interface SearchOptions {
   searchK?: number;
   /** Use only the first `trees` trees (fewer reads, lower recall). Default all. */
   trees?: number;
+  /**
+   * Cosine margin for skipping exact scores: a candidate whose sketch estimate is more than this
+   * below the k-th best exact score so far is not re-ranked. Default 2.2/√dim (0.112 at 384-d);
+   * larger is safer and slower; Infinity re-ranks every candidate exactly.
+   */
+  rerankMargin?: number;
   trace?: SearchTrace;
 }
 
@@ -71,13 +78,15 @@ export class Forest {
     if (!Number.isInteger(trees) || trees < 1 || trees > s.meta.nTrees) throw new InvalidArgumentError(`trees must be 1…${s.meta.nTrees}, got ${trees}.`);
     const searchK = Math.max(options.searchK ?? DEFAULT_SEARCH_K, k * trees);
     if (!(searchK > 0)) throw new InvalidArgumentError(`searchK must be positive, got ${options.searchK}.`);
+    const margin = options.rerankMargin ?? RERANK_MARGIN_SQRT_DIM / Math.sqrt(s.meta.dim);
+    if (!(margin >= 0)) throw new InvalidArgumentError(`rerankMargin must be ≥ 0 (Infinity re-ranks every candidate), got ${options.rerankMargin}.`);
     if (s.meta.liveCount === 0) return [];
     let ss = 0;
     for (let i = 0; i < query.length; i++) ss += query[i] * query[i];
     const q = new Float32Array(query.length);
     const inv = 1 / Math.sqrt(ss);
     for (let i = 0; i < q.length; i++) q[i] = query[i] * inv;
-    const run = searchForest(s, q, k, searchK, trees, options.trace);
+    const run = searchForest(s, q, k, searchK, trees, margin, options.trace);
     this.inflight.add(run);
     try {
       return await run;

@@ -4,14 +4,32 @@ import type { ForestState } from './forest-state.ts';
 import { decodeLeaf, encodeLeaf, type LeafBlock } from './leaf-codec.ts';
 import { encodeDir, encodeMeta, encodeSlots, SLOT_PAGE, type TreeDir } from './meta-codec.ts';
 import { clonePage, decodePage, emptyPage, encodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
+import { sketchWords } from './sketch.ts';
 import { dirKey, leafKey, META_KEY, pageKey, slotKey, type BlockWrite } from './store.ts';
 
-/** Leaf contents being rewritten (plain arrays sized to count). */
+/** Leaf contents being rewritten (plain arrays sized to count; sketches copied, not recomputed). */
 export interface LeafEntries {
   slots: Uint32Array;
   scales: Float32Array;
   codes: Int8Array;
+  factors: Float32Array;
+  sketch: Uint32Array;
   count: number;
+}
+
+/** Room for n entries. */
+export function leafEntries(n: number, d: number): LeafEntries {
+  return { slots: new Uint32Array(n), scales: new Float32Array(n), codes: new Int8Array(n * d), factors: new Float32Array(n), sketch: new Uint32Array(n * sketchWords(d)), count: n };
+}
+
+/** Copies entry i of `src` to entry k of `dst` (a leaf being filled, or entries). */
+export function copyEntry(dst: LeafEntries | LeafBlock, k: number, src: LeafEntries | LeafBlock, i: number, d: number): void {
+  const w = sketchWords(d);
+  dst.slots[k] = src.slots[i];
+  dst.scales[k] = src.scales[i];
+  dst.factors[k] = src.factors[i];
+  dst.codes.set(src.codes.subarray(i * d, i * d + d), k * d);
+  dst.sketch.set(src.sketch.subarray(i * w, i * w + w), k * w);
 }
 
 export class Mutation {
@@ -84,7 +102,7 @@ export class Mutation {
     dir.leafCount = Math.max(dir.leafCount, l + 1);
     dir.leafSizes[l] = e.count;
     const d = this.s.meta.dim;
-    const block = 'bytes' in e ? e : decodeLeaf('new', encodeLeaf(e.slots, e.scales, e.codes, e.count, d), d, true);
+    const block = 'bytes' in e ? e : decodeLeaf('new', encodeLeaf(e.slots, e.scales, e.codes, e.count, d, { words: e.sketch, factors: e.factors }), d, true);
     this.leafWrites.set(leafKey(this.s.meta.generation, t, l), block);
   }
 
@@ -109,7 +127,7 @@ export class Mutation {
     await s.store.write(puts);
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
-    for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.bytes.byteLength);
+    for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.residentBytes);
     for (const [key, { t, p }] of this.pages) {
       const bytes = pageBytes.get(key) as Uint8Array;
       const page = decodePage(key, bytes, d, true);

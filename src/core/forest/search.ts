@@ -1,6 +1,7 @@
 // Best-first descent over all trees with one priority queue (Annoy's margin
 // rule), then batched reads of the chosen leaves and an exact re-rank of their
-// int8 vectors (score.ts), each slot scored once.
+// int8 vectors (score.ts), each slot scored once; a sketch estimate spares
+// the exact dot of entries that cannot reach the top k.
 import type { ForestState } from './forest-state.ts';
 import { NodeQueue } from './heaps.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
@@ -16,7 +17,9 @@ export interface SearchHit {
 export interface SearchTrace {
   leaves: number;
   entries: number;
+  /** Unique live candidates, and how many of them got an exact dot product (score.ts). */
   scored: number;
+  reranked?: number;
   pageFetchRounds: number;
   /** Pass a clock (ms) to get the split below: descent incl. page fetches, then leaf reads + scoring. */
   clock?: () => number;
@@ -35,7 +38,7 @@ interface Entry {
   n: number;
 }
 
-export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, trace?: SearchTrace): Promise<SearchHit[]> {
+export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace): Promise<SearchHit[]> {
   const d = s.meta.dim;
   const t0 = trace?.clock?.() ?? 0;
   const pq = new NodeQueue();
@@ -84,16 +87,16 @@ export async function searchForest(s: ForestState, q: Float32Array, k: number, s
   const t1 = trace?.clock?.() ?? 0;
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.
-  const scorer = new Scorer(s, q, k);
+  const scorer = new Scorer(s, q, k, margin);
   try {
     await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));
   } finally {
     scorer.release();
   }
-  const { top, scored } = scorer;
+  const { top, scored, reranked } = scorer;
   const slotToId = s.slotToId;
   if (trace) {
-    Object.assign(trace, { leaves: leafId.length, entries, scored, pageFetchRounds: rounds });
+    Object.assign(trace, { leaves: leafId.length, entries, scored, reranked, pageFetchRounds: rounds });
     if (trace.clock) Object.assign(trace, { descentMs: t1 - t0, leavesMs: trace.clock() - t1 });
   }
   return top.order().map((i) => ({ id: slotToId[top.slots[i]], score: top.scores[i] }));

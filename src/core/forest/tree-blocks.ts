@@ -7,6 +7,7 @@ import { encodeDir, type SplitMethod } from './meta-codec.ts';
 import { encodePage } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
 import { liftNormal, type Routing } from './routing.ts';
+import { sketchWords, type RowSketches } from './sketch.ts';
 import { Splitter, type Rows } from './split.ts';
 import { dirKey, leafKey, pageKey, type BlockWrite } from './store.ts';
 
@@ -14,6 +15,8 @@ export interface TreeJob {
   t: number;
   generation: number;
   rows: Rows;
+  /** Every row's sketch (sketch.ts), computed once for all trees. */
+  sketches: RowSketches;
   seed: number;
   leafSize: number;
   leafCapacity: number;
@@ -38,7 +41,9 @@ export function buildTreeBlocks(job: TreeJob, signal?: SignalLike): TreeBlocks {
   const lift = r && { outDim: d, apply: (src: Int8Array, so: number, sc: number, dst: Int8Array, dOff: number) => liftNormal(r.basis, r.rows.dim, d, src, so, sc, dst, dOff, tmp) };
   const tree = buildTree(splitRows, slots, job.leafSize, new Splitter(splitRows, job.split), createRng(mixSeed(job.seed, t)), signal, lift);
   const cap = job.leafCapacity;
+  const w = sketchWords(d), sk = job.sketches;
   const scratch = { slots: new Uint32Array(cap), scales: new Float32Array(cap), codes: new Int8Array(cap * d) };
+  const sketch = { words: new Uint32Array(cap * w), factors: new Float32Array(cap) };
   const leafCount = tree.leafStart.length - 1;
   const leafSizes = new Uint16Array(leafCount);
   const puts: BlockWrite[] = [];
@@ -50,8 +55,10 @@ export function buildTreeBlocks(job: TreeJob, signal?: SignalLike): TreeBlocks {
       scratch.slots[i - s] = slot;
       scratch.scales[i - s] = rows.scales[slot];
       scratch.codes.set(rows.codes.subarray(slot * d, slot * d + d), (i - s) * d);
+      sketch.factors[i - s] = sk.factors[slot];
+      sketch.words.set(sk.words.subarray(slot * w, slot * w + w), (i - s) * w);
     }
-    puts.push({ key: leafKey(g, t, l), bytes: encodeLeaf(scratch.slots, scratch.scales, scratch.codes, e - s, d) });
+    puts.push({ key: leafKey(g, t, l), bytes: encodeLeaf(scratch.slots, scratch.scales, scratch.codes, e - s, d, sketch) });
   }
   tree.pages.forEach((p, i) => puts.push({ key: pageKey(g, t, i), bytes: encodePage(p, d) }));
   puts.push({ key: dirKey(g, t), bytes: encodeDir({ root: tree.root, pageCount: tree.pages.length, leafCount, leafSizes }) });

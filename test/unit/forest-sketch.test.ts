@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { allocBlock, BlockKind, HEADER_BYTES, sealBlock } from '../../src/core/forest/block-codec.ts';
+import { buildForest, Forest, MemoryBlockStore, type SearchTrace } from '../../src/core/forest/index.ts';
+import { inspectForest } from '../../src/core/forest/inspect.ts';
+import { decodeLeaf, encodeLeaf, type LeafBlock } from '../../src/core/forest/leaf-codec.ts';
+import { createRng } from '../../src/core/forest/rng.ts';
+import { SketchTable, sketchRows, sketchWords } from '../../src/core/forest/sketch.ts';
+import { quantizeRows } from '../../src/core/forest/vector-math.ts';
+import { clustered, exactTopK, recall, row } from './forest-fixture.ts';
+
+// 100 dims: the last sketch word is partly padding.
+const DIM = 100;
+const N = 3000;
+const base = clustered(N, DIM, 11);
+const queries = clustered(40, DIM, 12);
+const ids = Uint32Array.from({ length: N }, (_, i) => i);
+const truth = Array.from({ length: 40 }, (_, q) => exactTopK(base, DIM, row(queries, DIM, q), 10));
+
+async function build(opts: Parameters<typeof buildForest>[2] = {}): Promise<MemoryBlockStore> {
+  const store = new MemoryBlockStore();
+  await buildForest(store, { dim: DIM, ids, vectors: base }, { nTrees: 6, seed: 3, ...opts });
+  return store;
+}
+
+interface Pass {
+  recall: number;
+  hits: { id: number; score: number }[][];
+  scored: number;
+  reranked: number;
+}
+
+async function pass(f: Forest, rerankMargin?: number, searchK = 900): Promise<Pass> {
+  const trace: SearchTrace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0 };
+  const out: Pass = { recall: 0, hits: [], scored: 0, reranked: 0 };
+  for (let q = 0; q < 40; q++) {
+    const hits = await f.search(row(queries, DIM, q), 10, { searchK, rerankMargin, trace });
+    out.hits.push(hits);
+    out.recall += recall(hits.map((h) => h.id), truth[q]) / 40;
+    out.scored += trace.scored;
+    out.reranked += trace.reranked ?? 0;
+  }
+  return out;
+}
+
+/** The same leaf in format version 1 (no sketch), as an older build wrote it. */
+function leafV1(b: LeafBlock, dim: number): Uint8Array {
+  const { bytes, view } = allocBlock(BlockKind.Leaf, 8 + b.count * (8 + dim));
+  view.setUint32(HEADER_BYTES, b.count, true);
+  const at = HEADER_BYTES + 8;
+  bytes.set(new Uint8Array(b.slots.buffer, b.slots.byteOffset, b.count * 4), at);
+  bytes.set(new Uint8Array(b.scales.buffer, b.scales.byteOffset, b.count * 4), at + b.count * 4);
+  bytes.set(new Uint8Array(b.codes.buffer, b.codes.byteOffset, b.count * dim), at + b.count * 8);
+  view.setUint16(4, 1, true);
+  return sealBlock(bytes);
+}
+
+/** Rewrites every block of a store as version 1 (leaves re-laid out, others re-stamped). */
+function downgrade(store: MemoryBlockStore, dim: number): void {
+  for (const key of store.keys()) {
+    const bytes = (store.raw(key) as Uint8Array).slice();
+    const v1 = key.includes('/l/') ? leafV1(decodeLeaf(key, bytes, dim), dim) : (new DataView(bytes.buffer).setUint16(4, 1, true), sealBlock(bytes));
+    void store.write([{ key, bytes: v1 }]);
+  }
+}
+
+/** Every stored leaf's sketch equals the one computed from its codes. */
+function expectSketchesOfCodes(store: MemoryBlockStore, dim: number): void {
+  let leaves = 0;
+  for (const key of store.keys().filter((k) => k.includes('/l/'))) {
+    const b = decodeLeaf(key, store.raw(key) as Uint8Array, dim);
+    const words = new Uint32Array(b.count * sketchWords(dim)), factors = new Float32Array(b.count);
+    sketchRows(b.codes, b.count, dim, words, factors);
+    expect(b.sketch).toEqual(words);
+    expect(b.factors).toEqual(factors);
+    leaves++;
+  }
+  expect(leaves).toBeGreaterThan(10);
+}
+
+describe('forest sketch re-rank', () => {
+  it('estimates ⟨q, s⟩·‖c‖/Σ|c| from the table, including padding bits', () => {
+    const r = createRng(5);
+    for (const dim of [5, 32, 100, 384]) {
+      const n = 20;
+      const vecs = new Float32Array(n * dim).map(() => r.gauss());
+      const codes = new Int8Array(n * dim), scales = new Float32Array(n);
+      quantizeRows(vecs, dim, codes, scales);
+      const w = sketchWords(dim), words = new Uint32Array(n * w), factors = new Float32Array(n);
+      sketchRows(codes, n, dim, words, factors);
+      const q = new Float32Array(dim).map(() => r.gauss());
+      const table = new SketchTable(dim).fill(q);
+      for (let e = 0; e < n; e++) {
+        let sq = 0, abs = 0, ss = 0;
+        for (let i = 0; i < dim; i++) {
+          const c = codes[e * dim + i];
+          expect((words[e * w + (i >> 5)] >>> (i & 31)) & 1).toBe(c > 0 ? 1 : 0);
+          sq += q[i] * (c > 0 ? 1 : -1);
+          abs += Math.abs(c);
+          ss += c * c;
+        }
+        expect(factors[e]).toBeCloseTo(Math.sqrt(ss) / abs, 6);
+        expect(table.estimate(words, factors, e, w)).toBeCloseTo((sq * Math.sqrt(ss)) / abs, 4);
+      }
+    }
+  });
+
+  it('estimates cosines of 384-d unit vectors with error std near 0.75/√dim', () => {
+    const r = createRng(6), dim = 384, n = 400;
+    const vecs = new Float32Array(n * dim).map(() => r.gauss());
+    const q = new Float32Array(dim).map(() => r.gauss());
+    // Half the rows lean towards q, so the test covers high cosines too.
+    for (let e = 0; e < n / 2; e++) for (let i = 0; i < dim; i++) vecs[e * dim + i] += 1.5 * q[i];
+    const codes = new Int8Array(n * dim), scales = new Float32Array(n);
+    quantizeRows(vecs, dim, codes, scales);
+    const w = sketchWords(dim), words = new Uint32Array(n * w), factors = new Float32Array(n);
+    sketchRows(codes, n, dim, words, factors);
+    const qn = Math.hypot(...q);
+    const unit = q.map((x) => x / qn);
+    const table = new SketchTable(dim).fill(unit);
+    let se = 0;
+    for (let e = 0; e < n; e++) {
+      let exact = 0;
+      for (let i = 0; i < dim; i++) exact += unit[i] * codes[e * dim + i] * scales[e];
+      se += (table.estimate(words, factors, e, w) - exact) ** 2;
+    }
+    const rmse = Math.sqrt(se / n);
+    expect(rmse).toBeGreaterThan(0.2 / Math.sqrt(dim)); // an estimate, not the exact score
+    expect(rmse).toBeLessThan(1.2 / Math.sqrt(dim));
+  });
+
+  it('a margin large enough to pass every estimate gives exactly the exact re-rank; the default keeps recall and skips most exact dots', async () => {
+    const f = await Forest.open(await build());
+    const exact = await pass(f, Infinity);
+    expect(exact.reranked).toBe(exact.scored);
+    const wide = await pass(f, 1e6);
+    expect(wide.hits).toEqual(exact.hits);
+    expect(wide.reranked).toBe(exact.scored);
+    const dflt = await pass(f);
+    // Measured on this fixture: recall 0.78 with and without the filter, 68 % of candidates re-ranked
+    // (100-d and tight clusters: the margin is 0.22 here; on the 384-d bench data about 1 % is re-ranked).
+    expect(exact.recall).toBeGreaterThan(0.72);
+    expect(dflt.recall).toBeGreaterThanOrEqual(exact.recall - 0.01);
+    expect(dflt.reranked).toBeLessThan(exact.scored * 0.8);
+    // Whatever the filter keeps is scored exactly: every hit it returns has the exact pass's score.
+    dflt.hits.forEach((hits, q) => {
+      const exactScore = new Map(exact.hits[q].map((h) => [h.id, h.score]));
+      for (const h of hits) if (exactScore.has(h.id)) expect(h.score).toBe(exactScore.get(h.id));
+    });
+    // Margin 0 re-ranks only entries estimated above the k-th exact score (measured: 12 %, recall 0.62).
+    const tight = await pass(f, 0);
+    expect(tight.reranked).toBeLessThan(exact.scored * 0.25);
+    expect(tight.recall).toBeGreaterThan(0.55);
+    await expect(f.search(row(queries, DIM, 0), 3, { rerankMargin: -1 })).rejects.toMatchObject({ name: 'InvalidArgumentError' });
+    await expect(f.search(row(queries, DIM, 0), 3, { rerankMargin: NaN })).rejects.toMatchObject({ name: 'InvalidArgumentError' });
+  });
+
+  it('keeps every sketch equal to its codes through build, add (with leaf splits), delete and compact', async () => {
+    // Leaves of ≤ 100 may grow to 110: the 400 adds overflow some of them.
+    const store = await build({ leafSize: 100, leafCapacity: 110 });
+    expectSketchesOfCodes(store, DIM);
+    const f = await Forest.open(store);
+    const leafCount = (): number => store.keys().filter((k) => k.includes('/l/')).length;
+    const before = leafCount();
+    const more = clustered(400, DIM, 13);
+    await f.add(Uint32Array.from({ length: 400 }, (_, i) => N + i), more);
+    expect(leafCount()).toBeGreaterThan(before);
+    await f.delete(Array.from({ length: 300 }, (_, i) => i * 7));
+    expectSketchesOfCodes(store, DIM);
+    await f.compact();
+    expectSketchesOfCodes(store, DIM);
+    const hits = await f.search(row(more, DIM, 5), 1);
+    expect(hits[0].id).toBe(N + 5);
+  });
+
+  it('reads version-1 forests (leaves without sketches) and answers as version 2 does; adds write version 2', async () => {
+    const v2 = await Forest.open(await build());
+    const want = await pass(v2);
+    const store = await build();
+    downgrade(store, DIM);
+    const leafKey = store.keys().find((k) => k.includes('/l/')) as string;
+    expect(new DataView((store.raw(leafKey) as Uint8Array).buffer).getUint16(4, true)).toBe(1);
+    const blocks = new Map(store.keys().map((k) => [k, store.raw(k) as Uint8Array]));
+    expect(inspectForest(blocks).issues).toEqual([]);
+    const v1 = await Forest.open(store);
+    const got = await pass(v1);
+    expect(got.hits).toEqual(want.hits);
+    expect(got.reranked).toBe(want.reranked);
+    // A v1 leaf's sketch is computed at decode and counted as resident.
+    const leaf = decodeLeaf(leafKey, store.raw(leafKey) as Uint8Array, DIM);
+    expect(leaf.residentBytes).toBe(leaf.bytes.byteLength + leaf.count * (4 + sketchWords(DIM) * 4));
+    expect(decodeLeaf('k', encodeLeaf(leaf.slots, leaf.scales, leaf.codes, leaf.count, DIM), DIM).sketch).toEqual(leaf.sketch);
+    await v1.add([N + 5], row(queries, DIM, 0));
+    expect((await v1.search(row(queries, DIM, 0), 1))[0].id).toBe(N + 5);
+    const after = new Map(store.keys().map((k) => [k, store.raw(k) as Uint8Array]));
+    expect(inspectForest(after).issues).toEqual([]);
+    const versions = new Set([...after].filter(([k]) => k.includes('/l/')).map(([, b]) => new DataView(b.buffer, b.byteOffset).getUint16(4, true)));
+    expect(versions).toEqual(new Set([1, 2]));
+  });
+});

@@ -45,6 +45,7 @@ export interface QueryPass {
   qps: number;
   p50Ms: number;
   p99Ms: number;
+  /** Leaf entries the search read (with repeats across trees): each costs a sketch estimate. */
   scoredPerQuery: number;
   /** Candidates given an exact int8 dot (the rest were ruled out by their sketch estimate). */
   rerankedPerQuery: number;
@@ -72,7 +73,7 @@ export async function queryPass(f: Forest, query: Float32Array, d: number, truth
     const s = performance.now();
     const hits = await f.search(query.subarray(q * d, q * d + d), 10, { searchK: o.searchK, trees: o.trees, rerankMargin: o.rerankMargin, trace });
     times.push(performance.now() - s);
-    scored += trace.scored;
+    scored += trace.entries;
     reranked += trace.reranked ?? 0;
     leaves += trace.leaves;
     rec += recallAt(hits.map((h) => h.id), truth(q), 10);

@@ -20,7 +20,7 @@ export const RERANK_MARGIN_SQRT_DIM = 2.2;
 
 export class Scorer {
   readonly top: TopK;
-  /** Fresh entries seen (the candidates). */
+  /** Distinct live entries that passed the estimate (all of them with an Infinity margin). */
   scored = 0;
   /** Of those, entries given an exact dot product. */
   reranked = 0;
@@ -31,7 +31,6 @@ export class Scorer {
   private readonly stamps: Uint32Array;
   /** Slots beyond that array (added after this search began). */
   private late: Set<number> | undefined;
-  private fresh = new Int32Array(256);
   private readonly pair = new Float64Array(2);
   /** Built on first use: a query whose candidates fit in k never needs it. */
   private table: SketchTable | undefined;
@@ -53,14 +52,21 @@ export class Scorer {
   }
 
   add(b: LeafBlock): void {
-    const { slots, scales, codes } = b;
+    const { slots, scales, codes, factors, sketch } = b;
     const stamps = this.stamps, slotToId = this.s.slotToId;
-    const d = this.q.length, epoch = this.epoch, seen = this.seen;
-    if (this.fresh.length < b.count) this.fresh = new Int32Array(b.count);
-    const fresh = this.fresh;
-    let m = 0;
-    for (let i = 0; i < b.count; i++) {
-      const slot = slots[i];
+    const { q, pair, top, margin } = this;
+    const d = q.length, w = sketchWords(d), epoch = this.epoch, seen = this.seen;
+    let pending = -1, exact = 0;
+    for (let a = 0; a < b.count; a++) {
+      // The estimate comes first: it reads the block sequentially, while the de-duplication
+      // stamp and the tombstone check are random reads into slot-sized arrays (MBs at 1M), paid
+      // now only by the few entries that pass. An entry skipped here is skipped again when
+      // another tree brings it (the bar only rises), so skipping before de-duplicating is safe.
+      if (margin !== Infinity && top.size === top.k) {
+        this.table ??= this.takeTable();
+        if (this.table.estimate(sketch, factors, a, w) < top.scores[0] - margin) continue;
+      }
+      const slot = slots[a];
       if (seen) {
         if (seen.has(slot)) continue;
         seen.add(slot);
@@ -72,19 +78,7 @@ export class Scorer {
         if (this.late.has(slot)) continue;
         this.late.add(slot);
       }
-      if (slotToId[slot] !== TOMBSTONE) fresh[m++] = i;
-    }
-    this.scored += m;
-    const { q, pair, top, margin } = this;
-    const { factors, sketch } = b;
-    const w = sketchWords(d);
-    let pending = -1, exact = 0;
-    for (let j = 0; j < m; j++) {
-      const a = fresh[j];
-      if (margin !== Infinity && top.size === top.k) {
-        this.table ??= this.takeTable();
-        if (this.table.estimate(sketch, factors, a, w) < top.scores[0] - margin) continue;
-      }
+      if (slotToId[slot] === TOMBSTONE) continue;
       if (pending < 0) {
         pending = a;
         continue;
@@ -102,6 +96,7 @@ export class Scorer {
       exact++;
     }
     this.reranked += exact;
+    this.scored += exact;
   }
 
   /** Must be called once scoring ends (also on error) to hand the stamps back. */

@@ -12,7 +12,8 @@
 //   --rebuild-lexical  seed no lexical snapshot: the cold start measures the rebuild from rows (first open after an upgrade)
 //   --app-page-timeout S  bound on the app page's (UI running) first search (default 90 s)
 //   --env             both | chromium | node (default both)
-//   --probe-caption   diagnostic: time the captioner alone per dtype, e.g. q8,fp32 (default off)
+//   --probe-caption   diagnostic: time the captioner alone per dtype, split per session run, e.g. q8,fp32,fp32+q8
+//                     (encoder+decoder; each in a fresh browser, in the order given, so repeat one to see the drift)
 //   --json            last line: the Chromium figures as JSON, Node's under "node"
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,6 +23,7 @@ import { generateTestModels, repoRoot } from '../scripts/onnx/generate.ts';
 import { runChromium } from './pipeline/chromium.ts';
 import { CAPTIONER_ID, EMBEDDER_ID, TEXT_DIM, VISUAL_DIM } from './pipeline/models.ts';
 import { runNode } from './pipeline/node.ts';
+import { parseProbeDtype } from './pipeline/probe.ts';
 import { median, round } from './pipeline/stats.ts';
 import { heldOutQueries, type CaptionedEntry, type SeedSpec } from './pipeline/synthetic.ts';
 import { addTokenCounts, captionTokenCounter } from './pipeline/tokens.ts';
@@ -68,8 +70,8 @@ const allFiles = readdirSync(imageDir).filter((f) => /\.jpe?g$/i.test(f)).sort()
 const files = allFiles.slice(0, n);
 if (files.length < n) throw new Error(`only ${files.length} photos in ${imageDir}`);
 const probeDtypes = values['probe-caption'].split(',').filter(Boolean);
-if (!probeDtypes.every((d) => d === 'q8' || d === 'fp32')) throw new Error(`--probe-caption takes q8 and/or fp32, got ${values['probe-caption']}`);
-const probe = probeDtypes.length ? { dtypes: probeDtypes as ('q8' | 'fp32')[], files: allFiles.slice(0, int(values['probe-images'], 'probe-images')) } : undefined;
+probeDtypes.forEach(parseProbeDtype); // throws on a bad one
+const probe = probeDtypes.length ? { dtypes: probeDtypes, files: allFiles.slice(0, int(values['probe-images'], 'probe-images')) } : undefined;
 
 const generated = generateTestModels({ size: 'full', log: (l) => log(`generated ${l}`) });
 const modelDir = generated.dir;
@@ -180,12 +182,23 @@ const rows: [string, (r: EnvReport) => string][] = [
   ['  app worker: first search ever (models fetched)', (r) => (r.appQuery ? `${f(r.appQuery.firstVisitColdMs)} ms` : '—')],
   ['app worker warm search p50 / p95', (r) => (r.appQuery ? `${f(r.appQuery.warm.p50, 1)} / ${f(r.appQuery.warm.p95, 1)} ms` : '—')],
   ['app page (UI) first search after restart', (r) => (!r.appPage ? '—' : r.appPage.searchMs !== undefined ? `${f(r.appPage.searchMs)} ms` : `timed out (${f(r.appPage.timedOutAfterMs! / 1000)} s)`)],
-  ...probeDtypes.map((d): [string, (r: EnvReport) => string] => [
-    `probe ${d}: encoder / 1 caption / 3 captions (median)`,
-    (r) => {
-      const p = r.captionProbe?.find((x) => x.dtype === d);
-      return p ? `${f(median(p.images.map((i) => i.encodeMs)))} / ${f(median(p.images.map((i) => i.captionMs['1']!)))} / ${f(median(p.images.map((i) => i.captionMs['3']!)))} ms` : '—';
-    },
+  ...probeDtypes.flatMap((d, k): [string, (r: EnvReport) => string][] => [
+    [
+      `probe #${k + 1} ${d}: encoder / 1 caption / 3 captions (median)`,
+      (r) => {
+        const p = r.captionProbe?.[k];
+        return p ? `${f(median(p.images.map((i) => i.encodeMs)))} / ${f(median(p.images.map((i) => i.captionMs['1']!)))} / ${f(median(p.images.map((i) => i.captionMs['3']!)))} ms` : '—';
+      },
+    ],
+    [
+      `  1 caption: encoder run / decoder step 1 / later steps (×n) / other`,
+      (r) => {
+        const ps = (r.captionProbe?.[k]?.images ?? []).flatMap((i) => (i.parts ? [i.parts] : []));
+        if (!ps.length) return '—';
+        const m = (g: (p: (typeof ps)[number]) => number, d = 0): string => f(median(ps.map(g)), d);
+        return `${m((p) => p.encoderMs)} / ${m((p) => p.firstStepMs)} / ${m((p) => p.stepMs, 1)} (×${m((p) => p.steps - 1)}) / ${m((p) => p.otherMs)} ms`;
+      },
+    ],
   ]),
   ['load average before → after', (r) => `${String(r.runtime.loadAvgBefore ?? '—')} → ${String(r.runtime.loadAvgAfter ?? '—')}`],
   ['seed: rows / lexical snapshot / text forest / visual forest', (r) => (r.query ? `${f(r.query.seed.rowsMs / 1000, 1)} / ${f(r.query.seed.lexicalMs / 1000, 1)} / ${f(r.query.seed.textForestMs / 1000, 1)} / ${f(r.query.seed.visualForestMs / 1000, 1)} s` : '—')],

@@ -37,7 +37,7 @@ export interface ChromiumOptions {
   /** coldRuns: browser restarts timing the app worker's first search (the report gives their median). */
   query?: { spec: SeedSpec; queries: string[]; warmup: string[]; appQueries: number; appPageTimeoutMs: number; coldRuns: number };
   /** Diagnostic: the captioner alone, per dtype, on these photos. */
-  probe?: { dtypes: ('q8' | 'fp32')[]; files: string[] };
+  probe?: { dtypes: string[]; files: string[] };
   log: (s: string) => void;
 }
 

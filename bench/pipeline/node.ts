@@ -13,6 +13,7 @@ import { createCaptioner } from '../../src/ml/captioner.ts';
 import { ModelHost, MANIFEST, type Loaded } from '../../workers/lib/model-host.ts';
 import { benchModelConfig, CAPTIONER_ID, EMBEDDER_ID, loadEmbedder, VISUAL_DIM } from './models.ts';
 import { decodeInNode } from './node-decode.ts';
+import { partsRecorder, parseProbeDtype, type CaptionParts } from './probe.ts';
 import { coldQuery, warmQueries } from './query-timing.ts';
 import { summarize } from './summarize.ts';
 import { seedLibrary, type CaptionedEntry, type SeedSpec } from './synthetic.ts';
@@ -26,7 +27,7 @@ export interface NodeOptions {
   maxNewTokens: number;
   thumbSize: number;
   query?: { entries: CaptionedEntry[]; spec: SeedSpec; queries: string[]; warmup: string[] };
-  probe?: { dtypes: ('q8' | 'fp32')[]; files: string[] };
+  probe?: { dtypes: string[]; files: string[] };
   log: (s: string) => void;
 }
 
@@ -95,9 +96,10 @@ export async function runNode(opts: NodeOptions): Promise<EnvReport> {
 async function probeCaptions(opts: NodeOptions, p: NonNullable<NodeOptions['probe']>): Promise<CaptionProbe[]> {
   const out: CaptionProbe[] = [];
   for (const dtype of p.dtypes) {
-    const entry = { ...findModel(MANIFEST, CAPTIONER_ID), dtype, task: 'image-to-text' as const };
+    const entry = { ...findModel(MANIFEST, CAPTIONER_ID), dtype: parseProbeDtype(dtype), task: 'image-to-text' as const };
+    const rec = partsRecorder();
     let t = now();
-    const captioner = await createCaptioner(entry, { backend: 'cpu', allowHub: false });
+    const captioner = await createCaptioner(entry, { backend: 'cpu', allowHub: false }, rec.diag);
     const loadMs = now() - t;
     const images: CaptionProbe['images'] = [];
     for (const name of p.files) {
@@ -106,12 +108,15 @@ async function probeCaptions(opts: NodeOptions, p: NonNullable<NodeOptions['prob
       await captioner.encode(pixels);
       const encodeMs = now() - t;
       const captionMs: Record<string, number> = {};
+      let parts: CaptionParts | undefined;
       for (const count of [1, 3]) {
+        rec.start();
         t = now();
         await captioner.caption(pixels, { count, maxNewTokens: opts.maxNewTokens });
         captionMs[String(count)] = now() - t;
+        if (count === 1) parts = rec.finish(captionMs['1']);
       }
-      images.push({ encodeMs, captionMs });
+      images.push({ encodeMs, captionMs, ...(parts ? { parts } : {}) });
     }
     await captioner.dispose();
     opts.log(`node: caption probe ${dtype}: load ${Math.round(loadMs)} ms; ${images.map((i) => `encode ${Math.round(i.encodeMs)} / c1 ${Math.round(i.captionMs['1']!)} / c3 ${Math.round(i.captionMs['3']!)} ms`).join('; ')}`);

@@ -1,4 +1,5 @@
 // Result shapes of the pipeline benchmark (shared by Node, the browser pages and the report).
+import type { CaptionParts } from './probe.ts';
 import type { ColdReport, WarmReport } from './query-timing.ts';
 import type { Dist } from './stats.ts';
 import type { SeedReport, SeedSpec } from './synthetic.ts';
@@ -64,5 +65,6 @@ export interface CaptionProbe {
   dtype: string;
   loadMs: number;
   threads?: number;
-  images: { encodeMs: number; captionMs: Record<string, number> }[];
+  /** Per photo: the encoder pass alone, caption() per count (encoder included), and caption(1) split per session run. */
+  images: { encodeMs: number; captionMs: Record<string, number>; parts?: CaptionParts }[];
 }

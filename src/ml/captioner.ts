@@ -4,6 +4,7 @@
 import { RawImage, Tensor } from '@huggingface/transformers';
 import type { ModelEntry } from '../core/models/manifest';
 import { AbortError } from '../core/errors';
+import { HOIST_OPTION, installHoistHook } from './hoisted-session';
 import { loadPipeline, type LoadOptions } from './load';
 import { meanPoolRows, repeatBatch, trimAtEos } from './tensor-utils';
 
@@ -30,13 +31,46 @@ export interface Captioner {
 }
 
 interface Session {
-  run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+  run(feeds: Record<string, unknown>, ...rest: unknown[]): Promise<Record<string, unknown>>;
 }
 
-export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text' }, opts: LoadOptions): Promise<Captioner> {
-  const pipe = await loadPipeline(entry, opts);
-  const encoderSession = (pipe.model as unknown as { sessions: Record<string, Session> }).sessions['model'];
+/** Diagnostics (benchmarks): called after each ONNX session run with its wall time. */
+export interface CaptionerDiagnostics {
+  onRun?: (part: 'encoder' | 'decoder', ms: number) => void;
+  /** false: the stock merged decoder, one session (to compare). */
+  hoist?: boolean;
+}
+
+function timed(session: Session, part: 'encoder' | 'decoder', onRun: NonNullable<CaptionerDiagnostics['onRun']>): void {
+  const run = session.run.bind(session);
+  session.run = async (...args) => {
+    const t = performance.now();
+    const out = await run(...args);
+    onRun(part, performance.now() - t);
+    return out;
+  };
+}
+
+/**
+ * In the browser (WASM), the merged decoder runs as two sessions so the cross-attention keys and
+ * values are computed once per image, not once per token (src/ml/hoisted-session.ts).
+ */
+async function hoistOptions(opts: LoadOptions, diag: CaptionerDiagnostics): Promise<LoadOptions> {
+  if (opts.backend !== 'wasm' || diag.hoist === false) return opts;
+  const ort = await import('onnxruntime-web/webgpu');
+  installHoistHook(ort.InferenceSession as never);
+  return { ...opts, sessionOptions: { ...opts.sessionOptions, [HOIST_OPTION]: true } };
+}
+
+export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text' }, opts: LoadOptions, diag: CaptionerDiagnostics = {}): Promise<Captioner> {
+  const pipe = await loadPipeline(entry, await hoistOptions(opts, diag));
+  const sessions = (pipe.model as unknown as { sessions: Record<string, Session> }).sessions;
+  const encoderSession = sessions['model'];
   if (!encoderSession) throw new Error(`${entry.id}: no encoder session`);
+  if (diag.onRun) {
+    timed(encoderSession, 'encoder', diag.onRun);
+    if (sessions['decoder_model_merged']) timed(sessions['decoder_model_merged'], 'decoder', diag.onRun);
+  }
   // generate() only keeps kwargs named in forward_params; let our precomputed encoder output through.
   const params = (pipe.model as unknown as { forward_params: string[] }).forward_params;
   if (!params.includes('encoder_outputs')) params.push('encoder_outputs');

@@ -18,6 +18,8 @@ export interface LoadOptions {
   allowHub: boolean;
   onProgress?: (p: FileProgress) => void;
   signal?: AbortSignal;
+  /** Passed to every onnxruntime session of the pipeline. */
+  sessionOptions?: Record<string, unknown>;
 }
 
 export class ModelUnavailableError extends GlimpseError {
@@ -46,6 +48,7 @@ export async function loadPipeline<T extends ModelEntry['task']>(entry: ModelEnt
       device: opts.backend,
       dtype: entry.dtype,
       revision: entry.revision,
+      ...(opts.sessionOptions ? { session_options: opts.sessionOptions } : {}),
       progress_callback: (info: ProgressInfo) => {
         const p = progressOf(entry, info);
         if (p) opts.onProgress?.(p);

@@ -2,6 +2,7 @@
 import type { ModelConfig } from '../../../workers/lib/model-host.ts';
 import type { ColdReport, WarmReport } from '../query-timing.ts';
 import type { SeedReport, SeedSpec } from '../synthetic.ts';
+import type { CaptionProbe } from '../types.ts';
 
 export interface SeedRequest {
   dbName: string;
@@ -28,7 +29,8 @@ export interface QueryResult {
 /** Diagnostic: the captioner alone (src/ml) with a given dtype, on photos decoded as the app does. */
 export interface CaptionProbeRequest {
   config: ModelConfig;
-  dtype: 'q8' | 'fp32';
+  /** 'q8', 'fp32' or encoder+decoder ('fp32+q8'). */
+  dtype: string;
   imageUrls: string[];
   captionCounts: number[];
   maxNewTokens: number;
@@ -39,7 +41,7 @@ export interface CaptionProbeResult {
   loadMs: number;
   threads: number;
   /** Per photo: the encoder pass alone, then caption() for each count (encoder included). */
-  images: { encodeMs: number; captionMs: Record<string, number> }[];
+  images: CaptionProbe['images'];
 }
 
 /** The app's own built analysis worker, driven directly (no UI): the product's search path. */

@@ -11,6 +11,7 @@ import { Library } from '../../../workers/lib/library.ts';
 import { MANIFEST } from '../../../workers/lib/model-host.ts';
 import { loadEmbedder } from '../models.ts';
 import { coldQuery, warmQueries, type ColdReport } from '../query-timing.ts';
+import { partsRecorder, parseProbeDtype, probeHoist, type CaptionParts } from '../probe.ts';
 import { seedLibrary, type CaptionedEntry } from '../synthetic.ts';
 import type { CaptionProbeRequest, CaptionProbeResult, QueryRequest, SeedRequest } from './api.ts';
 
@@ -48,10 +49,11 @@ const api = {
   async probeCaption(req: CaptionProbeRequest): Promise<CaptionProbeResult> {
     const { config } = req;
     const backend = await prepareRuntime({ localModelPath: config.localModelPath, allowHub: false, ortBase: config.ortBase }, config.backend);
-    const entry = { ...findModel(MANIFEST, config.captionerId), dtype: req.dtype };
+    const entry = { ...findModel(MANIFEST, config.captionerId), dtype: parseProbeDtype(req.dtype) };
+    const rec = partsRecorder();
     if (entry.task !== 'image-to-text') throw new Error(`${entry.id} is not a captioner`);
     let t = performance.now();
-    const captioner = await createCaptioner(entry as typeof entry & { task: 'image-to-text' }, { backend, allowHub: false });
+    const captioner = await createCaptioner(entry as typeof entry & { task: 'image-to-text' }, { backend, allowHub: false }, { ...rec.diag, hoist: probeHoist(req.dtype) });
     const loadMs = performance.now() - t;
     const images: CaptionProbeResult['images'] = [];
     try {
@@ -63,12 +65,15 @@ const api = {
         await captioner.encode(pixels);
         const encodeMs = performance.now() - t;
         const captionMs: Record<string, number> = {};
+        let parts: CaptionParts | undefined;
         for (const count of req.captionCounts) {
+          rec.start();
           t = performance.now();
           await captioner.caption(pixels, { count, maxNewTokens: req.maxNewTokens });
           captionMs[String(count)] = performance.now() - t;
+          if (count === 1) parts = rec.finish(captionMs['1']);
         }
-        images.push({ encodeMs, captionMs });
+        images.push({ encodeMs, captionMs, ...(parts ? { parts } : {}) });
       }
     } finally {
       await captioner.dispose();

@@ -11,13 +11,16 @@ export interface ManifestFile {
   approxBytes?: number;
 }
 
+export type Dtype = 'q8' | 'fp32' | 'fp16' | 'q4';
+
 export interface ModelEntry {
   id: string;
   role: ModelRole;
   task: 'image-to-text' | 'feature-extraction';
   label: string;
   revision: string;
-  dtype: 'q8' | 'fp32' | 'fp16' | 'q4';
+  /** One for all files, or per ONNX file stem (e.g. { encoder_model: 'fp32', decoder_model_merged: 'q8' }), as transformers.js takes it. */
+  dtype: Dtype | Record<string, Dtype>;
   license: string;
   /** Vector dimension: the embedding size, or the captioner encoder's hidden size (visual vectors). */
   dim: number;

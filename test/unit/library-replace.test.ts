@@ -83,12 +83,13 @@ describe('library replace (re-index and extra captions)', () => {
     await lib.commit(prepared(1, 16, ['one caption']));
     await lib.commit(prepared(2, 16, ['first', 'second', 'third']));
     await lib.commit(prepared(3, 16, ['a', 'b'], other));
-    const legacy = prepared(4, 16, ['an old row without captionsAsked']);
-    const { captionsAsked: _dropped, ...oldRecord } = legacy.record;
-    const legacyId = await lib.commit({ ...legacy, record: oldRecord });
-    // Written as before v3 (by hand here: indexing always sets it now).
-    const row = (await lib.row(legacyId))!;
-    await lib.db.put('images', { ...row, record: oldRecord });
+    // Other pairs sort on both sides of the wanted one: [cap-0, …] and [cap-a, emb-0] before, cap-b after.
+    await lib.commit(prepared(5, 16, ['c'], { captioner: 'cap-0', embedder: 'emb-a' }));
+    await lib.commit(prepared(6, 16, ['d'], { captioner: 'cap-a', embedder: 'emb-0' }));
+    // A record without captionsAsked (any writer but indexing) is stored with its captions' count.
+    const { captionsAsked: _dropped, ...oldRecord } = prepared(4, 16).record;
+    const legacyId = await lib.commit({ ...prepared(4, 16, ['an old row without captionsAsked']), record: oldRecord });
+    expect((await lib.row(legacyId))!.record.captionsAsked).toBe(1);
     const rows = await allRows(lib.db);
     for (const captionCount of [1, 2, 3, 4]) {
       const want = { ...models, captionCount, reindex: true };
@@ -99,7 +100,7 @@ describe('library replace (re-index and extra captions)', () => {
       }
       expect(await countStale(lib, want), `captionCount ${captionCount}`).toEqual(expected);
     }
-    expect(await countStale(lib, { ...models, captionCount: 3, reindex: true })).toEqual({ models: 1, captions: 2 });
+    expect(await countStale(lib, { ...models, captionCount: 3, reindex: true })).toEqual({ models: 3, captions: 2 });
   });
 
   it('a re-description survives a restart that never saved the lexical snapshot', async () => {

@@ -40,7 +40,6 @@ try {
         r.onsuccess = () => ok(r.result);
         r.onerror = () => fail(r.error);
       });
-      const key = (i: number): string => `k/${String(i).padStart(8, '0')}`;
       for (const size of sizes) {
         for (let c = 0; c < records; c += 500) {
           await new Promise<void>((ok) => {
@@ -48,14 +47,13 @@ try {
             for (let i = c; i < Math.min(records, c + 500); i++) {
               const v = new Uint8Array(size);
               crypto.getRandomValues(v.subarray(0, Math.min(size, 65536)));
-              tx.objectStore(`s${size}`).put(v.buffer, key(i));
+              tx.objectStore(`s${size}`).put(v.buffer, `k/${String(i).padStart(8, '0')}`);
             }
             tx.oncomplete = () => ok();
           });
         }
       }
       const out: Row[] = [];
-      const q = (xs: number[], f: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * f))]!;
       for (const size of sizes) {
         for (const count of counts) {
           for (const how of ['gets', 'range'] as const) {
@@ -66,20 +64,21 @@ try {
                 const store = db.transaction(`s${size}`).objectStore(`s${size}`);
                 if (how === 'range') {
                   const start = Math.floor(Math.random() * (records - count));
-                  store.getAll(IDBKeyRange.bound(key(start), key(start + count - 1))).onsuccess = () => ok();
+                  store.getAll(IDBKeyRange.bound(`k/${String(start).padStart(8, '0')}`, `k/${String(start + count - 1).padStart(8, '0')}`)).onsuccess = () => ok();
                   return;
                 }
                 let left = count;
                 for (let i = 0; i < count; i++) {
-                  store.get(key(Math.floor(Math.random() * records))).onsuccess = () => {
+                  store.get(`k/${String(Math.floor(Math.random() * records)).padStart(8, '0')}`).onsuccess = () => {
                     if (--left === 0) ok();
                   };
                 }
               });
               times.push(performance.now() - t0);
             }
-            const p50 = q(times, 0.5);
-            out.push({ size, count, how, p50Ms: +p50.toFixed(2), p90Ms: +q(times, 0.9).toFixed(2), usPerRecord: +((p50 * 1000) / count).toFixed(1) });
+            times.sort((a, b) => a - b);
+            const p50 = times[Math.floor(times.length / 2)]!, p90 = times[Math.min(times.length - 1, Math.floor(times.length * 0.9))]!;
+            out.push({ size, count, how, p50Ms: +p50.toFixed(2), p90Ms: +p90.toFixed(2), usPerRecord: +((p50 * 1000) / count).toFixed(1) });
           }
         }
       }

@@ -38,9 +38,18 @@ interface Entry {
   n: number;
 }
 
-export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace): Promise<SearchHit[]> {
+/** The leaves a best-first descent chose, in the order it reached them. */
+export interface Descent {
+  leafTree: number[];
+  leafId: number[];
+  /** Entries in those leaves (tombstones and duplicates included). */
+  entries: number;
+  pageFetchRounds: number;
+}
+
+/** Best-first descent over the first `nTrees` trees until `searchK` leaf entries are gathered. */
+export async function descend(s: ForestState, q: Float32Array, searchK: number, nTrees: number): Promise<Descent> {
   const d = s.meta.dim;
-  const t0 = trace?.clock?.() ?? 0;
   const pq = new NodeQueue();
   for (let t = 0; t < nTrees; t++) pq.push(Infinity, t, s.dirs[t].root);
   const leafTree: number[] = [], leafId: number[] = [];
@@ -83,7 +92,12 @@ export async function searchForest(s: ForestState, q: Float32Array, k: number, s
     for (const e of deferred) pq.push(e.pri, e.t, e.n);
     pending.length = deferred.length = 0;
   }
+  return { leafTree, leafId, entries, pageFetchRounds: rounds };
+}
 
+export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace): Promise<SearchHit[]> {
+  const t0 = trace?.clock?.() ?? 0;
+  const { leafTree, leafId, entries, pageFetchRounds: rounds } = await descend(s, q, searchK, nTrees);
   const t1 = trace?.clock?.() ?? 0;
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.

@@ -1,5 +1,7 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
-//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--json]
+//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--slim 50,100,200,400] [--json]
+// --slim R,…: also measures the slim-layout experiment (bench/browser/slim.ts, issue 3): slim
+//   leaves without codes plus one record per slot's code, the top R by sketch estimate re-ranked.
 // Builds the forest in Node (or reuses bench/out/forest-*.pack), serves its blocks to a page in
 // headless Chromium that writes them into real IndexedDB via IdbForestStore, then measures
 // queries that read from IndexedDB under a memory budget (default 10 % of N·dim·4 bytes).
@@ -95,10 +97,12 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
   log(`page ready at ${url}; loading ${pack.entries.length} blocks into IndexedDB, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
-  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24) };
-  type PassResult = { recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number; meanDescentMs: number; meanLeavesMs: number; residentBytes: number };
+  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), slimRs: args.get('slim') ? numList(args.get('slim') as string) : [] };
+  type PassResult = { recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number; meanDescentMs: number; meanLeavesMs: number; residentBytes: number; bytesPerQuery: number };
+  type SlimPass = PassResult & { R: number; candidateRecallAt10: number; candidatesPerQuery: number; meanCodesMs: number };
   type BenchResult = {
-    loaded: { loadMs: number; bytes: number };
+    loaded: { loadMs: number; bytes: number; slimBytes: number; slimMs: number };
+    slim: { searchK: number; R: number; cold: SlimPass; firstPass: SlimPass; warm: SlimPass }[];
     openMs: number;
     afterOpen: Record<string, number>;
     results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number> }[];
@@ -108,11 +112,16 @@ try {
   };
   const r = await page.evaluate((c) => (window as unknown as { forestBench: (c: unknown) => Promise<unknown> }).forestBench(c), cfg) as BenchResult;
   log(`IndexedDB loaded ${(r.loaded.bytes / 2 ** 30).toFixed(2)} GiB in ${(r.loaded.loadMs / 1000).toFixed(1)} s; open ${r.openMs.toFixed(0)} ms, resident after open ${(r.afterOpen.residentBytes / 2 ** 20).toFixed(1)} MiB`);
-  const fix = (p: PassResult): PassResult => ({ ...p, recallAt10: round(p.recallAt10), qps: round(p.qps, 1), p50Ms: round(p.p50Ms, 2), p99Ms: round(p.p99Ms, 2), maxMs: round(p.maxMs, 2), pageFetchRoundsPerQuery: round(p.pageFetchRoundsPerQuery, 2), meanDescentMs: round(p.meanDescentMs, 2), meanLeavesMs: round(p.meanLeavesMs, 2) });
+  const fix = (p: PassResult): PassResult => ({ ...p, recallAt10: round(p.recallAt10), qps: round(p.qps, 1), p50Ms: round(p.p50Ms, 2), p99Ms: round(p.p99Ms, 2), maxMs: round(p.maxMs, 2), pageFetchRoundsPerQuery: round(p.pageFetchRoundsPerQuery, 2), meanDescentMs: round(p.meanDescentMs, 2), meanLeavesMs: round(p.meanLeavesMs, 2), bytesPerQuery: Math.round(p.bytesPerQuery) });
   const forest = r.results.map((x) => {
     const cold = fix(x.cold), warm = fix(x.warm), firstPass = fix(x.firstPass);
-    log(`trees=${trees} searchK=${x.searchK}: recall ${warm.recallAt10}; cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms (descent ${cold.meanDescentMs}, leaves ${cold.meanLeavesMs}, page rounds ${cold.pageFetchRoundsPerQuery}); first pass p50 ${firstPass.p50Ms} p99 ${firstPass.p99Ms}; warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
+    log(`trees=${trees} searchK=${x.searchK}: recall ${warm.recallAt10}; cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms (descent ${cold.meanDescentMs}, leaves ${cold.meanLeavesMs}, page rounds ${cold.pageFetchRoundsPerQuery}); first pass p50 ${firstPass.p50Ms} p99 ${firstPass.p99Ms}; warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms; read/query cold ${(cold.bytesPerQuery / 1024).toFixed(0)} KiB, warm ${(warm.bytesPerQuery / 1024).toFixed(0)} KiB; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
     return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, cold, firstPass, warm, cache: x.cache };
+  });
+  if (r.slim.length) log(`slim store: ${(r.loaded.slimBytes / 2 ** 20).toFixed(0)} MiB written in ${(r.loaded.slimMs / 1000).toFixed(1)} s`);
+  const slim = r.slim.map((x) => {
+    const g = (p: SlimPass) => ({ ...fix(p), candidateRecallAt10: round(p.candidateRecallAt10), candidatesPerQuery: round(p.candidatesPerQuery, 1), meanCodesMs: round(p.meanCodesMs, 2) });
+    return { searchK: x.searchK, R: x.R, cold: g(x.cold), firstPass: g(x.firstPass), warm: g(x.warm) };
   });
   const maxResident = Math.max(...forest.flatMap((f) => [f.cold.residentBytes, f.warm.residentBytes, f.firstPass.residentBytes]));
   const out = {
@@ -122,6 +131,7 @@ try {
     storage: 'IndexedDB on disk (persistent Chromium profile, via IdbForestStore)',
     budget: { bytes: budgetBytes, definition: 'fraction × N × dim × 4 (float32 vector bytes)', maxResidentBytes: maxResident, residentOverVectorBytes: round(maxResident / (N * d * 4), 4), residentOverInt8Bytes: round(maxResident / (N * (d + 4)), 4) },
     load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
+    ...(slim.length ? { slim, slimStore: { bytes: r.loaded.slimBytes, seconds: round(r.loaded.slimMs / 1000, 1) } } : {}),
     memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
     notes: 'cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were just written, so the OS page cache is warm in all three (dropping it needs root).',
   };

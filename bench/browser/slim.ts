@@ -114,19 +114,16 @@ export interface SlimTrace {
   codesMs: number;
 }
 
-/** Per-run scratch: the dedupe stamps (4 B per slot, as the real forest's) and the query table. */
+/** Queries one at a time, borrowing the state's dedupe stamps (already in its resident bytes). */
 export class SlimSearcher {
-  private stamps: Uint32Array;
-  private epoch = 0;
   private readonly table: SketchTable;
 
   constructor(private readonly s: ForestState, private readonly db: IDBDatabase, private readonly chunk: number) {
-    this.stamps = new Uint32Array(s.slotToId.length);
     this.table = new SketchTable(s.meta.dim);
   }
 
   residentBytes(): number {
-    return this.s.residentBytes() + this.stamps.byteLength + this.table.table.byteLength;
+    return this.s.residentBytes() + this.table.table.byteLength;
   }
 
   async search(query: Float32Array, k: number, searchK: number, nTrees: number, R: number, tr: SlimTrace): Promise<number[]> {
@@ -139,11 +136,11 @@ export class SlimSearcher {
     const desc = await descend(s, q, searchK, nTrees);
     const t1 = performance.now();
     const table = this.table.fill(q);
-    if (++this.epoch === 0xffffffff) {
-      this.stamps.fill(0);
-      this.epoch = 1;
+    if (++s.epoch === 0xffffffff) {
+      s.stamps.fill(0);
+      s.epoch = 1;
     }
-    const epoch = this.epoch, stamps = this.stamps, slotToId = s.slotToId;
+    const epoch = s.epoch, stamps = s.stamps, slotToId = s.slotToId;
     const top = new TopK(R);
     const scaleOf = new Map<number, number>();
     let bytesRead = 0;

@@ -23,23 +23,23 @@ const f = await Forest.open(b.store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGE
 const rows = [];
 const margins = (args.get('margin') ?? 'default,Infinity').split(',').map((m) => (m === 'default' ? undefined : Number(m)));
 for (const searchK of numList(args.get('search-k') ?? '2000,4000,16000')) for (const rerankMargin of margins) {
-  const trace: SearchTrace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0, clock: () => performance.now() };
+  const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
   let best: { qps: number } | undefined;
   for (let rep = 0; rep < 3; rep++) {
     // Pass 0 warms the decoded-block cache; the faster of the later ones is kept.
-    let descent = 0, leaves = 0, rec = 0, scored = 0, reranked = 0;
+    let descent = 0, leaves = 0, rec = 0, entries = 0, reranked = 0;
     const t0 = performance.now();
     for (let q = 0; q < nq; q++) {
       const hits = await f.search(ds.query.subarray(q * d, q * d + d), 10, { searchK, trees, trace, rerankMargin });
       descent += trace.descentMs ?? 0;
       leaves += trace.leavesMs ?? 0;
-      scored += trace.scored;
+      entries += trace.entries;
       reranked += trace.reranked ?? 0;
       rec += recallAt(hits.map((h) => h.id), ds.gt.subarray(q * ds.gtK, q * ds.gtK + 10), 10);
     }
     const total = performance.now() - t0;
     // JSON has no Infinity: margins print as strings.
-    const row = { searchK, margin: String(rerankMargin ?? 'default'), recallAt10: round(rec / nq), qps: round((nq * 1000) / total, 1), msPerQuery: round(total / nq), descentMs: round(descent / nq), leavesMs: round(leaves / nq), scoredPerQuery: Math.round(scored / nq), rerankedPerQuery: Math.round(reranked / nq) };
+    const row = { searchK, margin: String(rerankMargin ?? 'default'), recallAt10: round(rec / nq), qps: round((nq * 1000) / total, 1), msPerQuery: round(total / nq), descentMs: round(descent / nq), leavesMs: round(leaves / nq), entriesPerQuery: Math.round(entries / nq), rerankedPerQuery: Math.round(reranked / nq) };
     if (rep > 0 && (!best || row.qps > best.qps)) best = row;
   }
   rows.push(best);

@@ -127,7 +127,7 @@ async function freshPhase(split: SplitMethod, rows: ForestRow[]): Promise<Record
     const r = await bestPass(fc, ds.query, d, truth, o);
     const row = { split, nTrees: o.trees, searchK: o.searchK, ...r, residentBytes: fc.residentBytes(), ...apportion(b, o.trees, N), speedupVsBrute: round(r.qps / brute.qps, 1) };
     rows.push(row);
-    log(`  ${split} trees=${o.trees} searchK=${o.searchK}: recall ${r.recallAt10} ${r.qps} q/s p50 ${r.p50Ms} p99 ${r.p99Ms} ms, entries ${r.scoredPerQuery}, re-ranked ${r.rerankedPerQuery} (${row.speedupVsBrute}× brute), resident ${(row.residentBytes / 2 ** 20).toFixed(0)} MiB`);
+    log(`  ${split} trees=${o.trees} searchK=${o.searchK}: recall ${r.recallAt10} ${r.qps} q/s p50 ${r.p50Ms} p99 ${r.p99Ms} ms, entries ${r.entriesPerQuery}, re-ranked ${r.rerankedPerQuery} (${row.speedupVsBrute}× brute), resident ${(row.residentBytes / 2 ** 20).toFixed(0)} MiB`);
   }
   if (split !== main) return undefined;
   const f = await Forest.open(b.store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER, pinnedNodeFraction: 1 });

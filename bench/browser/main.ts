@@ -87,7 +87,7 @@ function pct(sorted: number[], p: number): number {
 async function pass(f: Forest, counter: CountingStore, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, cold: boolean) {
   const bytes0 = counter.bytes;
   const d = cfg.dim, times: number[] = [];
-  const trace: SearchTrace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0, clock: () => performance.now() };
+  const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
   let rec = 0, rounds = 0, descent = 0, leaves = 0;
   let busy = 0;
   for (let q = 0; q < cfg.queries; q++) {

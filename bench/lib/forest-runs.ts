@@ -46,7 +46,7 @@ export interface QueryPass {
   p50Ms: number;
   p99Ms: number;
   /** Leaf entries the search read (with repeats across trees): each costs a sketch estimate. */
-  scoredPerQuery: number;
+  entriesPerQuery: number;
   /** Candidates given an exact int8 dot (the rest were ruled out by their sketch estimate). */
   rerankedPerQuery: number;
   leavesPerQuery: number;
@@ -66,14 +66,14 @@ export async function bestPass(f: Forest, query: Float32Array, d: number, truth:
 export async function queryPass(f: Forest, query: Float32Array, d: number, truth: (q: number) => ArrayLike<number>, o: { searchK: number; trees: number; limit?: number; rerankMargin?: number }): Promise<QueryPass> {
   const nq = Math.min(o.limit ?? Infinity, query.length / d);
   const times: number[] = [];
-  const trace: SearchTrace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0 };
-  let rec = 0, scored = 0, reranked = 0, leaves = 0;
+  const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0 };
+  let rec = 0, entries = 0, reranked = 0, leaves = 0;
   const t0 = performance.now();
   for (let q = 0; q < nq; q++) {
     const s = performance.now();
     const hits = await f.search(query.subarray(q * d, q * d + d), 10, { searchK: o.searchK, trees: o.trees, rerankMargin: o.rerankMargin, trace });
     times.push(performance.now() - s);
-    scored += trace.entries;
+    entries += trace.entries;
     reranked += trace.reranked ?? 0;
     leaves += trace.leaves;
     rec += recallAt(hits.map((h) => h.id), truth(q), 10);
@@ -85,7 +85,7 @@ export async function queryPass(f: Forest, query: Float32Array, d: number, truth
     qps: round((nq * 1000) / total, 1),
     p50Ms: round(percentile(times, 50)),
     p99Ms: round(percentile(times, 99)),
-    scoredPerQuery: Math.round(scored / nq),
+    entriesPerQuery: Math.round(entries / nq),
     rerankedPerQuery: Math.round(reranked / nq),
     leavesPerQuery: Math.round(leaves / nq),
   };

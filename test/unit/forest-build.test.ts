@@ -125,7 +125,7 @@ describe('forest build', () => {
 
   it('can use a prefix of the trees at query time', async () => {
     const f = await Forest.open(await build(1));
-    const trace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0 };
+    const trace = { leaves: 0, entries: 0, pageFetchRounds: 0 };
     await f.search(row(queries, DIM, 0), 10, { searchK: 300, trees: 2, trace });
     expect(trace.leaves).toBeGreaterThan(0);
     await expect(f.search(row(queries, DIM, 0), 10, { trees: 7 })).rejects.toMatchObject({ name: 'InvalidArgumentError' });

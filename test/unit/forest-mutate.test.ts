@@ -36,7 +36,7 @@ describe('forest add/delete', () => {
     for (let b = 0; b < 900; b += 150) await f.add(idRange(b, b + 150), rows(b, b + 150));
     expect(f.size).toBe(900);
     // 900 entries per tree with capacity 20 means the single root leaf split many times.
-    const trace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0 };
+    const trace = { leaves: 0, entries: 0, pageFetchRounds: 0 };
     await f.search(row(ALL, DIM, 1), 5, { searchK: everything, trace });
     expect(trace.leaves).toBeGreaterThanOrEqual(3 * 45);
     await expectExact(f, () => true);
@@ -121,7 +121,7 @@ describe('forest add/delete', () => {
     expect(store.byteSize()).toBeGreaterThan(4 * budget);
     // Nothing pinned: node pages come from the store in batched rounds mid-descent.
     const unpinned = await Forest.open(store, { memoryBudgetBytes: budget, pinnedNodeFraction: 0 });
-    const trace = { leaves: 0, entries: 0, scored: 0, pageFetchRounds: 0 };
+    const trace = { leaves: 0, entries: 0, pageFetchRounds: 0 };
     let rounds = 0;
     for (let q = 0; q < 900; q += 90) {
       // Same leaves in the same order as with every page resident: batching page reads keeps best-first.

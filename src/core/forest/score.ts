@@ -20,9 +20,7 @@ export const RERANK_MARGIN_SQRT_DIM = 2.2;
 
 export class Scorer {
   readonly top: TopK;
-  /** Distinct live entries that passed the estimate (all of them with an Infinity margin). */
-  scored = 0;
-  /** Of those, entries given an exact dot product. */
+  /** Distinct live entries given an exact dot product (all of them with an Infinity margin). */
   reranked = 0;
   private readonly epoch: number;
   /** Set when another search holds the shared stamp array (scoring now spans several tasks). */
@@ -96,7 +94,6 @@ export class Scorer {
       exact++;
     }
     this.reranked += exact;
-    this.scored += exact;
   }
 
   /** Must be called once scoring ends (also on error) to hand the stamps back. */

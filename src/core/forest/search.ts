@@ -17,8 +17,7 @@ export interface SearchHit {
 export interface SearchTrace {
   leaves: number;
   entries: number;
-  /** Unique live candidates, and how many of them got an exact dot product (score.ts). */
-  scored: number;
+  /** Distinct live entries given an exact int8 dot product (score.ts): with an Infinity margin, every candidate. */
   reranked?: number;
   pageFetchRounds: number;
   /** Pass a clock (ms) to get the split below: descent incl. page fetches, then leaf reads + scoring. */
@@ -107,10 +106,10 @@ export async function searchForest(s: ForestState, q: Float32Array, k: number, s
   } finally {
     scorer.release();
   }
-  const { top, scored, reranked } = scorer;
+  const { top, reranked } = scorer;
   const slotToId = s.slotToId;
   if (trace) {
-    Object.assign(trace, { leaves: leafId.length, entries, scored, reranked, pageFetchRounds: rounds });
+    Object.assign(trace, { leaves: leafId.length, entries, reranked, pageFetchRounds: rounds });
     if (trace.clock) Object.assign(trace, { descentMs: t1 - t0, leavesMs: trace.clock() - t1 });
   }
   return top.order().map((i) => ({ id: slotToId[top.slots[i]], score: top.scores[i] }));

@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { sharedImages } from './helpers/app-page';
-import { launch } from './helpers/browser';
 import { killLoop } from './helpers/interrupt';
+import { useBrowser } from './helpers/use-browser';
 
 // Indexing survives being cut off anywhere: 12 photos queued through the UI, then 20 times the
 // page is closed or its renderer crashed at a random (seeded) moment while a photo is being
@@ -12,12 +12,7 @@ describe('interrupted indexing', () => {
   let browser: Browser;
   const url = inject('baseURL');
 
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  useBrowser((b) => (browser = b));
 
   it('20 closes and crashes at random moments: each photo indexed once, 0 problems', async () => {
     const context = await browser.newContext();

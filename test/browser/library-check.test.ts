@@ -1,19 +1,15 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { sharedImages, waitIndexed } from './helpers/app-page';
-import { launch, openPage } from './helpers/browser';
+import { openPage } from './helpers/browser';
+import { useBrowser } from './helpers/use-browser';
 
 // The consistency check as the person reaches it: a button in Settings → Diagnostics.
 describe('Settings → Diagnostics → Check library', () => {
   let browser: Browser;
   const url = inject('baseURL');
 
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  useBrowser((b) => (browser = b));
 
   it('shows 0 problems for a healthy library, and lists a damaged thumbnail', async () => {
     const { page } = await openPage(await browser.newContext(), `${url}?models=test/tiny`);

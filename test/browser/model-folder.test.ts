@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch } from './helpers/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './helpers/use-browser';
 
 // Air-gapped use: no models on the server, hub off. The person is told how to provide them,
 // picks a folder holding Xenova/..., and the models load from it.
@@ -9,12 +9,7 @@ describe('models from a folder the person picks', () => {
   let browser: Browser;
   const url = inject('baseURL');
 
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  useBrowser((b) => (browser = b));
 
   it('explains a missing model, then loads both models from the picked folder', async () => {
     const page = await (await browser.newContext()).newPage();

@@ -32,10 +32,14 @@ export function queuedFiles(): Promise<QueueInfo[]> {
   return analysis.call(undefined, (r) => r.queue());
 }
 
-/** Indexes one queued file (with the caption plan's first captions); `signal` cancels it (the item then stays queued). */
+/**
+ * Indexes one queued file (with the caption plan's first captions); `signal` cancels it (the item
+ * then stays queued). A cancelled call answers once the worker has stopped, with the outcome if
+ * the photo was stored anyway.
+ */
 export function indexQueued(queueId: number, signal?: AbortSignal): Promise<QueueOutcome> {
   const settings = { ...DEFAULT_INDEX_SETTINGS, captionCount: captionPlan().atOnce, models: modelConfig() };
-  return analysis.call<QueueOutcome>(signal, (r, id) => r.indexQueued(id, queueId, settings));
+  return analysis.call<QueueOutcome>(signal, (r, id) => r.indexQueued(id, queueId, settings), { settle: true });
 }
 
 export function dropQueued(queueId: number): Promise<void> {

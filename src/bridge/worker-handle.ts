@@ -30,8 +30,13 @@ export class WorkerHandle<T extends Cancellable> {
     return this.proxy;
   }
 
-  /** Runs `invoke(callId)` on the worker; `signal` cancels it. Rejects with name 'AbortError'. */
-  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>): Promise<R> {
+  /**
+   * Runs `invoke(callId)` on the worker; `signal` cancels it. Rejects with name 'AbortError'.
+   * With `settle`, a cancelled call answers only once the worker has stopped (or was terminated):
+   * with the worker's result if it finished anyway (a write that already landed), else AbortError.
+   * A caller that must not report "stopped" while the worker may still write uses it.
+   */
+  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: { settle?: boolean } = {}): Promise<R> {
     if (signal?.aborted) throw new AbortError();
     const callId = this.nextCallId++;
     const remote = this.remote;
@@ -41,18 +46,23 @@ export class WorkerHandle<T extends Cancellable> {
     const work = Promise.race([invoke(remote, callId), orphaned]);
     void work.catch(() => {}).finally(() => this.inflight.delete(lost));
     if (!signal) return work;
+    const answer = opts.settle
+      ? work.catch((e: unknown) => {
+          throw signal.aborted ? new AbortError() : e;
+        })
+      : work;
     let onAbort = (): void => {};
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
         void remote.cancel(callId);
         const timer = setTimeout(() => this.terminate(), CANCEL_GRACE_MS);
         work.finally(() => clearTimeout(timer)).catch(() => {});
-        reject(new AbortError());
+        if (!opts.settle) reject(new AbortError());
       };
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([work, aborted]);
+      return await Promise.race([answer, aborted]);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }

@@ -33,6 +33,8 @@ class Indexer {
   private startedAt = 0;
   private doneAtStart = 0;
   private controller: AbortController | undefined;
+  /** This tab's queue run, if one is going: cancel waits for it to stop. */
+  private processing: Promise<void> = Promise.resolve();
   /** True from run() until it returns, waiting for the lock included. */
   private claimed = false;
 
@@ -99,10 +101,16 @@ class Indexer {
     void this.run();
   }
 
-  /** Stops the photo being analysed (through its AbortSignal) and empties the queue. */
+  /**
+   * Stops the photo being analysed (through its AbortSignal) and empties the queue. The progress
+   * stays up until the worker has stopped: a photo whose write had already begun lands first,
+   * so the count shown after "Cancelled" does not change later.
+   */
   async cancel(): Promise<void> {
     this.setPaused(true);
+    this.stage = 'Cancelling…';
     this.controller?.abort();
+    await this.processing;
     await clearQueue();
     this.pending = 0;
     this.setPaused(false);
@@ -125,11 +133,11 @@ class Indexer {
     if (this.claimed) return;
     this.claimed = true;
     try {
-      if (await asIndexer(() => this.process(), false)) return;
+      if (await asIndexer(() => (this.processing = this.process()), false)) return;
       this.elsewhere = true;
       await asIndexer(async () => {
         this.elsewhere = false;
-        await this.process();
+        await (this.processing = this.process());
       }, true);
     } finally {
       this.claimed = false;

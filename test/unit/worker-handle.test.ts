@@ -9,6 +9,8 @@ interface FakeApi {
   echo(buf: ArrayBuffer): number;
   polite(callId: number): Promise<string>;
   stubborn(callId: number): Promise<string>;
+  /** Ignores the cancel and answers after `ms` (a write already under way). */
+  late(ms: number): Promise<string>;
   fail(): void;
 }
 
@@ -23,6 +25,7 @@ function fakeWorkers(): { spawn: () => Worker; spawned: number; terminated: numb
       echo: (buf) => buf.byteLength,
       polite: (id) => new Promise((_, reject) => pending.set(id, reject)),
       stubborn: () => new Promise(() => {}),
+      late: (ms) => new Promise((resolve) => setTimeout(() => resolve('landed'), ms)),
       fail: () => {
         throw Object.assign(new Error('model missing'), { name: 'ModelUnavailableError' });
       },
@@ -91,6 +94,31 @@ describe('WorkerHandle', () => {
     ctl.abort();
     await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
     await expect(other).rejects.toMatchObject({ name: 'WorkerRestartedError' });
+    expect(w.terminated).toBe(1);
+  });
+
+  it('with settle, a cancelled call answers only once the worker has stopped', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    // The worker finishes anyway within the grace period: its result comes back, nothing is terminated.
+    let ctl = new AbortController();
+    const started = performance.now();
+    const landed = handle.call(ctl.signal, () => handle.remote.late(200), { settle: true });
+    ctl.abort();
+    expect(await landed).toBe('landed');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(w.terminated).toBe(0);
+    // The worker honours the cancel: AbortError, after its answer.
+    ctl = new AbortController();
+    const polite = handle.call(ctl.signal, (r, id) => r.polite(id), { settle: true });
+    ctl.abort();
+    await expect(polite).rejects.toMatchObject({ name: 'AbortError' });
+    expect(w.terminated).toBe(0);
+    // The worker ignores it: AbortError once it has been terminated (not WorkerRestartedError).
+    ctl = new AbortController();
+    const stubborn = handle.call(ctl.signal, (r, id) => r.stubborn(id), { settle: true });
+    ctl.abort();
+    await expect(stubborn).rejects.toMatchObject({ name: 'AbortError' });
     expect(w.terminated).toBe(1);
   });
 

@@ -1,6 +1,6 @@
 // npm run bench:index -- [--n 100000] [--dim 384] [--queries 500] [--trees 8,16]
 //   [--search-k 1000,2000,4000,8000] [--split two-means|random-projection|both] [--threads 2]
-//   [--seed 1] [--routing-dims 0] [--base F.fvecs --query F.fvecs [--gt F.ivecs]]
+//   [--seed 1] [--routing-dims 0] [--leaf-size L [--leaf-capacity C]] [--base F.fvecs --query F.fvecs [--gt F.ivecs]]
 //   [--rerank-margin M] [--no-peer] [--no-incremental] [--no-compact] [--json]
 // (--rerank-margin: the forest's rerankMargin, default its own 2.2/√dim; the reference config is
 // also measured with Infinity, i.e. every candidate re-ranked exactly, as `exactRerank`.)
@@ -38,6 +38,9 @@ const main: SplitMethod = splits[0];
 const maxTrees = Math.max(...treesList);
 const threads = Number(args.get('threads') ?? availableParallelism());
 const routingDims = Number(args.get('routing-dims') ?? 0);
+// Leaf size and split capacity (defaults: the forest's own); capacity defaults to 1.55 × a given size.
+const leafSize = args.has('leaf-size') ? Number(args.get('leaf-size')) : undefined;
+const leaf = leafSize === undefined ? {} : { leafSize, leafCapacity: Number(args.get('leaf-capacity') ?? Math.ceil(leafSize * 1.55)) };
 const truth = (q: number): Int32Array => ds.gt.subarray(q * ds.gtK, q * ds.gtK + 10);
 const ids = Uint32Array.from({ length: N }, (_, i) => i);
 let peakRss = 0;
@@ -97,7 +100,7 @@ async function incrementalPhase(): Promise<{ addS: number; added: number; grid: 
   if (args.get('incremental') === 'false' || N <= 2000) return undefined;
   const added = 1000, head = N - added;
   log(`incremental: building ${maxTrees} trees over ${head} …`);
-  const b = await buildInto(ds.base.subarray(0, head * d), d, ids.subarray(0, head), maxTrees, main, seed, threads, routingDims);
+  const b = await buildInto(ds.base.subarray(0, head * d), d, ids.subarray(0, head), maxTrees, main, seed, threads, routingDims, leaf);
   sampleRss();
   const f = await Forest.open(b.store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER, pinnedNodeFraction: 1 });
   await queryPass(f, ds.query, d, truth, { searchK: skList[0], trees: maxTrees, limit: 50, rerankMargin }); // warm, as for the fresh build
@@ -117,7 +120,7 @@ const inc = await incrementalPhase();
 /** Fresh builds (each split method), the grid, then for the main one: budget run, delete 10 %, compact. */
 async function freshPhase(split: SplitMethod, rows: ForestRow[]): Promise<Record<string, unknown> | undefined> {
   log(`forest: building ${maxTrees} trees (${split}) over ${N} …`);
-  const b = await buildInto(ds.base, d, ids, maxTrees, split, seed, threads, routingDims);
+  const b = await buildInto(ds.base, d, ids, maxTrees, split, seed, threads, routingDims, leaf);
   sampleRss();
   log(`  built in ${b.totalS.toFixed(1)} s (prepare ${b.prepareS.toFixed(1)} s; per tree ${b.treeS.map((s) => s.toFixed(1)).join(' ')})`);
   for (const o of grid()) {

@@ -16,12 +16,12 @@ export interface Built {
 }
 
 /** threads > 1 builds trees on worker threads (same blocks as one thread: seeds are per tree). */
-export async function buildInto(base: Float32Array, d: number, ids: Uint32Array, nTrees: number, split: SplitMethod, seed: number, threads = 1, routingDims = 0): Promise<Built> {
+export async function buildInto(base: Float32Array, d: number, ids: Uint32Array, nTrees: number, split: SplitMethod, seed: number, threads = 1, routingDims = 0, leaf: { leafSize?: number; leafCapacity?: number } = {}): Promise<Built> {
   const store = new MemoryBlockStore();
   const pool = threads > 1 ? new TreePool(threads) : undefined;
   const t0 = performance.now();
   const control = pool ? { buildTree: (job: TreeJob) => pool.build(job), concurrency: pool.size, sharedRows: true } : {};
-  const rep = await buildForest(store, { dim: d, ids, vectors: base }, { nTrees, split, seed, routingDims }, { now: () => performance.now(), ...control }).finally(() => pool?.close());
+  const rep = await buildForest(store, { dim: d, ids, vectors: base }, { nTrees, split, seed, routingDims, ...leaf }, { now: () => performance.now(), ...control }).finally(() => pool?.close());
   const totalS = (performance.now() - t0) / 1000;
   const g = rep.meta.generation;
   const treeBytes = Array.from({ length: nTrees }, (_, t) => store.byteSize(`g${g}/l/${t}/`) + store.byteSize(`g${g}/n/${t}/`) + store.byteSize(`g${g}/d/${t}`));

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeLeaf, encodeLeaf } from '../../src/core/forest/leaf-codec.ts';
+import { sketchWords } from '../../src/core/forest/sketch.ts';
 import { decodeDir, decodeMeta, decodeSlots, encodeDir, encodeMeta, encodeSlots } from '../../src/core/forest/meta-codec.ts';
 import { buildRecord } from '../../src/core/text/record.ts';
 import { MIGRATIONS, openGlimpseDB, type GlimpseDB, type Migration } from '../../src/storage/db.ts';
@@ -69,11 +70,12 @@ async function editLeaf(b: Blocks, edit: (slots: number[]) => number[]): Promise
   const dir = decodeDir('d', await b.get(`g${g}/d/0`));
   const leaf = decodeLeaf('l', await b.get(`g${g}/l/0/0`), meta.dim);
   const pick = edit([...Array(leaf.count).keys()]);
+  const w = sketchWords(meta.dim);
   const slots = Uint32Array.from(pick, (i) => leaf.slots[i]!);
-  const scales = Float32Array.from(pick, (i) => leaf.scales[i]!);
-  const codes = new Int8Array(pick.length * meta.dim);
-  pick.forEach((i, k) => codes.set(leaf.codes.subarray(i * meta.dim, (i + 1) * meta.dim), k * meta.dim));
-  await b.put(`g${g}/l/0/0`, encodeLeaf(slots, scales, codes, pick.length, meta.dim));
+  const factors = Float32Array.from(pick, (i) => leaf.factors[i]!);
+  const words = new Uint32Array(pick.length * w);
+  pick.forEach((i, k) => words.set(leaf.sketch.subarray(i * w, (i + 1) * w), k * w));
+  await b.put(`g${g}/l/0/0`, encodeLeaf(slots, pick.length, meta.dim, { words, factors }));
   const sizes = dir.leafSizes.slice();
   sizes[0] = pick.length;
   await b.put(`g${g}/d/0`, encodeDir({ ...dir, leafSizes: sizes }));
@@ -123,7 +125,8 @@ describe('library consistency check', () => {
       ids[ids.indexOf(2)] = 0xffffffff;
       await b.put(key, encodeSlots(ids, 0));
       await b.put('meta', encodeMeta({ ...meta, liveCount: meta.liveCount - 1 }));
-    }],
+      // Its vector block is left behind, referred to by no live slot.
+    }, ['orphan-block']],
     ['missing-block', async (db) => blocks(db, 'visual').del((await blocks(db, 'visual').keys()).find((k) => k.includes('/l/3/'))!)],
     ['corrupt-block', async (db) => {
       const b = blocks(db, 'text');
@@ -144,7 +147,7 @@ describe('library consistency check', () => {
       const ids = decodeSlots(key, await b.get(key)).slice();
       ids[1] = ids[0]!;
       await b.put(key, encodeSlots(ids, 0));
-    }, ['forest-count', 'missing-from-forest']],
+    }, ['forest-count', 'missing-from-forest', 'orphan-block']],
     ['tree-missing-entry', (db) => editLeaf(blocks(db, 'text'), (s) => s.slice(1))],
     ['tree-duplicate-entry', (db) => editLeaf(blocks(db, 'text'), (s) => [...s, s[0]!])],
     ['tree-bad-ref', async (db) => {

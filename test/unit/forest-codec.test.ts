@@ -4,6 +4,7 @@ import { checksum32 } from '../../src/core/forest/checksum.ts';
 import { NodeQueue, TopK } from '../../src/core/forest/heaps.ts';
 import { decodeLeaf, encodeLeaf } from '../../src/core/forest/leaf-codec.ts';
 import { decodePage, emptyPage, encodePage } from '../../src/core/forest/node-codec.ts';
+import { decodeVector, encodeVector } from '../../src/core/forest/vector-codec.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
 
 describe('forest building blocks', () => {
@@ -21,13 +22,19 @@ describe('forest building blocks', () => {
     expect(checksum32(bytes.slice(1), 0, 1000)).toBe(checksum32(bytes.subarray(1), 0, 1000)); // aligned or not
   });
 
-  it('round-trips leaf blocks and node pages', () => {
+  it('round-trips leaf blocks, vector blocks and node pages', () => {
     const d = 5;
-    const slots = Uint32Array.of(9, 4, 7), scales = Float32Array.of(0.5, 0.25, 1), codes = Int8Array.from({ length: 15 }, (_, i) => i - 7);
-    const leaf = decodeLeaf('k', encodeLeaf(slots, scales, codes, 3, d), d);
+    const slots = Uint32Array.of(9, 4, 7), factors = Float32Array.of(0.5, 0.25, 1), words = Uint32Array.of(1, 2, 0xffffffff);
+    const leaf = decodeLeaf('k', encodeLeaf(slots, 3, d, { words, factors }), d);
     expect([...leaf.slots]).toEqual([9, 4, 7]);
-    expect([...leaf.scales]).toEqual([0.5, 0.25, 1]);
-    expect([...leaf.codes]).toEqual([...codes]);
+    expect([...leaf.factors]).toEqual([0.5, 0.25, 1]);
+    expect([...leaf.sketch]).toEqual([1, 2, 0xffffffff]);
+    expect(leaf.legacy).toBeUndefined();
+    const codes = Int8Array.from({ length: 15 }, (_, i) => i - 7);
+    const v = decodeVector('v', encodeVector(0.25, codes, 1, d), d);
+    expect(v.scale).toBe(0.25);
+    expect([...v.code]).toEqual([-2, -1, 0, 1, 2]);
+    expect(() => decodeVector('v', encodeVector(0.25, codes, 1, d), d + 4)).toThrow(/corrupted/);
     const p = emptyPage(d);
     p.used = 2;
     p.left.set([-1, 5]);

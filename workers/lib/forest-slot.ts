@@ -22,7 +22,15 @@ export class ForestSlot {
     try {
       this.forest = await Forest.open(this.store, { memoryBudgetBytes: MEMORY_BUDGET });
     } catch (e) {
-      if ((e as Error).name !== 'ForestNotFoundError') throw e;
+      const name = (e as Error).name;
+      if (name === 'ForestUpgradeError') {
+        // Written by an older build (vectors inside the leaves): rewritten once, in place, from
+        // its own vectors; it stands alone, so it goes straight to IndexedDB.
+        await Forest.upgrade(this.store.direct());
+        this.forest = await Forest.open(this.store, { memoryBudgetBytes: MEMORY_BUDGET });
+        return;
+      }
+      if (name !== 'ForestNotFoundError') throw e;
       this.forest = undefined;
     }
   }

@@ -13,6 +13,19 @@ import { sketchAll } from './sketch.ts';
 import { Splitter } from './split.ts';
 import { checkRows, dotI8, quantizeRows } from './vector-math.ts';
 
+/** The rows being added: slots from `base` on, their sketches and their int8 vectors. */
+interface Batch {
+  base: number;
+  fresh: LeafEntries;
+  rows: EntryRows;
+}
+
+/** Int8 vectors of a leaf's entries, in entry order (what a split needs; leaves do not hold them). */
+interface EntryRows {
+  codes: Int8Array;
+  scales: Float32Array;
+}
+
 interface Target {
   /** Parent node ref (−1 if the leaf is the root) and which child the leaf is. */
   parent: number;
@@ -33,11 +46,11 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
   const codes = new Int8Array(n * d), scales = new Float32Array(n);
   quantizeRows(vectors, d, codes, scales);
   const sk = sketchAll(codes, n, d);
-  const fresh: LeafEntries = { slots: new Uint32Array(n), scales, codes, factors: sk.factors, sketch: sk.words, count: n };
+  const base = s.meta.slotCount;
+  const batch: Batch = { base, fresh: { slots: new Uint32Array(n), factors: sk.factors, sketch: sk.words, count: n }, rows: { codes, scales } };
   const unit = new Float32Array(n * d);
   for (let i = 0; i < n * d; i++) unit[i] = codes[i] * scales[Math.floor(i / d)];
 
-  const base = s.meta.slotCount;
   const m = new Mutation(s);
   s.meta.mutations++;
   for (let t = 0; t < s.meta.nTrees; t++) {
@@ -48,11 +61,14 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
       if (g) g.rows.push(r);
       else groups.set(leaf, { parent, right, rows: [r] });
     }
-    for (const [leaf, g] of groups) await place(m, t, leaf, g.parent, g.right, await merged(m, t, leaf, g.rows, base, fresh));
+    for (const [leaf, g] of groups) await place(m, batch, t, leaf, g.parent, g.right, await merged(m, t, leaf, g.rows, batch));
   }
   s.ensureSlots(base + n);
   s.slotToId.set(ids, base);
-  for (let r = 0; r < n; r += 1) m.touchSlot(base + r);
+  for (let r = 0; r < n; r += 1) {
+    m.touchSlot(base + r);
+    m.putVector(base + r, scales[r], codes, r);
+  }
   s.meta.slotCount += n;
   s.meta.liveCount += n;
   s.meta.addedSinceBuild += n;
@@ -75,7 +91,7 @@ async function descend(m: Mutation, t: number, x: Float32Array, slot: number): P
 }
 
 /** The leaf's live entries plus the new rows, written straight into a new block (tombstones purged for free). */
-async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], slotBase: number, fresh: LeafEntries): Promise<LeafBlock> {
+async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], batch: Batch): Promise<LeafBlock> {
   const d = m.s.meta.dim, ids = m.s.slotToId, slotCount = m.s.meta.slotCount;
   const old = await m.leaf(t, leaf);
   // Slots ≥ slotCount belong to this batch (not in slotToId yet) and are live.
@@ -87,8 +103,6 @@ async function merged(m: Mutation, t: number, leaf: number, rows: readonly numbe
   let k = 0;
   if (keep === old.count) {
     b.slots.set(old.slots);
-    b.scales.set(old.scales);
-    b.codes.set(old.codes);
     b.factors.set(old.factors);
     b.sketch.set(old.sketch);
     k = keep;
@@ -96,24 +110,25 @@ async function merged(m: Mutation, t: number, leaf: number, rows: readonly numbe
     for (let i = 0; i < old.count; i++) if (live(old.slots[i])) copyEntry(b, k++, old, i, d);
   }
   for (const r of rows) {
-    copyEntry(b, k, fresh, r, d);
-    b.slots[k++] = slotBase + r;
+    copyEntry(b, k, batch.fresh, r, d);
+    b.slots[k++] = batch.base + r;
   }
   sealBlock(b.bytes);
   return b;
 }
 
-/** Writes the leaf, splitting it (recursively) while it exceeds the leaf capacity. */
-async function place(m: Mutation, t: number, leaf: number, parent: number, right: boolean, e: LeafEntries | LeafBlock): Promise<void> {
+/** Writes the leaf, splitting it (recursively) while it exceeds the leaf capacity. `rows`: its entries' vectors, once read. */
+async function place(m: Mutation, batch: Batch, t: number, leaf: number, parent: number, right: boolean, e: LeafEntries | LeafBlock, rows?: EntryRows): Promise<void> {
   const s = m.s, d = s.meta.dim;
   if (e.count <= s.meta.leafCapacity) {
     m.setLeaf(t, leaf, e);
     return;
   }
+  const r = rows ?? (await entryRows(m, batch, e));
   const idx = Uint32Array.from({ length: e.count }, (_, i) => i);
   const node = await m.allocNode(t, parent >= 0 ? parent >> PAGE_SHIFT : 0);
   const rng = createRng(mixSeed(s.meta.seed, t, leaf, s.meta.mutations, node.ref));
-  const split = new Splitter({ codes: e.codes, scales: e.scales, dim: d }, s.meta.split).split(idx, 0, e.count, rng, node.page.normals, node.i * d);
+  const split = new Splitter({ codes: r.codes, scales: r.scales, dim: d }, s.meta.split).split(idx, 0, e.count, rng, node.page.normals, node.i * d);
   node.page.scale[node.i] = split.scale;
   node.page.offset[node.i] = split.offset;
   const newLeaf = m.dir(t).leafCount;
@@ -127,15 +142,45 @@ async function place(m: Mutation, t: number, leaf: number, parent: number, right
     if (right) pp.right[pi] = node.ref;
     else pp.left[pi] = node.ref;
   }
-  const rightPart = pick(e, idx, split.mid, e.count, d);
+  const rightPart = pick(e, r, idx, split.mid, e.count, d);
   // Reserve the new leaf id before recursing so nested splits get fresh ids.
-  m.setLeaf(t, newLeaf, rightPart);
-  await place(m, t, leaf, node.ref, false, pick(e, idx, 0, split.mid, d));
-  await place(m, t, newLeaf, node.ref, true, rightPart);
+  m.setLeaf(t, newLeaf, rightPart.entries);
+  const leftPart = pick(e, r, idx, 0, split.mid, d);
+  await place(m, batch, t, leaf, node.ref, false, leftPart.entries, leftPart.rows);
+  await place(m, batch, t, newLeaf, node.ref, true, rightPart.entries, rightPart.rows);
 }
 
-function pick(e: LeafEntries | LeafBlock, idx: Uint32Array, from: number, to: number, d: number): LeafEntries {
-  const out = leafEntries(to - from, d);
-  for (let j = 0; j < out.count; j++) copyEntry(out, j, e, idx[from + j], d);
+/** The entries' vectors: this batch's from memory, the others from their vector blocks. */
+async function entryRows(m: Mutation, batch: Batch, e: LeafEntries | LeafBlock): Promise<EntryRows> {
+  const d = m.s.meta.dim, n = e.count;
+  const out: EntryRows = { codes: new Int8Array(n * d), scales: new Float32Array(n) };
+  const stored: number[] = [], at: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = e.slots[i] - batch.base;
+    if (r < 0) {
+      stored.push(e.slots[i]);
+      at.push(i);
+      continue;
+    }
+    out.codes.set(batch.rows.codes.subarray(r * d, r * d + d), i * d);
+    out.scales[i] = batch.rows.scales[r];
+  }
+  const vs = await m.s.vectors(stored);
+  vs.forEach((v, j) => {
+    out.codes.set(v.code, at[j] * d);
+    out.scales[at[j]] = v.scale;
+  });
   return out;
+}
+
+function pick(e: LeafEntries | LeafBlock, rows: EntryRows, idx: Uint32Array, from: number, to: number, d: number): { entries: LeafEntries; rows: EntryRows } {
+  const n = to - from;
+  const entries = leafEntries(n, d), out: EntryRows = { codes: new Int8Array(n * d), scales: new Float32Array(n) };
+  for (let j = 0; j < n; j++) {
+    const i = idx[from + j];
+    copyEntry(entries, j, e, i, d);
+    out.codes.set(rows.codes.subarray(i * d, i * d + d), j * d);
+    out.scales[j] = rows.scales[i];
+  }
+  return { entries, rows: out };
 }

@@ -7,7 +7,8 @@ import { createRng, mixSeed } from './rng.ts';
 import { principalBasis, projectRows, type Routing } from './routing.ts';
 import { sketchAll } from './sketch.ts';
 import type { Rows } from './split.ts';
-import { genPrefix, META_KEY, slotKey, type BlockStore, type BlockWrite } from './store.ts';
+import { genPrefix, META_KEY, slotKey, vectorKey, type BlockStore, type BlockWrite } from './store.ts';
+import { encodeVector } from './vector-codec.ts';
 import { buildTreeBlocks, type TreeBlocks, type TreeJob } from './tree-blocks.ts';
 import { checkIds } from './ids.ts';
 import { checkRows, quantizeRows } from './vector-math.ts';
@@ -16,9 +17,13 @@ import { InvalidArgumentError } from './errors.ts';
 export interface ForestBuildOptions {
   /** More trees: better recall per candidate, but each tree stores every vector again. Default 10. */
   nTrees?: number;
-  /** Build splits until a leaf holds at most this many entries. Default min(100, 0.65·leafCapacity). */
+  /**
+   * Build splits until a leaf holds at most this many entries. Default DEFAULT_LEAF_SIZE, or
+   * 0.65·leafCapacity when only that is given. Leaves hold sketches, not vectors (~56 B per entry
+   * at 384-d), so big leaves are cheap to read: fewer, larger reads suit IndexedDB.
+   */
   leafSize?: number;
-  /** A leaf block overflows (and splits on add) past this. Default keeps a block under 60 KB. */
+  /** A leaf overflows (and splits on add) past this. Default ⌈1.55·leafSize⌉. */
   leafCapacity?: number;
   seed?: number;
   split?: SplitMethod;
@@ -67,9 +72,12 @@ export interface BuildInput {
   vectors: Float32Array;
 }
 
+/** See ForestBuildOptions.leafSize. */
+export const DEFAULT_LEAF_SIZE = 100;
+
 export function resolveOptions(dim: number, o: ForestBuildOptions): Required<ForestBuildOptions> {
-  const leafCapacity = o.leafCapacity ?? Math.max(8, Math.floor(60_000 / (dim + 8)));
-  const leafSize = o.leafSize ?? Math.min(100, Math.floor(leafCapacity * 0.65));
+  const leafSize = o.leafSize ?? (o.leafCapacity === undefined ? DEFAULT_LEAF_SIZE : Math.min(DEFAULT_LEAF_SIZE, Math.floor(o.leafCapacity * 0.65)));
+  const leafCapacity = o.leafCapacity ?? Math.max(8, Math.ceil(leafSize * 1.55));
   const nTrees = o.nTrees ?? 10;
   if (!Number.isInteger(nTrees) || nTrees < 1 || nTrees > 255) throw new InvalidArgumentError(`nTrees must be an integer from 1 to 255, got ${nTrees}.`);
   if (!Number.isInteger(leafSize) || leafSize < 1 || leafSize > leafCapacity || leafCapacity > 65535) {
@@ -96,7 +104,7 @@ export async function buildForest(store: BlockStore, input: BuildInput, options:
 }
 
 /**
- * Builds from rows already quantised (rebuild reads int8 back from leaves).
+ * Builds from rows already quantised (rebuild reads int8 back from the vector blocks).
  * keepPrevious leaves the old generation's blocks for the caller to delete once
  * no search still reads them.
  */
@@ -130,6 +138,8 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, control.concurrency ?? 1) }, lane));
+  // Each vector once, in its own block: leaves refer to it by slot.
+  for (let i = 0; i < n; i++) await batch.add(vectorKey(g, i), encodeVector(rows.scales[i], rows.codes, i, d));
   for (let p = 0; p * SLOT_PAGE < n; p++) await batch.add(slotKey(g, p), encodeSlots(ids, p));
   await batch.flush();
   const meta: ForestMeta = {

@@ -1,6 +1,6 @@
 // Delete = tombstone. The slot's id becomes TOMBSTONE, so search skips its
-// entries at once; the entries themselves leave the leaves when a leaf is
-// rewritten by an add, or by compact(), or at the next rebuild.
+// entries at once, and its vector block goes; the entries themselves leave the
+// leaves when a leaf is rewritten by an add, or by compact(), or at the next rebuild.
 import { InvalidIdError, UnknownIdError } from './errors.ts';
 import type { ForestState } from './forest-state.ts';
 import { TOMBSTONE } from './meta-codec.ts';
@@ -28,6 +28,7 @@ export async function deleteIds(s: ForestState, idsIn: ArrayLike<number>): Promi
   for (const slot of found) {
     s.slotToId[slot] = TOMBSTONE;
     m.touchSlot(slot);
+    m.deleteVector(slot);
   }
   s.meta.liveCount -= found.length;
   s.meta.deadInLeaves += found.length * s.meta.nTrees;

@@ -76,3 +76,9 @@ export class MemoryBudgetError extends GlimpseError {
     super('MemoryBudgetError', `Memory budget of ${budget} bytes is below the ${needed} bytes this forest needs resident. Raise memoryBudgetBytes to at least ${needed}.`);
   }
 }
+
+export class ForestUpgradeError extends GlimpseError {
+  constructor(version: number) {
+    super('ForestUpgradeError', `This forest was written in format ${version}, which kept vectors inside the leaves. Upgrade it once with Forest.upgrade(store) (it rebuilds from its own stored vectors), then open it again.`);
+  }
+}

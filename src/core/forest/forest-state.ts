@@ -1,15 +1,24 @@
 // What an open forest keeps resident, and cached access to its blocks.
 import { BlockCache } from './block-cache.ts';
-import { CorruptBlockError, ForestNotFoundError, MemoryBudgetError } from './errors.ts';
+import { blockVersion } from './block-codec.ts';
+import { CorruptBlockError, ForestNotFoundError, ForestUpgradeError, MemoryBudgetError } from './errors.ts';
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
 import { decodePage, type NodePage } from './node-codec.ts';
 import type { SketchTable } from './sketch.ts';
-import { dirKey, leafKey, META_KEY, pageKey, slotKey, type BlockStore } from './store.ts';
+import { dirKey, leafKey, META_KEY, pageKey, slotKey, vectorKey, type BlockStore } from './store.ts';
+import { decodeVector, type VectorBlock } from './vector-codec.ts';
 
 export async function readMeta(store: BlockStore): Promise<ForestMeta | undefined> {
+  return (await readMetaBlock(store))?.meta;
+}
+
+/** The meta block and its format version (below 3: vectors still live in the leaves). */
+async function readMetaBlock(store: BlockStore): Promise<{ meta: ForestMeta; version: number } | undefined> {
   const [bytes] = await store.read([META_KEY]);
-  return bytes ? decodeMeta(META_KEY, bytes) : undefined;
+  if (!bytes) return undefined;
+  const meta = decodeMeta(META_KEY, bytes);
+  return { meta, version: blockVersion(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
 }
 
 export interface StateOptions {
@@ -18,6 +27,8 @@ export interface StateOptions {
   pinnedNodeFraction: number;
   /** Leaf blocks per store read; reads are issued together, scoring overlaps them. */
   leafReadChunk: number;
+  /** Open a forest of format < 3 for reading (only to upgrade it: see Forest.upgrade). */
+  legacy?: boolean;
 }
 
 export class ForestState {
@@ -39,14 +50,19 @@ export class ForestState {
     readonly dirs: TreeDir[],
     public slotToId: Uint32Array,
     readonly cache: BlockCache,
+    /** Format < 3: vectors are in the leaves (LeafBlock.legacy), there are no Vector blocks. */
+    readonly legacy: boolean,
   ) {
     this.pinnedPages = dirs.map(() => []);
     this.stamps = new Uint32Array(slotToId.length);
   }
 
   static async open(store: BlockStore, o: StateOptions): Promise<ForestState> {
-    const meta = await readMeta(store);
-    if (!meta) throw new ForestNotFoundError();
+    const found = await readMetaBlock(store);
+    if (!found) throw new ForestNotFoundError();
+    const { meta } = found;
+    const legacy = found.version < 3;
+    if (legacy && !o.legacy) throw new ForestUpgradeError(found.version);
     const g = meta.generation;
     const dirBytes = await store.read(Array.from({ length: meta.nTrees }, (_, t) => dirKey(g, t)));
     const dirs = dirBytes.map((b, t) => {
@@ -61,7 +77,7 @@ export class ForestState {
       const ids = decodeSlots(slotKey(g, p), b);
       slotToId.set(ids.subarray(0, Math.min(SLOT_PAGE, meta.slotCount - p * SLOT_PAGE)), p * SLOT_PAGE);
     });
-    const state = new ForestState(store, meta, dirs, slotToId, new BlockCache(0));
+    const state = new ForestState(store, meta, dirs, slotToId, new BlockCache(0), legacy);
     const fixed = state.fixedBytes();
     // Below this a query cannot hold one full leaf per tree at once.
     const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity, meta.dim);
@@ -145,6 +161,32 @@ export class ForestState {
       });
     }
     return out as LeafBlock[];
+  }
+
+  /** The vector blocks of `slots` (in that order): cache first, the rest in one store read. */
+  async vectors(slots: ArrayLike<number>): Promise<VectorBlock[]> {
+    const g = this.meta.generation, d = this.meta.dim;
+    const out: VectorBlock[] = new Array<VectorBlock>(slots.length);
+    const missKeys: string[] = [], missAt: number[] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const key = vectorKey(g, slots[i]);
+      const hit = this.cache.get<VectorBlock>(key);
+      if (hit) out[i] = hit;
+      else {
+        missKeys.push(key);
+        missAt.push(i);
+      }
+    }
+    if (missKeys.length) {
+      const got = await this.store.read(missKeys);
+      got.forEach((b, j) => {
+        if (!b) throw new CorruptBlockError(missKeys[j], 'missing');
+        const v = decodeVector(missKeys[j], b, d);
+        this.cache.set(missKeys[j], v, b.byteLength);
+        out[missAt[j]] = v;
+      });
+    }
+    return out;
   }
 
   /**

@@ -1,5 +1,5 @@
 // The public face of an open forest: search, add, delete, compact, rebuild.
-import type { BuildControl, ForestBuildOptions } from './build.ts';
+import { DEFAULT_LEAF_SIZE, type BuildControl, type ForestBuildOptions } from './build.ts';
 import { addVectors } from './add.ts';
 import { compactLeaves, deleteIds } from './delete.ts';
 import { DimensionMismatchError, InvalidArgumentError } from './errors.ts';
@@ -31,8 +31,8 @@ export interface SearchOptions {
   trees?: number;
   /**
    * Cosine margin for skipping exact scores: a candidate whose sketch estimate is more than this
-   * below the k-th best exact score so far is not re-ranked. Default 2.2/√dim (0.112 at 384-d);
-   * larger is safer and slower; Infinity re-ranks every candidate exactly.
+   * below the k-th best exact score is not re-ranked (its vector is not read). Default 2.2/√dim
+   * (0.112 at 384-d); larger is safer and slower; Infinity re-ranks every candidate exactly.
    */
   rerankMargin?: number;
   trace?: SearchTrace;
@@ -118,6 +118,17 @@ export class Forest {
 
   maintenanceAdvice(): MaintenanceAdvice {
     return adviseMaintenance(this.state.meta);
+  }
+
+  /**
+   * Rewrites a forest of format < 3 (vectors inside its leaves; Forest.open throws
+   * ForestUpgradeError on it) in the current format, from its own int8 vectors, with the
+   * current default leaf size. Open it afterwards. Writes a new generation, then drops the old.
+   */
+  static async upgrade(store: BlockStore, control: BuildControl = {}): Promise<void> {
+    const s = await ForestState.open(store, { memoryBudgetBytes: 256 << 20, pinnedNodeFraction: 0, leafReadChunk: 24, legacy: true });
+    const report = await rebuildState(s, { leafSize: DEFAULT_LEAF_SIZE, leafCapacity: undefined }, control);
+    if (report.previousGeneration !== undefined) await store.deletePrefix(genPrefix(report.previousGeneration));
   }
 
   /** Rebuilds from the stored int8 vectors into a new generation, then switches to it. */

@@ -1,11 +1,14 @@
 // Reads a whole forest from its blocks and says what is wrong with it: every block decoded (so
 // every checksum verified), every tree walked from its root, every live id found exactly once
-// per tree. Works on a plain key → bytes map, so any store (IndexedDB, memory) can be checked.
+// per tree and its vector block present. Works on a plain key → bytes map, so any store
+// (IndexedDB, memory) can be checked.
 import { GlimpseError } from '../errors.ts';
+import { blockVersion } from './block-codec.ts';
 import { decodeLeaf } from './leaf-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
-import { dirKey, leafKey, META_KEY, pageKey, slotKey } from './store.ts';
+import { dirKey, leafKey, META_KEY, pageKey, slotKey, vectorKey } from './store.ts';
+import { decodeVector } from './vector-codec.ts';
 
 export type ForestIssueKind =
   /** A block the forest needs is not stored. */
@@ -40,7 +43,7 @@ export interface ForestInspection {
   /** False when the forest was never created (no blocks, or no committed meta block). */
   present: boolean;
   meta?: ForestMeta;
-  /** Live id → its int8 vector as the first tree that holds it stores it. */
+  /** Live id → its int8 vector (its vector block; before format 3, the first tree's leaf that holds it). */
   live: Map<number, LiveEntry>;
   issues: ForestIssue[];
 }
@@ -77,6 +80,9 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
   const meta = read(META_KEY, (b) => decodeMeta(META_KEY, b));
   if (!meta) return { present: true, live, issues };
   const g = meta.generation;
+  // Before format 3 the vectors lived in the leaves (LeafBlock.legacy); since, in vector blocks.
+  const metaBytes = blocks.get(META_KEY)!;
+  const legacy = blockVersion(new DataView(metaBytes.buffer, metaBytes.byteOffset, metaBytes.byteLength)) < 3;
 
   // Slot table: which slots hold which live ids.
   const slotToId = new Uint32Array(meta.slotCount).fill(TOMBSTONE);
@@ -149,13 +155,21 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
         const id = slotToId[slot];
         if (id === TOMBSTONE || slotOf.get(id) !== slot) continue; // deleted entry, purged later
         hits[slot]++;
-        if (!live.has(id)) live.set(id, { codes: leaf.codes.subarray(e * meta.dim, (e + 1) * meta.dim), scale: leaf.scales[e] });
+        const old = leaf.legacy;
+        if (old && !live.has(id)) live.set(id, { codes: old.codes.subarray(e * meta.dim, (e + 1) * meta.dim), scale: old.scales[e] });
       }
     }
     if (!whole) continue;
     for (const [id, slot] of slotOf) {
       if (hits[slot] === 0) issues.push({ kind: 'tree-missing-entry', id, detail: `tree ${t} has no entry for id ${id}` });
       else if (hits[slot] > 1) issues.push({ kind: 'tree-duplicate-entry', id, detail: `tree ${t} lists id ${id} ${hits[slot]} times` });
+    }
+  }
+
+  if (!legacy) {
+    for (const [id, slot] of slotOf) {
+      const v = read(vectorKey(g, slot), (b) => decodeVector(vectorKey(g, slot), b, meta.dim));
+      if (v) live.set(id, { codes: v.code, scale: v.scale });
     }
   }
 

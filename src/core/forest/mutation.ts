@@ -1,17 +1,16 @@
-// A batch of changes to one forest: copy-on-write pages and leaves, committed
-// in a single store.write (one IndexedDB transaction), then swapped into the cache.
+// A batch of changes to one forest: copy-on-write pages and leaves, new and deleted vector
+// blocks, committed in a single store.write (one IndexedDB transaction), then swapped into the cache.
 import type { ForestState } from './forest-state.ts';
 import { decodeLeaf, encodeLeaf, type LeafBlock } from './leaf-codec.ts';
 import { encodeDir, encodeMeta, encodeSlots, SLOT_PAGE, type TreeDir } from './meta-codec.ts';
 import { clonePage, decodePage, emptyPage, encodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { sketchWords } from './sketch.ts';
-import { dirKey, leafKey, META_KEY, pageKey, slotKey, type BlockWrite } from './store.ts';
+import { dirKey, leafKey, META_KEY, pageKey, slotKey, vectorKey, type BlockWrite } from './store.ts';
+import { encodeVector } from './vector-codec.ts';
 
 /** Leaf contents being rewritten (plain arrays sized to count; sketches copied, not recomputed). */
 export interface LeafEntries {
   slots: Uint32Array;
-  scales: Float32Array;
-  codes: Int8Array;
   factors: Float32Array;
   sketch: Uint32Array;
   count: number;
@@ -19,16 +18,14 @@ export interface LeafEntries {
 
 /** Room for n entries. */
 export function leafEntries(n: number, d: number): LeafEntries {
-  return { slots: new Uint32Array(n), scales: new Float32Array(n), codes: new Int8Array(n * d), factors: new Float32Array(n), sketch: new Uint32Array(n * sketchWords(d)), count: n };
+  return { slots: new Uint32Array(n), factors: new Float32Array(n), sketch: new Uint32Array(n * sketchWords(d)), count: n };
 }
 
 /** Copies entry i of `src` to entry k of `dst` (a leaf being filled, or entries). */
 export function copyEntry(dst: LeafEntries | LeafBlock, k: number, src: LeafEntries | LeafBlock, i: number, d: number): void {
   const w = sketchWords(d);
   dst.slots[k] = src.slots[i];
-  dst.scales[k] = src.scales[i];
   dst.factors[k] = src.factors[i];
-  dst.codes.set(src.codes.subarray(i * d, i * d + d), k * d);
   dst.sketch.set(src.sketch.subarray(i * w, i * w + w), k * w);
 }
 
@@ -39,6 +36,9 @@ export class Mutation {
   /** Copy-on-write tree directories: searches keep seeing the committed ones until commit(). */
   private readonly dirs = new Map<number, TreeDir>();
   private readonly dirtySlotPages = new Set<number>();
+  /** New vector blocks by slot, and slots whose vector block goes (deleted ids). */
+  private readonly vectorWrites = new Map<number, Uint8Array>();
+  private readonly vectorDeletes = new Set<number>();
 
   constructor(readonly s: ForestState) {}
 
@@ -102,8 +102,18 @@ export class Mutation {
     dir.leafCount = Math.max(dir.leafCount, l + 1);
     dir.leafSizes[l] = e.count;
     const d = this.s.meta.dim;
-    const block = 'bytes' in e ? e : decodeLeaf('new', encodeLeaf(e.slots, e.scales, e.codes, e.count, d, { words: e.sketch, factors: e.factors }), d, true);
+    const block = 'bytes' in e ? e : decodeLeaf('new', encodeLeaf(e.slots, e.count, d, { words: e.sketch, factors: e.factors }), d, true);
     this.leafWrites.set(leafKey(this.s.meta.generation, t, l), block);
+  }
+
+  /** Stores the vector of a new slot (row `row` of `codes`). */
+  putVector(slot: number, scale: number, codes: Int8Array, row: number): void {
+    this.vectorWrites.set(slot, encodeVector(scale, codes, row, this.s.meta.dim));
+  }
+
+  /** Drops a deleted slot's vector: search never reads a tombstoned slot's vector. */
+  deleteVector(slot: number): void {
+    this.vectorDeletes.add(slot);
   }
 
   touchSlot(slot: number): void {
@@ -123,8 +133,11 @@ export class Mutation {
     }
     for (const [t, dir] of this.dirs) puts.push({ key: dirKey(g, t), bytes: encodeDir(dir) });
     for (const p of this.dirtySlotPages) puts.push({ key: slotKey(g, p), bytes: encodeSlots(s.slotToId.subarray(0, s.meta.slotCount), p) });
+    for (const [slot, bytes] of this.vectorWrites) puts.push({ key: vectorKey(g, slot), bytes });
+    const deletes = [...this.vectorDeletes].map((slot) => vectorKey(g, slot));
     puts.push({ key: META_KEY, bytes: encodeMeta(s.meta) });
-    await s.store.write(puts);
+    await s.store.write(puts, deletes);
+    for (const key of deletes) s.cache.delete(key);
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
     for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.residentBytes);

@@ -1,27 +1,41 @@
-// Re-rank of leaf entries against the query: each slot scored once, tombstones
-// skipped. Once k exact scores are held, an entry's 1-bit sketch estimate
-// (sketch.ts, dim/8 lookups) must come within `margin` of the k-th exact score
-// before its exact int8 dot is computed (two rows per pass, shared query loads).
-// Results are always ranked and scored by the exact int8 dot; the margin only
-// decides which entries get one. The estimate's error has std ≈ 0.75/√dim
-// (0.037 at 384-d on the bench data), so a margin of ~3 std rarely drops a
-// true top-k entry. Sketches are taken without a random rotation: fine for
-// embeddings whose energy is spread over many dims; one with a few dominant
-// dims would estimate worse (a larger margin, or a rotation in sketch.ts).
+// Re-rank of leaf entries against the query, in two steps. While leaves arrive, each entry's
+// 1-bit sketch estimate (sketch.ts, dim/8 lookups) is computed and the best `cap` distinct live
+// slots by estimate are kept. Then their int8 vectors (one Vector block each) are read, best
+// estimate first, and scored exactly: first the top k + FIRST_EXTRA, then every remaining
+// candidate whose estimate comes within `margin` of the k-th exact score (one more read; the
+// bar cannot fall, so no third is needed). Results are always ranked and scored by the exact
+// int8 dot; the margin only decides which candidates get one. The estimate's error has std ≈
+// 0.75/√dim (0.037 at 384-d on the bench data), so a margin of ~3 std rarely drops a true top-k
+// entry. Sketches are taken without a random rotation: fine for embeddings whose energy is
+// spread over many dims; one with a few dominant dims would estimate worse (a larger margin,
+// or a rotation in sketch.ts).
 import type { ForestState } from './forest-state.ts';
 import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
 import { SketchTable, sketchWords } from './sketch.ts';
-import { dotI8Pair } from './vector-math.ts';
+import { dotI8 } from './vector-math.ts';
 
 /** Default margin in cosine units, as a multiple of 1/√dim (0.112 at 384-d). */
 export const RERANK_MARGIN_SQRT_DIM = 2.2;
+/** Candidates beyond k in the first read: most queries need no second one. */
+export const FIRST_EXTRA = 54;
+
+/**
+ * Candidates kept by estimate: every one when the margin spans the whole cosine range (≥ 2),
+ * else enough for the margin rule (on the 384-d bench the rule stops well before the cap).
+ */
+export function candidateCap(k: number, margin: number, entries: number): number {
+  return Math.max(1, Math.min(entries, margin >= 2 ? entries : Math.max(8 * k, k + 512)));
+}
 
 export class Scorer {
   readonly top: TopK;
-  /** Distinct live entries given an exact dot product (all of them with an Infinity margin). */
+  /** Distinct live slots given an exact dot product (every candidate with an Infinity margin). */
   reranked = 0;
+  /** Vector reads (store round trips) the exact step took: 0, 1 or 2. */
+  vectorReads = 0;
+  private readonly cand: TopK;
   private readonly epoch: number;
   /** Set when another search holds the shared stamp array (scoring now spans several tasks). */
   private readonly seen: Set<number> | undefined;
@@ -29,13 +43,12 @@ export class Scorer {
   private readonly stamps: Uint32Array;
   /** Slots beyond that array (added after this search began). */
   private late: Set<number> | undefined;
-  private readonly pair = new Float64Array(2);
-  /** Built on first use: a query whose candidates fit in k never needs it. */
-  private table: SketchTable | undefined;
+  private readonly table: SketchTable;
 
-  /** `margin`: Infinity gives every candidate an exact dot (no estimates). */
-  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly margin: number) {
+  /** `margin`: Infinity gives every candidate an exact dot. `cap`: see candidateCap. */
+  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly margin: number, cap: number) {
     this.top = new TopK(k);
+    this.cand = new TopK(cap);
     this.stamps = s.stamps;
     if (s.stampHolders++ === 0) {
       if (++s.epoch === 0xffffffff) {
@@ -47,23 +60,20 @@ export class Scorer {
       this.epoch = 0;
       this.seen = new Set();
     }
+    this.table = this.takeTable();
   }
 
   add(b: LeafBlock): void {
-    const { slots, scales, codes, factors, sketch } = b;
-    const stamps = this.stamps, slotToId = this.s.slotToId;
-    const { q, pair, top, margin } = this;
-    const d = q.length, w = sketchWords(d), epoch = this.epoch, seen = this.seen;
-    let pending = -1, exact = 0;
+    const { slots, factors, sketch } = b;
+    const stamps = this.stamps, slotToId = this.s.slotToId, cand = this.cand, table = this.table;
+    const w = sketchWords(this.q.length), epoch = this.epoch, seen = this.seen;
     for (let a = 0; a < b.count; a++) {
       // The estimate comes first: it reads the block sequentially, while the de-duplication
       // stamp and the tombstone check are random reads into slot-sized arrays (MBs at 1M), paid
-      // now only by the few entries that pass. An entry skipped here is skipped again when
-      // another tree brings it (the bar only rises), so skipping before de-duplicating is safe.
-      if (margin !== Infinity && top.size === top.k) {
-        this.table ??= this.takeTable();
-        if (this.table.estimate(sketch, factors, a, w) < top.scores[0] - margin) continue;
-      }
+      // only by entries that pass. A slot has one sketch, so when another tree brings it again
+      // it estimates the same and is skipped again (the floor only rises).
+      const est = table.estimate(sketch, factors, a, w);
+      if (est <= cand.floor()) continue;
       const slot = slots[a];
       if (seen) {
         if (seen.has(slot)) continue;
@@ -77,29 +87,35 @@ export class Scorer {
         this.late.add(slot);
       }
       if (slotToId[slot] === TOMBSTONE) continue;
-      if (pending < 0) {
-        pending = a;
-        continue;
-      }
-      dotI8Pair(q, codes, pending * d, a * d, d, pair, 0);
-      top.push(pair[0] * scales[pending], slots[pending]);
-      top.push(pair[1] * scales[a], slots[a]);
-      pending = -1;
-      exact += 2;
+      cand.push(est, slot);
     }
-    if (pending >= 0) {
-      // The odd row goes through the same arithmetic, so a score never depends on its pairing.
-      dotI8Pair(q, codes, pending * d, pending * d, d, pair, 0);
-      top.push(pair[0] * scales[pending], slots[pending]);
-      exact++;
-    }
-    this.reranked += exact;
+  }
+
+  /** Reads the candidates' vectors and scores them exactly (see the file comment). */
+  async finish(): Promise<void> {
+    const cand = this.cand, order = cand.order(), n = order.length;
+    const first = this.margin >= 2 ? n : Math.min(n, this.top.k + FIRST_EXTRA);
+    await this.exact(order, 0, first);
+    const bar = this.top.floor() - this.margin;
+    let end = first;
+    while (end < n && cand.scores[order[end]] >= bar) end++;
+    await this.exact(order, first, end);
   }
 
   /** Must be called once scoring ends (also on error) to hand the stamps back. */
   release(): void {
     this.s.stampHolders--;
-    if (this.table) this.s.spareTable = this.table;
+    this.s.spareTable = this.table;
+  }
+
+  private async exact(order: number[], from: number, to: number): Promise<void> {
+    if (from >= to) return;
+    const slots = Array.from({ length: to - from }, (_, i) => this.cand.slots[order[from + i]]);
+    this.vectorReads++;
+    const vs = await this.s.vectors(slots);
+    const q = this.q, d = q.length;
+    for (let i = 0; i < slots.length; i++) this.top.push(dotI8(q, vs[i].code, 0, d) * vs[i].scale, slots[i]);
+    this.reranked += slots.length;
   }
 
   /** The state's spare table if no other search holds it (saves a 48 KB allocation per query at 384-d). */

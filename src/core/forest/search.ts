@@ -1,11 +1,11 @@
 // Best-first descent over all trees with one priority queue (Annoy's margin
-// rule), then batched reads of the chosen leaves and an exact re-rank of their
-// int8 vectors (score.ts), each slot scored once; a sketch estimate spares
-// the exact dot of entries that cannot reach the top k.
+// rule), then batched reads of the chosen leaves, a sketch estimate of every
+// entry, and an exact int8 re-rank of the few best candidates (score.ts),
+// each slot scored once.
 import type { ForestState } from './forest-state.ts';
 import { NodeQueue } from './heaps.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
-import { Scorer } from './score.ts';
+import { candidateCap, Scorer } from './score.ts';
 import { dotI8 } from './vector-math.ts';
 
 export interface SearchHit {
@@ -17,13 +17,16 @@ export interface SearchHit {
 export interface SearchTrace {
   leaves: number;
   entries: number;
-  /** Distinct live entries given an exact int8 dot product (score.ts): with an Infinity margin, every candidate. */
+  /** Distinct live slots given an exact int8 dot product (score.ts): with an Infinity margin, every candidate. */
   reranked?: number;
+  /** Store reads of vector blocks for the exact step (0–2). */
+  vectorReads?: number;
   pageFetchRounds: number;
-  /** Pass a clock (ms) to get the split below: descent incl. page fetches, then leaf reads + scoring. */
+  /** Pass a clock (ms) to get the split below: descent incl. page fetches, leaf reads + estimates, vector reads + exact scores. */
   clock?: () => number;
   descentMs?: number;
   leavesMs?: number;
+  vectorsMs?: number;
 }
 
 /** Node pages not yet loaded are collected and fetched together, this many at a time. */
@@ -100,17 +103,20 @@ export async function searchForest(s: ForestState, q: Float32Array, k: number, s
   const t1 = trace?.clock?.() ?? 0;
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.
-  const scorer = new Scorer(s, q, k, margin);
+  const scorer = new Scorer(s, q, k, margin, candidateCap(k, margin, entries));
+  let t2 = t1;
   try {
     await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));
+    t2 = trace?.clock?.() ?? 0;
+    await scorer.finish();
   } finally {
     scorer.release();
   }
-  const { top, reranked } = scorer;
+  const { top, reranked, vectorReads } = scorer;
   const slotToId = s.slotToId;
   if (trace) {
-    Object.assign(trace, { leaves: leafId.length, entries, reranked, pageFetchRounds: rounds });
-    if (trace.clock) Object.assign(trace, { descentMs: t1 - t0, leavesMs: trace.clock() - t1 });
+    Object.assign(trace, { leaves: leafId.length, entries, reranked, vectorReads, pageFetchRounds: rounds });
+    if (trace.clock) Object.assign(trace, { descentMs: t1 - t0, leavesMs: t2 - t1, vectorsMs: trace.clock() - t2 });
   }
   return top.order().map((i) => ({ id: slotToId[top.slots[i]], score: top.scores[i] }));
 }

@@ -23,3 +23,4 @@ export const dirKey = (g: number, t: number): string => `g${g}/d/${t}`;
 export const pageKey = (g: number, t: number, p: number): string => `g${g}/n/${t}/${p}`;
 export const leafKey = (g: number, t: number, l: number): string => `g${g}/l/${t}/${l}`;
 export const slotKey = (g: number, p: number): string => `g${g}/s/${p}`;
+export const vectorKey = (g: number, slot: number): string => `g${g}/v/${slot}`;

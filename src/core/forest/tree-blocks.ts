@@ -42,7 +42,7 @@ export function buildTreeBlocks(job: TreeJob, signal?: SignalLike): TreeBlocks {
   const tree = buildTree(splitRows, slots, job.leafSize, new Splitter(splitRows, job.split), createRng(mixSeed(job.seed, t)), signal, lift);
   const cap = job.leafCapacity;
   const w = sketchWords(d), sk = job.sketches;
-  const scratch = { slots: new Uint32Array(cap), scales: new Float32Array(cap), codes: new Int8Array(cap * d) };
+  const slotsOut = new Uint32Array(cap);
   const sketch = { words: new Uint32Array(cap * w), factors: new Float32Array(cap) };
   const leafCount = tree.leafStart.length - 1;
   const leafSizes = new Uint16Array(leafCount);
@@ -52,13 +52,11 @@ export function buildTreeBlocks(job: TreeJob, signal?: SignalLike): TreeBlocks {
     leafSizes[l] = e - s;
     for (let i = s; i < e; i++) {
       const slot = tree.perm[i];
-      scratch.slots[i - s] = slot;
-      scratch.scales[i - s] = rows.scales[slot];
-      scratch.codes.set(rows.codes.subarray(slot * d, slot * d + d), (i - s) * d);
+      slotsOut[i - s] = slot;
       sketch.factors[i - s] = sk.factors[slot];
       sketch.words.set(sk.words.subarray(slot * w, slot * w + w), (i - s) * w);
     }
-    puts.push({ key: leafKey(g, t, l), bytes: encodeLeaf(scratch.slots, scratch.scales, scratch.codes, e - s, d, sketch) });
+    puts.push({ key: leafKey(g, t, l), bytes: encodeLeaf(slotsOut, e - s, d, sketch) });
   }
   tree.pages.forEach((p, i) => puts.push({ key: pageKey(g, t, i), bytes: encodePage(p, d) }));
   puts.push({ key: dirKey(g, t), bytes: encodeDir({ root: tree.root, pageCount: tree.pages.length, leafCount, leafSizes }) });

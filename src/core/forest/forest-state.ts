@@ -163,30 +163,19 @@ export class ForestState {
     return out as LeafBlock[];
   }
 
-  /** The vector blocks of `slots` (in that order): cache first, the rest in one store read. */
+  /**
+   * The vector blocks of `slots` (in that order), in one store read. Not cached: a query's
+   * candidates are scattered over the whole forest, and an LRU lookup per vector cost more than
+   * the read itself on the in-memory store (bench/index-profile.ts).
+   */
   async vectors(slots: ArrayLike<number>): Promise<VectorBlock[]> {
     const g = this.meta.generation, d = this.meta.dim;
-    const out: VectorBlock[] = new Array<VectorBlock>(slots.length);
-    const missKeys: string[] = [], missAt: number[] = [];
-    for (let i = 0; i < slots.length; i++) {
-      const key = vectorKey(g, slots[i]);
-      const hit = this.cache.get<VectorBlock>(key);
-      if (hit) out[i] = hit;
-      else {
-        missKeys.push(key);
-        missAt.push(i);
-      }
-    }
-    if (missKeys.length) {
-      const got = await this.store.read(missKeys);
-      got.forEach((b, j) => {
-        if (!b) throw new CorruptBlockError(missKeys[j], 'missing');
-        const v = decodeVector(missKeys[j], b, d);
-        this.cache.set(missKeys[j], v, b.byteLength);
-        out[missAt[j]] = v;
-      });
-    }
-    return out;
+    const keys = Array.from(slots, (slot) => vectorKey(g, slot));
+    const got = await this.store.read(keys);
+    return got.map((b, i) => {
+      if (!b) throw new CorruptBlockError(keys[i], 'missing');
+      return decodeVector(keys[i], b, d);
+    });
   }
 
   /**

@@ -137,7 +137,6 @@ export class Mutation {
     const deletes = [...this.vectorDeletes].map((slot) => vectorKey(g, slot));
     puts.push({ key: META_KEY, bytes: encodeMeta(s.meta) });
     await s.store.write(puts, deletes);
-    for (const key of deletes) s.cache.delete(key);
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
     for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.residentBytes);

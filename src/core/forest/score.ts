@@ -26,7 +26,7 @@ export const FIRST_EXTRA = 54;
  * else enough for the margin rule (on the 384-d bench the rule stops well before the cap).
  */
 export function candidateCap(k: number, margin: number, entries: number): number {
-  return Math.max(1, Math.min(entries, margin >= 2 ? entries : Math.max(8 * k, k + 512)));
+  return Math.max(1, Math.min(entries, margin >= 2 ? entries : Math.max(4 * k, k + 256)));
 }
 
 export class Scorer {

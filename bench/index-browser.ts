@@ -1,7 +1,6 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
-//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--slim 50,100,200,400] [--json]
-// --slim R,…: also measures the slim-layout experiment (bench/browser/slim.ts, issue 3): slim
-//   leaves without codes plus one record per slot's code, the top R by sketch estimate re-ranked.
+//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--json]
+// --leaf-size / --leaf-capacity go to buildForest (defaults: the product's, 100 and ⌈1.55·L⌉).
 // Builds the forest in Node (or reuses bench/out/forest-*.pack), serves its blocks to a page in
 // headless Chromium that writes them into real IndexedDB via IdbForestStore, then measures
 // queries that read from IndexedDB under a memory budget (default 10 % of N·dim·4 bytes).
@@ -13,6 +12,7 @@ import { chromium } from 'playwright-core';
 import { createServer, type Plugin } from 'vite';
 import { numList, parseArgs } from './lib/args.ts';
 import { FORMAT_VERSION } from '../src/core/forest/block-codec.ts';
+import { resolveOptions } from '../src/core/forest/build.ts';
 import { indexPack, readRecords, writePack } from './lib/block-pack.ts';
 import { defaultQueries, loadDataset } from './lib/dataset.ts';
 import { apportion, buildInto } from './lib/forest-runs.ts';
@@ -33,13 +33,18 @@ const ds = loadDataset(
 const d = ds.dim, N = ds.base.length / d, nq = ds.query.length / d;
 const budgetBytes = Math.floor(Number(args.get('budget-fraction') ?? 0.1) * N * d * 4);
 
+// Leaf size and capacity as buildForest resolves them (so the defaults are the product's).
+const num = (k: string): number | undefined => (args.has(k) ? Number(args.get(k)) : undefined);
+const { leafSize, leafCapacity } = resolveOptions(d, { leafSize: num('leaf-size'), leafCapacity: num('leaf-capacity') });
+
 // Build once, keep the blocks as a pack file (with the build's measured figures beside it).
-// The block format version is in the name: a pack of older blocks would measure their decode path.
-const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}-v${FORMAT_VERSION}.pack`);
+// The block format version and leaf shape are in the name: a pack of older blocks would measure
+// their decode path, and one of another leaf size another forest.
+const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}-L${leafSize}-C${leafCapacity}-v${FORMAT_VERSION}.pack`);
 const sidecar = packPath + '.json';
 if (!existsSync(packPath) || !existsSync(sidecar)) {
-  log(`building ${trees} trees over ${N} in Node …`);
-  const b = await buildInto(ds.base, d, Uint32Array.from({ length: N }, (_, i) => i), trees, 'two-means', seed, Number(args.get('threads') ?? availableParallelism()));
+  log(`building ${trees} trees over ${N} in Node (leaf size ${leafSize}, capacity ${leafCapacity}) …`);
+  const b = await buildInto(ds.base, d, Uint32Array.from({ length: N }, (_, i) => i), trees, 'two-means', seed, Number(args.get('threads') ?? availableParallelism()), 0, { leafSize, leafCapacity });
   writePack(packPath, b.store);
   writeFileSync(sidecar, JSON.stringify({ ...apportion(b, trees, N), builtAt: new Date().toISOString() }));
 }
@@ -97,12 +102,16 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
   log(`page ready at ${url}; loading ${pack.entries.length} blocks into IndexedDB, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
-  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), slimRs: args.get('slim') ? numList(args.get('slim') as string) : [] };
-  type PassResult = { recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number; meanDescentMs: number; meanLeavesMs: number; residentBytes: number; bytesPerQuery: number };
-  type SlimPass = PassResult & { R: number; candidateRecallAt10: number; candidatesPerQuery: number; meanCodesMs: number };
+  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24) };
+  type ByKind = { node: number; leaf: number; vector: number; other: number };
+  type PassResult = {
+    recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number;
+    meanDescentMs: number; meanLeavesMs: number; meanVectorsMs: number;
+    leavesPerQuery: number; entriesPerQuery: number; rerankedPerQuery: number; vectorReadsPerQuery: number;
+    residentBytes: number; bytesPerQuery: number; bytesPerQueryByKind: ByKind;
+  };
   type BenchResult = {
-    loaded: { loadMs: number; bytes: number; slimBytes: number; slimMs: number };
-    slim: { searchK: number; R: number; cold: SlimPass; firstPass: SlimPass; warm: SlimPass }[];
+    loaded: { loadMs: number; bytes: number };
     openMs: number;
     afterOpen: Record<string, number>;
     results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number> }[];
@@ -112,26 +121,30 @@ try {
   };
   const r = await page.evaluate((c) => (window as unknown as { forestBench: (c: unknown) => Promise<unknown> }).forestBench(c), cfg) as BenchResult;
   log(`IndexedDB loaded ${(r.loaded.bytes / 2 ** 30).toFixed(2)} GiB in ${(r.loaded.loadMs / 1000).toFixed(1)} s; open ${r.openMs.toFixed(0)} ms, resident after open ${(r.afterOpen.residentBytes / 2 ** 20).toFixed(1)} MiB`);
-  const fix = (p: PassResult): PassResult => ({ ...p, recallAt10: round(p.recallAt10), qps: round(p.qps, 1), p50Ms: round(p.p50Ms, 2), p99Ms: round(p.p99Ms, 2), maxMs: round(p.maxMs, 2), pageFetchRoundsPerQuery: round(p.pageFetchRoundsPerQuery, 2), meanDescentMs: round(p.meanDescentMs, 2), meanLeavesMs: round(p.meanLeavesMs, 2), bytesPerQuery: Math.round(p.bytesPerQuery) });
+  const ms = (x: number): number => round(x, 2);
+  const fix = (p: PassResult): PassResult => ({
+    ...p, recallAt10: round(p.recallAt10), qps: round(p.qps, 1), p50Ms: ms(p.p50Ms), p99Ms: ms(p.p99Ms), maxMs: ms(p.maxMs), pageFetchRoundsPerQuery: round(p.pageFetchRoundsPerQuery, 2),
+    meanDescentMs: ms(p.meanDescentMs), meanLeavesMs: ms(p.meanLeavesMs), meanVectorsMs: ms(p.meanVectorsMs),
+    leavesPerQuery: round(p.leavesPerQuery, 1), entriesPerQuery: Math.round(p.entriesPerQuery), rerankedPerQuery: round(p.rerankedPerQuery, 1), vectorReadsPerQuery: round(p.vectorReadsPerQuery, 2),
+    bytesPerQuery: Math.round(p.bytesPerQuery),
+    bytesPerQueryByKind: { node: Math.round(p.bytesPerQueryByKind.node), leaf: Math.round(p.bytesPerQueryByKind.leaf), vector: Math.round(p.bytesPerQueryByKind.vector), other: Math.round(p.bytesPerQueryByKind.other) },
+  });
+  const kib = (b: number): string => (b / 1024).toFixed(0);
   const forest = r.results.map((x) => {
     const cold = fix(x.cold), warm = fix(x.warm), firstPass = fix(x.firstPass);
-    log(`trees=${trees} searchK=${x.searchK}: recall ${warm.recallAt10}; cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms (descent ${cold.meanDescentMs}, leaves ${cold.meanLeavesMs}, page rounds ${cold.pageFetchRoundsPerQuery}); first pass p50 ${firstPass.p50Ms} p99 ${firstPass.p99Ms}; warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms; read/query cold ${(cold.bytesPerQuery / 1024).toFixed(0)} KiB, warm ${(warm.bytesPerQuery / 1024).toFixed(0)} KiB; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
-    return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, cold, firstPass, warm, cache: x.cache };
-  });
-  if (r.slim.length) log(`slim store: ${(r.loaded.slimBytes / 2 ** 20).toFixed(0)} MiB written in ${(r.loaded.slimMs / 1000).toFixed(1)} s`);
-  const slim = r.slim.map((x) => {
-    const g = (p: SlimPass) => ({ ...fix(p), candidateRecallAt10: round(p.candidateRecallAt10), candidatesPerQuery: round(p.candidatesPerQuery, 1), meanCodesMs: round(p.meanCodesMs, 2) });
-    return { searchK: x.searchK, R: x.R, cold: g(x.cold), firstPass: g(x.firstPass), warm: g(x.warm) };
+    const split = (p: PassResult): string => `descent ${p.meanDescentMs}, leaves ${p.meanLeavesMs}, vectors ${p.meanVectorsMs} ms; re-ranked ${p.rerankedPerQuery}, vector reads ${p.vectorReadsPerQuery}`;
+    log(`trees=${trees} L=${leafSize} searchK=${x.searchK}: recall ${warm.recallAt10}; cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms (${split(cold)}, page rounds ${cold.pageFetchRoundsPerQuery}); first pass p50 ${firstPass.p50Ms} p99 ${firstPass.p99Ms}; warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms (${split(warm)})`);
+    log(`  read/query cold ${kib(cold.bytesPerQuery)} KiB (nodes ${kib(cold.bytesPerQueryByKind.node)}, leaves ${kib(cold.bytesPerQueryByKind.leaf)}, vectors ${kib(cold.bytesPerQueryByKind.vector)}), warm ${kib(warm.bytesPerQuery)} KiB; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
+    return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, leafSize, leafCapacity, cold, firstPass, warm, cache: x.cache };
   });
   const maxResident = Math.max(...forest.flatMap((f) => [f.cold.residentBytes, f.warm.residentBytes, f.firstPass.residentBytes]));
   const out = {
-    n: N, dim: d, queries: nq, data: ds.name, forest,
+    n: N, dim: d, queries: nq, data: ds.name, formatVersion: FORMAT_VERSION, leaf: { size: leafSize, capacity: leafCapacity }, forest,
     brute: { qps: null, note: 'exact scans are measured in Node by bench:index' },
     peers: {},
     storage: 'IndexedDB on disk (persistent Chromium profile, via IdbForestStore)',
     budget: { bytes: budgetBytes, definition: 'fraction × N × dim × 4 (float32 vector bytes)', maxResidentBytes: maxResident, residentOverVectorBytes: round(maxResident / (N * d * 4), 4), residentOverInt8Bytes: round(maxResident / (N * (d + 4)), 4) },
     load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
-    ...(slim.length ? { slim, slimStore: { bytes: r.loaded.slimBytes, seconds: round(r.loaded.slimMs / 1000, 1) } } : {}),
     memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
     notes: 'cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were just written, so the OS page cache is warm in all three (dropping it needs root).',
   };

@@ -1,9 +1,7 @@
 // Runs in headless Chromium: loads the Node-built forest blocks into real
 // IndexedDB through IdbForestStore, then times queries against it.
 import { Forest, type BlockStore, type SearchTrace } from '../../src/core/forest/index.ts';
-import { ForestState } from '../../src/core/forest/forest-state.ts';
 import { IdbForestStore, openForestDatabase } from '../../src/storage/forest-idb-store.ts';
-import { openSlimDb, SlimSearcher, writeSlim, type SlimTrace } from './slim.ts';
 
 interface Config {
   blockCount: number;
@@ -14,17 +12,26 @@ interface Config {
   searchKs: number[];
   pinnedNodeFraction: number;
   leafReadChunk: number;
-  /** Slim-layout experiment (slim.ts): candidate counts R to measure; empty = off. */
-  slimRs: number[];
 }
 
-/** Counts bytes the forest reads from IndexedDB (node pages and leaves). */
+/** Block kind from its key `g{gen}/{kind}/…`: n = node page, l = leaf, v = vector, else meta/directory. */
+const kindOf = (key: string): 'node' | 'leaf' | 'vector' | 'other' => {
+  const k = key.split('/')[1];
+  return k === 'n' ? 'node' : k === 'l' ? 'leaf' : k === 'v' ? 'vector' : 'other';
+};
+
+/** Counts bytes the forest reads from IndexedDB, in total and per block kind. */
 class CountingStore implements BlockStore {
   bytes = 0;
+  byKind = { node: 0, leaf: 0, vector: 0, other: 0 };
   constructor(private readonly inner: BlockStore) {}
   async read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     const got = await this.inner.read(keys);
-    for (const b of got) this.bytes += b?.byteLength ?? 0;
+    got.forEach((b, i) => {
+      const len = b?.byteLength ?? 0;
+      this.bytes += len;
+      this.byKind[kindOf(keys[i])] += len;
+    });
     return got;
   }
   write(...a: Parameters<BlockStore['write']>): Promise<void> {
@@ -45,10 +52,8 @@ async function fetchBin(path: string): Promise<ArrayBuffer> {
 }
 
 /** Streams the pack into IndexedDB: one short transaction per ~8 MB chunk, next chunk fetched meanwhile. */
-async function load(cfg: Config): Promise<{ loadMs: number; bytes: number; slimBytes: number; slimMs: number }> {
+async function load(cfg: Config): Promise<{ loadMs: number; bytes: number }> {
   const db = await openForestDatabase(DB);
-  const slimDb = cfg.slimRs.length ? await openSlimDb(true) : undefined;
-  let slimBytes = 0, slimMs = 0;
   const store = new IdbForestStore(db, FOREST);
   await store.deletePrefix('');
   const t0 = performance.now();
@@ -69,15 +74,9 @@ async function load(cfg: Config): Promise<{ loadMs: number; bytes: number; slimB
       bytes += len;
     }
     await store.write(puts);
-    if (slimDb) {
-      const ts = performance.now();
-      slimBytes += await writeSlim(slimDb, puts, cfg.dim);
-      slimMs += performance.now() - ts;
-    }
   }
   db.close();
-  slimDb?.close();
-  return { loadMs: performance.now() - t0 - slimMs, bytes, slimBytes, slimMs };
+  return { loadMs: performance.now() - t0, bytes };
 }
 
 function pct(sorted: number[], p: number): number {
@@ -85,10 +84,10 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function pass(f: Forest, counter: CountingStore, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, cold: boolean) {
-  const bytes0 = counter.bytes;
+  const bytes0 = counter.bytes, kind0 = { ...counter.byKind };
   const d = cfg.dim, times: number[] = [];
   const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
-  let rec = 0, rounds = 0, descent = 0, leaves = 0;
+  let rec = 0, rounds = 0, descent = 0, leaves = 0, vectors = 0, reranked = 0, vectorReads = 0, entries = 0, leafCount = 0;
   let busy = 0;
   for (let q = 0; q < cfg.queries; q++) {
     if (cold) f.releaseCache(); // every query starts with only the pinned node pages resident
@@ -100,38 +99,24 @@ async function pass(f: Forest, counter: CountingStore, queries: Float32Array, tr
     rounds += trace.pageFetchRounds;
     descent += trace.descentMs ?? 0;
     leaves += trace.leavesMs ?? 0;
+    vectors += trace.vectorsMs ?? 0;
+    reranked += trace.reranked ?? 0;
+    vectorReads += trace.vectorReads ?? 0;
+    entries += trace.entries;
+    leafCount += trace.leaves;
     const t = new Set(truth.subarray(q * 10, q * 10 + 10));
     rec += hits.filter((h) => t.has(h.id)).length / 10;
   }
   times.sort((a, b) => a - b);
-  return { recallAt10: rec / cfg.queries, qps: (cfg.queries * 1000) / busy, p50Ms: pct(times, 50), p99Ms: pct(times, 99), maxMs: times[times.length - 1], pageFetchRoundsPerQuery: rounds / cfg.queries, meanDescentMs: descent / cfg.queries, meanLeavesMs: leaves / cfg.queries, residentBytes: f.residentBytes(), bytesPerQuery: (counter.bytes - bytes0) / cfg.queries };
-}
-
-async function slimPass(sl: SlimSearcher, s: ForestState, counter: CountingStore, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, R: number, cold: boolean) {
-  const d = cfg.dim, times: number[] = [];
-  const tr = {} as SlimTrace;
-  let rec = 0, candRec = 0, rounds = 0, descent = 0, leaves = 0, codes = 0, busy = 0, slimBytes = 0, cands = 0;
-  const bytes0 = counter.bytes;
-  for (let q = 0; q < cfg.queries; q++) {
-    if (cold) s.cache.dropUnpinned();
-    const t = performance.now();
-    const ids = await sl.search(queries.subarray(q * d, q * d + d), 10, searchK, cfg.trees, R, tr);
-    const dt = performance.now() - t;
-    busy += dt;
-    times.push(dt);
-    rounds += tr.pageFetchRounds;
-    descent += tr.descentMs;
-    leaves += tr.leavesMs;
-    codes += tr.codesMs;
-    slimBytes += tr.bytesRead;
-    cands += tr.candidates;
-    const want = new Set(truth.subarray(q * 10, q * 10 + 10));
-    rec += ids.filter((id) => want.has(id)).length / 10;
-    candRec += Array.from(tr.candidateSlots, (slot) => s.slotToId[slot]).filter((id) => want.has(id)).length / 10;
-  }
-  times.sort((a, b) => a - b);
   const n = cfg.queries;
-  return { R, recallAt10: rec / n, candidateRecallAt10: candRec / n, candidatesPerQuery: cands / n, qps: (n * 1000) / busy, p50Ms: pct(times, 50), p99Ms: pct(times, 99), maxMs: times[times.length - 1], pageFetchRoundsPerQuery: rounds / n, meanDescentMs: descent / n, meanLeavesMs: leaves / n, meanCodesMs: codes / n, residentBytes: sl.residentBytes(), bytesPerQuery: (slimBytes + counter.bytes - bytes0) / n };
+  const k = counter.byKind;
+  return {
+    recallAt10: rec / n, qps: (n * 1000) / busy, p50Ms: pct(times, 50), p99Ms: pct(times, 99), maxMs: times[times.length - 1],
+    pageFetchRoundsPerQuery: rounds / n, meanDescentMs: descent / n, meanLeavesMs: leaves / n, meanVectorsMs: vectors / n,
+    leavesPerQuery: leafCount / n, entriesPerQuery: entries / n, rerankedPerQuery: reranked / n, vectorReadsPerQuery: vectorReads / n,
+    residentBytes: f.residentBytes(), bytesPerQuery: (counter.bytes - bytes0) / n,
+    bytesPerQueryByKind: { node: (k.node - kind0.node) / n, leaf: (k.leaf - kind0.leaf) / n, vector: (k.vector - kind0.vector) / n, other: (k.other - kind0.other) / n },
+  };
 }
 
 async function memory(): Promise<Record<string, number | string>> {
@@ -171,30 +156,9 @@ async function run(cfg: Config) {
     results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats() });
   }
   f.releaseCache();
-  const slim = [];
-  if (cfg.slimRs.length) {
-    // Its own state on the same blocks, opened like the Forest's (same budget and pinned pages);
-    // slim leaves share its cache budget, codes are not cached.
-    const slimCounter = new CountingStore(new IdbForestStore(db, FOREST));
-    const s = await ForestState.open(slimCounter, { memoryBudgetBytes: cfg.budgetBytes, pinnedNodeFraction: cfg.pinnedNodeFraction, leafReadChunk: cfg.leafReadChunk });
-    const slimDb = await openSlimDb(false);
-    const sl = new SlimSearcher(s, slimDb, cfg.leafReadChunk);
-    for (const searchK of cfg.searchKs) {
-      for (const R of cfg.slimRs) {
-        const cold = await slimPass(sl, s, slimCounter, queries, truth, cfg, searchK, R, true);
-        s.cache.dropUnpinned();
-        const firstPass = await slimPass(sl, s, slimCounter, queries, truth, cfg, searchK, R, false);
-        const warm = await slimPass(sl, s, slimCounter, queries, truth, cfg, searchK, R, false);
-        slim.push({ searchK, R, cold, firstPass, warm });
-        console.log(`slim searchK=${searchK} R=${R}: recall ${warm.recallAt10.toFixed(4)} (candidates ${cold.candidateRecallAt10.toFixed(4)}); cold p50 ${cold.p50Ms.toFixed(2)} p99 ${cold.p99Ms.toFixed(2)} (descent ${cold.meanDescentMs.toFixed(2)}, leaves ${cold.meanLeavesMs.toFixed(2)}, codes ${cold.meanCodesMs.toFixed(2)}), ${(cold.bytesPerQuery / 1024).toFixed(0)} KiB/q; warm p50 ${warm.p50Ms.toFixed(2)} p99 ${warm.p99Ms.toFixed(2)}, ${(warm.bytesPerQuery / 1024).toFixed(0)} KiB/q`);
-        s.cache.dropUnpinned();
-      }
-    }
-    slimDb.close();
-  }
   const mem = await memory();
   db.close();
-  return { loaded, openMs, afterOpen, results, slim, memory: mem, crossOriginIsolated, userAgent: navigator.userAgent };
+  return { loaded, openMs, afterOpen, results, memory: mem, crossOriginIsolated, userAgent: navigator.userAgent };
 }
 
 (window as unknown as { forestBench: typeof run }).forestBench = run;

@@ -104,7 +104,7 @@ export async function searchForest(s: ForestState, q: Float32Array, k: number, s
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.
   const scorer = new Scorer(s, q, k, margin, candidateCap(k, margin, entries));
-  let t2 = t1;
+  let t2: number;
   try {
     await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));
     t2 = trace?.clock?.() ?? 0;

@@ -2,7 +2,7 @@
 //   [--search-k 1000,2000,4000,8000] [--split two-means|random-projection|both] [--threads 2]
 //   [--seed 1] [--routing-dims 0] [--leaf-size L [--leaf-capacity C]] [--base F.fvecs --query F.fvecs [--gt F.ivecs]]
 //   [--rerank-margin M] [--no-peer] [--no-incremental] [--no-compact] [--json]
-// (--rerank-margin: the forest's rerankMargin, default its own 2.2/√dim; the reference config is
+// (--rerank-margin: the forest's rerankMargin, default its own 1/√dim; the reference config is
 // also measured with Infinity, i.e. every candidate re-ranked exactly, as `exactRerank`.)
 // Side by side on one data set: our forest, exact brute force (float32, int8) and hnswlib.
 // Every figure printed is measured in this run (hnswlib's graph may come from the bench/out cache;

@@ -43,10 +43,10 @@ describe('forest build', () => {
   });
 
   const truth = Array.from({ length: 60 }, (_, q) => exactTopK(base, DIM, row(queries, DIM, q), 10));
-  async function meanRecall(f: Forest, searchK: number): Promise<number> {
+  async function meanRecall(f: Forest, searchK: number, rerankMargin?: number): Promise<number> {
     let r = 0;
     for (let q = 0; q < 60; q++) {
-      const hits = await f.search(row(queries, DIM, q), 10, { searchK });
+      const hits = await f.search(row(queries, DIM, q), 10, { searchK, rerankMargin });
       expect(hits).toHaveLength(10);
       for (let i = 1; i < hits.length; i++) expect(hits[i - 1].score).toBeGreaterThanOrEqual(hits[i].score);
       r += recall(hits.map((h) => h.id), truth[q]);
@@ -61,8 +61,12 @@ describe('forest build', () => {
     expect(tm).toBeGreaterThan(0.78);
     expect(rp).toBeGreaterThan(0.6);
     expect(tm).toBeGreaterThan(rp);
-    // Recall must rise towards 1 as the search widens to every entry.
-    expect(await meanRecall(await Forest.open(await build(1)), N * 6)).toBeGreaterThan(0.97);
+    // Recall must rise towards 1 as the search widens to every entry and every candidate is
+    // re-ranked exactly. With the default margin only the best estimates are (measured 0.91 at
+    // 48 dims, where a 1-bit sketch is coarse; 384-d embeddings estimate 2.8× more finely).
+    const f = await Forest.open(await build(1));
+    expect(await meanRecall(f, N * 6, Infinity)).toBeGreaterThan(0.97);
+    expect(await meanRecall(f, N * 6)).toBeGreaterThan(0.85);
   });
 
   it('can split in a PCA subspace (routingDims): deterministic, lifted normals route search and add', async () => {

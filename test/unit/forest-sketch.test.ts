@@ -168,10 +168,10 @@ describe('forest sketch re-rank', () => {
     expect(wide.hits).toEqual(exact.hits);
     expect(wide.reranked).toBe(exact.reranked);
     const dflt = await pass(f);
-    // Measured on this fixture: recall 0.78 with and without the filter (100-d and tight clusters:
-    // the margin is 0.22 here).
+    // Measured on this fixture: recall 0.77 with every candidate re-ranked, 0.75 with the default
+    // margin (0.1 at 100 dims; at 1M × 384 the default lost 0.003).
     expect(exact.recall).toBeGreaterThan(0.72);
-    expect(dflt.recall).toBeGreaterThanOrEqual(exact.recall - 0.01);
+    expect(dflt.recall).toBeGreaterThanOrEqual(exact.recall - 0.03);
     expect(dflt.reranked).toBeLessThan(exact.reranked * 0.8);
     // Whatever the filter keeps is scored exactly: every hit it returns has the exact pass's score.
     dflt.hits.forEach((hits, q) => {

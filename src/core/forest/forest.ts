@@ -31,8 +31,9 @@ export interface SearchOptions {
   trees?: number;
   /**
    * Cosine margin for skipping exact scores: a candidate whose sketch estimate is more than this
-   * below the k-th best exact score is not re-ranked (its vector is not read). Default 2.2/√dim
-   * (0.112 at 384-d); larger is safer and slower; Infinity re-ranks every candidate exactly.
+   * below the k-th best exact score is not re-ranked (its vector is not read); the best k + 54
+   * by estimate always are. Default 1/√dim (0.051 at 384-d); larger is safer and reads more
+   * vectors; Infinity re-ranks every candidate exactly.
    */
   rerankMargin?: number;
   trace?: SearchTrace;

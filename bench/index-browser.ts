@@ -115,6 +115,7 @@ try {
     openMs: number;
     afterOpen: Record<string, number>;
     results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number> }[];
+    readProbe: Record<string, { p50Ms: number; usPerBlock: number }>;
     memory: Record<string, number | string>;
     crossOriginIsolated: boolean;
     userAgent: string;
@@ -137,6 +138,7 @@ try {
     log(`  read/query cold ${kib(cold.bytesPerQuery)} KiB (nodes ${kib(cold.bytesPerQueryByKind.node)}, leaves ${kib(cold.bytesPerQueryByKind.leaf)}, vectors ${kib(cold.bytesPerQueryByKind.vector)}), warm ${kib(warm.bytesPerQuery)} KiB; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
     return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, leafSize, leafCapacity, cold, firstPass, warm, cache: x.cache };
   });
+  log(`read probe (one store read of random blocks, nothing else running; µs per block at the p50): ${Object.entries(r.readProbe).map(([k, v]) => `${k} ${v.usPerBlock.toFixed(0)}`).join(', ')}`);
   const maxResident = Math.max(...forest.flatMap((f) => [f.cold.residentBytes, f.warm.residentBytes, f.firstPass.residentBytes]));
   const out = {
     n: N, dim: d, queries: nq, data: ds.name, formatVersion: FORMAT_VERSION, leaf: { size: leafSize, capacity: leafCapacity }, forest,
@@ -145,7 +147,7 @@ try {
     storage: 'IndexedDB on disk (persistent Chromium profile, via IdbForestStore)',
     budget: { bytes: budgetBytes, definition: 'fraction × N × dim × 4 (float32 vector bytes)', maxResidentBytes: maxResident, residentOverVectorBytes: round(maxResident / (N * d * 4), 4), residentOverInt8Bytes: round(maxResident / (N * (d + 4)), 4) },
     load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
-    memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
+    readProbe: r.readProbe, memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
     notes: 'cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were just written, so the OS page cache is warm in all three (dropping it needs root).',
   };
   if (args.get('json') === 'true') console.log(JSON.stringify(out));

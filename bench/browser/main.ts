@@ -137,6 +137,34 @@ async function memory(): Promise<Record<string, number | string>> {
   return out;
 }
 
+/**
+ * What one store read of random vector blocks, or of random leaves, costs with nothing else
+ * running: the floor under a query's vectors and leaves steps (median of 20 reads each).
+ */
+async function readProbe(store: BlockStore, n: number, leafSize: number): Promise<Record<string, { p50Ms: number; usPerBlock: number }>> {
+  const out: Record<string, { p50Ms: number; usPerBlock: number }> = {};
+  const rand = (m: number): number => Math.floor(Math.random() * m);
+  const kinds = {
+    vector: (): string => `g1/v/${rand(n)}`,
+    // Leaves of the first half of each tree's ids exist whatever the splits did.
+    leaf: (): string => `g1/l/${rand(16)}/${rand(Math.max(1, Math.floor(n / leafSize / 2)))}`,
+  };
+  for (const [kind, key] of Object.entries(kinds)) {
+    for (const count of [16, 64, 128]) {
+      const times: number[] = [];
+      for (let r = 0; r < 20; r++) {
+        const keys = Array.from({ length: count }, key);
+        const t = performance.now();
+        await store.read(keys);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      out[`${kind}x${count}`] = { p50Ms: pct(times, 50), usPerBlock: (pct(times, 50) * 1000) / count };
+    }
+  }
+  return out;
+}
+
 async function run(cfg: Config) {
   const loaded = await load(cfg);
   const queries = new Float32Array(await fetchBin('/__bench/queries'));
@@ -156,9 +184,10 @@ async function run(cfg: Config) {
     results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats() });
   }
   f.releaseCache();
+  const probe = await readProbe(new IdbForestStore(db, FOREST), f.size, f.meta.leafSize);
   const mem = await memory();
   db.close();
-  return { loaded, openMs, afterOpen, results, memory: mem, crossOriginIsolated, userAgent: navigator.userAgent };
+  return { loaded, openMs, afterOpen, results, readProbe: probe, memory: mem, crossOriginIsolated, userAgent: navigator.userAgent };
 }
 
 (window as unknown as { forestBench: typeof run }).forestBench = run;

@@ -5,6 +5,7 @@ import { NodeQueue, TopK } from '../../src/core/forest/heaps.ts';
 import { decodeLeaf, encodeLeaf } from '../../src/core/forest/leaf-codec.ts';
 import { decodePage, emptyPage, encodePage } from '../../src/core/forest/node-codec.ts';
 import { decodeVector, encodeVector } from '../../src/core/forest/vector-codec.ts';
+import { decodeSketchPage, encodeSketchPage, SKETCH_PAGE } from '../../src/core/forest/sketch-codec.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
 
 describe('forest building blocks', () => {
@@ -22,14 +23,18 @@ describe('forest building blocks', () => {
     expect(checksum32(bytes.slice(1), 0, 1000)).toBe(checksum32(bytes.subarray(1), 0, 1000)); // aligned or not
   });
 
-  it('round-trips leaf blocks, vector blocks and node pages', () => {
+  it('round-trips leaf blocks, vector blocks, sketch pages and node pages', () => {
     const d = 5;
-    const slots = Uint32Array.of(9, 4, 7), factors = Float32Array.of(0.5, 0.25, 1), words = Uint32Array.of(1, 2, 0xffffffff);
-    const leaf = decodeLeaf('k', encodeLeaf(slots, 3, d, { words, factors }), d);
+    const leaf = decodeLeaf('k', encodeLeaf(Uint32Array.of(9, 4, 7, 1), 3), d);
     expect([...leaf.slots]).toEqual([9, 4, 7]);
-    expect([...leaf.factors]).toEqual([0.5, 0.25, 1]);
-    expect([...leaf.sketch]).toEqual([1, 2, 0xffffffff]);
     expect(leaf.legacy).toBeUndefined();
+    // A sketch page holds SKETCH_PAGE slots; a table shorter than that reads back what it holds.
+    const rows = { words: Uint32Array.from({ length: SKETCH_PAGE + 3 }, (_, i) => i * 7), factors: Float32Array.from({ length: SKETCH_PAGE + 3 }, (_, i) => i / 8) };
+    const back = { words: new Uint32Array(SKETCH_PAGE + 3), factors: new Float32Array(SKETCH_PAGE + 3) };
+    decodeSketchPage('k0', encodeSketchPage(rows, 0, 5), 0, 5, back);
+    decodeSketchPage('k1', encodeSketchPage(rows, 1, 5), 1, 5, back);
+    expect(back).toEqual(rows);
+    expect(() => decodeSketchPage('k', encodeSketchPage(rows, 0, 5), 0, 40, back)).toThrow(/corrupted/);
     const codes = Int8Array.from({ length: 15 }, (_, i) => i - 7);
     const v = decodeVector('v', encodeVector(0.25, codes, 1, d), d);
     expect(v.scale).toBe(0.25);

@@ -110,7 +110,7 @@ describe('forest add/delete', () => {
   it('keeps resident bytes under the memory budget and answers the same', async () => {
     const { store } = await small(900, { leafCapacity: 40, leafSize: 30 });
     const roomy = await Forest.open(store);
-    const budget = 30_000;
+    const budget = 25_000;
     const tight = await Forest.open(store, { memoryBudgetBytes: budget });
     for (let q = 0; q < 900; q += 50) {
       const a = await roomy.search(row(ALL, DIM, q), 5, { searchK: 200 });

@@ -4,6 +4,7 @@ import { buildForest, Forest, MemoryBlockStore, type SearchTrace } from '../../s
 import { inspectForest } from '../../src/core/forest/inspect.ts';
 import { decodeLeaf, type LeafBlock } from '../../src/core/forest/leaf-codec.ts';
 import { decodeSlots } from '../../src/core/forest/meta-codec.ts';
+import { decodeSketchPage, SKETCH_PAGE } from '../../src/core/forest/sketch-codec.ts';
 import { FIRST_EXTRA } from '../../src/core/forest/score.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
 import { SketchTable, sketchRows, sketchWords } from '../../src/core/forest/sketch.ts';
@@ -66,44 +67,54 @@ function leafV1(b: LeafBlock, vectors: { code: Int8Array; scale: number }[], dim
   return sealBlock(bytes);
 }
 
-/** Rewrites a fresh store as format version 1 wrote it: vectors into the leaves, every block re-stamped. */
+/** Rewrites a fresh store as format version 1 wrote it: vectors into the leaves, no sketch pages, every block re-stamped. */
 function downgrade(store: MemoryBlockStore, dim: number): void {
   for (const key of store.keys()) {
     const bytes = (store.raw(key) as Uint8Array).slice();
-    if (key.includes('/v/')) continue;
+    if (key.includes('/v/') || key.includes('/k/')) continue;
     const g = key.split('/')[0];
     const v1 = key.includes('/l/')
       ? leafV1(decodeLeaf(key, bytes, dim), Array.from(decodeLeaf(key, bytes, dim).slots, (slot) => storedVector(store, g, slot, dim)!), dim)
       : (new DataView(bytes.buffer).setUint16(4, 1, true), sealBlock(bytes));
     void store.write([{ key, bytes: v1 }]);
   }
-  void store.write([], store.keys().filter((k) => k.includes('/v/')));
+  void store.write([], store.keys().filter((k) => k.includes('/v/') || k.includes('/k/')));
 }
 
-/** Every stored leaf entry's sketch equals the one computed from its slot's vector block (gone only for deleted slots). */
+/**
+ * Every live slot's stored sketch (its sketch page) equals the one computed from its vector block;
+ * every leaf entry's slot is live with a vector, or deleted (its vector block gone).
+ */
 function expectSketchesOfCodes(store: MemoryBlockStore, dim: number, deleted: ReadonlySet<number> = new Set()): void {
-  let leaves = 0;
+  const g = store.keys().find((k) => k.includes('/s/'))!.split('/')[0];
   const w = sketchWords(dim), words = new Uint32Array(w), factors = new Float32Array(1);
   const slotToId = new Map<number, number>();
   for (const key of store.keys().filter((k) => k.includes('/s/'))) {
-    const page = Number(key.split('/')[2]);
-    decodeSlots(key, store.raw(key) as Uint8Array).forEach((id, i) => slotToId.set(page * 8192 + i, id));
+    decodeSlots(key, store.raw(key) as Uint8Array).forEach((id, i) => slotToId.set(Number(key.split('/')[2]) * 8192 + i, id));
   }
-  for (const key of store.keys().filter((k) => k.includes('/l/'))) {
-    const b = decodeLeaf(key, store.raw(key) as Uint8Array, dim);
-    for (let e = 0; e < b.count; e++) {
-      const v = storedVector(store, key.split('/')[0], b.slots[e], dim);
-      if (!v) {
-        expect(deleted.has(slotToId.get(b.slots[e])!) || slotToId.get(b.slots[e]) === 0xffffffff).toBe(true);
-        continue;
-      }
-      sketchRows(v.code, 1, dim, words, factors);
-      expect(b.sketch.subarray(e * w, (e + 1) * w)).toEqual(words);
-      expect(b.factors[e]).toBe(factors[0]);
+  const n = Math.max(...[...slotToId].filter(([, id]) => id !== 0xffffffff).map(([slot]) => slot)) + 1;
+  const table = { words: new Uint32Array(n * w), factors: new Float32Array(n) };
+  for (let p = 0; p * SKETCH_PAGE < n; p++) decodeSketchPage('k', store.raw(`${g}/k/${p}`)!, p, dim, table);
+  let checked = 0;
+  for (let slot = 0; slot < n; slot++) {
+    const v = storedVector(store, g, slot, dim);
+    if (slotToId.get(slot) === 0xffffffff) {
+      expect(v).toBeUndefined();
+      continue;
     }
-    leaves++;
+    sketchRows(v!.code, 1, dim, words, factors);
+    expect(table.words.subarray(slot * w, (slot + 1) * w)).toEqual(words);
+    expect(table.factors[slot]).toBe(factors[0]);
+    checked++;
   }
-  expect(leaves).toBeGreaterThan(10);
+  expect(checked).toBeGreaterThan(1000);
+  for (const key of store.keys().filter((k) => k.includes('/l/'))) {
+    for (const slot of decodeLeaf(key, store.raw(key) as Uint8Array, dim).slots) {
+      const id = slotToId.get(slot)!;
+      if (id === 0xffffffff) expect(deleted.size > 0).toBe(true);
+      else expect(storedVector(store, g, slot, dim)).toBeDefined();
+    }
+  }
 }
 
 describe('forest sketch re-rank', () => {
@@ -221,9 +232,8 @@ describe('forest sketch re-rank', () => {
     const old = inspectForest(blocks());
     expect(old.issues).toEqual([]);
     expect(old.live.size).toBe(N);
-    // A v1 leaf's sketch is computed at decode and counted as resident.
     const leaf = decodeLeaf(leafKey, store.raw(leafKey) as Uint8Array, DIM);
-    expect(leaf.residentBytes).toBe(leaf.bytes.byteLength + leaf.count * (4 + sketchWords(DIM) * 4));
+    expect(leaf.legacy?.codes.length).toBe(leaf.count * DIM);
     await expect(Forest.open(store)).rejects.toMatchObject({ name: 'ForestUpgradeError' });
     await Forest.upgrade(store);
     const now = inspectForest(blocks());

@@ -4,19 +4,16 @@ import { DuplicateIdError } from './errors.ts';
 import type { ForestState } from './forest-state.ts';
 import { checkIds } from './ids.ts';
 import { TOMBSTONE } from './meta-codec.ts';
-import { sealBlock } from './block-codec.ts';
-import { newLeaf, type LeafBlock } from './leaf-codec.ts';
-import { copyEntry, leafEntries, Mutation, type LeafEntries } from './mutation.ts';
+import { Mutation } from './mutation.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
-import { sketchAll } from './sketch.ts';
+import { sketchAll, sketchWords } from './sketch.ts';
 import { Splitter } from './split.ts';
 import { checkRows, dotI8, quantizeRows } from './vector-math.ts';
 
-/** The rows being added: slots from `base` on, their sketches and their int8 vectors. */
+/** The rows being added: slots from `base` on, and their int8 vectors. */
 interface Batch {
   base: number;
-  fresh: LeafEntries;
   rows: EntryRows;
 }
 
@@ -47,7 +44,7 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
   quantizeRows(vectors, d, codes, scales);
   const sk = sketchAll(codes, n, d);
   const base = s.meta.slotCount;
-  const batch: Batch = { base, fresh: { slots: new Uint32Array(n), factors: sk.factors, sketch: sk.words, count: n }, rows: { codes, scales } };
+  const batch: Batch = { base, rows: { codes, scales } };
   const unit = new Float32Array(n * d);
   for (let i = 0; i < n * d; i++) unit[i] = codes[i] * scales[Math.floor(i / d)];
 
@@ -65,6 +62,8 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
   }
   s.ensureSlots(base + n);
   s.slotToId.set(ids, base);
+  s.sketch.words.set(sk.words, base * sketchWords(d));
+  s.sketch.factors.set(sk.factors, base);
   for (let r = 0; r < n; r += 1) {
     m.touchSlot(base + r);
     m.putVector(base + r, scales[r], codes, r);
@@ -90,45 +89,31 @@ async function descend(m: Mutation, t: number, x: Float32Array, slot: number): P
   return { leaf: ~ref, parent, right };
 }
 
-/** The leaf's live entries plus the new rows, written straight into a new block (tombstones purged for free). */
-async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], batch: Batch): Promise<LeafBlock> {
-  const d = m.s.meta.dim, ids = m.s.slotToId, slotCount = m.s.meta.slotCount;
-  const old = await m.leaf(t, leaf);
+/** The leaf's live slots plus the new rows' (tombstones purged for free). */
+async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], batch: Batch): Promise<Uint32Array> {
+  const ids = m.s.slotToId, slotCount = m.s.meta.slotCount;
+  const old = (await m.leaf(t, leaf)).slots;
   // Slots ≥ slotCount belong to this batch (not in slotToId yet) and are live.
-  const live = (slot: number): boolean => slot >= slotCount || ids[slot] !== TOMBSTONE;
-  let keep = 0;
-  for (let i = 0; i < old.count; i++) if (live(old.slots[i])) keep++;
-  m.s.meta.deadInLeaves = Math.max(0, m.s.meta.deadInLeaves - (old.count - keep));
-  const b = newLeaf(keep + rows.length, d);
-  let k = 0;
-  if (keep === old.count) {
-    b.slots.set(old.slots);
-    b.factors.set(old.factors);
-    b.sketch.set(old.sketch);
-    k = keep;
-  } else {
-    for (let i = 0; i < old.count; i++) if (live(old.slots[i])) copyEntry(b, k++, old, i, d);
-  }
-  for (const r of rows) {
-    copyEntry(b, k, batch.fresh, r, d);
-    b.slots[k++] = batch.base + r;
-  }
-  sealBlock(b.bytes);
-  return b;
+  const kept = old.filter((slot) => slot >= slotCount || ids[slot] !== TOMBSTONE);
+  m.s.meta.deadInLeaves = Math.max(0, m.s.meta.deadInLeaves - (old.length - kept.length));
+  const out = new Uint32Array(kept.length + rows.length);
+  out.set(kept);
+  rows.forEach((r, i) => (out[kept.length + i] = batch.base + r));
+  return out;
 }
 
 /** Writes the leaf, splitting it (recursively) while it exceeds the leaf capacity. `rows`: its entries' vectors, once read. */
-async function place(m: Mutation, batch: Batch, t: number, leaf: number, parent: number, right: boolean, e: LeafEntries | LeafBlock, rows?: EntryRows): Promise<void> {
-  const s = m.s, d = s.meta.dim;
-  if (e.count <= s.meta.leafCapacity) {
-    m.setLeaf(t, leaf, e);
+async function place(m: Mutation, batch: Batch, t: number, leaf: number, parent: number, right: boolean, slots: Uint32Array, rows?: EntryRows): Promise<void> {
+  const s = m.s, d = s.meta.dim, n = slots.length;
+  if (n <= s.meta.leafCapacity) {
+    m.setLeaf(t, leaf, slots);
     return;
   }
-  const r = rows ?? (await entryRows(m, batch, e));
-  const idx = Uint32Array.from({ length: e.count }, (_, i) => i);
+  const r = rows ?? (await entryRows(m, batch, slots));
+  const idx = Uint32Array.from({ length: n }, (_, i) => i);
   const node = await m.allocNode(t, parent >= 0 ? parent >> PAGE_SHIFT : 0);
   const rng = createRng(mixSeed(s.meta.seed, t, leaf, s.meta.mutations, node.ref));
-  const split = new Splitter({ codes: r.codes, scales: r.scales, dim: d }, s.meta.split).split(idx, 0, e.count, rng, node.page.normals, node.i * d);
+  const split = new Splitter({ codes: r.codes, scales: r.scales, dim: d }, s.meta.split).split(idx, 0, n, rng, node.page.normals, node.i * d);
   node.page.scale[node.i] = split.scale;
   node.page.offset[node.i] = split.offset;
   const newLeaf = m.dir(t).leafCount;
@@ -142,23 +127,23 @@ async function place(m: Mutation, batch: Batch, t: number, leaf: number, parent:
     if (right) pp.right[pi] = node.ref;
     else pp.left[pi] = node.ref;
   }
-  const rightPart = pick(e, r, idx, split.mid, e.count, d);
+  const rightPart = pick(slots, r, idx, split.mid, n, d);
   // Reserve the new leaf id before recursing so nested splits get fresh ids.
-  m.setLeaf(t, newLeaf, rightPart.entries);
-  const leftPart = pick(e, r, idx, 0, split.mid, d);
-  await place(m, batch, t, leaf, node.ref, false, leftPart.entries, leftPart.rows);
-  await place(m, batch, t, newLeaf, node.ref, true, rightPart.entries, rightPart.rows);
+  m.setLeaf(t, newLeaf, rightPart.slots);
+  const leftPart = pick(slots, r, idx, 0, split.mid, d);
+  await place(m, batch, t, leaf, node.ref, false, leftPart.slots, leftPart.rows);
+  await place(m, batch, t, newLeaf, node.ref, true, rightPart.slots, rightPart.rows);
 }
 
 /** The entries' vectors: this batch's from memory, the others from their vector blocks. */
-async function entryRows(m: Mutation, batch: Batch, e: LeafEntries | LeafBlock): Promise<EntryRows> {
-  const d = m.s.meta.dim, n = e.count;
+async function entryRows(m: Mutation, batch: Batch, slots: Uint32Array): Promise<EntryRows> {
+  const d = m.s.meta.dim, n = slots.length;
   const out: EntryRows = { codes: new Int8Array(n * d), scales: new Float32Array(n) };
   const stored: number[] = [], at: number[] = [];
   for (let i = 0; i < n; i++) {
-    const r = e.slots[i] - batch.base;
+    const r = slots[i] - batch.base;
     if (r < 0) {
-      stored.push(e.slots[i]);
+      stored.push(slots[i]);
       at.push(i);
       continue;
     }
@@ -173,14 +158,14 @@ async function entryRows(m: Mutation, batch: Batch, e: LeafEntries | LeafBlock):
   return out;
 }
 
-function pick(e: LeafEntries | LeafBlock, rows: EntryRows, idx: Uint32Array, from: number, to: number, d: number): { entries: LeafEntries; rows: EntryRows } {
+function pick(slots: Uint32Array, rows: EntryRows, idx: Uint32Array, from: number, to: number, d: number): { slots: Uint32Array; rows: EntryRows } {
   const n = to - from;
-  const entries = leafEntries(n, d), out: EntryRows = { codes: new Int8Array(n * d), scales: new Float32Array(n) };
+  const out: EntryRows = { codes: new Int8Array(n * d), scales: new Float32Array(n) }, picked = new Uint32Array(n);
   for (let j = 0; j < n; j++) {
     const i = idx[from + j];
-    copyEntry(entries, j, e, i, d);
+    picked[j] = slots[i];
     out.codes.set(rows.codes.subarray(i * d, i * d + d), j * d);
     out.scales[j] = rows.scales[i];
   }
-  return { entries, rows: out };
+  return { slots: picked, rows: out };
 }

@@ -7,7 +7,8 @@ import { createRng, mixSeed } from './rng.ts';
 import { principalBasis, projectRows, type Routing } from './routing.ts';
 import { sketchAll } from './sketch.ts';
 import type { Rows } from './split.ts';
-import { genPrefix, META_KEY, slotKey, vectorKey, type BlockStore, type BlockWrite } from './store.ts';
+import { encodeSketchPage, SKETCH_PAGE } from './sketch-codec.ts';
+import { genPrefix, META_KEY, sketchKey, slotKey, vectorKey, type BlockStore, type BlockWrite } from './store.ts';
 import { encodeVector } from './vector-codec.ts';
 import { buildTreeBlocks, type TreeBlocks, type TreeJob } from './tree-blocks.ts';
 import { checkIds } from './ids.ts';
@@ -19,8 +20,8 @@ export interface ForestBuildOptions {
   nTrees?: number;
   /**
    * Build splits until a leaf holds at most this many entries. Default DEFAULT_LEAF_SIZE, or
-   * 0.65·leafCapacity when only that is given. Leaves hold sketches, not vectors (~56 B per entry
-   * at 384-d), so big leaves are cheap to read: fewer, larger reads suit IndexedDB.
+   * 0.65·leafCapacity when only that is given. Leaves hold 4-byte slots; bigger ones mean fewer
+   * node pages to keep resident, at some cost in recall per entry read.
    */
   leafSize?: number;
   /** A leaf overflows (and splits on add) past this. Default ⌈1.55·leafSize⌉. */
@@ -118,12 +119,12 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
   const build = control.buildTree ?? ((job: TreeJob) => Promise.resolve(buildTreeBlocks(job, control.signal)));
   let routing: Routing | undefined;
   const alloc = (bytes: number): ArrayBufferLike => (control.sharedRows ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const sketches = sketchAll(rows.codes, n, d, alloc);
+  const sketches = sketchAll(rows.codes, n, d);
   if (o.routingDims > 0 && n > o.leafSize) {
     const basis = principalBasis(rows, o.routingDims, createRng(mixSeed(o.seed, 0x9ca)));
     routing = { rows: projectRows(rows, basis, o.routingDims, alloc), basis };
   }
-  const jobs = Array.from({ length: o.nTrees }, (_, t): TreeJob => ({ t, generation: g, rows, sketches, seed: o.seed, leafSize: o.leafSize, leafCapacity: o.leafCapacity, split: o.split, routing }));
+  const jobs = Array.from({ length: o.nTrees }, (_, t): TreeJob => ({ t, generation: g, rows, seed: o.seed, leafSize: o.leafSize, split: o.split, routing }));
   // Up to `concurrency` trees in flight; each tree's blocks are written as soon as it is done.
   let next = 0, done = 0;
   const lane = async (): Promise<void> => {
@@ -138,8 +139,9 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, control.concurrency ?? 1) }, lane));
-  // Each vector once, in its own block: leaves refer to it by slot.
+  // Each vector and each sketch once (leaves refer to them by slot).
   for (let i = 0; i < n; i++) await batch.add(vectorKey(g, i), encodeVector(rows.scales[i], rows.codes, i, d));
+  for (let p = 0; p * SKETCH_PAGE < n; p++) await batch.add(sketchKey(g, p), encodeSketchPage(sketches, p, d));
   for (let p = 0; p * SLOT_PAGE < n; p++) await batch.add(slotKey(g, p), encodeSlots(ids, p));
   await batch.flush();
   const meta: ForestMeta = {

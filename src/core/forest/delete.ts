@@ -4,7 +4,7 @@
 import { InvalidIdError, UnknownIdError } from './errors.ts';
 import type { ForestState } from './forest-state.ts';
 import { TOMBSTONE } from './meta-codec.ts';
-import { copyEntry, leafEntries, Mutation } from './mutation.ts';
+import { Mutation } from './mutation.ts';
 
 export async function deleteIds(s: ForestState, idsIn: ArrayLike<number>): Promise<void> {
   const want = new Set<number>();
@@ -39,7 +39,6 @@ export async function deleteIds(s: ForestState, idsIn: ArrayLike<number>): Promi
 /** Rewrites every leaf that still lists tombstoned slots. Reads the whole forest once. */
 export async function compactLeaves(s: ForestState, batchLeaves = 256): Promise<number> {
   if (s.meta.deadInLeaves === 0) return 0;
-  const d = s.meta.dim;
   let removed = 0, total = 0;
   for (let t = 0; t < s.meta.nTrees; t++) {
     for (let l0 = 0; l0 < s.dirs[t].leafCount; l0 += batchLeaves) {
@@ -47,14 +46,10 @@ export async function compactLeaves(s: ForestState, batchLeaves = 256): Promise<
       const blocks = await s.leaves(ids.map(() => t), ids);
       const m = new Mutation(s);
       blocks.forEach((b, j) => {
-        let live = 0;
-        for (let i = 0; i < b.count; i++) if (s.slotToId[b.slots[i]] !== TOMBSTONE) live++;
-        if (live === b.count) return;
-        const e = leafEntries(live, d);
-        let k = 0;
-        for (let i = 0; i < b.count; i++) if (s.slotToId[b.slots[i]] !== TOMBSTONE) copyEntry(e, k++, b, i, d);
-        removed += b.count - live;
-        m.setLeaf(t, ids[j], e);
+        const live = b.slots.filter((slot) => s.slotToId[slot] !== TOMBSTONE);
+        if (live.length === b.count) return;
+        removed += b.count - live.length;
+        m.setLeaf(t, ids[j], live);
       });
       s.meta.deadInLeaves = Math.max(0, s.meta.deadInLeaves - removed);
       await m.commit();

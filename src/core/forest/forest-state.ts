@@ -3,10 +3,11 @@ import { BlockCache } from './block-cache.ts';
 import { blockVersion } from './block-codec.ts';
 import { CorruptBlockError, ForestNotFoundError, ForestUpgradeError, MemoryBudgetError } from './errors.ts';
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
+import { decodeSketchPage, SKETCH_PAGE, type SketchRows } from './sketch-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
 import { decodePage, type NodePage } from './node-codec.ts';
-import type { SketchTable } from './sketch.ts';
-import { dirKey, leafKey, META_KEY, pageKey, slotKey, vectorKey, type BlockStore } from './store.ts';
+import { sketchWords, type SketchTable } from './sketch.ts';
+import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeVector, type VectorBlock } from './vector-codec.ts';
 
 export async function readMeta(store: BlockStore): Promise<ForestMeta | undefined> {
@@ -49,6 +50,8 @@ export class ForestState {
     public meta: ForestMeta,
     readonly dirs: TreeDir[],
     public slotToId: Uint32Array,
+    /** Per slot: its sketch (sketch-codec.ts), as long as slotToId. Empty for a legacy forest. */
+    public sketch: SketchRows,
     readonly cache: BlockCache,
     /** Format < 3: vectors are in the leaves (LeafBlock.legacy), there are no Vector blocks. */
     readonly legacy: boolean,
@@ -77,10 +80,19 @@ export class ForestState {
       const ids = decodeSlots(slotKey(g, p), b);
       slotToId.set(ids.subarray(0, Math.min(SLOT_PAGE, meta.slotCount - p * SLOT_PAGE)), p * SLOT_PAGE);
     });
-    const state = new ForestState(store, meta, dirs, slotToId, new BlockCache(0), legacy);
+    // The sketch table, resident: every leaf entry is estimated from it without a read.
+    const sketch: SketchRows = { words: new Uint32Array(slotToId.length * sketchWords(meta.dim)), factors: new Float32Array(slotToId.length) };
+    if (!legacy) {
+      const keys = Array.from({ length: Math.ceil(meta.slotCount / SKETCH_PAGE) }, (_, p) => sketchKey(g, p));
+      (await store.read(keys)).forEach((b, p) => {
+        if (!b) throw new CorruptBlockError(keys[p], 'missing');
+        decodeSketchPage(keys[p], b, p, meta.dim, sketch);
+      });
+    }
+    const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), legacy);
     const fixed = state.fixedBytes();
     // Below this a query cannot hold one full leaf per tree at once.
-    const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity, meta.dim);
+    const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity);
     if (o.memoryBudgetBytes < needed) throw new MemoryBudgetError(o.memoryBudgetBytes, needed);
     state.budgetBytes = o.memoryBudgetBytes;
     state.leafReadChunk = o.leafReadChunk;
@@ -89,9 +101,10 @@ export class ForestState {
     return state;
   }
 
-  /** Resident arrays outside the cache: slot table, dedupe stamps, leaf size tables. */
+  /** Resident arrays outside the cache: slot table, sketch table, dedupe stamps, leaf size tables. */
   fixedBytes(): number {
-    return this.slotToId.byteLength + this.stamps.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
+    const sk = this.sketch.words.byteLength + this.sketch.factors.byteLength;
+    return this.slotToId.byteLength + sk + this.stamps.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
   }
 
   residentBytes(): number {
@@ -105,6 +118,10 @@ export class ForestState {
     const ids = new Uint32Array(cap);
     ids.set(this.slotToId);
     this.slotToId = ids;
+    const sketch: SketchRows = { words: new Uint32Array(cap * sketchWords(this.meta.dim)), factors: new Float32Array(cap) };
+    sketch.words.set(this.sketch.words);
+    sketch.factors.set(this.sketch.factors);
+    this.sketch = sketch;
     // Zeros never equal a live epoch (≥ 1); searches in flight keep their old array.
     this.stamps = new Uint32Array(cap);
     this.rebudget();
@@ -156,7 +173,7 @@ export class ForestState {
       got.forEach((b, j) => {
         if (!b) throw new CorruptBlockError(missKeys[j], 'missing');
         const leaf = decodeLeaf(missKeys[j], b, this.meta.dim);
-        this.cache.set(missKeys[j], leaf, leaf.residentBytes);
+        this.cache.set(missKeys[j], leaf, b.byteLength);
         out[missAt[j]] = leaf;
       });
     }
@@ -199,7 +216,7 @@ export class ForestState {
           got.forEach((b, j) => {
             if (!b) throw new CorruptBlockError(keys[j], 'missing');
             const leaf = decodeLeaf(keys[j], b, this.meta.dim);
-            this.cache.set(keys[j], leaf, leaf.residentBytes);
+            this.cache.set(keys[j], leaf, b.byteLength);
             onBlock(leaf);
           }),
         ),

@@ -2,32 +2,12 @@
 // blocks, committed in a single store.write (one IndexedDB transaction), then swapped into the cache.
 import type { ForestState } from './forest-state.ts';
 import { decodeLeaf, encodeLeaf, type LeafBlock } from './leaf-codec.ts';
+import { encodeSketchPage, SKETCH_PAGE, type SketchRows } from './sketch-codec.ts';
 import { encodeDir, encodeMeta, encodeSlots, SLOT_PAGE, type TreeDir } from './meta-codec.ts';
 import { clonePage, decodePage, emptyPage, encodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { sketchWords } from './sketch.ts';
-import { dirKey, leafKey, META_KEY, pageKey, slotKey, vectorKey, type BlockWrite } from './store.ts';
+import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey, type BlockWrite } from './store.ts';
 import { encodeVector } from './vector-codec.ts';
-
-/** Leaf contents being rewritten (plain arrays sized to count; sketches copied, not recomputed). */
-export interface LeafEntries {
-  slots: Uint32Array;
-  factors: Float32Array;
-  sketch: Uint32Array;
-  count: number;
-}
-
-/** Room for n entries. */
-export function leafEntries(n: number, d: number): LeafEntries {
-  return { slots: new Uint32Array(n), factors: new Float32Array(n), sketch: new Uint32Array(n * sketchWords(d)), count: n };
-}
-
-/** Copies entry i of `src` to entry k of `dst` (a leaf being filled, or entries). */
-export function copyEntry(dst: LeafEntries | LeafBlock, k: number, src: LeafEntries | LeafBlock, i: number, d: number): void {
-  const w = sketchWords(d);
-  dst.slots[k] = src.slots[i];
-  dst.factors[k] = src.factors[i];
-  dst.sketch.set(src.sketch.subarray(i * w, i * w + w), k * w);
-}
 
 export class Mutation {
   private readonly pages = new Map<string, { t: number; p: number; page: NodePage }>();
@@ -39,6 +19,7 @@ export class Mutation {
   /** New vector blocks by slot, and slots whose vector block goes (deleted ids). */
   private readonly vectorWrites = new Map<number, Uint8Array>();
   private readonly vectorDeletes = new Set<number>();
+  private readonly dirtySketchPages = new Set<number>();
 
   constructor(readonly s: ForestState) {}
 
@@ -91,8 +72,8 @@ export class Mutation {
     return this.leafWrites.get(leafKey(this.s.meta.generation, t, l)) ?? (await this.s.leaves([t], [l]))[0];
   }
 
-  /** Replaces leaf l: a sealed block, or entries to encode. */
-  setLeaf(t: number, l: number, e: LeafEntries | LeafBlock): void {
+  /** Replaces leaf l with these slots. */
+  setLeaf(t: number, l: number, slots: Uint32Array): void {
     const dir = this.writableDir(t);
     if (l >= dir.leafSizes.length) {
       const bigger = new Uint16Array(Math.max(l + 1, dir.leafSizes.length * 2));
@@ -100,15 +81,15 @@ export class Mutation {
       dir.leafSizes = bigger;
     }
     dir.leafCount = Math.max(dir.leafCount, l + 1);
-    dir.leafSizes[l] = e.count;
-    const d = this.s.meta.dim;
-    const block = 'bytes' in e ? e : decodeLeaf('new', encodeLeaf(e.slots, e.count, d, { words: e.sketch, factors: e.factors }), d, true);
+    dir.leafSizes[l] = slots.length;
+    const block = decodeLeaf('new', encodeLeaf(slots, slots.length), this.s.meta.dim, true);
     this.leafWrites.set(leafKey(this.s.meta.generation, t, l), block);
   }
 
-  /** Stores the vector of a new slot (row `row` of `codes`). */
+  /** Stores the vector of a new slot (row `row` of `codes`); its sketch is already in the table. */
   putVector(slot: number, scale: number, codes: Int8Array, row: number): void {
     this.vectorWrites.set(slot, encodeVector(scale, codes, row, this.s.meta.dim));
+    this.dirtySketchPages.add(Math.floor(slot / SKETCH_PAGE));
   }
 
   /** Drops a deleted slot's vector: search never reads a tombstoned slot's vector. */
@@ -134,12 +115,13 @@ export class Mutation {
     for (const [t, dir] of this.dirs) puts.push({ key: dirKey(g, t), bytes: encodeDir(dir) });
     for (const p of this.dirtySlotPages) puts.push({ key: slotKey(g, p), bytes: encodeSlots(s.slotToId.subarray(0, s.meta.slotCount), p) });
     for (const [slot, bytes] of this.vectorWrites) puts.push({ key: vectorKey(g, slot), bytes });
+    for (const p of this.dirtySketchPages) puts.push({ key: sketchKey(g, p), bytes: encodeSketchPage(trimmed(s.sketch, s.meta.slotCount, d), p, d) });
     const deletes = [...this.vectorDeletes].map((slot) => vectorKey(g, slot));
     puts.push({ key: META_KEY, bytes: encodeMeta(s.meta) });
     await s.store.write(puts, deletes);
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
-    for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.residentBytes);
+    for (const [key, b] of this.leafWrites) if (s.cache.peek(key)) s.cache.set(key, b, b.bytes.byteLength);
     for (const [key, { t, p }] of this.pages) {
       const bytes = pageBytes.get(key) as Uint8Array;
       const page = decodePage(key, bytes, d, true);
@@ -150,4 +132,9 @@ export class Mutation {
     }
     s.rebudget();
   }
+}
+
+/** The table's first `n` slots (the arrays have spare room past slotCount). */
+function trimmed(t: SketchRows, n: number, d: number): SketchRows {
+  return { words: t.words.subarray(0, n * sketchWords(d)), factors: t.factors.subarray(0, n) };
 }

@@ -1,6 +1,6 @@
-// Re-rank of leaf entries against the query, in two steps. While leaves arrive, each entry's
-// 1-bit sketch estimate (sketch.ts, dim/8 lookups) is computed and the best `cap` distinct live
-// slots by estimate are kept. Then their int8 vectors (one Vector block each) are read, best
+// Re-rank of leaf entries against the query, in two steps. While leaves arrive, each distinct
+// live slot's 1-bit sketch estimate (sketch.ts, dim/8 lookups in the resident sketch table) is
+// computed and the best `cap` slots by estimate are kept. Then their int8 vectors (one Vector block each) are read, best
 // estimate first, and scored exactly: first the top k + FIRST_EXTRA, then every remaining
 // candidate whose estimate comes within `margin` of the k-th exact score (one more read; the
 // bar cannot fall, so no third is needed). Results are always ranked and scored by the exact
@@ -68,16 +68,14 @@ export class Scorer {
   }
 
   add(b: LeafBlock): void {
-    const { slots, factors, sketch } = b;
+    const slots = b.slots;
     const stamps = this.stamps, slotToId = this.s.slotToId, cand = this.cand, table = this.table;
+    // The table as of now: an add commits its new slots' sketches before any leaf lists them.
+    const { words, factors } = this.s.sketch;
     const w = sketchWords(this.q.length), epoch = this.epoch, seen = this.seen;
     for (let a = 0; a < b.count; a++) {
-      // The estimate comes first: it reads the block sequentially, while the de-duplication
-      // stamp and the tombstone check are random reads into slot-sized arrays (MBs at 1M), paid
-      // only by entries that pass. A slot has one sketch, so when another tree brings it again
-      // it estimates the same and is skipped again (the floor only rises).
-      const est = table.estimate(sketch, factors, a, w);
-      if (est <= cand.floor()) continue;
+      // Trees repeat slots: each is estimated once. The stamp and sketch reads are random
+      // (MBs at 1M) but independent, so the CPU overlaps their cache misses.
       const slot = slots[a];
       if (seen) {
         if (seen.has(slot)) continue;
@@ -91,7 +89,8 @@ export class Scorer {
         this.late.add(slot);
       }
       if (slotToId[slot] === TOMBSTONE) continue;
-      cand.push(est, slot);
+      const est = table.estimate(words, factors, slot, w);
+      if (est > cand.floor()) cand.push(est, slot);
     }
   }
 

@@ -24,3 +24,4 @@ export const pageKey = (g: number, t: number, p: number): string => `g${g}/n/${t
 export const leafKey = (g: number, t: number, l: number): string => `g${g}/l/${t}/${l}`;
 export const slotKey = (g: number, p: number): string => `g${g}/s/${p}`;
 export const vectorKey = (g: number, slot: number): string => `g${g}/v/${slot}`;
+export const sketchKey = (g: number, p: number): string => `g${g}/k/${p}`;

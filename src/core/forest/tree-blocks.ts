@@ -7,7 +7,6 @@ import { encodeDir, type SplitMethod } from './meta-codec.ts';
 import { encodePage } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
 import { liftNormal, type Routing } from './routing.ts';
-import { sketchWords, type RowSketches } from './sketch.ts';
 import { Splitter, type Rows } from './split.ts';
 import { dirKey, leafKey, pageKey, type BlockWrite } from './store.ts';
 
@@ -15,11 +14,8 @@ export interface TreeJob {
   t: number;
   generation: number;
   rows: Rows;
-  /** Every row's sketch (sketch.ts), computed once for all trees. */
-  sketches: RowSketches;
   seed: number;
   leafSize: number;
-  leafCapacity: number;
   split: SplitMethod;
   /** Split in this reduced space instead (routing.ts). */
   routing?: Routing;
@@ -40,23 +36,13 @@ export function buildTreeBlocks(job: TreeJob, signal?: SignalLike): TreeBlocks {
   const tmp = new Float32Array(d);
   const lift = r && { outDim: d, apply: (src: Int8Array, so: number, sc: number, dst: Int8Array, dOff: number) => liftNormal(r.basis, r.rows.dim, d, src, so, sc, dst, dOff, tmp) };
   const tree = buildTree(splitRows, slots, job.leafSize, new Splitter(splitRows, job.split), createRng(mixSeed(job.seed, t)), signal, lift);
-  const cap = job.leafCapacity;
-  const w = sketchWords(d), sk = job.sketches;
-  const slotsOut = new Uint32Array(cap);
-  const sketch = { words: new Uint32Array(cap * w), factors: new Float32Array(cap) };
   const leafCount = tree.leafStart.length - 1;
   const leafSizes = new Uint16Array(leafCount);
   const puts: BlockWrite[] = [];
   for (let l = 0; l < leafCount; l++) {
     const s = tree.leafStart[l], e = tree.leafStart[l + 1];
     leafSizes[l] = e - s;
-    for (let i = s; i < e; i++) {
-      const slot = tree.perm[i];
-      slotsOut[i - s] = slot;
-      sketch.factors[i - s] = sk.factors[slot];
-      sketch.words.set(sk.words.subarray(slot * w, slot * w + w), (i - s) * w);
-    }
-    puts.push({ key: leafKey(g, t, l), bytes: encodeLeaf(slotsOut, e - s, d, sketch) });
+    puts.push({ key: leafKey(g, t, l), bytes: encodeLeaf(tree.perm.subarray(s, e), e - s) });
   }
   tree.pages.forEach((p, i) => puts.push({ key: pageKey(g, t, i), bytes: encodePage(p, d) }));
   puts.push({ key: dirKey(g, t), bytes: encodeDir({ root: tree.root, pageCount: tree.pages.length, leafCount, leafSizes }) });

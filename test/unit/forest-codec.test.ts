@@ -5,7 +5,7 @@ import { NodeQueue, TopK } from '../../src/core/forest/heaps.ts';
 import { decodeLeaf, encodeLeaf } from '../../src/core/forest/leaf-codec.ts';
 import { decodePage, emptyPage, encodePage } from '../../src/core/forest/node-codec.ts';
 import { decodeVector, encodeVector } from '../../src/core/forest/vector-codec.ts';
-import { decodeSketchPage, encodeSketchPage, SKETCH_PAGE } from '../../src/core/forest/sketch-codec.ts';
+import { decodeSketchPage, encodeSketchPage, SKETCH_PAGE, SketchRows } from '../../src/core/forest/sketch-codec.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
 
 describe('forest building blocks', () => {
@@ -29,12 +29,14 @@ describe('forest building blocks', () => {
     expect([...leaf.slots]).toEqual([9, 4, 7]);
     expect(leaf.legacy).toBeUndefined();
     // A sketch page holds SKETCH_PAGE slots; a table shorter than that reads back what it holds.
-    const rows = { words: Uint32Array.from({ length: SKETCH_PAGE + 3 }, (_, i) => i * 7), factors: Float32Array.from({ length: SKETCH_PAGE + 3 }, (_, i) => i / 8) };
-    const back = { words: new Uint32Array(SKETCH_PAGE + 3), factors: new Float32Array(SKETCH_PAGE + 3) };
-    decodeSketchPage('k0', encodeSketchPage(rows, 0, 5), 0, 5, back);
-    decodeSketchPage('k1', encodeSketchPage(rows, 1, 5), 1, 5, back);
-    expect(back).toEqual(rows);
-    expect(() => decodeSketchPage('k', encodeSketchPage(rows, 0, 5), 0, 40, back)).toThrow(/corrupted/);
+    const n = SKETCH_PAGE + 3, rows = new SketchRows(40, n);
+    rows.setRows(0, { words: Uint32Array.from({ length: n * 2 }, (_, i) => i * 7), factors: Float32Array.from({ length: n }, (_, i) => i / 8) });
+    expect([rows.u32[rows.stride], rows.u32[rows.stride + 1], rows.f32[rows.stride + 2]]).toEqual([14, 21, 1 / 8]);
+    const back = new SketchRows(40, n);
+    decodeSketchPage('k0', encodeSketchPage(rows, n, 0), 0, back);
+    decodeSketchPage('k1', encodeSketchPage(rows, n, 1), 1, back);
+    expect(back.u32).toEqual(rows.u32);
+    expect(() => decodeSketchPage('k', encodeSketchPage(rows, n, 0), 0, new SketchRows(80, n))).toThrow(/corrupted/);
     const codes = Int8Array.from({ length: 15 }, (_, i) => i - 7);
     const v = decodeVector('v', encodeVector(0.25, codes, 1, d), d);
     expect(v.scale).toBe(0.25);

@@ -4,7 +4,7 @@ import { buildForest, Forest, MemoryBlockStore, type SearchTrace } from '../../s
 import { inspectForest } from '../../src/core/forest/inspect.ts';
 import { decodeLeaf, type LeafBlock } from '../../src/core/forest/leaf-codec.ts';
 import { decodeSlots } from '../../src/core/forest/meta-codec.ts';
-import { decodeSketchPage, SKETCH_PAGE } from '../../src/core/forest/sketch-codec.ts';
+import { decodeSketchPage, SKETCH_PAGE, SketchRows } from '../../src/core/forest/sketch-codec.ts';
 import { FIRST_EXTRA } from '../../src/core/forest/score.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
 import { SketchTable, sketchRows, sketchWords } from '../../src/core/forest/sketch.ts';
@@ -93,8 +93,8 @@ function expectSketchesOfCodes(store: MemoryBlockStore, dim: number, deleted: Re
     decodeSlots(key, store.raw(key) as Uint8Array).forEach((id, i) => slotToId.set(Number(key.split('/')[2]) * 8192 + i, id));
   }
   const n = Math.max(...[...slotToId].filter(([, id]) => id !== 0xffffffff).map(([slot]) => slot)) + 1;
-  const table = { words: new Uint32Array(n * w), factors: new Float32Array(n) };
-  for (let p = 0; p * SKETCH_PAGE < n; p++) decodeSketchPage('k', store.raw(`${g}/k/${p}`)!, p, dim, table);
+  const table = new SketchRows(dim, n);
+  for (let p = 0; p * SKETCH_PAGE < n; p++) decodeSketchPage('k', store.raw(`${g}/k/${p}`)!, p, table);
   let checked = 0;
   for (let slot = 0; slot < n; slot++) {
     const v = storedVector(store, g, slot, dim);
@@ -103,8 +103,8 @@ function expectSketchesOfCodes(store: MemoryBlockStore, dim: number, deleted: Re
       continue;
     }
     sketchRows(v!.code, 1, dim, words, factors);
-    expect(table.words.subarray(slot * w, (slot + 1) * w)).toEqual(words);
-    expect(table.factors[slot]).toBe(factors[0]);
+    expect(table.u32.subarray(slot * table.stride, slot * table.stride + w)).toEqual(words);
+    expect(table.f32[slot * table.stride + w]).toBe(factors[0]);
     checked++;
   }
   expect(checked).toBeGreaterThan(1000);

@@ -7,7 +7,7 @@ import { TOMBSTONE } from './meta-codec.ts';
 import { Mutation } from './mutation.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
-import { sketchAll, sketchWords } from './sketch.ts';
+import { sketchAll } from './sketch.ts';
 import { Splitter } from './split.ts';
 import { checkRows, dotI8, quantizeRows } from './vector-math.ts';
 
@@ -62,8 +62,7 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
   }
   s.ensureSlots(base + n);
   s.slotToId.set(ids, base);
-  s.sketch.words.set(sk.words, base * sketchWords(d));
-  s.sketch.factors.set(sk.factors, base);
+  s.sketch.setRows(base, sk);
   for (let r = 0; r < n; r += 1) {
     m.touchSlot(base + r);
     m.putVector(base + r, scales[r], codes, r);

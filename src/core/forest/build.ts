@@ -7,7 +7,7 @@ import { createRng, mixSeed } from './rng.ts';
 import { principalBasis, projectRows, type Routing } from './routing.ts';
 import { sketchAll } from './sketch.ts';
 import type { Rows } from './split.ts';
-import { encodeSketchPage, SKETCH_PAGE } from './sketch-codec.ts';
+import { encodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
 import { genPrefix, META_KEY, sketchKey, slotKey, vectorKey, type BlockStore, type BlockWrite } from './store.ts';
 import { encodeVector } from './vector-codec.ts';
 import { buildTreeBlocks, type TreeBlocks, type TreeJob } from './tree-blocks.ts';
@@ -119,7 +119,8 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
   const build = control.buildTree ?? ((job: TreeJob) => Promise.resolve(buildTreeBlocks(job, control.signal)));
   let routing: Routing | undefined;
   const alloc = (bytes: number): ArrayBufferLike => (control.sharedRows ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const sketches = sketchAll(rows.codes, n, d);
+  const sketches = new SketchRows(d, n);
+  sketches.setRows(0, sketchAll(rows.codes, n, d));
   if (o.routingDims > 0 && n > o.leafSize) {
     const basis = principalBasis(rows, o.routingDims, createRng(mixSeed(o.seed, 0x9ca)));
     routing = { rows: projectRows(rows, basis, o.routingDims, alloc), basis };
@@ -141,7 +142,7 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
   await Promise.all(Array.from({ length: Math.max(1, control.concurrency ?? 1) }, lane));
   // Each vector and each sketch once (leaves refer to them by slot).
   for (let i = 0; i < n; i++) await batch.add(vectorKey(g, i), encodeVector(rows.scales[i], rows.codes, i, d));
-  for (let p = 0; p * SKETCH_PAGE < n; p++) await batch.add(sketchKey(g, p), encodeSketchPage(sketches, p, d));
+  for (let p = 0; p * SKETCH_PAGE < n; p++) await batch.add(sketchKey(g, p), encodeSketchPage(sketches, n, p));
   for (let p = 0; p * SLOT_PAGE < n; p++) await batch.add(slotKey(g, p), encodeSlots(ids, p));
   await batch.flush();
   const meta: ForestMeta = {

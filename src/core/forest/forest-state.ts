@@ -3,10 +3,10 @@ import { BlockCache } from './block-cache.ts';
 import { blockVersion } from './block-codec.ts';
 import { CorruptBlockError, ForestNotFoundError, ForestUpgradeError, MemoryBudgetError } from './errors.ts';
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
-import { decodeSketchPage, SKETCH_PAGE, type SketchRows } from './sketch-codec.ts';
+import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
 import { decodePage, type NodePage } from './node-codec.ts';
-import { sketchWords, type SketchTable } from './sketch.ts';
+import type { SketchTable } from './sketch.ts';
 import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeVector, type VectorBlock } from './vector-codec.ts';
 
@@ -81,12 +81,12 @@ export class ForestState {
       slotToId.set(ids.subarray(0, Math.min(SLOT_PAGE, meta.slotCount - p * SLOT_PAGE)), p * SLOT_PAGE);
     });
     // The sketch table, resident: every leaf entry is estimated from it without a read.
-    const sketch: SketchRows = { words: new Uint32Array(slotToId.length * sketchWords(meta.dim)), factors: new Float32Array(slotToId.length) };
+    const sketch = new SketchRows(meta.dim, legacy ? 0 : slotToId.length);
     if (!legacy) {
       const keys = Array.from({ length: Math.ceil(meta.slotCount / SKETCH_PAGE) }, (_, p) => sketchKey(g, p));
       (await store.read(keys)).forEach((b, p) => {
         if (!b) throw new CorruptBlockError(keys[p], 'missing');
-        decodeSketchPage(keys[p], b, p, meta.dim, sketch);
+        decodeSketchPage(keys[p], b, p, sketch);
       });
     }
     const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), legacy);
@@ -103,8 +103,7 @@ export class ForestState {
 
   /** Resident arrays outside the cache: slot table, sketch table, dedupe stamps, leaf size tables. */
   fixedBytes(): number {
-    const sk = this.sketch.words.byteLength + this.sketch.factors.byteLength;
-    return this.slotToId.byteLength + sk + this.stamps.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
+    return this.slotToId.byteLength + this.sketch.byteLength + this.stamps.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
   }
 
   residentBytes(): number {
@@ -118,10 +117,7 @@ export class ForestState {
     const ids = new Uint32Array(cap);
     ids.set(this.slotToId);
     this.slotToId = ids;
-    const sketch: SketchRows = { words: new Uint32Array(cap * sketchWords(this.meta.dim)), factors: new Float32Array(cap) };
-    sketch.words.set(this.sketch.words);
-    sketch.factors.set(this.sketch.factors);
-    this.sketch = sketch;
+    this.sketch = this.sketch.grown(cap);
     // Zeros never equal a live epoch (≥ 1); searches in flight keep their old array.
     this.stamps = new Uint32Array(cap);
     this.rebudget();

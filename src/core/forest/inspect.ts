@@ -7,7 +7,7 @@ import { blockVersion } from './block-codec.ts';
 import { decodeLeaf } from './leaf-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
-import { decodeSketchPage, SKETCH_PAGE } from './sketch-codec.ts';
+import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
 import { sketchRows, sketchWords } from './sketch.ts';
 import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey } from './store.ts';
 import { decodeVector } from './vector-codec.ts';
@@ -170,10 +170,9 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
 
   if (!legacy) {
     // Every live slot's vector, and its sketch as the resident table will hold it.
-    const w = sketchWords(meta.dim);
-    const table = { words: new Uint32Array(meta.slotCount * w), factors: new Float32Array(meta.slotCount) };
+    const w = sketchWords(meta.dim), table = new SketchRows(meta.dim, meta.slotCount);
     const pageOk: boolean[] = [];
-    for (let p = 0; p * SKETCH_PAGE < meta.slotCount; p++) pageOk.push(read(sketchKey(g, p), (b) => decodeSketchPage(sketchKey(g, p), b, p, meta.dim, table)) !== undefined);
+    for (let p = 0; p * SKETCH_PAGE < meta.slotCount; p++) pageOk.push(read(sketchKey(g, p), (b) => decodeSketchPage(sketchKey(g, p), b, p, table)) !== undefined);
     const words = new Uint32Array(w), factors = new Float32Array(1);
     for (const [id, slot] of slotOf) {
       const v = read(vectorKey(g, slot), (b) => decodeVector(vectorKey(g, slot), b, meta.dim));
@@ -181,7 +180,8 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
       live.set(id, { codes: v.code, scale: v.scale });
       if (!pageOk[Math.floor(slot / SKETCH_PAGE)]) continue;
       sketchRows(v.code, 1, meta.dim, words, factors);
-      const same = factors[0] === table.factors[slot] && words.every((x, i) => x === table.words[slot * w + i]);
+      const at = slot * table.stride;
+      const same = factors[0] === table.f32[at + w] && words.every((x, i) => x === table.u32[at + i]);
       if (!same) issues.push({ kind: 'corrupt-block', id, detail: `the sketch of id ${id} in "${sketchKey(g, Math.floor(slot / SKETCH_PAGE))}" does not match its vector` });
     }
   }

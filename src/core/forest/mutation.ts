@@ -2,10 +2,9 @@
 // blocks, committed in a single store.write (one IndexedDB transaction), then swapped into the cache.
 import type { ForestState } from './forest-state.ts';
 import { decodeLeaf, encodeLeaf, type LeafBlock } from './leaf-codec.ts';
-import { encodeSketchPage, SKETCH_PAGE, type SketchRows } from './sketch-codec.ts';
+import { encodeSketchPage, SKETCH_PAGE } from './sketch-codec.ts';
 import { encodeDir, encodeMeta, encodeSlots, SLOT_PAGE, type TreeDir } from './meta-codec.ts';
 import { clonePage, decodePage, emptyPage, encodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
-import { sketchWords } from './sketch.ts';
 import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey, type BlockWrite } from './store.ts';
 import { encodeVector } from './vector-codec.ts';
 
@@ -115,7 +114,7 @@ export class Mutation {
     for (const [t, dir] of this.dirs) puts.push({ key: dirKey(g, t), bytes: encodeDir(dir) });
     for (const p of this.dirtySlotPages) puts.push({ key: slotKey(g, p), bytes: encodeSlots(s.slotToId.subarray(0, s.meta.slotCount), p) });
     for (const [slot, bytes] of this.vectorWrites) puts.push({ key: vectorKey(g, slot), bytes });
-    for (const p of this.dirtySketchPages) puts.push({ key: sketchKey(g, p), bytes: encodeSketchPage(trimmed(s.sketch, s.meta.slotCount, d), p, d) });
+    for (const p of this.dirtySketchPages) puts.push({ key: sketchKey(g, p), bytes: encodeSketchPage(s.sketch, s.meta.slotCount, p) });
     const deletes = [...this.vectorDeletes].map((slot) => vectorKey(g, slot));
     puts.push({ key: META_KEY, bytes: encodeMeta(s.meta) });
     await s.store.write(puts, deletes);
@@ -134,7 +133,3 @@ export class Mutation {
   }
 }
 
-/** The table's first `n` slots (the arrays have spare room past slotCount). */
-function trimmed(t: SketchRows, n: number, d: number): SketchRows {
-  return { words: t.words.subarray(0, n * sketchWords(d)), factors: t.factors.subarray(0, n) };
-}

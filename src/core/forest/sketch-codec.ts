@@ -1,35 +1,62 @@
-// Sketch pages: the 1-bit sketch (sketch.ts) of SKETCH_PAGE consecutive slots, factors then
-// words. The forest keeps every page resident (52 bytes a vector at 384-d, 3 % of the float
-// vectors), so estimating a leaf entry needs no read; a page is rewritten when an add fills it.
+// The resident sketch table and its pages. Row r holds slot r's 1-bit sketch (sketch.ts): its
+// ⌈dim/32⌉ sign words, then its factor as float bits (52 bytes at 384-d, 3 % of the float
+// vectors). One row is read per candidate, at random: words and factor side by side cost one
+// cache miss, not two. Stored as pages of SKETCH_PAGE rows; a page is rewritten when an add
+// fills it.
 import { allocBlock, BlockKind, HEADER_BYTES, openBlock, sealBlock } from './block-codec.ts';
 import { CorruptBlockError } from './errors.ts';
-import { sketchWords } from './sketch.ts';
+import { sketchWords, type RowSketches } from './sketch.ts';
 
 export const SKETCH_PAGE = 1024;
 
-/** The resident sketch table: factors[slot], words[slot·w … slot·w + w). */
-export interface SketchRows {
-  words: Uint32Array;
-  factors: Float32Array;
+export class SketchRows {
+  readonly stride: number;
+  readonly u32: Uint32Array;
+  /** The same buffer as floats: the factor of slot r is f32[r·stride + stride − 1]. */
+  readonly f32: Float32Array;
+
+  constructor(readonly dim: number, readonly capacity: number) {
+    this.stride = sketchWords(dim) + 1;
+    this.u32 = new Uint32Array(capacity * this.stride);
+    this.f32 = new Float32Array(this.u32.buffer);
+  }
+
+  get byteLength(): number {
+    return this.u32.byteLength;
+  }
+
+  /** Rows [base, base + n) from sketches in row order (sketch.ts's sketchAll). */
+  setRows(base: number, sk: RowSketches): void {
+    const w = this.stride - 1;
+    for (let i = 0; i < sk.factors.length; i++) {
+      const at = (base + i) * this.stride;
+      this.u32.set(sk.words.subarray(i * w, i * w + w), at);
+      this.f32[at + w] = sk.factors[i];
+    }
+  }
+
+  /** A copy with room for `capacity` rows. */
+  grown(capacity: number): SketchRows {
+    const t = new SketchRows(this.dim, capacity);
+    t.u32.set(this.u32);
+    return t;
+  }
 }
 
-export function encodeSketchPage(rows: SketchRows, page: number, dim: number): Uint8Array {
-  const w = sketchWords(dim), from = page * SKETCH_PAGE;
-  const n = Math.max(0, Math.min(SKETCH_PAGE, rows.factors.length - from));
-  const { bytes } = allocBlock(BlockKind.Sketches, SKETCH_PAGE * 4 * (1 + w));
-  const base = bytes.byteOffset + HEADER_BYTES;
-  new Float32Array(bytes.buffer, base, SKETCH_PAGE).set(rows.factors.subarray(from, from + n));
-  new Uint32Array(bytes.buffer, base + SKETCH_PAGE * 4, SKETCH_PAGE * w).set(rows.words.subarray(from * w, (from + n) * w));
+const pageBytes = (dim: number): number => SKETCH_PAGE * (sketchWords(dim) + 1) * 4;
+
+/** Page p: rows [p·SKETCH_PAGE, …) of the first `rows` slots of the table, zero-padded. */
+export function encodeSketchPage(t: SketchRows, rows: number, page: number): Uint8Array {
+  const from = page * SKETCH_PAGE * t.stride, to = Math.min(rows, (page + 1) * SKETCH_PAGE) * t.stride;
+  const { bytes } = allocBlock(BlockKind.Sketches, pageBytes(t.dim));
+  new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, SKETCH_PAGE * t.stride).set(t.u32.subarray(from, Math.max(from, to)));
   return sealBlock(bytes);
 }
 
-/** Copies a page into the table (slots from page·SKETCH_PAGE, as many as the table holds). */
-export function decodeSketchPage(key: string, bytes: Uint8Array, page: number, dim: number, into: SketchRows): void {
+/** Copies page p into the table (as many of its rows as the table holds). */
+export function decodeSketchPage(key: string, bytes: Uint8Array, page: number, into: SketchRows): void {
   openBlock(key, bytes, BlockKind.Sketches);
-  const w = sketchWords(dim);
-  if (bytes.byteLength !== HEADER_BYTES + SKETCH_PAGE * 4 * (1 + w)) throw new CorruptBlockError(key, `sketch page of ${bytes.byteLength} bytes, expected ${HEADER_BYTES + SKETCH_PAGE * 4 * (1 + w)} for ${dim} dims`);
-  const from = page * SKETCH_PAGE, n = Math.max(0, Math.min(SKETCH_PAGE, into.factors.length - from));
-  const base = bytes.byteOffset + HEADER_BYTES;
-  into.factors.set(new Float32Array(bytes.buffer, base, n), from);
-  into.words.set(new Uint32Array(bytes.buffer, base + SKETCH_PAGE * 4, n * w), from * w);
+  if (bytes.byteLength !== HEADER_BYTES + pageBytes(into.dim)) throw new CorruptBlockError(key, `sketch page of ${bytes.byteLength} bytes, expected ${HEADER_BYTES + pageBytes(into.dim)} for ${into.dim} dims`);
+  const from = page * SKETCH_PAGE, n = Math.max(0, Math.min(SKETCH_PAGE, into.capacity - from));
+  into.u32.set(new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, n * into.stride), from * into.stride);
 }

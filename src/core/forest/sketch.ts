@@ -68,7 +68,19 @@ export class SketchTable {
     return this;
   }
 
-  /** The cosine estimate for entry e of a block's sketch. */
+  /** The estimate for the row at u32 offset `at` of a SketchRows table (w words, then the factor). */
+  estimateAt(u32: Uint32Array, f32: Float32Array, at: number, w: number): number {
+    const t = this.table;
+    let s0 = 0, s1 = 0;
+    for (let k = 0, o = 0; k < w; k++, at++, o += 1024) {
+      const x = u32[at];
+      s0 += t[o + (x & 255)] + t[o + 512 + ((x >>> 16) & 255)];
+      s1 += t[o + 256 + ((x >>> 8) & 255)] + t[o + 768 + (x >>> 24)];
+    }
+    return (s0 + s1) * f32[at];
+  }
+
+  /** The cosine estimate for entry e of separate word and factor arrays. */
   estimate(words: Uint32Array, factors: Float32Array, e: number, w: number): number {
     const t = this.table;
     let s0 = 0, s1 = 0;

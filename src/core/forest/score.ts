@@ -13,7 +13,7 @@ import type { ForestState } from './forest-state.ts';
 import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
-import { SketchTable, sketchWords } from './sketch.ts';
+import { SketchTable } from './sketch.ts';
 import { dotI8 } from './vector-math.ts';
 
 /**
@@ -71,8 +71,8 @@ export class Scorer {
     const slots = b.slots;
     const stamps = this.stamps, slotToId = this.s.slotToId, cand = this.cand, table = this.table;
     // The table as of now: an add commits its new slots' sketches before any leaf lists them.
-    const { words, factors } = this.s.sketch;
-    const w = sketchWords(this.q.length), epoch = this.epoch, seen = this.seen;
+    const { u32, f32, stride } = this.s.sketch;
+    const w = stride - 1, epoch = this.epoch, seen = this.seen;
     for (let a = 0; a < b.count; a++) {
       // Trees repeat slots: each is estimated once. The stamp and sketch reads are random
       // (MBs at 1M) but independent, so the CPU overlaps their cache misses.
@@ -89,7 +89,7 @@ export class Scorer {
         this.late.add(slot);
       }
       if (slotToId[slot] === TOMBSTONE) continue;
-      const est = table.estimate(words, factors, slot, w);
+      const est = table.estimateAt(u32, f32, slot * stride, w);
       if (est > cand.floor()) cand.push(est, slot);
     }
   }

@@ -59,7 +59,7 @@ describe('forest errors', () => {
     const { store } = await fresh();
     const leaf = store.keys().find((k) => k.includes('/l/0/')) as string;
     const bytes = store.raw(leaf) as Uint8Array;
-    bytes[bytes.length - 5] ^= 0x10; // one bit in one int8 code
+    bytes[bytes.length - 5] ^= 0x10; // one bit in one slot number
     const f = await Forest.open(store);
     await expect(f.search(row(base, DIM, 0), 3, { searchK: 1e9 })).rejects.toMatchObject(named('CorruptBlockError', 'rebuild'));
   });
@@ -72,10 +72,12 @@ describe('forest errors', () => {
     const page = b.store.keys().find((k) => k.includes('/n/1/')) as string;
     (b.store.raw(page) as Uint8Array)[40] ^= 0x80;
     await expect(Forest.open(b.store)).rejects.toMatchObject(named('CorruptBlockError', page));
+    // A leaf damaged after open: caught when read (a forest that reads leaves on demand).
     const c = await fresh();
+    const onDemand = await Forest.open(c.store, { pinLeaves: false });
     const leaf = c.store.keys().find((k) => k.includes('/l/')) as string;
     await c.store.write([{ key: leaf, bytes: (c.store.raw(leaf) as Uint8Array).subarray(0, 30) }]);
-    await expect(c.f.search(row(base, DIM, 0), 3, { searchK: 1e9 })).rejects.toMatchObject(named('CorruptBlockError'));
+    await expect(onDemand.search(row(base, DIM, 0), 3, { searchK: 1e9 })).rejects.toMatchObject(named('CorruptBlockError'));
   });
 
   it('FormatVersionError for a block from another format version', async () => {

@@ -5,10 +5,13 @@ import { CorruptBlockError, ForestNotFoundError, ForestUpgradeError, MemoryBudge
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
 import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
-import { decodePage, type NodePage } from './node-codec.ts';
+import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
 import type { SketchTable } from './sketch.ts';
 import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeVector, type VectorBlock } from './vector-codec.ts';
+
+/** Node pages a descent may fetch in one round (search.ts). */
+const PENDING_PAGES = 16;
 
 export async function readMeta(store: BlockStore): Promise<ForestMeta | undefined> {
   return (await readMetaBlock(store))?.meta;
@@ -30,6 +33,8 @@ export interface StateOptions {
   leafReadChunk: number;
   /** Open a forest of format < 3 for reading (only to upgrade it: see Forest.upgrade). */
   legacy?: boolean;
+  /** Pin the leaves the budget holds at open (default true); false reads every leaf on demand. */
+  pinLeaves?: boolean;
 }
 
 export class ForestState {
@@ -37,6 +42,8 @@ export class ForestState {
   readonly pinnedPages: (NodePage | undefined)[][];
   stamps: Uint32Array;
   epoch = 0;
+  /** Leaves in the cache carry their entries' sketch rows (LeafBlock.rows). */
+  private expand = false;
   /** Searches currently scoring with the stamps (the first one owns them; see score.ts). */
   stampHolders = 0;
   /** A query table for the sketch estimate, lent to one search at a time (score.ts). */
@@ -98,6 +105,17 @@ export class ForestState {
     state.leafReadChunk = o.leafReadChunk;
     state.cache.budgetBytes = o.memoryBudgetBytes - fixed;
     await state.pinTopPages(state.cache.budgetBytes * o.pinnedNodeFraction);
+    if (!legacy && o.pinLeaves !== false) {
+      // Leaves are 4 bytes an entry: pin as many as the budget holds beside the pages (at 1M ×
+      // 384 with a 10 % budget, most of them), keeping room for what one query loads unpinned
+      // (two batches of node pages, two leaves per tree). With room for every leaf with its
+      // entries' sketch rows (a roomy budget), keep them that way.
+      const room = 2 * PENDING_PAGES * (leafBytes(0) + NODES_PER_PAGE * (16 + meta.dim)) + 2 * meta.nTrees * leafBytes(meta.leafCapacity);
+      const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
+      const free = state.cache.budgetBytes - state.cache.pinnedByteCount - room;
+      state.expand = free >= entries * (4 + sketch.stride * 4) + dirs.reduce((n, d) => n + d.leafCount, 0) * leafBytes(0);
+      await state.pinLeaves(free);
+    }
     return state;
   }
 
@@ -168,9 +186,7 @@ export class ForestState {
       const got = await this.store.read(missKeys);
       got.forEach((b, j) => {
         if (!b) throw new CorruptBlockError(missKeys[j], 'missing');
-        const leaf = decodeLeaf(missKeys[j], b, this.meta.dim);
-        this.cache.set(missKeys[j], leaf, b.byteLength);
-        out[missAt[j]] = leaf;
+        out[missAt[j]] = this.cacheLeaf(missKeys[j], b);
       });
     }
     return out as LeafBlock[];
@@ -211,9 +227,7 @@ export class ForestState {
         this.store.read(keys).then((got) =>
           got.forEach((b, j) => {
             if (!b) throw new CorruptBlockError(keys[j], 'missing');
-            const leaf = decodeLeaf(keys[j], b, this.meta.dim);
-            this.cache.set(keys[j], leaf, b.byteLength);
-            onBlock(leaf);
+            onBlock(this.cacheLeaf(keys[j], b));
           }),
         ),
       );
@@ -221,6 +235,46 @@ export class ForestState {
     // Wait for every read before reporting a failure, so no callback runs after the caller gave up.
     const failed = (await Promise.allSettled(reads)).find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  /** Decodes a leaf read from the store and caches it (with its sketch rows when expanding). */
+  private cacheLeaf(key: string, bytes: Uint8Array, pin = false): LeafBlock {
+    const leaf = decodeLeaf(key, bytes, this.meta.dim);
+    if (this.expand) leaf.rows = this.sketchRowsOf(leaf.slots);
+    this.cache.set(key, leaf, bytes.byteLength + (leaf.rows?.byteLength ?? 0), pin);
+    return leaf;
+  }
+
+  /** The sketch rows of these slots, in order. */
+  sketchRowsOf(slots: Uint32Array): Uint32Array {
+    const { u32, stride } = this.sketch, rows = new Uint32Array(slots.length * stride);
+    for (let i = 0; i < slots.length; i++) rows.set(u32.subarray(slots[i] * stride, slots[i] * stride + stride), i * stride);
+    return rows;
+  }
+
+  /** Pins leaves, round-robin over trees in leaf order, while they fit in `budget` bytes. */
+  private async pinLeaves(budget: number): Promise<void> {
+    const g = this.meta.generation, maxLeaves = Math.max(...this.dirs.map((d) => d.leafCount), 0);
+    let used = 0;
+    for (let l0 = 0; l0 < maxLeaves; l0 += 64) {
+      const keys: string[] = [];
+      for (let l = l0; l < Math.min(maxLeaves, l0 + 64); l++) {
+        for (let t = 0; t < this.dirs.length; t++) if (l < this.dirs[t].leafCount) keys.push(leafKey(g, t, l));
+      }
+      const got = await this.store.read(keys);
+      for (let i = 0; i < keys.length; i++) {
+        const b = got[i];
+        const cost = (b?.byteLength ?? 0) * (this.expand ? 1 + this.sketch.stride : 1);
+        if (used + cost > budget) return;
+        used += cost;
+        try {
+          // A missing or damaged leaf is left unpinned: its search reports it (CorruptBlockError).
+          if (b) this.cacheLeaf(keys[i], b, true);
+        } catch (e) {
+          if ((e as Error).name !== 'CorruptBlockError') throw e;
+        }
+      }
+    }
   }
 
   /** Pins node pages in layout order (page 0 = the root's chunk), round-robin over trees. */

@@ -22,6 +22,11 @@ export interface OpenOptions {
   pinnedNodeFraction?: number;
   /** Leaf blocks per store read (reads go out together; scoring overlaps them). Default 24. */
   leafReadChunk?: number;
+  /**
+   * Pin at open the leaves the budget holds beside the node pages (default true): reads them
+   * once, then queries read only vectors for them. False reads each leaf when a query needs it.
+   */
+  pinLeaves?: boolean;
 }
 
 export interface SearchOptions {
@@ -52,7 +57,7 @@ export class Forest {
   private constructor(private state: ForestState, private readonly openOptions: Required<OpenOptions>) {}
 
   static async open(store: BlockStore, options: OpenOptions = {}): Promise<Forest> {
-    const o = { memoryBudgetBytes: options.memoryBudgetBytes ?? 64 << 20, pinnedNodeFraction: options.pinnedNodeFraction ?? 0.8, leafReadChunk: options.leafReadChunk ?? 24 };
+    const o = { memoryBudgetBytes: options.memoryBudgetBytes ?? 64 << 20, pinnedNodeFraction: options.pinnedNodeFraction ?? 0.8, leafReadChunk: options.leafReadChunk ?? 24, pinLeaves: options.pinLeaves ?? true };
     return new Forest(await ForestState.open(store, o), o);
   }
 

@@ -15,6 +15,12 @@ export interface LeafBlock {
   readonly bytes: Uint8Array;
   /** Versions 1–2 only: the entries' scales and codes, which those leaves stored. */
   readonly legacy?: { readonly scales: Float32Array; readonly codes: Int8Array };
+  /**
+   * The entries' sketch rows in entry order (SketchRows layout), copied from the sketch table when
+   * the memory budget holds every leaf that way (ForestState): estimates then read one leaf
+   * sequentially instead of the table at random.
+   */
+  rows?: Uint32Array;
 }
 
 export function leafBytes(count: number): number {

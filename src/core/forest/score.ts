@@ -68,6 +68,7 @@ export class Scorer {
   }
 
   add(b: LeafBlock): void {
+    if (b.rows) return this.addRows(b, b.rows);
     const slots = b.slots;
     const stamps = this.stamps, slotToId = this.s.slotToId, cand = this.cand, table = this.table;
     // The table as of now: an add commits its new slots' sketches before any leaf lists them.
@@ -91,6 +92,35 @@ export class Scorer {
       if (slotToId[slot] === TOMBSTONE) continue;
       const est = table.estimateAt(u32, f32, slot * stride, w);
       if (est > cand.floor()) cand.push(est, slot);
+    }
+  }
+
+  /**
+   * The same for a leaf that carries its entries' sketch rows: they are read in order, and the
+   * estimate comes first, so the de-duplication stamp and the tombstone check (random reads) are
+   * paid only by entries that pass. A slot another tree brings again estimates the same and is
+   * skipped again (the floor only rises), so skipping before de-duplicating is safe.
+   */
+  private addRows(b: LeafBlock, rows: Uint32Array): void {
+    const slots = b.slots, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
+    const stride = this.s.sketch.stride, w = stride - 1;
+    const stamps = this.stamps, slotToId = this.s.slotToId, cand = this.cand, table = this.table, epoch = this.epoch, seen = this.seen;
+    for (let a = 0; a < b.count; a++) {
+      const est = table.estimateAt(rows, f32, a * stride, w);
+      if (est <= cand.floor()) continue;
+      const slot = slots[a];
+      if (seen) {
+        if (seen.has(slot)) continue;
+        seen.add(slot);
+      } else if (slot < stamps.length) {
+        if (stamps[slot] === epoch) continue;
+        stamps[slot] = epoch;
+      } else {
+        this.late ??= new Set();
+        if (this.late.has(slot)) continue;
+        this.late.add(slot);
+      }
+      if (slotToId[slot] !== TOMBSTONE) cand.push(est, slot);
     }
   }
 

@@ -4,6 +4,7 @@
 // Builds the forest in Node (or reuses bench/out/forest-*.pack), serves its blocks to a page in
 // headless Chromium that writes them into real IndexedDB via IdbForestStore, then measures
 // queries that read from IndexedDB under a memory budget (default 10 % of N·dim·4 bytes).
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -38,9 +39,13 @@ const num = (k: string): number | undefined => (args.has(k) ? Number(args.get(k)
 const { leafSize, leafCapacity } = resolveOptions(d, { leafSize: num('leaf-size'), leafCapacity: num('leaf-capacity') });
 
 // Build once, keep the blocks as a pack file (with the build's measured figures beside it).
-// The block format version and leaf shape are in the name: a pack of older blocks would measure
-// their decode path, and one of another leaf size another forest.
-const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}-L${leafSize}-C${leafCapacity}-v${FORMAT_VERSION}.pack`);
+// The block format version, a hash of the block codecs' source and the leaf shape are in the
+// name: a pack of older blocks would measure their decode path (or decode wrongly: a codec
+// changed during development once left a pack of another sketch layout), and one of another
+// leaf size another forest.
+const codecs = createHash('sha256');
+for (const f of ['block-codec', 'leaf-codec', 'node-codec', 'meta-codec', 'sketch-codec', 'vector-codec', 'sketch']) codecs.update(readFileSync(resolve(import.meta.dirname, `../src/core/forest/${f}.ts`)));
+const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}-L${leafSize}-C${leafCapacity}-v${FORMAT_VERSION}-${codecs.digest('hex').slice(0, 8)}.pack`);
 const sidecar = packPath + '.json';
 if (!existsSync(packPath) || !existsSync(sidecar)) {
   log(`building ${trees} trees over ${N} in Node (leaf size ${leafSize}, capacity ${leafCapacity}) …`);

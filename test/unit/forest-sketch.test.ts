@@ -141,6 +141,10 @@ describe('forest sketch re-rank', () => {
         expect(factors[e]).toBeCloseTo(Math.sqrt(ss) / abs, 6);
         expect(table.estimate(words, factors, e, w)).toBeCloseTo((sq * Math.sqrt(ss)) / abs, 4);
       }
+      // The resident table's interleaved rows give the same estimates.
+      const rows = new SketchRows(dim, n);
+      rows.setRows(0, { words, factors });
+      for (let e = 0; e < n; e++) expect(table.estimateAt(rows.u32, rows.f32, e * rows.stride, w)).toBe(table.estimate(words, factors, e, w));
     }
   });
 

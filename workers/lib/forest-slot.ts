@@ -5,8 +5,12 @@ import type { BlockStore } from '../../src/core/forest/store';
 import { StagedForestStore } from '../../src/storage/staged-forest-store';
 import type { GlimpseDB } from '../../src/storage/library-store';
 
-/** Leaves the rest of the phone's memory alone: blocks beyond this are read from IndexedDB on demand. */
-const MEMORY_BUDGET = 32 << 20;
+/**
+ * Leaves the rest of the phone's memory alone: blocks beyond this are read from IndexedDB on
+ * demand. Leaves are not pinned at open: the first search after the app opens must not wait for
+ * every leaf; a query reads the few dozen it needs.
+ */
+const OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false };
 
 export class ForestSlot {
   private forest: Forest | undefined;
@@ -20,14 +24,14 @@ export class ForestSlot {
 
   async open(): Promise<void> {
     try {
-      this.forest = await Forest.open(this.store, { memoryBudgetBytes: MEMORY_BUDGET });
+      this.forest = await Forest.open(this.store, OPEN);
     } catch (e) {
       const name = (e as Error).name;
       if (name === 'ForestUpgradeError') {
         // Written by an older build (vectors inside the leaves): rewritten once, in place, from
         // its own vectors; it stands alone, so it goes straight to IndexedDB.
         await Forest.upgrade(this.store.direct());
-        this.forest = await Forest.open(this.store, { memoryBudgetBytes: MEMORY_BUDGET });
+        this.forest = await Forest.open(this.store, OPEN);
         return;
       }
       if (name !== 'ForestNotFoundError') throw e;
@@ -66,7 +70,7 @@ export class ForestSlot {
         },
       };
       await buildForest(deferred, { dim: vector.length, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
-      this.forest = await Forest.open(this.store, { memoryBudgetBytes: MEMORY_BUDGET });
+      this.forest = await Forest.open(this.store, OPEN);
     } else if (this.forest?.has(id)) {
       await this.forest.delete([id]);
     }

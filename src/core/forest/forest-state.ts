@@ -208,18 +208,20 @@ export class ForestState {
   }
 
   /**
-   * Hands every leaf to `onBlock`: cached ones first, then misses in chunks of
-   * `chunk` keys, all chunk reads issued at once and handled as they complete.
+   * Hands every leaf to `onBlock`: the misses are read in chunks of `chunk` keys, all chunk reads
+   * issued at once, then the cached leaves are handed over while those reads run, then each
+   * chunk as it completes.
    */
   async streamLeaves(trees: readonly number[], ids: readonly number[], onBlock: (b: LeafBlock) => void, chunk = this.leafReadChunk): Promise<void> {
     const g = this.meta.generation;
-    const miss: string[] = [];
+    const miss: string[] = [], hits: LeafBlock[] = [];
     for (let i = 0; i < ids.length; i++) {
       const key = leafKey(g, trees[i], ids[i]);
       const hit = this.cache.get<LeafBlock>(key);
-      if (hit) onBlock(hit);
+      if (hit) hits.push(hit);
       else miss.push(key);
     }
+    // The reads go out first, so the store works while the cached leaves are scored.
     const reads: Promise<void>[] = [];
     for (let c = 0; c < miss.length; c += chunk) {
       const keys = miss.slice(c, c + chunk);
@@ -232,6 +234,7 @@ export class ForestState {
         ),
       );
     }
+    for (const hit of hits) onBlock(hit);
     // Wait for every read before reporting a failure, so no callback runs after the caller gave up.
     const failed = (await Promise.allSettled(reads)).find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -1,6 +1,8 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
-//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--json]
+//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S] [--json]
 // --leaf-size / --leaf-capacity go to buildForest (defaults: the product's, 100 and ⌈1.55·L⌉).
+// --settle S: queries start S seconds after the load (default 0: at once, while IndexedDB still
+// digests the bulk write; a library is not queried in the middle of a 0.5 GB write).
 // Builds the forest in Node (or reuses bench/out/forest-*.pack), serves its blocks to a page in
 // headless Chromium that writes them into real IndexedDB via IdbForestStore, then measures
 // queries that read from IndexedDB under a memory budget (default 10 % of N·dim·4 bytes).
@@ -107,7 +109,7 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
   log(`page ready at ${url}; loading ${pack.entries.length} blocks into IndexedDB, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
-  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24) };
+  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000 };
   type ByKind = { node: number; leaf: number; vector: number; other: number };
   type PassResult = {
     recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number;
@@ -151,7 +153,7 @@ try {
     peers: {},
     storage: 'IndexedDB on disk (persistent Chromium profile, via IdbForestStore)',
     budget: { bytes: budgetBytes, definition: 'fraction × N × dim × 4 (float32 vector bytes)', maxResidentBytes: maxResident, residentOverVectorBytes: round(maxResident / (N * d * 4), 4), residentOverInt8Bytes: round(maxResident / (N * (d + 4)), 4) },
-    load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
+    load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes, settleSeconds: cfg.settleMs / 1000 }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
     readProbe: r.readProbe, memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
     notes: 'cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were just written, so the OS page cache is warm in all three (dropping it needs root).',
   };

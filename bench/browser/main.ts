@@ -12,6 +12,8 @@ interface Config {
   searchKs: number[];
   pinnedNodeFraction: number;
   leafReadChunk: number;
+  /** Pause between the end of the load and the first query (IndexedDB settles its writes). */
+  settleMs: number;
 }
 
 /** Block kind from its key `g{gen}/{kind}/…`: n = node page, l = leaf, v = vector, else meta/directory. */
@@ -167,6 +169,7 @@ async function readProbe(store: BlockStore, n: number, leafSize: number): Promis
 
 async function run(cfg: Config) {
   const loaded = await load(cfg);
+  await new Promise((r) => setTimeout(r, cfg.settleMs));
   const queries = new Float32Array(await fetchBin('/__bench/queries'));
   const truth = new Int32Array(await fetchBin('/__bench/truth'));
   const db = await openForestDatabase(DB);

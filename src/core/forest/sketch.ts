@@ -1,4 +1,4 @@
-// A 1-bit sketch per leaf entry, to skip most exact int8 dot products in the re-rank.
+// A 1-bit sketch per vector (kept resident: sketch-codec.ts), so a query reads only the vectors it re-ranks.
 // The sketch of code row c is its sign bits s (bit set ⇔ c_i > 0; bit i of word i>>5) and
 // one float f = ‖c‖ / Σ|c_i|. For a unit query q, f·Σ q_i·s_i (s_i = ±1) estimates the
 // cosine (RaBitQ's estimator ⟨q, ō⟩/⟨ō, o⟩ with ō = s/√d; no rotation: see the note
@@ -31,14 +31,14 @@ export function sketchRows(codes: Int8Array, count: number, dim: number, words: 
   }
 }
 
-/** Sketches of every row, made once per build and copied into each tree's leaves. */
+/** Sketches of some rows (row order): what SketchRows.setRows takes. */
 export interface RowSketches {
   readonly words: Uint32Array;
   readonly factors: Float32Array;
 }
 
-export function sketchAll(codes: Int8Array, count: number, dim: number, alloc: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): RowSketches {
-  const words = new Uint32Array(alloc(count * sketchWords(dim) * 4)), factors = new Float32Array(alloc(count * 4));
+export function sketchAll(codes: Int8Array, count: number, dim: number): RowSketches {
+  const words = new Uint32Array(count * sketchWords(dim)), factors = new Float32Array(count);
   sketchRows(codes, count, dim, words, factors);
   return { words, factors };
 }

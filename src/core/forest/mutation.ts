@@ -121,10 +121,10 @@ export class Mutation {
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
     for (const [key, b] of this.leafWrites) {
-      if (!s.cache.peek(key)) continue;
       // A cached leaf stays cached (pinned if it was), with sketch rows if the old one had them.
       const old = s.cache.peek<LeafBlock>(key);
-      if (old?.rows) b.rows = s.sketchRowsOf(b.slots);
+      if (!old) continue;
+      if (old.rows) b.rows = s.sketchRowsOf(b.slots);
       s.cache.set(key, b, b.bytes.byteLength + (b.rows?.byteLength ?? 0), s.cache.isPinned(key));
     }
     for (const [key, { t, p }] of this.pages) {

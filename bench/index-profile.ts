@@ -1,5 +1,6 @@
 // npx tsx bench/index-profile.ts [--n 100000] [--trees 16] [--search-k 2000,4000,16000] [--split two-means]
 //   [--margin default,Infinity] (rerankMargin per pass; 'default' = the forest's own)
+//   [--leaf-size L] [--budget-mb M] (memory budget; default unlimited, where leaves carry their sketch rows)
 // Where a forest query's time goes: builds one forest (no peer, no brute force) and, per searchK,
 // splits the warm per-query time into descent (priority queue + node margins), leaves (cached
 // leaf lookups + sketch estimates) and vectors (vector reads + exact scores), from SearchTrace's clock. One thread, k = 10.
@@ -17,9 +18,9 @@ const seed = Number(args.get('seed') ?? 1);
 const ds = loadDataset({ n, dim: Number(args.get('dim') ?? 384), queries: Number(args.get('queries') ?? defaultQueries(n)), seed, cacheDir: args.get('cache-dir') ?? 'bench/out' }, log);
 const d = ds.dim, nq = ds.query.length / d;
 const trees = Number(args.get('trees') ?? 16);
-const b = await buildInto(ds.base, d, Uint32Array.from({ length: ds.base.length / d }, (_, i) => i), trees, (args.get('split') ?? 'two-means') as SplitMethod, seed, Number(args.get('threads') ?? availableParallelism()));
+const b = await buildInto(ds.base, d, Uint32Array.from({ length: ds.base.length / d }, (_, i) => i), trees, (args.get('split') ?? 'two-means') as SplitMethod, seed, Number(args.get('threads') ?? availableParallelism()), 0, args.has('leaf-size') ? { leafSize: Number(args.get('leaf-size')) } : {});
 log(`built ${trees} trees over ${n} in ${b.totalS.toFixed(1)} s`);
-const f = await Forest.open(b.store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER, pinnedNodeFraction: 1 });
+const f = await Forest.open(b.store, { memoryBudgetBytes: args.has('budget-mb') ? Number(args.get('budget-mb')) * 2 ** 20 : Number.MAX_SAFE_INTEGER, pinnedNodeFraction: 1 });
 const rows = [];
 const margins = (args.get('margin') ?? 'default,Infinity').split(',').map((m) => (m === 'default' ? undefined : Number(m)));
 for (const searchK of numList(args.get('search-k') ?? '2000,4000,16000')) for (const rerankMargin of margins) {

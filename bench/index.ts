@@ -86,7 +86,7 @@ log(`brute: float32 ${brute.float32.qps} q/s (recall ${brute.float32.recallAt10}
 
 interface ForestRow extends QueryPass {
   split: SplitMethod;
-  /** forest.residentBytes() after this config's passes: slot table, stamps, pinned node pages, touched leaves. */
+  /** forest.residentBytes() after this config's passes: slot table, sketch table, dedupe bits, pinned node pages, touched leaves. */
   residentBytes: number;
   nTrees: number;
   searchK: number;

@@ -40,11 +40,11 @@ export interface StateOptions {
 export class ForestState {
   /** Pinned node pages per tree, by page number: the hot path skips the cache map. */
   readonly pinnedPages: (NodePage | undefined)[][];
-  stamps: Uint32Array;
-  epoch = 0;
+  /** De-duplication bits, one per slot, lent to one search at a time (score.ts). */
+  seenBits: Uint32Array;
   /** Leaves in the cache carry their entries' sketch rows (LeafBlock.rows). */
   private expand = false;
-  /** Searches currently scoring with the stamps (the first one owns them; see score.ts). */
+  /** Searches currently scoring with seenBits (the first one owns them; see score.ts). */
   stampHolders = 0;
   /** A query table for the sketch estimate, lent to one search at a time (score.ts). */
   spareTable: SketchTable | undefined;
@@ -64,7 +64,7 @@ export class ForestState {
     readonly legacy: boolean,
   ) {
     this.pinnedPages = dirs.map(() => []);
-    this.stamps = new Uint32Array(slotToId.length);
+    this.seenBits = new Uint32Array((slotToId.length + 31) >>> 5);
   }
 
   static async open(store: BlockStore, o: StateOptions): Promise<ForestState> {
@@ -119,9 +119,9 @@ export class ForestState {
     return state;
   }
 
-  /** Resident arrays outside the cache: slot table, sketch table, dedupe stamps, leaf size tables. */
+  /** Resident arrays outside the cache: slot table, sketch table, dedupe bits, leaf size tables. */
   fixedBytes(): number {
-    return this.slotToId.byteLength + this.sketch.byteLength + this.stamps.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
+    return this.slotToId.byteLength + this.sketch.byteLength + this.seenBits.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
   }
 
   residentBytes(): number {
@@ -136,8 +136,8 @@ export class ForestState {
     ids.set(this.slotToId);
     this.slotToId = ids;
     this.sketch = this.sketch.grown(cap);
-    // Zeros never equal a live epoch (≥ 1); searches in flight keep their old array.
-    this.stamps = new Uint32Array(cap);
+    // Searches in flight keep their old array (slots beyond it go to their `late` set).
+    this.seenBits = new Uint32Array((cap + 31) >>> 5);
     this.rebudget();
   }
 

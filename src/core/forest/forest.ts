@@ -13,7 +13,7 @@ import { genPrefix, type BlockStore } from './store.ts';
 import { checkRows } from './vector-math.ts';
 
 export interface OpenOptions {
-  /** Resident bytes the forest may hold: slot table + stamps + leaf-size tables + block cache. Default 64 MB. */
+  /** Resident bytes the forest may hold: slot table + sketch table + dedupe bits + leaf-size tables + block cache. Default 64 MB. */
   memoryBudgetBytes?: number;
   /**
    * Share of the cache reserved for pinned node pages (top levels first). Default 0.8: a descent

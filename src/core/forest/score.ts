@@ -41,47 +41,58 @@ export class Scorer {
   /** Vector reads (store round trips) the exact step took: 0, 1 or 2. */
   vectorReads = 0;
   private readonly cand: TopK;
-  private readonly epoch: number;
-  /** Set when another search holds the shared stamp array (scoring now spans several tasks). */
+  /** Set when another search holds the shared bit set (scoring now spans several tasks). */
   private readonly seen: Set<number> | undefined;
-  /** The stamp array as of construction: an add may swap in a bigger one mid-search. */
-  private readonly stamps: Uint32Array;
+  /** The shared bit set as of construction (cleared): an add may swap in a bigger one mid-search. */
+  private readonly bits: Uint32Array;
   /** Slots beyond that array (added after this search began). */
   private late: Set<number> | undefined;
   private readonly table: SketchTable;
+  /** A leaf's slots seen for the first time (reused across leaves). */
+  private fresh = new Uint32Array(512);
+  /** XOR of the rows touched ahead of their estimates: kept so the loads are not optimised away. */
+  touch = 0;
 
   /** `margin`: Infinity gives every candidate an exact dot. `cap`: see candidateCap. */
   constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly margin: number, cap: number) {
     this.top = new TopK(k);
     this.cand = new TopK(cap);
-    this.stamps = s.stamps;
-    if (s.stampHolders++ === 0) {
-      if (++s.epoch === 0xffffffff) {
-        s.stamps.fill(0);
-        s.epoch = 1;
-      }
-      this.epoch = s.epoch;
-    } else {
-      this.epoch = 0;
-      this.seen = new Set();
-    }
+    this.bits = s.seenBits;
+    // One bit a slot (125 KB at 1M) stays in L2 while the sketch rows stream through; clearing
+    // it costs less than the cache misses a 4-byte epoch stamp per slot caused.
+    if (s.stampHolders++ === 0) this.bits.fill(0);
+    else this.seen = new Set();
     this.table = this.takeTable();
   }
 
   add(b: LeafBlock): void {
     if (b.rows) return this.addRows(b, b.rows);
-    const slots = b.slots;
+    const slots = b.slots, n = b.count;
     const slotToId = this.s.slotToId, cand = this.cand, table = this.table;
     // The table as of now: an add commits its new slots' sketches before any leaf lists them.
     const { u32, f32, stride } = this.s.sketch;
     const w = stride - 1;
-    for (let a = 0; a < b.count; a++) {
-      // Trees repeat slots: each is estimated once. Its sketch row is a random read into the
-      // table (52 MB at 1M): this loop, not the leaf reads, is most of a leaf's cost there.
+    if (this.fresh.length < n) this.fresh = new Uint32Array(n);
+    const fresh = this.fresh;
+    // Pass 1: trees repeat slots, so each is estimated once. Each new slot's sketch row (a random
+    // read into the 52 MB table at 1M) is touched here, both of its cache lines, with no work
+    // depending on the load: the CPU then has many misses in flight instead of one per estimate.
+    // That made a leaf's estimates ~3.5× faster on the bench machine (random rows stall ~150 ns each).
+    let m = 0, touch = 0;
+    for (let a = 0; a < n; a++) {
       const slot = slots[a];
-      if (!this.firstTime(slot) || slotToId[slot] === TOMBSTONE) continue;
+      if (!this.firstTime(slot)) continue;
+      const at = slot * stride;
+      touch ^= u32[at] ^ u32[at + w];
+      fresh[m++] = slot;
+    }
+    this.touch ^= touch;
+    // Pass 2: the estimates, from rows now in cache. The tombstone check is another random read:
+    // only candidates that pass pay it.
+    for (let i = 0; i < m; i++) {
+      const slot = fresh[i];
       const est = table.estimateAt(u32, f32, slot * stride, w);
-      if (est > cand.floor()) cand.push(est, slot);
+      if (est > cand.floor() && slotToId[slot] !== TOMBSTONE) cand.push(est, slot);
     }
   }
 
@@ -108,9 +119,10 @@ export class Scorer {
     if (this.seen) {
       if (this.seen.has(slot)) return false;
       this.seen.add(slot);
-    } else if (slot < this.stamps.length) {
-      if (this.stamps[slot] === this.epoch) return false;
-      this.stamps[slot] = this.epoch;
+    } else if (slot >>> 5 < this.bits.length) {
+      const w = slot >>> 5, bit = 1 << (slot & 31);
+      if (this.bits[w] & bit) return false;
+      this.bits[w] |= bit;
     } else {
       this.late ??= new Set();
       if (this.late.has(slot)) return false;
@@ -130,7 +142,7 @@ export class Scorer {
     await this.exact(order, first, end);
   }
 
-  /** Must be called once scoring ends (also on error) to hand the stamps back. */
+  /** Must be called once scoring ends (also on error) to hand the bit set back. */
   release(): void {
     this.s.stampHolders--;
     this.s.spareTable = this.table;

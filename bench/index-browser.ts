@@ -1,5 +1,7 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
-//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S] [--json]
+//   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S]
+//   [--compare-early] [--json]
+// --compare-early: per searchK, also cold and warm passes with earlyRead off (score.ts), beside.
 // --leaf-size / --leaf-capacity go to buildForest (defaults: the product's, 100 and ⌈1.55·L⌉).
 // --settle S: queries start S seconds after the load (default 0: at once, while IndexedDB still
 // digests the bulk write; a library is not queried in the middle of a 0.5 GB write).
@@ -109,7 +111,7 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
   log(`page ready at ${url}; loading ${pack.entries.length} blocks into IndexedDB, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
-  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000 };
+  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000, compareEarly: args.get('compare-early') === 'true' };
   type ByKind = { node: number; leaf: number; vector: number; other: number };
   type PassResult = {
     recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number;
@@ -121,7 +123,7 @@ try {
     loaded: { loadMs: number; bytes: number };
     openMs: number;
     afterOpen: Record<string, number>;
-    results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number> }[];
+    results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number>; waitCold?: PassResult; waitWarm?: PassResult }[];
     readProbe: Record<string, { p50Ms: number; usPerBlock: number }>;
     memory: Record<string, number | string>;
     crossOriginIsolated: boolean;
@@ -143,7 +145,9 @@ try {
     const split = (p: PassResult): string => `descent ${p.meanDescentMs}, leaves ${p.meanLeavesMs}, vectors ${p.meanVectorsMs} ms; re-ranked ${p.rerankedPerQuery}, vector reads ${p.vectorReadsPerQuery}`;
     log(`trees=${trees} L=${leafSize} searchK=${x.searchK}: recall ${warm.recallAt10}; cold p50 ${cold.p50Ms} p99 ${cold.p99Ms} ms (${split(cold)}, page rounds ${cold.pageFetchRoundsPerQuery}); first pass p50 ${firstPass.p50Ms} p99 ${firstPass.p99Ms}; warm p50 ${warm.p50Ms} p99 ${warm.p99Ms} ms (${split(warm)})`);
     log(`  read/query cold ${kib(cold.bytesPerQuery)} KiB (nodes ${kib(cold.bytesPerQueryByKind.node)}, leaves ${kib(cold.bytesPerQueryByKind.leaf)}, vectors ${kib(cold.bytesPerQueryByKind.vector)}), warm ${kib(warm.bytesPerQuery)} KiB; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
-    return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, leafSize, leafCapacity, cold, firstPass, warm, cache: x.cache };
+    const waiting = x.waitCold && x.waitWarm ? { cold: fix(x.waitCold), warm: fix(x.waitWarm) } : undefined;
+    if (waiting) log(`  earlyRead off (beside it): recall ${waiting.warm.recallAt10}; cold p50 ${waiting.cold.p50Ms} p99 ${waiting.cold.p99Ms} ms (${split(waiting.cold)}); warm p50 ${waiting.warm.p50Ms} p99 ${waiting.warm.p99Ms} ms`);
+    return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, leafSize, leafCapacity, cold, firstPass, warm, cache: x.cache, earlyReadOff: waiting };
   });
   log(`read probe (one store read of random blocks, nothing else running; µs per block at the p50): ${Object.entries(r.readProbe).map(([k, v]) => `${k} ${v.usPerBlock.toFixed(0)}`).join(', ')}`);
   const maxResident = Math.max(...forest.flatMap((f) => [f.cold.residentBytes, f.warm.residentBytes, f.firstPass.residentBytes]));

@@ -14,6 +14,8 @@ interface Config {
   leafReadChunk: number;
   /** Pause between the end of the load and the first query (IndexedDB settles its writes). */
   settleMs: number;
+  /** Also time cold and warm passes with earlyRead: false (the first vector read waits for every leaf). */
+  compareEarly: boolean;
 }
 
 /** Block kind from its key `g{gen}/{kind}/…`: n = node page, l = leaf, v = vector, else meta/directory. */
@@ -85,7 +87,7 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-async function pass(f: Forest, counter: CountingStore, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, cold: boolean) {
+async function pass(f: Forest, counter: CountingStore, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, cold: boolean, earlyRead = true) {
   const bytes0 = counter.bytes, kind0 = { ...counter.byKind };
   const d = cfg.dim, times: number[] = [];
   const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
@@ -94,7 +96,7 @@ async function pass(f: Forest, counter: CountingStore, queries: Float32Array, tr
   for (let q = 0; q < cfg.queries; q++) {
     if (cold) f.releaseCache(); // every query starts with only the pinned node pages resident
     const s = performance.now();
-    const hits = await f.search(queries.subarray(q * d, q * d + d), 10, { searchK, trees: cfg.trees, trace });
+    const hits = await f.search(queries.subarray(q * d, q * d + d), 10, { searchK, trees: cfg.trees, trace, earlyRead });
     const dt = performance.now() - s;
     busy += dt;
     times.push(dt);
@@ -180,11 +182,14 @@ async function run(cfg: Config) {
   const afterOpen = { residentBytes: f.residentBytes(), ...f.cacheStats() };
   const results = [];
   for (const searchK of cfg.searchKs) {
+    // With compareEarly, the passes that wait for every leaf run beside the default ones.
+    const waitCold = cfg.compareEarly ? await pass(f, counter, queries, truth, cfg, searchK, true, false) : undefined;
     const cold = await pass(f, counter, queries, truth, cfg, searchK, true);
     f.releaseCache();
     const firstPass = await pass(f, counter, queries, truth, cfg, searchK, false);
     const warm = await pass(f, counter, queries, truth, cfg, searchK, false);
-    results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats() });
+    const waitWarm = cfg.compareEarly ? await pass(f, counter, queries, truth, cfg, searchK, false, false) : undefined;
+    results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats(), waitCold, waitWarm });
   }
   f.releaseCache();
   const probe = await readProbe(new IdbForestStore(db, FOREST), f.size, f.meta.leafSize);

@@ -41,6 +41,11 @@ export interface SearchOptions {
    * vectors; Infinity re-ranks every candidate exactly.
    */
   rerankMargin?: number;
+  /**
+   * Request the first vectors once 40 % of the leaf entries are scored, so the store reads them
+   * while the rest are (score.ts). Default true; false waits for every leaf. Same answers.
+   */
+  earlyRead?: boolean;
   trace?: SearchTrace;
 }
 
@@ -92,7 +97,7 @@ export class Forest {
     const q = new Float32Array(query.length);
     const inv = 1 / Math.sqrt(ss);
     for (let i = 0; i < q.length; i++) q[i] = query[i] * inv;
-    const run = searchForest(s, q, k, searchK, trees, margin, options.trace);
+    const run = searchForest(s, q, k, searchK, trees, margin, options.trace, options.earlyRead ?? true);
     this.inflight.add(run);
     try {
       return await run;

@@ -19,7 +19,7 @@ export interface SearchTrace {
   entries: number;
   /** Distinct live slots given an exact int8 dot product (score.ts): with an Infinity margin, every candidate. */
   reranked?: number;
-  /** Store reads of vector blocks for the exact step (0–2). */
+  /** Store reads of vector blocks for the exact step (0–3: see score.ts). */
   vectorReads?: number;
   pageFetchRounds: number;
   /** Pass a clock (ms) to get the split below: descent incl. page fetches, leaf reads + estimates, vector reads + exact scores. */
@@ -97,13 +97,13 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
   return { leafTree, leafId, entries, pageFetchRounds: rounds };
 }
 
-export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace): Promise<SearchHit[]> {
+export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace, earlyRead = true): Promise<SearchHit[]> {
   const t0 = trace?.clock?.() ?? 0;
   const { leafTree, leafId, entries, pageFetchRounds: rounds } = await descend(s, q, searchK, nTrees);
   const t1 = trace?.clock?.() ?? 0;
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.
-  const scorer = new Scorer(s, q, k, margin, candidateCap(k, margin, entries));
+  const scorer = new Scorer(s, q, k, margin, candidateCap(k, margin, entries), earlyRead ? entries : Infinity);
   let t2: number;
   try {
     await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));

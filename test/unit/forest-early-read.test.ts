@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildForest, Forest, MemoryBlockStore, type SearchTrace } from '../../src/core/forest/index.ts';
+import { EARLY_READ_MIN_ENTRIES } from '../../src/core/forest/score.ts';
 import { clustered, row } from './forest-fixture.ts';
 
-// The first vector read starts before the last leaf is scored (score.ts: PREFETCH_AT), so the
+// On a big search the first vector read starts before the last leaf is scored (score.ts), so the
 // store reads vectors while leaves are still arriving; the answers stay those of a search that
 // waits for every leaf.
 const DIM = 64, N = 3000;
@@ -27,7 +28,7 @@ describe('forest early vector read', () => {
   it('requests vectors while leaves still arrive, and answers as a search that waits', async () => {
     const store = new SlowLeaves();
     await buildForest(store, { dim: DIM, ids: Uint32Array.from({ length: N }, (_, i) => i), vectors: base }, { nTrees: 8, seed: 3 });
-    const f = await Forest.open(store, { pinLeaves: false, leafReadChunk: 1 });
+    const f = await Forest.open(store, { pinLeaves: false, leafReadChunk: 4 });
     for (let q = 0; q < 12; q++) {
       const runs = [];
       for (const earlyRead of [true, false]) {
@@ -35,7 +36,7 @@ describe('forest early vector read', () => {
         store.log = [];
         store.calls = 0;
         const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0 };
-        const hits = await f.search(row(queries, DIM, q), 10, { searchK: 800, earlyRead, trace });
+        const hits = await f.search(row(queries, DIM, q), 10, { searchK: EARLY_READ_MIN_ENTRIES, earlyRead, trace });
         const firstVectors = store.log.indexOf('vectors'), lastLeaf = store.log.lastIndexOf('leaf');
         expect(trace.leaves).toBeGreaterThan(3);
         if (earlyRead) expect(firstVectors).toBeLessThan(lastLeaf);
@@ -44,5 +45,11 @@ describe('forest early vector read', () => {
       }
       expect(runs[0]).toEqual(runs[1]);
     }
+    // A small search waits for every leaf whatever the option says.
+    f.releaseCache();
+    store.log = [];
+    store.calls = 0;
+    await f.search(row(queries, DIM, 0), 10, { searchK: 800 });
+    expect(store.log.indexOf('vectors')).toBeGreaterThan(store.log.lastIndexOf('leaf'));
   });
 });

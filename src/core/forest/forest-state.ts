@@ -45,7 +45,7 @@ export class ForestState {
   /** Leaves in the cache carry their entries' sketch rows (LeafBlock.rows). */
   private expand = false;
   /** Searches currently scoring with seenBits (the first one owns them; see score.ts). */
-  stampHolders = 0;
+  seenHolders = 0;
   /** A query table for the sketch estimate, lent to one search at a time (score.ts). */
   spareTable: SketchTable | undefined;
   /** The caller's whole budget; the cache gets what the fixed arrays leave. */

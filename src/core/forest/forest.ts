@@ -42,8 +42,9 @@ export interface SearchOptions {
    */
   rerankMargin?: number;
   /**
-   * Request the first vectors once 40 % of the leaf entries are scored, so the store reads them
-   * while the rest are (score.ts). Default true; false waits for every leaf. Same answers.
+   * On searches of at least 8000 leaf entries, request the first vectors once 40 % of them are
+   * scored, so the store reads them while the rest are (score.ts). Default true; false waits for
+   * every leaf. Same answers.
    */
   earlyRead?: boolean;
   trace?: SearchTrace;

@@ -3,8 +3,8 @@
 // computed and the best `cap` slots by estimate are kept. Then their int8 vectors (one Vector block each) are read, best
 // estimate first, and scored exactly: first the top k + FIRST_EXTRA, then every remaining
 // candidate whose estimate comes within `margin` of the k-th exact score (one more read; the
-// bar cannot fall, so no third is needed). The first read starts early: once PREFETCH_AT of the
-// leaf entries are scored, the vectors of the best k + FIRST_EXTRA so far are requested, so the
+// bar cannot fall, so no third is needed). On big searches the first read starts early: once
+// PREFETCH_AT of the leaf entries are scored, the vectors of the best k + FIRST_EXTRA so far are requested, so the
 // store reads them while the CPU scores the rest; at the end only the ones the final list adds
 // are read. Results are always ranked and scored by the exact
 // int8 dot; the margin only decides which candidates get one. The estimate's error has std ≈
@@ -36,6 +36,12 @@ export const FIRST_EXTRA = 54;
  * behind the estimates, and the few the final list adds cost one short read more.
  */
 export const PREFETCH_AT = 0.4;
+/**
+ * Fewer leaf entries than this and the first read waits for every leaf: the estimates take too
+ * little time to hide a read behind. With `npm run bench:index:browser -- --compare-early` the
+ * early read lowered p50 at 1M (searchK 20000–24000) but was mixed at 100k with searchK 2000–4000.
+ */
+export const EARLY_READ_MIN_ENTRIES = 8000;
 
 /**
  * Candidates kept by estimate: every one when the margin spans the whole cosine range (≥ 2),
@@ -77,11 +83,11 @@ export class Scorer {
   constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly margin: number, cap: number, entries = Infinity) {
     this.top = new TopK(k);
     this.cand = new TopK(cap);
-    this.prefetchAt = margin >= 2 ? Infinity : Math.max(1, PREFETCH_AT * entries);
+    this.prefetchAt = margin >= 2 || !(entries >= EARLY_READ_MIN_ENTRIES) ? Infinity : PREFETCH_AT * entries;
     this.bits = s.seenBits;
     // One bit a slot (125 KB at 1M) stays in L2 while the sketch rows stream through; clearing
     // it costs less than the cache misses a 4-byte epoch stamp per slot caused.
-    if (s.stampHolders++ === 0) this.bits.fill(0);
+    if (s.seenHolders++ === 0) this.bits.fill(0);
     else this.seen = new Set();
     this.table = this.takeTable();
   }
@@ -114,7 +120,9 @@ export class Scorer {
     // Pass 1: trees repeat slots, so each is estimated once. Each new slot's sketch row (a random
     // read into the 52 MB table at 1M) is touched here, both of its cache lines, with no work
     // depending on the load: the CPU then has many misses in flight instead of one per estimate.
-    // That made a leaf's estimates ~3.5× faster on the bench machine (random rows stall ~150 ns each).
+    // `npx tsx bench/index-profile.ts --n 1000000 --trees 16 --leaf-size 200 --search-k 20000
+    // --margin default --budget-mb 400` gave a leaves step of 4.82 ms before these two passes and
+    // the bit set, 2.17 ms after.
     let m = 0, touch = 0;
     for (let a = 0; a < n; a++) {
       const slot = slots[a];
@@ -135,7 +143,7 @@ export class Scorer {
 
   /**
    * The same for a leaf that carries its entries' sketch rows: they are read in order, and the
-   * estimate comes first, so the de-duplication stamp and the tombstone check (random reads) are
+   * estimate comes first, so the de-duplication bit and the tombstone check (random reads) are
    * paid only by entries that pass. A slot another tree brings again estimates the same and is
    * skipped again (the floor only rises), so skipping before de-duplicating is safe.
    */
@@ -194,7 +202,7 @@ export class Scorer {
 
   /** Must be called once scoring ends (also on error) to hand the bit set back. */
   release(): void {
-    this.s.stampHolders--;
+    this.s.seenHolders--;
     this.s.spareTable = this.table;
   }
 

@@ -1,7 +1,8 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
 //   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S]
-//   [--compare-early] [--json]
+//   [--compare-early] [--also-budget-fraction F] [--json]
 // --compare-early: per searchK, also cold and warm passes with earlyRead off (score.ts), beside.
+// --also-budget-fraction F: then the same passes (cold, warm) with a budget of F, in the same page.
 // --leaf-size / --leaf-capacity go to buildForest (defaults: the product's, 100 and ⌈1.55·L⌉).
 // --settle S: queries start S seconds after the load (default 0: at once, while IndexedDB still
 // digests the bulk write; a library is not queried in the middle of a 0.5 GB write).
@@ -111,7 +112,7 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
   log(`page ready at ${url}; loading ${pack.entries.length} blocks into IndexedDB, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
-  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000, compareEarly: args.get('compare-early') === 'true' };
+  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000, compareEarly: args.get('compare-early') === 'true', alsoBudgetBytes: Math.floor(Number(args.get('also-budget-fraction') ?? 0) * N * d * 4) };
   type ByKind = { node: number; leaf: number; vector: number; other: number };
   type PassResult = {
     recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number;
@@ -124,6 +125,7 @@ try {
     openMs: number;
     afterOpen: Record<string, number>;
     results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number>; waitCold?: PassResult; waitWarm?: PassResult }[];
+    also: { searchK: number; cold: PassResult; warm: PassResult; cache: Record<string, number> }[];
     readProbe: Record<string, { p50Ms: number; usPerBlock: number }>;
     memory: Record<string, number | string>;
     crossOriginIsolated: boolean;
@@ -149,6 +151,10 @@ try {
     if (waiting) log(`  earlyRead off (beside it): recall ${waiting.warm.recallAt10}; cold p50 ${waiting.cold.p50Ms} p99 ${waiting.cold.p99Ms} ms (${split(waiting.cold)}); warm p50 ${waiting.warm.p50Ms} p99 ${waiting.warm.p99Ms} ms`);
     return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, leafSize, leafCapacity, cold, firstPass, warm, cache: x.cache, earlyReadOff: waiting };
   });
+  const alsoBudget = r.also.length ? { bytes: cfg.alsoBudgetBytes, forest: r.also.map((x) => ({ searchK: x.searchK, cold: fix(x.cold), warm: fix(x.warm), cache: x.cache })) } : undefined;
+  for (const x of alsoBudget?.forest ?? []) {
+    log(`budget ${(cfg.alsoBudgetBytes / 2 ** 20).toFixed(1)} MiB (beside it), searchK=${x.searchK}: recall ${x.warm.recallAt10}; cold p50 ${x.cold.p50Ms} p99 ${x.cold.p99Ms} ms (descent ${x.cold.meanDescentMs}, leaves ${x.cold.meanLeavesMs}, vectors ${x.cold.meanVectorsMs} ms); warm p50 ${x.warm.p50Ms} p99 ${x.warm.p99Ms} ms; leaves read/query ${kib(x.cold.bytesPerQueryByKind.leaf)} KiB; resident ${(x.warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
+  }
   log(`read probe (one store read of random blocks, nothing else running; µs per block at the p50): ${Object.entries(r.readProbe).map(([k, v]) => `${k} ${v.usPerBlock.toFixed(0)}`).join(', ')}`);
   const maxResident = Math.max(...forest.flatMap((f) => [f.cold.residentBytes, f.warm.residentBytes, f.firstPass.residentBytes]));
   const out = {
@@ -158,7 +164,7 @@ try {
     storage: 'IndexedDB on disk (persistent Chromium profile, via IdbForestStore)',
     budget: { bytes: budgetBytes, definition: 'fraction × N × dim × 4 (float32 vector bytes)', maxResidentBytes: maxResident, residentOverVectorBytes: round(maxResident / (N * d * 4), 4), residentOverInt8Bytes: round(maxResident / (N * (d + 4)), 4) },
     load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes, settleSeconds: cfg.settleMs / 1000 }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
-    readProbe: r.readProbe, memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
+    alsoBudget, readProbe: r.readProbe, memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
     notes: 'cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were just written, so the OS page cache is warm in all three (dropping it needs root).',
   };
   if (args.get('json') === 'true') console.log(JSON.stringify(out));

@@ -16,6 +16,8 @@ interface Config {
   settleMs: number;
   /** Also time cold and warm passes with earlyRead: false (the first vector read waits for every leaf). */
   compareEarly: boolean;
+  /** Then reopen with this budget (0: no) and time cold and warm passes again, same page and data. */
+  alsoBudgetBytes: number;
 }
 
 /** Block kind from its key `g{gen}/{kind}/…`: n = node page, l = leaf, v = vector, else meta/directory. */
@@ -192,10 +194,19 @@ async function run(cfg: Config) {
     results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats(), waitCold, waitWarm });
   }
   f.releaseCache();
+  const also = [];
+  if (cfg.alsoBudgetBytes > 0) {
+    const g = await Forest.open(counter, { memoryBudgetBytes: cfg.alsoBudgetBytes, pinnedNodeFraction: cfg.pinnedNodeFraction, leafReadChunk: cfg.leafReadChunk });
+    for (const searchK of cfg.searchKs) {
+      const cold = await pass(g, counter, queries, truth, cfg, searchK, true);
+      const warm = await pass(g, counter, queries, truth, cfg, searchK, false);
+      also.push({ searchK, cold, warm, cache: g.cacheStats() });
+    }
+  }
   const probe = await readProbe(new IdbForestStore(db, FOREST), f.size, f.meta.leafSize);
   const mem = await memory();
   db.close();
-  return { loaded, openMs, afterOpen, results, readProbe: probe, memory: mem, crossOriginIsolated, userAgent: navigator.userAgent };
+  return { loaded, openMs, afterOpen, results, also, readProbe: probe, memory: mem, crossOriginIsolated, userAgent: navigator.userAgent };
 }
 
 (window as unknown as { forestBench: typeof run }).forestBench = run;

@@ -1,6 +1,6 @@
 // npx tsx bench/index-profile.ts [--n 100000] [--trees 16] [--search-k 2000,4000,16000] [--split two-means]
 //   [--margin default,Infinity] (rerankMargin per pass; 'default' = the forest's own)
-//   [--leaf-size L] [--budget-mb M] (memory budget; default unlimited, where leaves carry their sketch rows)
+//   [--leaf-size L] [--budget-mb M] (memory budget; default unlimited, where leaves carry their sketch rows) [--queries Q]
 // Where a forest query's time goes: builds one forest (no peer, no brute force) and, per searchK,
 // splits the warm per-query time into descent (priority queue + node margins), leaves (cached
 // leaf lookups + sketch estimates) and vectors (vector reads + exact scores), from SearchTrace's clock. One thread, k = 10.
@@ -28,7 +28,7 @@ for (const searchK of numList(args.get('search-k') ?? '2000,4000,16000')) for (c
   let best: { qps: number } | undefined;
   for (let rep = 0; rep < 3; rep++) {
     // Pass 0 warms the decoded-block cache; the faster of the later ones is kept.
-    let descent = 0, leaves = 0, vectors = 0, rec = 0, entries = 0, reranked = 0;
+    let descent = 0, leaves = 0, vectors = 0, rec = 0, entries = 0, reranked = 0, missed = 0, early = 0;
     const t0 = performance.now();
     for (let q = 0; q < nq; q++) {
       const hits = await f.search(ds.query.subarray(q * d, q * d + d), 10, { searchK, trees, trace, rerankMargin });
@@ -37,11 +37,15 @@ for (const searchK of numList(args.get('search-k') ?? '2000,4000,16000')) for (c
       vectors += trace.vectorsMs ?? 0;
       entries += trace.entries;
       reranked += trace.reranked ?? 0;
+      if (trace.earlyMissed !== undefined) {
+        early++;
+        missed += trace.earlyMissed;
+      }
       rec += recallAt(hits.map((h) => h.id), ds.gt.subarray(q * ds.gtK, q * ds.gtK + 10), 10);
     }
     const total = performance.now() - t0;
     // JSON has no Infinity: margins print as strings.
-    const row = { searchK, margin: String(rerankMargin ?? 'default'), recallAt10: round(rec / nq), qps: round((nq * 1000) / total, 1), msPerQuery: round(total / nq), descentMs: round(descent / nq), leavesMs: round(leaves / nq), vectorsMs: round(vectors / nq), entriesPerQuery: Math.round(entries / nq), rerankedPerQuery: Math.round(reranked / nq) };
+    const row = { searchK, margin: String(rerankMargin ?? 'default'), recallAt10: round(rec / nq), qps: round((nq * 1000) / total, 1), msPerQuery: round(total / nq), descentMs: round(descent / nq), leavesMs: round(leaves / nq), vectorsMs: round(vectors / nq), entriesPerQuery: Math.round(entries / nq), rerankedPerQuery: Math.round(reranked / nq), earlyReadShare: round(early / nq), earlyMissedPerQuery: early ? round(missed / early, 1) : null };
     if (rep > 0 && (!best || row.qps > best.qps)) best = row;
   }
   rows.push(best);

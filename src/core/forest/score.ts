@@ -30,10 +30,11 @@ export const RERANK_MARGIN_SQRT_DIM = 1.0;
 /** Candidates beyond k in the first read: most queries need no second one. */
 export const FIRST_EXTRA = 54;
 /**
- * Share of a query's leaf entries scored before the first read is requested. On the 1M bench
- * (searchK 24000) the best 64 at 40 % held 90 % of the final 64 (86 % at 30 %, 95 % at 60 %):
- * IndexedDB serves one get after another, so the earlier the read starts the more of it hides
- * behind the estimates, and the few the final list adds cost one short read more.
+ * Share of a query's leaf entries scored before the first read is requested. IndexedDB serves
+ * one get after another, so the earlier the read starts the more of it hides behind the
+ * estimates; the later, the more of the final list it holds (the rest cost one short read more).
+ * `npx tsx bench/index-profile.ts --n 1000000 --queries 1000 --trees 16 --leaf-size 200
+ * --search-k 24000 --margin default` reports the slots it lacked (earlyMissedPerQuery, of 64).
  */
 export const PREFETCH_AT = 0.4;
 /**
@@ -57,6 +58,8 @@ export class Scorer {
   reranked = 0;
   /** Vector reads (store requests) the exact step made: 0–3 (early, late, margin; see the file comment). */
   vectorReads = 0;
+  /** With an early read: the first list's slots it lacked (read late). */
+  earlyMissed: number | undefined;
   private readonly cand: TopK;
   /** Set when another search holds the shared bit set (scoring now spans several tasks). */
   private readonly seen: Set<number> | undefined;
@@ -188,6 +191,7 @@ export class Scorer {
       const { slots, read } = this.early;
       // The first list's slots the early read lacks are read now, queued behind it.
       const late = slotsOf(0, first).filter((slot) => !slots.includes(slot));
+      this.earlyMissed = late.length;
       const [blocks] = await Promise.all([read, this.exact(late)]);
       slots.forEach((slot, i) => got.set(slot, blocks[i]));
       this.exact(slotsOf(0, first).filter((slot) => got.has(slot)), got);

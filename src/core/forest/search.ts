@@ -21,6 +21,8 @@ export interface SearchTrace {
   reranked?: number;
   /** Store reads of vector blocks for the exact step (0–3: see score.ts). */
   vectorReads?: number;
+  /** With an early vector read (score.ts): the first list's slots it lacked. */
+  earlyMissed?: number;
   pageFetchRounds: number;
   /** Pass a clock (ms) to get the split below: descent incl. page fetches, leaf reads + estimates, vector reads + exact scores. */
   clock?: () => number;
@@ -112,10 +114,10 @@ export async function searchForest(s: ForestState, q: Float32Array, k: number, s
   } finally {
     scorer.release();
   }
-  const { top, reranked, vectorReads } = scorer;
+  const { top, reranked, vectorReads, earlyMissed } = scorer;
   const slotToId = s.slotToId;
   if (trace) {
-    Object.assign(trace, { leaves: leafId.length, entries, reranked, vectorReads, pageFetchRounds: rounds });
+    Object.assign(trace, { leaves: leafId.length, entries, reranked, vectorReads, earlyMissed, pageFetchRounds: rounds });
     if (trace.clock) Object.assign(trace, { descentMs: t1 - t0, leavesMs: t2 - t1, vectorsMs: trace.clock() - t2 });
   }
   return top.order().map((i) => ({ id: slotToId[top.slots[i]], score: top.scores[i] }));

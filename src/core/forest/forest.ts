@@ -42,9 +42,9 @@ export interface SearchOptions {
    */
   rerankMargin?: number;
   /**
-   * On searches of at least 8000 leaf entries, request the first vectors once 40 % of them are
-   * scored, so the store reads them while the rest are (score.ts). Default true; false waits for
-   * every leaf. Same answers.
+   * On big searches (EARLY_READ_MIN_ENTRIES leaf entries or more), request the first vectors once
+   * PREFETCH_AT of them are scored, so the store reads them while the rest are (score.ts).
+   * Default true; false waits for every leaf. Same answers.
    */
   earlyRead?: boolean;
   trace?: SearchTrace;

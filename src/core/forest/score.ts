@@ -1,17 +1,17 @@
 // Re-rank of leaf entries against the query, in two steps. While leaves arrive, each distinct
 // live slot's 1-bit sketch estimate (sketch.ts, dim/8 lookups in the resident sketch table) is
-// computed and the best `cap` slots by estimate are kept. Then their int8 vectors (one Vector block each) are read, best
-// estimate first, and scored exactly: first the top k + FIRST_EXTRA, then every remaining
-// candidate whose estimate comes within `margin` of the k-th exact score (one more read; the
-// bar cannot fall, so no third is needed). On big searches the first read starts early: once
-// PREFETCH_AT of the leaf entries are scored, the vectors of the best k + FIRST_EXTRA so far are requested, so the
-// store reads them while the CPU scores the rest; at the end only the ones the final list adds
-// are read. Results are always ranked and scored by the exact
-// int8 dot; the margin only decides which candidates get one. The estimate's error has std ≈
-// 0.75/√dim (0.037 at 384-d on the bench data); the first read already holds the best estimates,
-// so a margin of about one std loses little (see RERANK_MARGIN_SQRT_DIM). Sketches are taken without a random rotation: fine for embeddings whose energy is
-// spread over many dims; one with a few dominant dims would estimate worse (a larger margin,
-// or a rotation in sketch.ts).
+// computed and the best `cap` slots by estimate are kept. Then their int8 vectors (one Vector
+// block each) are read, best estimate first, and scored exactly: first the top k + FIRST_EXTRA,
+// then every remaining candidate whose estimate comes within `margin` of the k-th exact score
+// (one more read; the bar cannot fall, so no third is needed). On big searches the first read
+// starts early: once PREFETCH_AT of the leaf entries are scored, the vectors of the best
+// k + FIRST_EXTRA so far are requested, so the store reads them while the CPU scores the rest;
+// at the end only the ones the final list adds are read. Results are always ranked and scored by
+// the exact int8 dot; the margin only decides which candidates get one. The estimate's error has
+// std ≈ 0.75/√dim (0.037 at 384-d on the bench data); the first read already holds the best
+// estimates, so a margin of about one std loses little (see RERANK_MARGIN_SQRT_DIM). Sketches are
+// taken without a random rotation: fine for embeddings whose energy is spread over many dims; one
+// with a few dominant dims would estimate worse (a larger margin, or a rotation in sketch.ts).
 import type { ForestState } from './forest-state.ts';
 import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';
@@ -88,8 +88,8 @@ export class Scorer {
     this.cand = new TopK(cap);
     this.prefetchAt = margin >= 2 || !(entries >= EARLY_READ_MIN_ENTRIES) ? Infinity : PREFETCH_AT * entries;
     this.bits = s.seenBits;
-    // One bit a slot (125 KB at 1M) stays in L2 while the sketch rows stream through; clearing
-    // it costs less than the cache misses a 4-byte epoch stamp per slot caused.
+    // One bit a slot (125 KB at 1M, cleared per search) fits in L2 beside the sketch rows that
+    // stream through; a 4-byte stamp per slot (4 MB) did not.
     if (s.seenHolders++ === 0) this.bits.fill(0);
     else this.seen = new Set();
     this.table = this.takeTable();
@@ -184,23 +184,24 @@ export class Scorer {
     const cand = this.cand, order = cand.order(), n = order.length;
     const first = this.margin >= 2 ? n : Math.min(n, this.top.k + FIRST_EXTRA);
     const slotsOf = (from: number, to: number): number[] => order.slice(from, to).map((i) => cand.slots[i]);
+    const want = slotsOf(0, first);
     // Blocks the early read brought. Only slots a step asks for are scored, so the answer does
     // not depend on the order leaves arrived in (pinned or read on demand).
     const got = new Map<number, VectorBlock>();
     if (this.early) {
       const { slots, read } = this.early;
       // The first list's slots the early read lacks are read now, queued behind it.
-      const late = slotsOf(0, first).filter((slot) => !slots.includes(slot));
+      const fetched = new Set(slots), late = want.filter((slot) => !fetched.has(slot));
       this.earlyMissed = late.length;
       const [blocks] = await Promise.all([read, this.exact(late)]);
       slots.forEach((slot, i) => got.set(slot, blocks[i]));
-      this.exact(slotsOf(0, first).filter((slot) => got.has(slot)), got);
-    } else await this.exact(slotsOf(0, first));
+      this.scoreFetched(want.filter((slot) => got.has(slot)), got);
+    } else await this.exact(want);
     const bar = this.top.floor() - this.margin;
     let end = first;
     while (end < n && cand.scores[order[end]] >= bar) end++;
     const rest = slotsOf(first, end);
-    this.exact(rest.filter((slot) => got.has(slot)), got);
+    this.scoreFetched(rest.filter((slot) => got.has(slot)), got);
     await this.exact(rest.filter((slot) => !got.has(slot)));
   }
 
@@ -210,19 +211,22 @@ export class Scorer {
     this.s.spareTable = this.table;
   }
 
-  /** Scores `slots` exactly: from `blocks` when given (synchronously), else from one read. */
-  private exact(slots: number[], blocks: Map<number, VectorBlock>): void;
-  private exact(slots: number[]): Promise<void>;
-  private exact(slots: number[], blocks?: Map<number, VectorBlock>): Promise<void> | void {
-    const q = this.q, d = q.length;
-    const score = (slot: number, v: VectorBlock): void => {
-      this.top.push(dotI8(q, v.code, 0, d) * v.scale, slot);
-      this.reranked++;
-    };
-    if (blocks) return slots.forEach((slot) => score(slot, blocks.get(slot) as VectorBlock));
-    if (!slots.length) return Promise.resolve();
+  /** Reads the vector blocks of `slots` (one store read) and scores them exactly. */
+  private async exact(slots: number[]): Promise<void> {
+    if (!slots.length) return;
     this.vectorReads++;
-    return this.s.vectors(slots).then((vs) => slots.forEach((slot, i) => score(slot, vs[i])));
+    const vs = await this.s.vectors(slots);
+    slots.forEach((slot, i) => this.score(slot, vs[i]));
+  }
+
+  /** Scores `slots` exactly from blocks already read. */
+  private scoreFetched(slots: number[], blocks: Map<number, VectorBlock>): void {
+    for (const slot of slots) this.score(slot, blocks.get(slot) as VectorBlock);
+  }
+
+  private score(slot: number, v: VectorBlock): void {
+    this.top.push(dotI8(this.q, v.code, 0, this.q.length) * v.scale, slot);
+    this.reranked++;
   }
 
   /** The state's spare table if no other search holds it (saves a 48 KB allocation per query at 384-d). */

@@ -26,7 +26,7 @@ describe('forest building blocks', () => {
   it('round-trips leaf blocks, vector blocks, sketch pages and node pages', () => {
     const d = 5;
     const leaf = decodeLeaf('k', encodeLeaf(Uint32Array.of(9, 4, 7, 1), 3), d);
-    expect([...leaf.slots]).toEqual([9, 4, 7]);
+    expect([...leaf.slots]).toEqual([4, 7, 9]); // stored ascending (leaf-pack.ts)
     expect(leaf.legacy).toBeUndefined();
     // A sketch page holds SKETCH_PAGE slots; a table shorter than that reads back what it holds.
     const n = SKETCH_PAGE + 3, rows = new SketchRows(40, n);

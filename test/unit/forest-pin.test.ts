@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildForest, Forest, MemoryBlockStore } from '../../src/core/forest/index.ts';
+import { decodeLeaf } from '../../src/core/forest/leaf-codec.ts';
+import { packLeaf } from '../../src/core/forest/leaf-pack.ts';
 import { clustered, row } from './forest-fixture.ts';
 
-// Leaves are pinned at open when the budget holds them (then a query reads only vectors), and
-// carry their entries' sketch rows when it holds them that way too; answers never change.
+// Leaves are pinned at open when the budget holds them (then a query reads only vectors), packed
+// (leaf-pack.ts), or with their entries' sketch rows when it holds them that way; answers never change.
 const DIM = 64, N = 3000;
 const base = clustered(N, DIM, 21);
 const queries = clustered(20, DIM, 22);
@@ -38,13 +40,16 @@ describe('forest leaf pinning', () => {
     // A roomy budget keeps every leaf with its sketch rows.
     const roomy = await Forest.open(store);
     expect(roomy.cacheStats().pinnedBytes).toBe(pages + leafBytes + rowBytes);
-    // Some budget between holds every leaf as stored, but not with sketch rows.
+    // Some budget between holds every leaf packed, but not with sketch rows.
+    const leafKeys = store.keys().filter((k) => k.startsWith('g1/l/'));
+    const packed = leafKeys.reduce((n, k) => n + packLeaf(decodeLeaf(k, store.raw(k) as Uint8Array, DIM).slots).cost, 0);
+    expect(packed).toBeLessThan(0.6 * leafBytes);
     let snug: Forest | undefined;
     for (let budget = plain.residentBytes(); !snug && budget < roomy.residentBytes(); budget += 20_000) {
       const f = await Forest.open(store, { memoryBudgetBytes: budget });
-      if (f.cacheStats().pinnedBytes === pages + leafBytes) snug = f;
+      if (f.cacheStats().pinnedBytes === pages + packed) snug = f;
     }
-    if (!snug) throw new Error('no budget pinned the leaves without their rows');
+    if (!snug) throw new Error('no budget pinned every leaf packed');
     snug.releaseCache(); // pinned leaves stay
     store.leafReads = store.vectorReads = 0;
     expect(await answers(snug)).toEqual(onDemand);
@@ -59,5 +64,9 @@ describe('forest leaf pinning', () => {
     await roomy.add(ids, more);
     expect(await answers(roomy)).toEqual(await answers(snug));
     expect((await roomy.search(row(more, DIM, 7), 1))[0].id).toBe(N + 7);
+    // Rows reused from the old leaves (ForestState.sketchRowsOf) match rows taken from the table.
+    const reopened = await Forest.open(store);
+    expect(await answers(reopened)).toEqual(await answers(roomy));
+    expect(reopened.cacheStats().pinnedBytes).toBe(roomy.cacheStats().pinnedBytes);
   });
 });

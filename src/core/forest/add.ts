@@ -92,13 +92,17 @@ async function descend(m: Mutation, t: number, x: Float32Array, slot: number): P
 async function merged(m: Mutation, t: number, leaf: number, rows: readonly number[], batch: Batch): Promise<Uint32Array> {
   const ids = m.s.slotToId, slotCount = m.s.meta.slotCount;
   const old = (await m.leaf(t, leaf)).slots;
-  // Slots ≥ slotCount belong to this batch (not in slotToId yet) and are live.
-  const kept = old.filter((slot) => slot >= slotCount || ids[slot] !== TOMBSTONE);
-  m.s.meta.deadInLeaves = Math.max(0, m.s.meta.deadInLeaves - (old.length - kept.length));
-  const out = new Uint32Array(kept.length + rows.length);
-  out.set(kept);
-  rows.forEach((r, i) => (out[kept.length + i] = batch.base + r));
-  return out;
+  const out = new Uint32Array(old.length + rows.length);
+  let n = 0;
+  // Slots ≥ slotCount belong to this batch (not in slotToId yet) and are live. A plain loop: a
+  // filter callback per entry cost about a fifth of an add at 1M.
+  for (let i = 0; i < old.length; i++) {
+    const slot = old[i];
+    if (slot >= slotCount || ids[slot] !== TOMBSTONE) out[n++] = slot;
+  }
+  m.s.meta.deadInLeaves = Math.max(0, m.s.meta.deadInLeaves - (old.length - n));
+  for (const r of rows) out[n++] = batch.base + r;
+  return n === out.length ? out : out.slice(0, n);
 }
 
 /** Writes the leaf, splitting it (recursively) while it exceeds the leaf capacity. `rows`: its entries' vectors, once read. */

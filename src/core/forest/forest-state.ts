@@ -3,6 +3,7 @@ import { BlockCache } from './block-cache.ts';
 import { blockVersion } from './block-codec.ts';
 import { CorruptBlockError, ForestNotFoundError, ForestUpgradeError, MemoryBudgetError } from './errors.ts';
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
+import { PackedLeaf, packLeaf, unpackLeaf } from './leaf-pack.ts';
 import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
 import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
@@ -175,7 +176,7 @@ export class ForestState {
     const missKeys: string[] = [], missAt: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const key = leafKey(g, trees[i], ids[i]);
-      const hit = this.cache.get<LeafBlock>(key);
+      const hit = this.cachedLeaf(key);
       if (hit) out[i] = hit;
       else {
         missKeys.push(key);
@@ -217,7 +218,7 @@ export class ForestState {
     const miss: string[] = [], hits: LeafBlock[] = [];
     for (let i = 0; i < ids.length; i++) {
       const key = leafKey(g, trees[i], ids[i]);
-      const hit = this.cache.get<LeafBlock>(key);
+      const hit = this.cachedLeaf(key);
       if (hit) hits.push(hit);
       else miss.push(key);
     }
@@ -240,18 +241,56 @@ export class ForestState {
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
-  /** Decodes a leaf read from the store and caches it (with its sketch rows when expanding). */
-  private cacheLeaf(key: string, bytes: Uint8Array, pin = false): LeafBlock {
-    const leaf = decodeLeaf(key, bytes, this.meta.dim);
-    if (this.expand) leaf.rows = this.sketchRowsOf(leaf.slots);
-    this.cache.set(key, leaf, bytes.byteLength + (leaf.rows?.byteLength ?? 0), pin);
-    return leaf;
+  /** A cached leaf, unpacked if the cache holds it packed. */
+  private cachedLeaf(key: string): LeafBlock | undefined {
+    const v = this.cache.get<LeafBlock | PackedLeaf>(key);
+    return v instanceof PackedLeaf ? { count: v.count, slots: unpackLeaf(v) } : v;
   }
 
-  /** The sketch rows of these slots, in order. */
-  sketchRowsOf(slots: Uint32Array): Uint32Array {
+  /** Decodes a leaf read from the store and caches it. */
+  private cacheLeaf(key: string, bytes: Uint8Array, pin = false): LeafBlock {
+    const e = this.leafEntry(key, bytes, false);
+    this.cache.set(key, e.value, e.cost, pin);
+    return e.leaf;
+  }
+
+  /**
+   * A leaf as the cache keeps it: with its entries' sketch rows when expanding, packed otherwise
+   * (leaf-pack.ts); a legacy leaf as decoded. `prev`: the leaf's cached copy before a rewrite.
+   */
+  private leafEntry(key: string, bytes: Uint8Array, trusted: boolean, prev?: LeafBlock): { leaf: LeafBlock; value: LeafBlock | PackedLeaf; cost: number } {
+    const leaf = decodeLeaf(key, bytes, this.meta.dim, trusted);
+    if (this.expand) leaf.rows = this.sketchRowsOf(leaf.slots, prev);
+    if (this.expand || this.legacy) return { leaf, value: leaf, cost: bytes.byteLength + (leaf.rows?.byteLength ?? 0) };
+    const packed = packLeaf(leaf.slots);
+    return { leaf, value: packed, cost: packed.cost };
+  }
+
+  /** After a commit rewrote a leaf: its cached copy, if any, is replaced (and stays pinned if it was). */
+  recacheLeaf(key: string, bytes: Uint8Array): void {
+    const old = this.cache.peek<LeafBlock | PackedLeaf>(key);
+    if (!old) return;
+    const e = this.leafEntry(key, bytes, true, old instanceof PackedLeaf ? undefined : old);
+    this.cache.set(key, e.value, e.cost, this.cache.isPinned(key));
+  }
+
+  /**
+   * The sketch rows of these slots, in order. Rows of `prev` (an older copy of the leaf) are
+   * copied from it while its slots line up in order, as they do after an add appends to a leaf:
+   * reading the 52 MB table at random for every entry of every rewritten leaf was most of an
+   * add's time at 1M.
+   */
+  sketchRowsOf(slots: Uint32Array, prev?: LeafBlock): Uint32Array {
     const { u32, stride } = this.sketch, rows = new Uint32Array(slots.length * stride);
-    for (let i = 0; i < slots.length; i++) rows.set(u32.subarray(slots[i] * stride, slots[i] * stride + stride), i * stride);
+    const ps = prev?.rows ? prev.slots : undefined, pr = prev?.rows;
+    let j = 0;
+    for (let i = 0, o = 0; i < slots.length; i++) {
+      const slot = slots[i];
+      if (ps && pr) while (j < ps.length && ps[j] !== slot) j++;
+      const from = ps && pr && j < ps.length ? pr : u32, at = from === u32 ? slot * stride : j * stride;
+      // A word loop: a subarray per row (two allocations) cost more than the copy.
+      for (let a = at, e = at + stride; a < e; a++) rows[o++] = from[a];
+    }
     return rows;
   }
 
@@ -267,15 +306,18 @@ export class ForestState {
       const got = await this.store.read(keys);
       for (let i = 0; i < keys.length; i++) {
         const b = got[i];
-        const cost = (b?.byteLength ?? 0) * (this.expand ? 1 + this.sketch.stride : 1);
-        if (used + cost > budget) return;
-        used += cost;
+        if (!b) continue; // a missing leaf is left to its search to report (CorruptBlockError)
+        let e: ReturnType<ForestState['leafEntry']>;
         try {
-          // A missing or damaged leaf is left unpinned: its search reports it (CorruptBlockError).
-          if (b) this.cacheLeaf(keys[i], b, true);
-        } catch (e) {
-          if ((e as Error).name !== 'CorruptBlockError') throw e;
+          e = this.leafEntry(keys[i], b, false);
+        } catch (err) {
+          // A damaged leaf is left unpinned: its search reports it.
+          if ((err as Error).name !== 'CorruptBlockError') throw err;
+          continue;
         }
+        if (used + e.cost > budget) return;
+        used += e.cost;
+        this.cache.set(keys[i], e.value, e.cost, true);
       }
     }
   }

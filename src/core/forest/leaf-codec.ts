@@ -1,4 +1,4 @@
-// Leaf block: the slots of one leaf's entries (4 bytes each), format version 3. An entry's
+// Leaf block: the slots of one leaf's entries (4 bytes each, ascending), format version 3. An entry's
 // sketch lives once per slot in the resident sketch table (sketch-codec.ts) and its int8 vector
 // in a Vector block (vector-codec.ts), so the 16 trees do not repeat them: all leaves of a 1M
 // forest take 64 MB, which a 10 % memory budget can hold.
@@ -11,8 +11,6 @@ import { sketchWords } from './sketch.ts';
 export interface LeafBlock {
   readonly count: number;
   readonly slots: Uint32Array;
-  /** The sealed bytes the views point into. */
-  readonly bytes: Uint8Array;
   /** Versions 1–2 only: the entries' scales and codes, which those leaves stored. */
   readonly legacy?: { readonly scales: Float32Array; readonly codes: Int8Array };
   /**
@@ -27,10 +25,13 @@ export function leafBytes(count: number): number {
   return HEADER_BYTES + 8 + count * 4;
 }
 
+/** Slots are stored ascending (leaf-pack.ts needs them so; leaves written before may not be). */
 export function encodeLeaf(slots: Uint32Array, count: number): Uint8Array {
   const { bytes, view } = allocBlock(BlockKind.Leaf, 8 + count * 4);
   view.setUint32(HEADER_BYTES, count, true);
-  new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + 8, count).set(slots.subarray(0, count));
+  const body = new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + 8, count);
+  body.set(slots.subarray(0, count));
+  body.sort();
   return sealBlock(bytes);
 }
 
@@ -40,7 +41,7 @@ export function decodeLeaf(key: string, bytes: Uint8Array, dim: number, trusted 
   const version = blockVersion(view);
   if (version < 3) return decodeLegacy(key, bytes, dim, count, version);
   if (leafBytes(count) !== bytes.byteLength) throw new CorruptBlockError(key, `leaf of ${count} entries has ${bytes.byteLength} bytes`);
-  return { count, slots: new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + 8, count), bytes };
+  return { count, slots: new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + 8, count) };
 }
 
 /** v1: slots, scales, codes. v2: slots, scales, factors, sketch words, codes. */
@@ -51,5 +52,5 @@ function decodeLegacy(key: string, bytes: Uint8Array, dim: number, count: number
   const base = bytes.byteOffset + HEADER_BYTES + 8;
   const slots = new Uint32Array(bytes.buffer, base, count), scales = new Float32Array(bytes.buffer, base + count * 4, count);
   const codes = new Int8Array(bytes.buffer, base + count * (sketched ? 12 + 4 * w : 8), count * dim);
-  return { count, slots, bytes, legacy: { scales, codes } };
+  return { count, slots, legacy: { scales, codes } };
 }

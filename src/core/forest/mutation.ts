@@ -11,7 +11,7 @@ import { encodeVector } from './vector-codec.ts';
 export class Mutation {
   private readonly pages = new Map<string, { t: number; p: number; page: NodePage }>();
   /** Sealed new leaf blocks by key. */
-  private readonly leafWrites = new Map<string, LeafBlock>();
+  private readonly leafWrites = new Map<string, { block: LeafBlock; bytes: Uint8Array }>();
   /** Copy-on-write tree directories: searches keep seeing the committed ones until commit(). */
   private readonly dirs = new Map<number, TreeDir>();
   private readonly dirtySlotPages = new Set<number>();
@@ -68,7 +68,7 @@ export class Mutation {
   }
 
   async leaf(t: number, l: number): Promise<LeafBlock> {
-    return this.leafWrites.get(leafKey(this.s.meta.generation, t, l)) ?? (await this.s.leaves([t], [l]))[0];
+    return this.leafWrites.get(leafKey(this.s.meta.generation, t, l))?.block ?? (await this.s.leaves([t], [l]))[0];
   }
 
   /** Replaces leaf l with these slots. */
@@ -81,8 +81,8 @@ export class Mutation {
     }
     dir.leafCount = Math.max(dir.leafCount, l + 1);
     dir.leafSizes[l] = slots.length;
-    const block = decodeLeaf('new', encodeLeaf(slots, slots.length), this.s.meta.dim, true);
-    this.leafWrites.set(leafKey(this.s.meta.generation, t, l), block);
+    const bytes = encodeLeaf(slots, slots.length);
+    this.leafWrites.set(leafKey(this.s.meta.generation, t, l), { block: decodeLeaf('new', bytes, this.s.meta.dim, true), bytes });
   }
 
   /** Stores the vector of a new slot (row `row` of `codes`); its sketch is already in the table. */
@@ -104,7 +104,7 @@ export class Mutation {
   async commit(): Promise<void> {
     const s = this.s, g = s.meta.generation, d = s.meta.dim;
     const puts: BlockWrite[] = [];
-    for (const [key, b] of this.leafWrites) puts.push({ key, bytes: b.bytes });
+    for (const [key, { bytes }] of this.leafWrites) puts.push({ key, bytes });
     const pageBytes = new Map<string, Uint8Array>();
     for (const [key, { page }] of this.pages) {
       const bytes = encodePage(page, d);
@@ -120,13 +120,7 @@ export class Mutation {
     await s.store.write(puts, deletes);
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
-    for (const [key, b] of this.leafWrites) {
-      // A cached leaf stays cached (pinned if it was), with sketch rows if the old one had them.
-      const old = s.cache.peek<LeafBlock>(key);
-      if (!old) continue;
-      if (old.rows) b.rows = s.sketchRowsOf(b.slots);
-      s.cache.set(key, b, b.bytes.byteLength + (b.rows?.byteLength ?? 0), s.cache.isPinned(key));
-    }
+    for (const [key, { bytes }] of this.leafWrites) s.recacheLeaf(key, bytes);
     for (const [key, { t, p }] of this.pages) {
       const bytes = pageBytes.get(key) as Uint8Array;
       const page = decodePage(key, bytes, d, true);

@@ -1,6 +1,8 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
 //   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S]
-//   [--compare-early] [--also-budget-fraction F] [--json]
+//   [--compare-early] [--also-budget-fraction F] [--profile DIR] [--json]
+// --profile DIR: keep the Chromium profile in DIR; a later run with the same pack skips the load
+// (a settled IndexedDB, as a library is after a day, rather than one just written).
 // --compare-early: per searchK, also cold and warm passes with earlyRead off (score.ts), beside.
 // --also-budget-fraction F: then the same passes (cold, warm) with a budget of F, in the same page.
 // --leaf-size / --leaf-capacity go to buildForest (defaults: the product's, 100 and ⌈1.55·L⌉).
@@ -13,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer, type Plugin } from 'vite';
 import { numList, parseArgs } from './lib/args.ts';
@@ -100,7 +102,13 @@ const url = server.resolvedUrls?.local[0];
 if (!url) throw new Error('vite did not report a URL');
 // A persistent profile on disk: a plain newPage() context is incognito, whose IndexedDB lives in
 // memory (and hits its quota at ~6 GB). The profile is deleted afterwards.
-const profile = mkdtempSync(join(tmpdir(), 'glimpse-forest-bench-'));
+const keep = args.get('profile');
+const profile = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'glimpse-forest-bench-'));
+mkdirSync(profile, { recursive: true });
+// Names the pack whose blocks the kept profile's IndexedDB holds (written after a full load only).
+const stamp = join(profile, 'glimpse-pack.txt');
+const reuseLoad = keep !== undefined && existsSync(stamp) && readFileSync(stamp, 'utf8') === basename(packPath);
+if (keep) rmSync(stamp, { force: true });
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
@@ -111,8 +119,8 @@ try {
   page.on('console', (m) => log(`[page] ${m.text()}`));
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
-  log(`page ready at ${url}; loading ${pack.entries.length} blocks into IndexedDB, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
-  const cfg = { blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000, compareEarly: args.get('compare-early') === 'true', alsoBudgetBytes: Math.floor(Number(args.get('also-budget-fraction') ?? 0) * N * d * 4) };
+  log(`page ready at ${url}; ${reuseLoad ? 'reusing' : 'loading'} ${pack.entries.length} blocks ${reuseLoad ? 'in the kept profile' : 'into IndexedDB'}, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
+  const cfg = { reuseLoad, blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000, compareEarly: args.get('compare-early') === 'true', alsoBudgetBytes: Math.floor(Number(args.get('also-budget-fraction') ?? 0) * N * d * 4) };
   type ByKind = { node: number; leaf: number; vector: number; other: number };
   type PassResult = {
     recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number;
@@ -132,6 +140,7 @@ try {
     userAgent: string;
   };
   const r = await page.evaluate((c) => (window as unknown as { forestBench: (c: unknown) => Promise<unknown> }).forestBench(c), cfg) as BenchResult;
+  if (keep) writeFileSync(stamp, basename(packPath));
   log(`IndexedDB loaded ${(r.loaded.bytes / 2 ** 30).toFixed(2)} GiB in ${(r.loaded.loadMs / 1000).toFixed(1)} s; open ${r.openMs.toFixed(0)} ms, resident after open ${(r.afterOpen.residentBytes / 2 ** 20).toFixed(1)} MiB`);
   const ms = (x: number): number => round(x, 2);
   const fix = (p: PassResult): PassResult => ({
@@ -171,5 +180,5 @@ try {
 } finally {
   await browser.close();
   await server.close();
-  rmSync(profile, { recursive: true, force: true });
+  if (!keep) rmSync(profile, { recursive: true, force: true });
 }

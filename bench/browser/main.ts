@@ -4,6 +4,8 @@ import { Forest, type BlockStore, type SearchTrace } from '../../src/core/forest
 import { IdbForestStore, openForestDatabase } from '../../src/storage/forest-idb-store.ts';
 
 interface Config {
+  /** The kept profile already holds these blocks (bench/index-browser.ts --profile): no load. */
+  reuseLoad: boolean;
   blockCount: number;
   dim: number;
   queries: number;
@@ -172,7 +174,7 @@ async function readProbe(store: BlockStore, n: number, leafSize: number): Promis
 }
 
 async function run(cfg: Config) {
-  const loaded = await load(cfg);
+  const loaded = cfg.reuseLoad ? { loadMs: 0, bytes: 0 } : await load(cfg);
   await new Promise((r) => setTimeout(r, cfg.settleMs));
   const queries = new Float32Array(await fetchBin('/__bench/queries'));
   const truth = new Int32Array(await fetchBin('/__bench/truth'));

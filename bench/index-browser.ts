@@ -1,6 +1,7 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
 //   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S]
-//   [--compare-early] [--also-budget-fraction F] [--profile DIR] [--json]
+//   [--compare-early] [--early-stages 0.2,0.5/0.1,0.3,0.6] [--also-budget-fraction F] [--profile DIR] [--json]
+// --early-stages: per searchK, also cold and warm passes with each set of earlyRead shares, beside.
 // --profile DIR: keep the Chromium profile in DIR; a later run with the same pack skips the load
 // (a settled IndexedDB, as a library is after a day, rather than one just written).
 // --compare-early: per searchK, also cold and warm passes with earlyRead off (score.ts), beside.
@@ -120,7 +121,7 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as { forestBench?: unknown }).forestBench !== undefined, null, { timeout: 120_000 });
   log(`page ready at ${url}; ${reuseLoad ? 'reusing' : 'loading'} ${pack.entries.length} blocks ${reuseLoad ? 'in the kept profile' : 'into IndexedDB'}, budget ${(budgetBytes / 2 ** 20).toFixed(1)} MiB …`);
-  const cfg = { reuseLoad, blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000, compareEarly: args.get('compare-early') === 'true', alsoBudgetBytes: Math.floor(Number(args.get('also-budget-fraction') ?? 0) * N * d * 4) };
+  const cfg = { reuseLoad, blockCount: pack.entries.length, dim: d, queries: nq, budgetBytes, trees, searchKs, pinnedNodeFraction: Number(args.get('pinned-fraction') ?? 0.8), leafReadChunk: Number(args.get('read-chunk') ?? 24), settleMs: Number(args.get('settle') ?? 0) * 1000, compareEarly: args.get('compare-early') === 'true', earlyStages: (args.get('early-stages') ?? '').split('/').filter(Boolean).map((x) => numList(x)), alsoBudgetBytes: Math.floor(Number(args.get('also-budget-fraction') ?? 0) * N * d * 4) };
   type ByKind = { node: number; leaf: number; vector: number; other: number };
   type PassResult = {
     recallAt10: number; qps: number; p50Ms: number; p99Ms: number; maxMs: number; pageFetchRoundsPerQuery: number;
@@ -132,7 +133,7 @@ try {
     loaded: { loadMs: number; bytes: number };
     openMs: number;
     afterOpen: Record<string, number>;
-    results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number>; waitCold?: PassResult; waitWarm?: PassResult }[];
+    results: { searchK: number; cold: PassResult; firstPass: PassResult; warm: PassResult; cache: Record<string, number>; waitCold?: PassResult; waitWarm?: PassResult; stages: { at: number[]; cold: PassResult; warm: PassResult }[] }[];
     also: { searchK: number; cold: PassResult; warm: PassResult; cache: Record<string, number> }[];
     readProbe: Record<string, { p50Ms: number; usPerBlock: number }>;
     memory: Record<string, number | string>;
@@ -158,7 +159,9 @@ try {
     log(`  read/query cold ${kib(cold.bytesPerQuery)} KiB (nodes ${kib(cold.bytesPerQueryByKind.node)}, leaves ${kib(cold.bytesPerQueryByKind.leaf)}, vectors ${kib(cold.bytesPerQueryByKind.vector)}), warm ${kib(warm.bytesPerQuery)} KiB; resident ${(warm.residentBytes / 2 ** 20).toFixed(1)} MiB`);
     const waiting = x.waitCold && x.waitWarm ? { cold: fix(x.waitCold), warm: fix(x.waitWarm) } : undefined;
     if (waiting) log(`  earlyRead off (beside it): recall ${waiting.warm.recallAt10}; cold p50 ${waiting.cold.p50Ms} p99 ${waiting.cold.p99Ms} ms (${split(waiting.cold)}); warm p50 ${waiting.warm.p50Ms} p99 ${waiting.warm.p99Ms} ms`);
-    return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, leafSize, leafCapacity, cold, firstPass, warm, cache: x.cache, earlyReadOff: waiting };
+    const stages = x.stages.map((st) => ({ at: st.at, cold: fix(st.cold), warm: fix(st.warm) }));
+    for (const st of stages) log(`  earlyRead [${st.at.join(', ')}] (beside it): recall ${st.warm.recallAt10}; cold p50 ${st.cold.p50Ms} p99 ${st.cold.p99Ms} ms (${split(st.cold)}); warm p50 ${st.warm.p50Ms} p99 ${st.warm.p99Ms} ms (${split(st.warm)})`);
+    return { nTrees: trees, searchK: x.searchK, recallAt10: warm.recallAt10, qps: warm.qps, p50Ms: warm.p50Ms, p99Ms: warm.p99Ms, buildS: built.buildS, bytesPerVector: built.bytesPerVector, leafSize, leafCapacity, cold, firstPass, warm, cache: x.cache, earlyReadOff: waiting, earlyStages: stages };
   });
   const alsoBudget = r.also.length ? { bytes: cfg.alsoBudgetBytes, forest: r.also.map((x) => ({ searchK: x.searchK, cold: fix(x.cold), warm: fix(x.warm), cache: x.cache })) } : undefined;
   for (const x of alsoBudget?.forest ?? []) {

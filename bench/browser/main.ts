@@ -18,6 +18,8 @@ interface Config {
   settleMs: number;
   /** Also time cold and warm passes with earlyRead: false (the first vector read waits for every leaf). */
   compareEarly: boolean;
+  /** Other earlyRead stages (shares of the leaf entries) to time cold and warm beside the default. */
+  earlyStages: number[][];
   /** Then reopen with this budget (0: no) and time cold and warm passes again, same page and data. */
   alsoBudgetBytes: number;
 }
@@ -91,7 +93,7 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-async function pass(f: Forest, counter: CountingStore, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, cold: boolean, earlyRead = true) {
+async function pass(f: Forest, counter: CountingStore, queries: Float32Array, truth: Int32Array, cfg: Config, searchK: number, cold: boolean, earlyRead: boolean | number[] = true) {
   const bytes0 = counter.bytes, kind0 = { ...counter.byKind };
   const d = cfg.dim, times: number[] = [];
   const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
@@ -189,11 +191,15 @@ async function run(cfg: Config) {
     // With compareEarly, the passes that wait for every leaf run beside the default ones.
     const waitCold = cfg.compareEarly ? await pass(f, counter, queries, truth, cfg, searchK, true, false) : undefined;
     const cold = await pass(f, counter, queries, truth, cfg, searchK, true);
+    const stages = [];
+    for (const at of cfg.earlyStages) stages.push({ at, cold: await pass(f, counter, queries, truth, cfg, searchK, true, at) });
     f.releaseCache();
     const firstPass = await pass(f, counter, queries, truth, cfg, searchK, false);
     const warm = await pass(f, counter, queries, truth, cfg, searchK, false);
     const waitWarm = cfg.compareEarly ? await pass(f, counter, queries, truth, cfg, searchK, false, false) : undefined;
-    results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats(), waitCold, waitWarm });
+    const stagesWarm = [];
+    for (const st of stages) stagesWarm.push({ ...st, warm: await pass(f, counter, queries, truth, cfg, searchK, false, st.at) });
+    results.push({ searchK, cold, firstPass, warm, cache: f.cacheStats(), waitCold, waitWarm, stages: stagesWarm });
   }
   f.releaseCache();
   const also = [];

@@ -29,9 +29,10 @@ describe('forest early vector read', () => {
     const store = new SlowLeaves();
     await buildForest(store, { dim: DIM, ids: Uint32Array.from({ length: N }, (_, i) => i), vectors: base }, { nTrees: 8, seed: 3 });
     const f = await Forest.open(store, { pinLeaves: false, leafReadChunk: 4 });
+    let staged = 0;
     for (let q = 0; q < 12; q++) {
       const runs = [];
-      for (const earlyRead of [true, false]) {
+      for (const earlyRead of [true, false, [0.1, 0.5, 0.9]]) {
         f.releaseCache();
         store.log = [];
         store.calls = 0;
@@ -41,10 +42,14 @@ describe('forest early vector read', () => {
         expect(trace.leaves).toBeGreaterThan(3);
         if (earlyRead) expect(firstVectors).toBeLessThan(lastLeaf);
         else expect(firstVectors).toBeGreaterThan(lastLeaf);
+        // Several stages: each reads only first-list slots not requested before.
+        if (Array.isArray(earlyRead) && store.log.slice(0, lastLeaf).filter((e) => e === 'vectors').length > 1) staged++;
         runs.push({ hits, reranked: trace.reranked });
       }
       expect(runs[0]).toEqual(runs[1]);
+      expect(runs[2]).toEqual(runs[1]);
     }
+    expect(staged).toBeGreaterThan(0);
     // A small search waits for every leaf whatever the option says.
     f.releaseCache();
     store.log = [];

@@ -43,10 +43,10 @@ export interface SearchOptions {
   rerankMargin?: number;
   /**
    * On big searches (EARLY_READ_MIN_ENTRIES leaf entries or more), request the first vectors once
-   * PREFETCH_AT of them are scored, so the store reads them while the rest are (score.ts).
-   * Default true; false waits for every leaf. Same answers.
+   * shares EARLY_READ_AT of the entries are scored, so the store reads them while the rest are
+   * (score.ts). Default true; false waits for every leaf; an array gives other shares. Same answers.
    */
-  earlyRead?: boolean;
+  earlyRead?: boolean | readonly number[];
   trace?: SearchTrace;
 }
 

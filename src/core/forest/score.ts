@@ -4,9 +4,9 @@
 // block each) are read, best estimate first, and scored exactly: first the top k + FIRST_EXTRA,
 // then every remaining candidate whose estimate comes within `margin` of the k-th exact score
 // (one more read; the bar cannot fall, so no third is needed). On big searches the first read
-// starts early: once PREFETCH_AT of the leaf entries are scored, the vectors of the best
-// k + FIRST_EXTRA so far are requested, so the store reads them while the CPU scores the rest;
-// at the end only the ones the final list adds are read. Results are always ranked and scored by
+// starts early: once a share of the leaf entries (each of EARLY_READ_AT) is scored, the vectors
+// of the best k + FIRST_EXTRA so far that are not yet requested are, so the store reads them while
+// the CPU scores the rest; at the end only the ones the final list adds are read. Results are always ranked and scored by
 // the exact int8 dot; the margin only decides which candidates get one. The estimate's error has
 // std ≈ 0.75/√dim (0.037 at 384-d on the bench data); the first read already holds the best
 // estimates, so a margin of about one std loses little (see RERANK_MARGIN_SQRT_DIM). Sketches are
@@ -30,13 +30,14 @@ export const RERANK_MARGIN_SQRT_DIM = 1.0;
 /** Candidates beyond k in the first read: most queries need no second one. */
 export const FIRST_EXTRA = 54;
 /**
- * Share of a query's leaf entries scored before the first read is requested. IndexedDB serves
- * one get after another, so the earlier the read starts the more of it hides behind the
- * estimates; the later, the more of the final list it holds (the rest cost one short read more).
+ * Shares of a query's leaf entries scored at which the first list's vectors not yet requested
+ * are. IndexedDB serves one get after another, so the earlier a read starts the more of it hides
+ * behind the estimates; the later, the more of the final list it holds (the rest cost one short
+ * read more, and a slot that drops out of the list was read for nothing).
  * `npx tsx bench/index-profile.ts --n 1000000 --queries 1000 --trees 16 --leaf-size 200
- * --search-k 24000 --margin default` reports the slots it lacked (earlyMissedPerQuery, of 64).
+ * --search-k 24000 --margin default` reports the slots the early reads lacked (earlyMissedPerQuery, of 64).
  */
-export const PREFETCH_AT = 0.4;
+export const EARLY_READ_AT: readonly number[] = [0.4];
 /**
  * Fewer leaf entries than this and the first read waits for every leaf: the estimates take too
  * little time to hide a read behind. With `npm run bench:index:browser -- --compare-early` the
@@ -73,20 +74,22 @@ export class Scorer {
   /** XOR of the rows touched ahead of their estimates: kept so the loads are not optimised away. */
   touch = 0;
 
-  /** Leaf entries handed to add() so far, and the count that starts the early read. */
+  /** Leaf entries handed to add() so far, and the counts that start early reads (ascending). */
   private entries = 0;
-  private readonly prefetchAt: number;
-  /** The early read (see the file comment): its slots and their blocks, once requested. */
-  private early: { slots: number[]; read: Promise<VectorBlock[]> } | undefined;
+  private readonly earlyAt: number[];
+  private stage = 0;
+  /** The early reads (see the file comment): their slots and blocks, as requested. */
+  private readonly early: { slots: number[]; read: Promise<VectorBlock[]> }[] = [];
+  private readonly requested = new Set<number>();
 
   /**
    * `margin`: Infinity gives every candidate an exact dot. `cap`: see candidateCap. `entries`: the
-   * leaf entries the descent chose (the early read starts at PREFETCH_AT of them).
+   * leaf entries the descent chose; `earlyAt`: shares of them at which early reads start.
    */
-  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly margin: number, cap: number, entries = Infinity) {
+  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly margin: number, cap: number, entries = 0, earlyAt: readonly number[] = []) {
     this.top = new TopK(k);
     this.cand = new TopK(cap);
-    this.prefetchAt = margin >= 2 || !(entries >= EARLY_READ_MIN_ENTRIES) ? Infinity : PREFETCH_AT * entries;
+    this.earlyAt = margin >= 2 || !(entries >= EARLY_READ_MIN_ENTRIES) ? [] : earlyAt.map((f) => f * entries).sort((a, b) => a - b);
     this.bits = s.seenBits;
     // One bit a slot (125 KB at 1M, cleared per search) fits in L2 beside the sketch rows that
     // stream through; a 4-byte stamp per slot (4 MB) did not.
@@ -99,17 +102,27 @@ export class Scorer {
     if (b.rows) this.addRows(b, b.rows);
     else this.addFromTable(b);
     this.entries += b.count;
-    if (!this.early && this.entries >= this.prefetchAt) this.prefetch();
+    if (this.stage < this.earlyAt.length && this.entries >= this.earlyAt[this.stage]) {
+      // Stages passed at once (a big leaf) make one read.
+      while (this.stage < this.earlyAt.length && this.entries >= this.earlyAt[this.stage]) this.stage++;
+      this.prefetch();
+    }
   }
 
-  /** Requests the vectors of the best k + FIRST_EXTRA so far; finish() awaits them. */
+  /** Requests the vectors of the best k + FIRST_EXTRA so far not requested yet; finish() awaits them. */
   private prefetch(): void {
-    const order = this.cand.order(), slots = order.slice(0, this.top.k + FIRST_EXTRA).map((i) => this.cand.slots[i]);
+    const order = this.cand.order(), slots: number[] = [];
+    for (const i of order.slice(0, this.top.k + FIRST_EXTRA)) {
+      const slot = this.cand.slots[i];
+      if (!this.requested.has(slot)) slots.push(slot);
+    }
+    if (!slots.length) return;
+    for (const slot of slots) this.requested.add(slot);
     const read = this.s.vectors(slots);
     // Awaited in finish(); a search that fails before then must not leave a rejection unhandled.
     read.catch(() => undefined);
     this.vectorReads++;
-    this.early = { slots, read };
+    this.early.push({ slots, read });
   }
 
   private addFromTable(b: LeafBlock): void {
@@ -188,13 +201,12 @@ export class Scorer {
     // Blocks the early read brought. Only slots a step asks for are scored, so the answer does
     // not depend on the order leaves arrived in (pinned or read on demand).
     const got = new Map<number, VectorBlock>();
-    if (this.early) {
-      const { slots, read } = this.early;
-      // The first list's slots the early read lacks are read now, queued behind it.
-      const fetched = new Set(slots), late = want.filter((slot) => !fetched.has(slot));
+    if (this.early.length) {
+      // The first list's slots the early reads lack are read now, queued behind them.
+      const late = want.filter((slot) => !this.requested.has(slot));
       this.earlyMissed = late.length;
-      const [blocks] = await Promise.all([read, this.exact(late)]);
-      slots.forEach((slot, i) => got.set(slot, blocks[i]));
+      const [reads] = await Promise.all([Promise.all(this.early.map((e) => e.read)), this.exact(late)]);
+      this.early.forEach(({ slots }, r) => slots.forEach((slot, i) => got.set(slot, reads[r][i])));
       this.scoreFetched(want.filter((slot) => got.has(slot)), got);
     } else await this.exact(want);
     const bar = this.top.floor() - this.margin;

@@ -5,7 +5,7 @@
 import type { ForestState } from './forest-state.ts';
 import { NodeQueue } from './heaps.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
-import { candidateCap, Scorer } from './score.ts';
+import { candidateCap, EARLY_READ_AT, Scorer } from './score.ts';
 import { dotI8 } from './vector-math.ts';
 
 export interface SearchHit {
@@ -99,13 +99,13 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
   return { leafTree, leafId, entries, pageFetchRounds: rounds };
 }
 
-export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace, earlyRead = true): Promise<SearchHit[]> {
+export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace, earlyRead: boolean | readonly number[] = true): Promise<SearchHit[]> {
   const t0 = trace?.clock?.() ?? 0;
   const { leafTree, leafId, entries, pageFetchRounds: rounds } = await descend(s, q, searchK, nTrees);
   const t1 = trace?.clock?.() ?? 0;
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.
-  const scorer = new Scorer(s, q, k, margin, candidateCap(k, margin, entries), earlyRead ? entries : Infinity);
+  const scorer = new Scorer(s, q, k, margin, candidateCap(k, margin, entries), entries, earlyRead === true ? EARLY_READ_AT : earlyRead || []);
   let t2: number;
   try {
     await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));

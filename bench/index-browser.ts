@@ -1,6 +1,6 @@
 // npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
 //   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S]
-//   [--compare-early] [--early-stages 0.2,0.5/0.1,0.3,0.6] [--also-budget-fraction F] [--profile DIR] [--json]
+//   [--compare-early] [--early-stages 0.2,0.5/0.1,0.3,0.6] [--also-budget-fraction F] [--profile DIR [--port P]] [--json]
 // --early-stages: per searchK, also cold and warm passes with each set of earlyRead shares, beside.
 // --profile DIR: keep the Chromium profile in DIR; a later run with the same pack skips the load
 // (a settled IndexedDB, as a library is after a day, rather than one just written).
@@ -90,19 +90,9 @@ const api: Plugin = {
   },
 };
 
-const server = await createServer({
-  root: resolve('bench/browser'),
-  configFile: false,
-  logLevel: 'warn',
-  plugins: [api],
-  server: { host: '127.0.0.1', port: 0, fs: { allow: [resolve('.')] } },
-  optimizeDeps: { include: ['idb'] },
-});
-await server.listen();
-const url = server.resolvedUrls?.local[0];
-if (!url) throw new Error('vite did not report a URL');
 // A persistent profile on disk: a plain newPage() context is incognito, whose IndexedDB lives in
-// memory (and hits its quota at ~6 GB). The profile is deleted afterwards.
+// memory (and hits its quota at ~6 GB). The profile is deleted afterwards,
+// unless kept (--profile): IndexedDB belongs to the origin, so a kept one is served on a fixed port.
 const keep = args.get('profile');
 const profile = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'glimpse-forest-bench-'));
 mkdirSync(profile, { recursive: true });
@@ -110,6 +100,18 @@ mkdirSync(profile, { recursive: true });
 const stamp = join(profile, 'glimpse-pack.txt');
 const reuseLoad = keep !== undefined && existsSync(stamp) && readFileSync(stamp, 'utf8') === basename(packPath);
 if (keep) rmSync(stamp, { force: true });
+const port = Number(args.get('port') ?? (keep ? 47231 : 0));
+const server = await createServer({
+  root: resolve('bench/browser'),
+  configFile: false,
+  logLevel: 'warn',
+  plugins: [api],
+  server: { host: '127.0.0.1', port, strictPort: true, fs: { allow: [resolve('.')] } },
+  optimizeDeps: { include: ['idb'] },
+});
+await server.listen();
+const url = server.resolvedUrls?.local[0];
+if (!url) throw new Error('vite did not report a URL');
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,

@@ -36,8 +36,12 @@ export const FIRST_EXTRA = 54;
  * read more, and a slot that drops out of the list was read for nothing).
  * `npx tsx bench/index-profile.ts --n 1000000 --queries 1000 --trees 16 --leaf-size 200
  * --search-k 24000 --margin default` reports the slots the early reads lacked (earlyMissedPerQuery, of 64).
+ * At 1M in Chromium (`npm run bench:index:browser -- --n 1000000 --trees 16 --leaf-size 200
+ * --queries 1000 --search-k 24000 --early-stages 0.25/0.4/0.3/0.2/0.4`, one page) one read at
+ * 0.25 had the lowest p50, cold and warm, of 0.2, 0.25, 0.3 and 0.4; with `--early-stages
+ * 0.2,0.5/0.15,0.4,0.7/0.25` two or three stages did not beat it.
  */
-export const EARLY_READ_AT: readonly number[] = [0.4];
+export const EARLY_READ_AT: readonly number[] = [0.25];
 /**
  * Fewer leaf entries than this and the first read waits for every leaf: the estimates take too
  * little time to hide a read behind. With `npm run bench:index:browser -- --compare-early` the

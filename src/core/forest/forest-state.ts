@@ -26,6 +26,13 @@ async function readMetaBlock(store: BlockStore): Promise<{ meta: ForestMeta; ver
   return { meta, version: blockVersion(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
 }
 
+/** A decoded leaf, what the cache keeps of it, and the bytes charged for that. */
+interface LeafEntry {
+  leaf: LeafBlock;
+  value: LeafBlock | PackedLeaf;
+  cost: number;
+}
+
 export interface StateOptions {
   memoryBudgetBytes: number;
   /** Share of the cache budget given to pinned node pages, top levels first. */
@@ -258,7 +265,7 @@ export class ForestState {
    * A leaf as the cache keeps it: with its entries' sketch rows when expanding, packed otherwise
    * (leaf-pack.ts); a legacy leaf as decoded. `prev`: the leaf's cached copy before a rewrite.
    */
-  private leafEntry(key: string, bytes: Uint8Array, trusted: boolean, prev?: LeafBlock): { leaf: LeafBlock; value: LeafBlock | PackedLeaf; cost: number } {
+  private leafEntry(key: string, bytes: Uint8Array, trusted: boolean, prev?: LeafBlock): LeafEntry {
     const leaf = decodeLeaf(key, bytes, this.meta.dim, trusted);
     if (this.expand) leaf.rows = this.sketchRowsOf(leaf.slots, prev);
     if (this.expand || this.legacy) return { leaf, value: leaf, cost: bytes.byteLength + (leaf.rows?.byteLength ?? 0) };
@@ -282,12 +289,21 @@ export class ForestState {
    */
   sketchRowsOf(slots: Uint32Array, prev?: LeafBlock): Uint32Array {
     const { u32, stride } = this.sketch, rows = new Uint32Array(slots.length * stride);
-    const ps = prev?.rows ? prev.slots : undefined, pr = prev?.rows;
+    const pr = prev?.rows, ps = prev?.slots;
+    // The common case, an add that appends: the old rows are one prefix, copied in one go.
     let j = 0;
-    for (let i = 0, o = 0; i < slots.length; i++) {
+    if (pr && ps) while (j < slots.length && j < ps.length && slots[j] === ps[j]) j++;
+    if (pr && j) rows.set(pr.subarray(0, j * stride));
+    for (let i = j, o = j * stride; i < slots.length; i++) {
       const slot = slots[i];
-      if (ps && pr) while (j < ps.length && ps[j] !== slot) j++;
-      const from = ps && pr && j < ps.length ? pr : u32, at = from === u32 ? slot * stride : j * stride;
+      let from = u32, at = slot * stride;
+      if (pr && ps) {
+        while (j < ps.length && ps[j] !== slot) j++;
+        if (j < ps.length) {
+          from = pr;
+          at = j * stride;
+        }
+      }
       // A word loop: a subarray per row (two allocations) cost more than the copy.
       for (let a = at, e = at + stride; a < e; a++) rows[o++] = from[a];
     }
@@ -307,7 +323,7 @@ export class ForestState {
       for (let i = 0; i < keys.length; i++) {
         const b = got[i];
         if (!b) continue; // a missing leaf is left to its search to report (CorruptBlockError)
-        let e: ReturnType<ForestState['leafEntry']>;
+        let e: LeafEntry;
         try {
           e = this.leafEntry(keys[i], b, false);
         } catch (err) {

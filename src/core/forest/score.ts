@@ -5,13 +5,14 @@
 // then every remaining candidate whose estimate comes within `margin` of the k-th exact score
 // (one more read; the bar cannot fall, so no third is needed). On big searches the first read
 // starts early: once a share of the leaf entries (each of EARLY_READ_AT) is scored, the vectors
-// of the best k + FIRST_EXTRA so far that are not yet requested are, so the store reads them while
-// the CPU scores the rest; at the end only the ones the final list adds are read. Results are always ranked and scored by
-// the exact int8 dot; the margin only decides which candidates get one. The estimate's error has
-// std ≈ 0.75/√dim (0.037 at 384-d on the bench data); the first read already holds the best
-// estimates, so a margin of about one std loses little (see RERANK_MARGIN_SQRT_DIM). Sketches are
-// taken without a random rotation: fine for embeddings whose energy is spread over many dims; one
-// with a few dominant dims would estimate worse (a larger margin, or a rotation in sketch.ts).
+// of the best k + FIRST_EXTRA so far that are not yet requested are, so the store reads them
+// while the CPU scores the rest; at the end only the ones the final list adds are read. Results
+// are always ranked and scored by the exact int8 dot; the margin only decides which candidates
+// get one. The estimate's error has std ≈ 0.75/√dim (0.037 at 384-d on the bench data); the
+// first read already holds the best estimates, so a margin of about one std loses little (see
+// RERANK_MARGIN_SQRT_DIM). Sketches are taken without a random rotation: fine for embeddings
+// whose energy is spread over many dims; one with a few dominant dims would estimate worse (a
+// larger margin, or a rotation in sketch.ts).
 import type { ForestState } from './forest-state.ts';
 import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';

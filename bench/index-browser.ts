@@ -19,6 +19,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer, type Plugin } from 'vite';
+import { ARGS, CHROMIUM } from '../test/browser/helpers/browser.ts';
 import { numList, parseArgs } from './lib/args.ts';
 import { FORMAT_VERSION } from '../src/core/forest/block-codec.ts';
 import { resolveOptions } from '../src/core/forest/build.ts';
@@ -96,11 +97,12 @@ const api: Plugin = {
 const keep = args.get('profile');
 const profile = keep ? resolve(keep) : mkdtempSync(join(tmpdir(), 'glimpse-forest-bench-'));
 mkdirSync(profile, { recursive: true });
-// Names the pack whose blocks the kept profile's IndexedDB holds (written after a full load only).
-const stamp = join(profile, 'glimpse-pack.txt');
-const reuseLoad = keep !== undefined && existsSync(stamp) && readFileSync(stamp, 'utf8') === basename(packPath);
-if (keep) rmSync(stamp, { force: true });
 const port = Number(args.get('port') ?? (keep ? 47231 : 0));
+// Names the pack whose blocks the kept profile's IndexedDB holds, and the port of that origin
+// (written after a full run only).
+const stamp = join(profile, 'glimpse-pack.txt'), stamped = `${basename(packPath)} ${port}`;
+const reuseLoad = keep !== undefined && existsSync(stamp) && readFileSync(stamp, 'utf8') === stamped;
+if (keep) rmSync(stamp, { force: true });
 const server = await createServer({
   root: resolve('bench/browser'),
   configFile: false,
@@ -113,9 +115,9 @@ await server.listen();
 const url = server.resolvedUrls?.local[0];
 if (!url) throw new Error('vite did not report a URL');
 const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
+  args: [...ARGS, '--enable-precise-memory-info'],
 });
 try {
   const page = browser.pages()[0] ?? (await browser.newPage());
@@ -143,7 +145,7 @@ try {
     userAgent: string;
   };
   const r = await page.evaluate((c) => (window as unknown as { forestBench: (c: unknown) => Promise<unknown> }).forestBench(c), cfg) as BenchResult;
-  if (keep) writeFileSync(stamp, basename(packPath));
+  if (keep) writeFileSync(stamp, stamped);
   log(`IndexedDB loaded ${(r.loaded.bytes / 2 ** 30).toFixed(2)} GiB in ${(r.loaded.loadMs / 1000).toFixed(1)} s; open ${r.openMs.toFixed(0)} ms, resident after open ${(r.afterOpen.residentBytes / 2 ** 20).toFixed(1)} MiB`);
   const ms = (x: number): number => round(x, 2);
   const fix = (p: PassResult): PassResult => ({
@@ -177,9 +179,9 @@ try {
     peers: {},
     storage: 'IndexedDB on disk (persistent Chromium profile, via IdbForestStore)',
     budget: { bytes: budgetBytes, definition: 'fraction × N × dim × 4 (float32 vector bytes)', maxResidentBytes: maxResident, residentOverVectorBytes: round(maxResident / (N * d * 4), 4), residentOverInt8Bytes: round(maxResident / (N * (d + 4)), 4) },
-    load: { seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes, settleSeconds: cfg.settleMs / 1000 }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
+    load: { reusedProfile: reuseLoad, seconds: round(r.loaded.loadMs / 1000, 1), bytes: r.loaded.bytes, settleSeconds: cfg.settleMs / 1000 }, openMs: round(r.openMs, 1), afterOpen: r.afterOpen,
     alsoBudget, readProbe: r.readProbe, memory: r.memory, crossOriginIsolated: r.crossOriginIsolated, userAgent: r.userAgent,
-    notes: 'cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were just written, so the OS page cache is warm in all three (dropping it needs root).',
+    notes: `cold: the unpinned cache is emptied before every query (pinned top node pages stay); firstPass: one pass after open; warm: a second pass. IndexedDB files were ${reuseLoad ? 'written by an earlier run (kept profile)' : 'just written'}; the OS page cache may be warm in all three (dropping it needs root).`,
   };
   if (args.get('json') === 'true') console.log(JSON.stringify(out));
 } finally {

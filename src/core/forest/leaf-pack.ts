@@ -3,6 +3,8 @@
 // about 34 MB this way against 64 MB as stored, so with the node pages and the sketch table every
 // leaf fits a 10 % memory budget and a query reads no leaf. Unpacking a leaf is a ~200-step loop.
 
+import { leafBytes } from './leaf-codec.ts';
+
 const LONG = 0x8000;
 
 export class PackedLeaf {
@@ -11,9 +13,9 @@ export class PackedLeaf {
     readonly gaps: Uint16Array,
   ) {}
 
-  /** Bytes charged to the cache: the gaps plus a block header's worth for the object. */
+  /** Bytes charged to the cache: the gaps plus an empty leaf block's worth for the object. */
   get cost(): number {
-    return this.gaps.byteLength + 24;
+    return this.gaps.byteLength + leafBytes(0);
   }
 }
 

@@ -62,7 +62,7 @@ export class Scorer {
   readonly top: TopK;
   /** Distinct live slots given an exact dot product (every candidate with an Infinity margin). */
   reranked = 0;
-  /** Vector reads (store requests) the exact step made: 0–3 (early, late, margin; see the file comment). */
+  /** Vector reads (store requests) the exact step made: one per early read that found new slots, then late and margin (see the file comment). */
   vectorReads = 0;
   /** With an early read: the first list's slots it lacked (read late). */
   earlyMissed: number | undefined;

@@ -19,7 +19,7 @@ export interface SearchTrace {
   entries: number;
   /** Distinct live slots given an exact int8 dot product (score.ts): with an Infinity margin, every candidate. */
   reranked?: number;
-  /** Store reads of vector blocks for the exact step (0–3: see score.ts). */
+  /** Store reads of vector blocks for the exact step (early reads, late, margin: see score.ts). */
   vectorReads?: number;
   /** With an early vector read (score.ts): the first list's slots it lacked. */
   earlyMissed?: number;

@@ -10,6 +10,11 @@ import type { SimilarPairs } from '../../workers/lib/similar';
 import { analysis, modelConfig } from './analysis-client';
 import { WorkerHandle } from './worker-handle';
 
+// Progress callbacks return nothing to the worker: whatever they returned would be cloned back.
+
+/** Analysis-worker calls are cancelled cooperatively: terminating that worker would stop indexing. */
+const KEEP = { keepWorker: true };
+
 const mapWorker = new WorkerHandle<MapApi>(() => new Worker(new URL('../../workers/map.worker.ts', import.meta.url), { type: 'module', name: 'map' }));
 
 /** The same library gives the same map. */
@@ -40,8 +45,8 @@ function modelOf(space: MapSpace): string {
 }
 
 async function fullLayout(space: MapSpace, signal: AbortSignal | undefined, onProgress: (p: MapProgress) => void): Promise<StoredLayout> {
-  const { ids, graph } = await analysis.call(signal, (r, id) => r.mapGraph(id, space, Comlink.proxy((p: { done: number; total: number }) => onProgress({ phase: 'neighbours', ...p }))));
-  const positions = await mapWorker.call(signal, (r, id) => r.layout(id, Comlink.transfer(graph, [graph.indices.buffer, graph.distances.buffer]), MAP_SEED, Comlink.proxy((done: number, total: number) => onProgress({ phase: 'layout', done, total }))));
+  const { ids, graph } = await analysis.call(signal, (r, id) => r.mapGraph(id, space, Comlink.proxy((p: { done: number; total: number }) => void onProgress({ phase: 'neighbours', ...p }))), KEEP);
+  const positions = await mapWorker.call(signal, (r, id) => r.layout(id, Comlink.transfer(graph, [graph.indices.buffer, graph.distances.buffer]), MAP_SEED, Comlink.proxy((done: number, total: number) => void onProgress({ phase: 'layout', done, total }))));
   return { space, model: modelOf(space), seed: MAP_SEED, ids, positions, laidOut: ids.length, placed: 0 };
 }
 
@@ -53,7 +58,7 @@ async function fullLayout(space: MapSpace, signal: AbortSignal | undefined, onPr
 export async function loadMap(space: MapSpace, opts: { rearrange?: boolean; signal?: AbortSignal; onProgress?: (p: MapProgress) => void } = {}): Promise<MapData> {
   const { signal } = opts;
   const onProgress = opts.onProgress ?? (() => {});
-  const state = await analysis.call(signal, (r) => r.mapState(space));
+  const state = await analysis.call(signal, (r) => r.mapState(space), KEEP);
   const stored = !opts.rearrange && state.stored?.model === modelOf(space) ? state.stored : undefined;
   let layout: StoredLayout;
   let placed = 0;
@@ -71,7 +76,7 @@ export async function loadMap(space: MapSpace, opts: { rearrange?: boolean; sign
     keep.forEach((i, j) => positions.set(stored.positions.subarray(2 * i, 2 * i + 2), 2 * j));
     if (fresh.length > 0) {
       onProgress({ phase: 'placing', done: 0, total: fresh.length });
-      const newcomers = await analysis.call(signal, (r, id) => r.mapNeighbours(id, space, fresh));
+      const newcomers = await analysis.call(signal, (r, id) => r.mapNeighbours(id, space, fresh), KEEP);
       const at = await mapWorker.call(signal, (r) => r.place(ids, positions, newcomers, MAP_SEED));
       placed = newcomers.length;
       const merged = new Int32Array(ids.length + placed);
@@ -106,7 +111,7 @@ export interface SimilarCandidates {
 /** Candidate near-duplicate pairs of the whole library with their hash distances. */
 export async function similarCandidates(opts: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}): Promise<SimilarCandidates> {
   const onProgress = opts.onProgress;
-  const found: SimilarPairs = await analysis.call(opts.signal, (r, id) => r.similarPairs(id, onProgress && Comlink.proxy(onProgress)));
+  const found: SimilarPairs = await analysis.call(opts.signal, (r, id) => r.similarPairs(id, onProgress && Comlink.proxy((p: { done: number; total: number }) => void onProgress(p))), KEEP);
   const pairs = Array.from(found.a, (a, i) => ({ a, b: found.b[i]!, distance: found.distance[i]! }));
   return { pairs, hashed: found.hashed, unhashed: found.unhashed };
 }

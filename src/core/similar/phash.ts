@@ -26,8 +26,9 @@ export function greyFromRgba(rgba: ArrayLike<number>, width: number, height: num
 }
 
 /**
- * The hash of a 32×32 grey image (row-major), as 16 lower-case hex digits. Constant images (no
- * structure) hash to all zeros: they are alike, which is what they are.
+ * The hash of a 32×32 grey image (row-major), as 16 lower-case hex digits. Coefficients within
+ * rounding noise of the median count as not above it, so flat pictures (a black frame, a white
+ * wall) all get the same hash instead of random bits: they are alike, which is what they are.
  */
 export function phash(grey: ArrayLike<number>): string {
   if (grey.length !== HASH_SIDE * HASH_SIDE) throw new RangeError(`phash needs ${HASH_SIDE}×${HASH_SIDE} grey values, got ${grey.length}.`);
@@ -51,10 +52,11 @@ export function phash(grey: ArrayLike<number>): string {
   // The median leaves out the DC term (overall brightness), which would dominate it.
   const ac = Array.from(coeffs.subarray(1)).sort((a, b) => a - b);
   const median = (ac[31]! + ac[32]!) / 2;
+  const noise = 1e-9 * (Math.abs(coeffs[0]!) + 1);
   let hex = '';
   for (let nibble = 0; nibble < 16; nibble++) {
     let d = 0;
-    for (let b = 0; b < 4; b++) d = (d << 1) | (coeffs[nibble * 4 + b]! > median ? 1 : 0);
+    for (let b = 0; b < 4; b++) d = (d << 1) | (coeffs[nibble * 4 + b]! > median + noise ? 1 : 0);
     hex += d.toString(16);
   }
   return hex;

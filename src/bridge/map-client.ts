@@ -2,7 +2,7 @@
 // workers: the analysis worker knows the library (its forests give the neighbour graph, its
 // database keeps the layout), the map worker lays it out. Every long step takes the signal.
 import * as Comlink from 'comlink';
-import type { ClusterLabel } from '../core/map';
+import type { ClusterLabel, KnnGraph } from '../core/map';
 import { groupPairs, type ScoredPair, type SimilarGroup } from '../core/similar';
 import type { MapSpace, StoredLayout } from '../storage/map-store';
 import type { MapApi } from '../../workers/map.worker';
@@ -44,9 +44,15 @@ function modelOf(space: MapSpace): string {
   return space === 'visual' ? c.captionerId : c.embedderId;
 }
 
+/** UMAP over a neighbour graph, in the map worker (the graph's buffers are transferred). */
+export function layoutGraph(graph: KnnGraph, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<Float32Array> {
+  const report = opts.onProgress;
+  return mapWorker.call(opts.signal, (r, id) => r.layout(id, Comlink.transfer(graph, [graph.indices.buffer, graph.distances.buffer]), MAP_SEED, report && Comlink.proxy((done: number, total: number) => void report(done, total))));
+}
+
 async function fullLayout(space: MapSpace, signal: AbortSignal | undefined, onProgress: (p: MapProgress) => void): Promise<StoredLayout> {
   const { ids, graph } = await analysis.call(signal, (r, id) => r.mapGraph(id, space, Comlink.proxy((p: { done: number; total: number }) => void onProgress({ phase: 'neighbours', ...p }))), KEEP);
-  const positions = await mapWorker.call(signal, (r, id) => r.layout(id, Comlink.transfer(graph, [graph.indices.buffer, graph.distances.buffer]), MAP_SEED, Comlink.proxy((done: number, total: number) => void onProgress({ phase: 'layout', done, total }))));
+  const positions = await layoutGraph(graph, { signal, onProgress: (done, total) => onProgress({ phase: 'layout', done, total }) });
   return { space, model: modelOf(space), seed: MAP_SEED, ids, positions, laidOut: ids.length, placed: 0 };
 }
 

@@ -38,6 +38,7 @@ const hooks = {
   dumpLibrary: bridge.dumpLibrary,
   simulateQuota: bridge.simulateQuota,
   storedMapLayout: bridge.storedMapLayout,
+  layoutGraph: bridge.layoutGraph,
   /** The map on screen: photos in view with their canvas positions, and recent frame draw times. */
   mapPoints: () => mapProbe()?.points() ?? [],
   mapFrameMs: () => [...(mapProbe()?.frameMs ?? [])],

@@ -86,16 +86,13 @@ function growWithLayout(page: Page, n: number, positions: number[], model: strin
 async function panAndZoom(page: Page): Promise<{ draw: number[]; interval: number[] }> {
   const box = (await page.getByTestId('map-view').boundingBox())!;
   const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __stop: boolean };
-    w.__frames = [];
-    w.__stop = false;
-    const tick = (t: number): void => {
-      w.__frames.push(t);
-      if (!w.__stop) requestAnimationFrame(tick);
-    };
+  // A string, not a function: tsx would wrap a named function in a helper the page lacks.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
+    const tick = (t) => { window.__frames.push(t); if (!window.__stop) requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
-  });
+  })()`);
   const before = (await page.evaluate(() => window.__glimpse!.mapFrameMs())).length;
   for (let round = 0; round < 3; round++) {
     // Zoom in step by step (thumbnails appear), pan around, zoom back out.

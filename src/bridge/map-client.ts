@@ -19,6 +19,8 @@ const mapWorker = new WorkerHandle<MapApi>(() => new Worker(new URL('../../worke
 
 /** The same library gives the same map. */
 export const MAP_SEED = 17;
+/** Below this many laid-out photos, newcomers are still placed (UMAP means little on fewer). */
+const PLACE_AT_MOST_WITHOUT_LAYOUT = 8;
 
 export type { MapSpace, ClusterLabel, SimilarGroup };
 
@@ -65,7 +67,12 @@ export async function loadMap(space: MapSpace, opts: { rearrange?: boolean; sign
   const { signal } = opts;
   const onProgress = opts.onProgress ?? (() => {});
   const state = await analysis.call(signal, (r) => r.mapState(space), KEEP);
-  const stored = !opts.rearrange && state.stored?.model === modelOf(space) ? state.stored : undefined;
+  const known = new Set(state.stored?.ids ?? []);
+  const freshCount = state.ids.filter((id) => !known.has(id)).length;
+  // Placing is for a few newcomers on a laid-out map: once placed photos would outnumber the laid-out
+  // ones (a map first opened on a nearly empty library, say), everything is laid out anew.
+  const placeable = (s: StoredLayout): boolean => s.placed + freshCount <= Math.max(s.laidOut, PLACE_AT_MOST_WITHOUT_LAYOUT);
+  const stored = !opts.rearrange && state.stored?.model === modelOf(space) && placeable(state.stored) ? state.stored : undefined;
   let layout: StoredLayout;
   let placed = 0;
   if (!stored) {
@@ -75,7 +82,6 @@ export async function loadMap(space: MapSpace, opts: { rearrange?: boolean; sign
     const now = new Set(state.ids);
     const keep: number[] = [];
     stored.ids.forEach((id, i) => now.has(id) && keep.push(i));
-    const known = new Set(stored.ids);
     const fresh = state.ids.filter((id) => !known.has(id));
     let ids = Int32Array.from(keep, (i) => stored.ids[i]!);
     let positions = new Float32Array(2 * keep.length);

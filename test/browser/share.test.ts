@@ -40,7 +40,7 @@ describe('share to Glimpse and open with Glimpse', () => {
     await page.getByTestId('empty-library').waitFor();
     await page.evaluate(async () => navigator.serviceWorker.ready);
     await page.reload();
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
     // Two shares no page took: one a day old (its tab closed), one just made (another tab's, in flight).
     await page.evaluate(async () => {
       const inbox = await caches.open('glimpse-share');

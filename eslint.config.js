@@ -21,7 +21,7 @@ export default tseslint.config(
       globals: { ...globals.browser, ...globals.node },
       parserOptions: {
         // Each room's own tsconfig: a file is linted with the types of the room it lives in.
-        project: ['./tsconfig.json', './src/core/tsconfig.json', './workers/tsconfig.json', './tsconfig.node.json'],
+        project: ['./tsconfig.json', './src/core/tsconfig.json', './workers/tsconfig.json', './src/sw/tsconfig.json', './tsconfig.node.json'],
         extraFileExtensions: ['.svelte'],
         tsconfigRootDir: import.meta.dirname,
       },
@@ -42,6 +42,8 @@ export default tseslint.config(
   rooms({ files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'], ignores: ['src/storage/**', 'src/ml/**'] }, [IDB, HF, ORT]),
   rooms({ files: ['src/storage/**/*.ts'] }, [HF, ORT]),
   rooms({ files: ['src/ml/**/*.ts'] }, [IDB]),
+  // The service worker's share handler: Cache Storage only, nothing of the app's.
+  rooms({ files: ['src/sw/**/*.ts'] }, [IDB, HF, ORT], [{ group: ['**/ui/**', '**/bridge/**', '**/storage/**', '**/ml/**', '**/workers/**'], message: 'The service worker code stands alone (it is loaded with importScripts).' }]),
   rooms({ files: ['src/ui/**', 'src/main.ts'] }, [IDB, HF, ORT], [
     { group: ['**/workers/**'], allowTypeImports: true, message: 'The UI reaches workers only through src/bridge/bridge.ts.' },
     { group: ['**/storage/**', '**/ml/**', '**/bridge/worker-handle*'], message: 'The UI reaches storage and models through src/bridge/bridge.ts.' },

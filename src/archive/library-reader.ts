@@ -18,7 +18,7 @@ import {
   type VectorRows,
 } from '../core/archive/index.ts';
 import { throwIfAborted } from '../core/errors.ts';
-import { openZip, readEntry, type ZipIndex, type ZipSource } from './read-zip.ts';
+import { openZip, readEntry, readStored, type ZipIndex, type ZipSource } from './read-zip.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** A photo's vector: its model and its row in that model's decoded entry. */
@@ -93,10 +93,12 @@ export class LibraryFile {
       if (e.uncompressedSize !== ref.bytes) throw new LibraryFileError('counts', this.fileName, `its entry ${ref.path} holds ${e.uncompressedSize} bytes, and its record says ${ref.bytes}.`);
     }
     const decoded = new Map<string, VectorRows>();
+    const stored = await readStored(this.zip, c.vectors.map((v) => v.path), signal);
     for (const v of c.vectors) {
-      throwIfAborted(signal);
       const model = this.manifest.models[v.model]!;
-      decoded.set(`${v.kind}:${v.model}`, decodeVectorRows(await this.verified(v.path, v.sha256, signal), v.rows, model.dim, v.path, this.fileName));
+      const bytes = stored.get(v.path)!;
+      if ((await sha256Hex(bytes)) !== v.sha256) throw new LibraryFileError('checksum', this.fileName, `its entry ${v.path} does not match its SHA-256.`);
+      decoded.set(`${v.kind}:${v.model}`, decodeVectorRows(bytes, v.rows, model.dim, v.path, this.fileName));
     }
     const slots = vectorSlots(photos, this.manifest.models);
     const vectors = photos.map((p, j) => {
@@ -119,9 +121,20 @@ export class LibraryFile {
 
   /** A photo's thumbnail bytes: SHA-256 checked, and an image of its declared type. */
   async thumb(photo: PhotoEntry, index: number, signal?: AbortSignal): Promise<Uint8Array> {
-    const bytes = await this.verified(photo.thumb.path, photo.thumb.sha256, signal);
-    checkThumb(bytes, photo, index, this.fileName);
-    return bytes;
+    return (await this.thumbs([photo], [index], signal))[0]!;
+  }
+
+  /** Thumbnails of some photos (`indexes`: their places in the file), neighbours read together; each checked as `thumb` does. */
+  async thumbs(photos: readonly PhotoEntry[], indexes: readonly number[], signal?: AbortSignal): Promise<Uint8Array[]> {
+    const stored = await readStored(this.zip, photos.map((p) => p.thumb.path), signal);
+    return Promise.all(
+      photos.map(async (p, j) => {
+        const bytes = stored.get(p.thumb.path)!;
+        if ((await sha256Hex(bytes)) !== p.thumb.sha256) throw new LibraryFileError('checksum', this.fileName, `its entry ${p.thumb.path} does not match its SHA-256.`);
+        checkThumb(bytes, p, indexes[j]!, this.fileName);
+        return bytes;
+      }),
+    );
   }
 
   /**
@@ -134,8 +147,10 @@ export class LibraryFile {
     const total = this.manifest.counts.photos;
     let originals = 0;
     for (let i = 0; i < this.manifest.chunks.length; i++) {
+      throwIfAborted(signal);
       const chunk = await this.chunk(i, seen, signal);
-      for (const [j, p] of chunk.photos.entries()) await this.thumb(p, this.manifest.chunks[i]!.first + j, signal);
+      const first = this.manifest.chunks[i]!.first;
+      await this.thumbs(chunk.photos, chunk.photos.map((_, j) => first + j), signal);
       originals += chunk.photos.filter((p) => p.original).length;
       chunk.photos.forEach((p, j) => out.push({ sha256: p.sha256, text: chunk.vectors[j]!.text.model, visual: chunk.vectors[j]!.visual.model }));
       onProgress?.({ photos: this.manifest.chunks[i]!.first + chunk.photos.length, total });

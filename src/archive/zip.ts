@@ -10,6 +10,7 @@ export {
   BlobReader,
   HttpRangeReader,
   Uint8ArrayReader,
+  Uint8ArrayWriter,
   ZipReader,
   ZipWriter,
   ERR_EOCDR_NOT_FOUND,

@@ -2,7 +2,7 @@
 // .glimpse file dropped on the app). Module state, so an import keeps going while the person
 // moves between pages.
 import { exportLibraryFile, importLibraryFile, originalsOnOffer, type ExportOutcome, type ExportProgress, type ImportPlan, type ImportProgress, type ImportResult } from '../bridge/bridge';
-import { errorMessage, isAbort } from './errors';
+import { errorMessage, errorName, isAbort } from './errors';
 import { library } from './library-state.svelte';
 import { refresher } from './refresher.svelte';
 
@@ -14,6 +14,8 @@ class Transfer {
   originals: { count: number; bytes: number } | undefined = $state();
 
   importing = $state(false);
+  /** Imports started in this page: the outcome shown carries it, so a test tells one import's answer from the last one's. */
+  importRuns = $state(0);
   importName = $state('');
   importProgress: ImportProgress | undefined = $state();
   imported: ImportResult | undefined = $state();
@@ -52,6 +54,7 @@ class Transfer {
   async import(file: File): Promise<void> {
     if (this.importing) return;
     this.importing = true;
+    this.importRuns++;
     this.importName = file.name;
     this.importError = '';
     this.imported = undefined;
@@ -63,7 +66,11 @@ class Transfer {
       // The person agreed: photos of other models are re-analysed from their thumbnails.
       if (result.toReanalyse > 0) refresher.reindex();
     } catch (e) {
-      this.importError = isAbort(e) ? `Import of ${file.name} cancelled. Photos imported until then stay in your library; importing the file again adds the rest.` : errorMessage(e);
+      const kept = 'Photos imported until then stay in your library; importing the file again adds the rest.';
+      if (isAbort(e)) this.importError = `Import of ${file.name} cancelled. ${kept}`;
+      else if (errorName(e) === 'QuotaExceededError') this.importError = `Import of ${file.name} stopped: this device's storage is full. ${kept} Free some space first.`;
+      else if (errorName(e) === 'LibraryFileError') this.importError = errorMessage(e);
+      else this.importError = `Import of ${file.name} stopped: ${errorMessage(e)} ${kept}`;
     } finally {
       this.consent = undefined;
       this.importing = false;

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
-import { dropSavePicker, exportByDownload, exportLibrary, importFile, savePickedFile, storedRows, stubSavePicker } from './helpers/transfer-page';
+import { badLibraryFiles } from '../fixtures/bad-library-files';
+import { dropSavePicker, exportByDownload, exportLibrary, ImportRefused, importFile, savePickedFile, storedRows, stubSavePicker } from './helpers/transfer-page';
 import { useBrowser } from './helpers/use-browser';
 
 // Issue 14: the library travels as one .glimpse file. 20 photos indexed in profile A are exported
@@ -131,6 +132,33 @@ describe('library file: export and import', () => {
       expect(await problems(e.page)).toEqual([]);
     } finally {
       await e.context.close();
+    }
+  });
+
+  it('refuses each bad file with its message; the library is unchanged and the check finds 0 problems', async () => {
+    const f = await profile();
+    try {
+      await importFile(f.page, picked);
+      const before = await storedRows(f.page);
+      const { bad } = await badLibraryFiles();
+      expect(bad.length).toBeGreaterThanOrEqual(12);
+      for (const b of bad) {
+        const file = path.join(dir, b.name);
+        writeFileSync(file, b.bytes);
+        const refused = await importFile(f.page, file).then(
+          (done) => `imported: ${done}`,
+          (e: unknown) => (e instanceof ImportRefused ? e.message : `failed: ${String(e)}`),
+        );
+        expect(refused, b.kind).toMatch(b.message);
+        expect(await stored(f.page), b.kind).toBe(20);
+      }
+      // Markup in a refused file is shown as text: no element is made from it.
+      expect(await f.page.locator('[data-testid="import-error"] *').count()).toBe(0);
+      expect(await storedRows(f.page)).toEqual(before);
+      expect(await problems(f.page)).toEqual([]);
+      expect(f.errors).toEqual([]);
+    } finally {
+      await f.context.close();
     }
   });
 });

@@ -57,7 +57,7 @@ export interface ImportOptions {
   batch?: number;
 }
 
-const BATCH = 64;
+const BATCH = 256;
 
 export async function importLibraryFile(library: Library, file: Blob, fileName: string, o: ImportOptions): Promise<ImportResult> {
   const lib = await LibraryFile.open(file, fileName, o.signal);
@@ -93,7 +93,9 @@ export async function importLibraryFile(library: Library, file: Blob, fileName: 
     for (let k = 0; k < wanted.length; k += size) {
       if (o.signal?.aborted) throw new AbortError();
       const part = wanted.slice(k, k + size);
-      const r = await library.importBatch(await Promise.all(part.map((j) => importItem(lib, chunk, j, isCurrent, o.signal))));
+      const first = manifest.chunks[i]!.first;
+      const thumbs = await lib.thumbs(part.map((j) => chunk.photos[j]!), part.map((j) => first + j), o.signal);
+      const r = await library.importBatch(part.map((j, k) => importItem(chunk, j, thumbs[k]!, isCurrent)));
       added += r.ids.length;
       skipped += r.known;
       o.onProgress?.({ phase: 'importing', done: manifest.chunks[i]!.first + part.at(-1)! + 1, total, added });
@@ -103,10 +105,8 @@ export async function importLibraryFile(library: Library, file: Blob, fileName: 
   return { plan, added, known: skipped, declined: false, toReanalyse: plan.otherModels };
 }
 
-async function importItem(lib: LibraryFile, chunk: LibraryChunk, j: number, isCurrent: (m: ModelRef) => boolean, signal?: AbortSignal): Promise<ImportItem> {
+function importItem(chunk: LibraryChunk, j: number, thumb: Uint8Array, isCurrent: (m: ModelRef) => boolean): ImportItem {
   const p = chunk.photos[j]!;
-  const index = lib.manifest.chunks[chunk.index]!.first + j;
-  const thumb = await lib.thumb(p, index, signal);
   const v = chunk.vectors[j]!;
   const text = storedRow(v.text.rows, v.text.row), visual = storedRow(v.visual.rows, v.visual.row);
   const { thumb: _t, original: _o, ...row } = p;

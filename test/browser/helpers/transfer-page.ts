@@ -64,13 +64,21 @@ export async function exportByDownload(page: Page, target: string): Promise<stri
 /** Picks `file` in the import input; resolves with the import-done text, or rejects with the import-error text. */
 export async function importFile(page: Page, file: string, timeout = 120_000): Promise<string> {
   await openSettings(page);
+  const run = await importRun(page);
   await page.getByTestId('import-library').setInputFiles(file);
-  return importOutcome(page, timeout);
+  return importOutcome(page, run + 1, timeout);
 }
 
-export async function importOutcome(page: Page, timeout = 120_000): Promise<string> {
-  const done = page.getByTestId('import-done');
-  const failed = page.getByTestId('import-error');
+/** How many imports this page has started (the outcome on screen carries its run number). */
+export async function importRun(page: Page): Promise<number> {
+  const shown = page.locator('[data-testid="import-done"], [data-testid="import-error"]');
+  return (await shown.count()) ? Number(await shown.first().getAttribute('data-run')) : 0;
+}
+
+/** Waits for import `run`'s outcome: the import-done text, or rejects with the import-error text. */
+export async function importOutcome(page: Page, run: number, timeout = 120_000): Promise<string> {
+  const done = page.locator(`[data-testid="import-done"][data-run="${run}"]`);
+  const failed = page.locator(`[data-testid="import-error"][data-run="${run}"]`);
   await done.or(failed).waitFor({ timeout });
   if (await failed.count()) throw new ImportRefused((await failed.textContent()) ?? '');
   return (await done.textContent()) ?? '';

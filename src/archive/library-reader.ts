@@ -18,7 +18,7 @@ import {
   type VectorRows,
 } from '../core/archive/index.ts';
 import { throwIfAborted } from '../core/errors.ts';
-import { openZip, readEntry, readStored, type ZipIndex, type ZipSource } from './read-zip.ts';
+import { openZip, readEntry, readStored, readStoredRanges, type ZipIndex, type ZipSource } from './read-zip.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** A photo's vector: its model and its row in that model's decoded entry. */
@@ -66,7 +66,7 @@ export class LibraryFile {
     const manifest = parseManifest(new TextDecoder().decode(await readEntry(zip, entryName.manifest, signal)), fileName);
     // Every entry the manifest vouches for is there, with the size it says, before any is read.
     for (const c of manifest.chunks) {
-      for (const ref of [c.records, ...c.vectors]) {
+      for (const ref of [c.records, ...c.vectors, c.thumbs]) {
         const e = zip.entries.get(ref.path);
         if (!e) throw new LibraryFileError('missing-entry', fileName, `it lacks the entry ${ref.path}, which its manifest.json lists.`);
         if (e.uncompressedSize !== ref.bytes) throw new LibraryFileError('counts', fileName, `its entry ${ref.path} holds ${e.uncompressedSize} bytes, and its manifest.json says ${ref.bytes}.`);
@@ -87,7 +87,7 @@ export class LibraryFile {
     const c = this.manifest.chunks[i]!;
     const text = new TextDecoder().decode(await this.verified(c.records.path, c.records.sha256, signal));
     const photos = parsePhotos(text, c, this.manifest, this.fileName, seen);
-    for (const ref of photos.flatMap((p) => (p.original ? [p.thumb, p.original] : [p.thumb]))) {
+    for (const ref of photos.flatMap((p) => (p.original ? [p.original] : []))) {
       const e = this.zip.entries.get(ref.path);
       if (!e) throw new LibraryFileError('missing-entry', this.fileName, `it lacks the entry ${ref.path}, which a record of ${c.records.path} names.`);
       if (e.uncompressedSize !== ref.bytes) throw new LibraryFileError('counts', this.fileName, `its entry ${ref.path} holds ${e.uncompressedSize} bytes, and its record says ${ref.bytes}.`);
@@ -119,22 +119,21 @@ export class LibraryFile {
     return { index: i, photos, vectors };
   }
 
-  /** A photo's thumbnail bytes: SHA-256 checked, and an image of its declared type. */
-  async thumb(photo: PhotoEntry, index: number, signal?: AbortSignal): Promise<Uint8Array> {
-    return (await this.thumbs([photo], [index], signal))[0]!;
-  }
-
-  /** Thumbnails of some photos (`indexes`: their places in the file), neighbours read together; each checked as `thumb` does. */
-  async thumbs(photos: readonly PhotoEntry[], indexes: readonly number[], signal?: AbortSignal): Promise<Uint8Array[]> {
-    const stored = await readStored(this.zip, photos.map((p) => p.thumb.path), signal);
-    return Promise.all(
+  /**
+   * Thumbnails of some photos of chunk `chunk` (`indexes`: their places in the file, for messages),
+   * neighbours read together; each checked against its SHA-256 and sniffed as an image of its type.
+   * (The chunk's whole thumbnails entry is checked against its SHA-256 by `validate`.)
+   */
+  async thumbs(chunk: number, photos: readonly PhotoEntry[], indexes: readonly number[], signal?: AbortSignal): Promise<Uint8Array[]> {
+    const entry = this.manifest.chunks[chunk]!.thumbs.path;
+    const bytes = await readStoredRanges(this.zip, entry, photos.map((p) => p.thumb), signal);
+    await Promise.all(
       photos.map(async (p, j) => {
-        const bytes = stored.get(p.thumb.path)!;
-        if ((await sha256Hex(bytes)) !== p.thumb.sha256) throw new LibraryFileError('checksum', this.fileName, `its entry ${p.thumb.path} does not match its SHA-256.`);
-        checkThumb(bytes, p, indexes[j]!, this.fileName);
-        return bytes;
+        if ((await sha256Hex(bytes[j]!)) !== p.thumb.sha256) throw new LibraryFileError('checksum', this.fileName, `the thumbnail of photo ${indexes[j]! + 1} ("${p.name.slice(0, 80)}") in ${entry} does not match its SHA-256.`);
+        checkThumb(bytes[j]!, p, indexes[j]!, entry, this.fileName);
       }),
     );
+    return bytes;
   }
 
   /**
@@ -149,8 +148,10 @@ export class LibraryFile {
     for (let i = 0; i < this.manifest.chunks.length; i++) {
       throwIfAborted(signal);
       const chunk = await this.chunk(i, seen, signal);
-      const first = this.manifest.chunks[i]!.first;
-      await this.thumbs(chunk.photos, chunk.photos.map((_, j) => first + j), signal);
+      const c = this.manifest.chunks[i]!;
+      const whole = (await readStored(this.zip, [c.thumbs.path], signal)).get(c.thumbs.path)!;
+      if ((await sha256Hex(whole)) !== c.thumbs.sha256) throw new LibraryFileError('checksum', this.fileName, `its entry ${c.thumbs.path} does not match its SHA-256.`);
+      await this.thumbs(i, chunk.photos, chunk.photos.map((_, j) => c.first + j), signal);
       originals += chunk.photos.filter((p) => p.original).length;
       chunk.photos.forEach((p, j) => out.push({ sha256: p.sha256, text: chunk.vectors[j]!.text.model, visual: chunk.vectors[j]!.visual.model }));
       onProgress?.({ photos: this.manifest.chunks[i]!.first + chunk.photos.length, total });

@@ -6,7 +6,6 @@ import {
   CHUNK_SIZE,
   encodeVectorRows,
   entryName,
-  extensionOf,
   FORMAT,
   FORMAT_VERSION,
   MIMETYPE,
@@ -121,15 +120,17 @@ export class LibraryWriter {
     return i;
   }
 
-  /** Writes one chunk (at most CHUNK_SIZE photos): records, then vectors, then thumbnails. */
+  /** Writes one chunk (at most CHUNK_SIZE photos): records, then vectors, then its thumbnails in one entry. */
   async addChunk(photos: readonly ExportPhoto[]): Promise<void> {
     if (photos.length === 0 || photos.length > CHUNK_SIZE) throw new Error(`a chunk holds 1 to ${CHUNK_SIZE} photos`);
     const index = this.chunks.length;
     const first = this.photos;
+    let offset = 0;
     const entries: PhotoEntry[] = photos.map((p, j) => {
       const { thumb, vectors: _vectors, original, ...row } = p;
       const n = first + j;
-      const entry: PhotoEntry = { ...row, thumb: { path: entryName.thumb(n, extensionOf(thumb.type)), bytes: thumb.bytes.byteLength, sha256: '', type: thumb.type } };
+      const entry: PhotoEntry = { ...row, thumb: { offset, bytes: thumb.bytes.byteLength, sha256: '', type: thumb.type } };
+      offset += thumb.bytes.byteLength;
       // An original is the file the library hashed: its SHA-256 is the photo's.
       if (original) entry.original = { path: entryName.original(n, p.name), bytes: original.bytes, sha256: p.sha256, type: original.type };
       return entry;
@@ -153,9 +154,13 @@ export class LibraryWriter {
       const ref = await this.add(entryName.vectors(index, g.kind, g.model), encodeVectorRows(g.rows, this.models[g.model]!.dim), false);
       vectors.push({ ...ref, kind: g.kind, model: g.model, rows: g.rows.length });
     }
-    for (const [j, p] of photos.entries()) await this.add(entries[j]!.thumb.path, p.thumb.bytes, false);
+    // The thumbnails, one after another in one stored entry: one part to fetch for a chunk, a
+    // central directory that stays small, and each thumbnail one range of the file.
+    const packed = new Uint8Array(offset);
+    photos.forEach((p, j) => packed.set(p.thumb.bytes, entries[j]!.thumb.offset));
+    const thumbs = await this.add(entryName.thumbs(index), packed, false);
     for (const [j, e] of entries.entries()) if (e.original) this.originals.push({ index: first + j, path: e.original.path, sha256: e.sha256, bytes: e.original.bytes });
-    this.chunks.push({ first, count: photos.length, records, vectors });
+    this.chunks.push({ first, count: photos.length, records, vectors, thumbs });
     this.photos += photos.length;
   }
 

@@ -11,8 +11,10 @@ export interface ZipIndex {
   fileName: string;
   size: number;
   entries: Map<string, FileEntry>;
-  /** Random access to the file's bytes (a Blob's windows, or HTTP Range requests). */
+  /** Random access to the file's bytes (a Blob's slices, or HTTP Range requests). */
   reader: Reader<unknown>;
+  /** Where each stored entry's data starts, once its local header was read. */
+  dataOffsets: Map<string, number>;
 }
 
 /** zip.js errors are told apart by message (its exported ERR_* strings). */
@@ -50,7 +52,7 @@ export async function openZip(source: ZipSource, fileName: string): Promise<ZipI
   checkDirectory(infos, fileName, size);
   const entries = new Map<string, FileEntry>();
   for (const e of list) if (!e.directory) entries.set(e.filename, e);
-  return { fileName, size, entries, reader };
+  return { fileName, size, entries, reader, dataOffsets: new Map() };
 }
 
 /** A WritableStream into a buffer of exactly `size` bytes: more is refused as it arrives. */
@@ -95,56 +97,73 @@ export async function readEntry(zip: ZipIndex, name: string, signal?: AbortSigna
 }
 
 const LOCAL_HEADER = 0x04034b50;
-/** A stored entry's local header is 30 bytes, its name and an extra field (none, or Zip64's 20 bytes, from our writer). */
-const HEADER_ROOM = 30 + 1024;
-/** Largest single read when fetching neighbouring stored entries together. */
+/** Largest single read when fetching neighbouring ranges together. */
 const SPAN = 8 << 20;
 
+/** Where a stored entry's bytes start: its local header (signature, method, name checked) read once. */
+async function dataOffset(zip: ZipIndex, e: FileEntry): Promise<number> {
+  const known = zip.dataOffsets.get(e.filename);
+  if (known !== undefined) return known;
+  const bad = (what: string): never => {
+    throw new LibraryFileError('truncated', zip.fileName, `its entry "${e.filename}" ${what}.`);
+  };
+  const name = new TextEncoder().encode(e.filename);
+  let head: Uint8Array;
+  try {
+    head = await zip.reader.readUint8Array(e.offset, Math.min(30 + name.length, zip.size - e.offset));
+  } catch (err) {
+    throw unreadable(err, zip.fileName) ?? err;
+  }
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (head.byteLength < 30 + name.length || view.getUint32(0, true) !== LOCAL_HEADER) bad('has no local header where its directory says');
+  if (view.getUint16(8, true) !== 0) bad('is compressed in its local header');
+  if (view.getUint16(26, true) !== name.length || head.subarray(30).some((b, i) => b !== name[i])) bad('has another name in its local header');
+  const at = e.offset + 30 + name.length + view.getUint16(28, true);
+  if (at + e.compressedSize > zip.size) bad('ends beyond the end of the file');
+  zip.dataOffsets.set(e.filename, at);
+  return at;
+}
+
 /**
- * Stored (uncompressed) entries read straight from the file: neighbours in one read of at most
- * 8 MB, each located by its local header (signature, name and method checked), no inflating.
- * zip.js's getData costs ~0.8 ms an entry in itself; a chunk's 256 thumbnails need one read here.
+ * Byte ranges of a stored (uncompressed) entry, read straight from the file: neighbouring ranges
+ * in one read of at most 8 MB, no inflating (zip.js's getData costs ~0.8 ms an entry in itself).
  * The caller checks the bytes (SHA-256). The same offsets serve HTTP Range requests.
  */
-export async function readStored(zip: ZipIndex, names: readonly string[], signal?: AbortSignal): Promise<Map<string, Uint8Array>> {
-  const entries = names.map((name) => {
-    const e = zip.entries.get(name);
-    if (!e) throw new LibraryFileError('missing-entry', zip.fileName, `it lacks the entry "${name}".`);
-    if (e.compressionMethod !== 0 || e.compressedSize !== e.uncompressedSize) throw new LibraryFileError('bad-manifest', zip.fileName, `its entry "${name}" is compressed, and Glimpse stores it as is.`);
-    if (e.uncompressedSize > limitFor(name)) throw new LibraryFileError('too-large', zip.fileName, `its entry "${name}" declares ${e.uncompressedSize} bytes.`);
-    return e;
-  });
-  entries.sort((a, b) => a.offset - b.offset);
-  const out = new Map<string, Uint8Array>();
-  for (let i = 0; i < entries.length; ) {
+export async function readStoredRanges(zip: ZipIndex, name: string, ranges: readonly { offset: number; bytes: number }[], signal?: AbortSignal): Promise<Uint8Array[]> {
+  const e = zip.entries.get(name);
+  if (!e) throw new LibraryFileError('missing-entry', zip.fileName, `it lacks the entry "${name}".`);
+  if (e.compressionMethod !== 0 || e.compressedSize !== e.uncompressedSize) throw new LibraryFileError('bad-manifest', zip.fileName, `its entry "${name}" is compressed, and Glimpse stores it as is.`);
+  for (const r of ranges) {
+    if (r.offset < 0 || r.bytes < 0 || r.offset + r.bytes > e.uncompressedSize) throw new LibraryFileError('counts', zip.fileName, `bytes ${r.offset}–${r.offset + r.bytes} are outside its entry "${name}" (${e.uncompressedSize} bytes).`);
+  }
+  const base = await dataOffset(zip, e);
+  const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.offset - ranges[b]!.offset);
+  const out = new Array<Uint8Array>(ranges.length);
+  for (let i = 0; i < order.length; ) {
     if (signal?.aborted) throw new AbortError();
-    const start = entries[i]!.offset;
-    let j = i;
-    let end: number;
-    do end = Math.min(zip.size, entries[j]!.offset + HEADER_ROOM + entries[j]!.compressedSize);
-    while (++j < entries.length && Math.min(zip.size, entries[j]!.offset + HEADER_ROOM + entries[j]!.compressedSize) - start <= SPAN);
+    const start = ranges[order[i]!]!.offset;
+    let j = i + 1;
+    let end = start + ranges[order[i]!]!.bytes;
+    while (j < order.length && Math.max(end, ranges[order[j]!]!.offset + ranges[order[j]!]!.bytes) - start <= SPAN) end = Math.max(end, ranges[order[j]!]!.offset + ranges[order[j++]!]!.bytes);
     let span: Uint8Array;
     try {
-      span = await zip.reader.readUint8Array(start, end - start);
-    } catch (e) {
-      throw unreadable(e, zip.fileName) ?? new LibraryFileError('truncated', zip.fileName, `its entries at byte ${start} cannot be read (${messageOf(e)}).`);
+      span = end > start ? await zip.reader.readUint8Array(base + start, end - start) : new Uint8Array(0);
+    } catch (err) {
+      throw unreadable(err, zip.fileName) ?? new LibraryFileError('truncated', zip.fileName, `its entry "${name}" cannot be read (${messageOf(err)}).`);
     }
-    for (const e of entries.slice(i, j)) out.set(e.filename, storedData(span, e.offset - start, e, zip.fileName));
+    for (const k of order.slice(i, j)) out[k] = span.slice(ranges[k]!.offset - start, ranges[k]!.offset - start + ranges[k]!.bytes);
     i = j;
   }
   return out;
 }
 
-function storedData(span: Uint8Array, at: number, e: FileEntry, fileName: string): Uint8Array {
-  const view = new DataView(span.buffer, span.byteOffset, span.byteLength);
-  const bad = (what: string): never => {
-    throw new LibraryFileError('truncated', fileName, `its entry "${e.filename}" ${what}.`);
-  };
-  if (at + 30 > span.byteLength || view.getUint32(at, true) !== LOCAL_HEADER) bad('has no local header where its directory says');
-  if (view.getUint16(at + 8, true) !== 0) bad('is compressed in its local header');
-  const nameLength = view.getUint16(at + 26, true), extraLength = view.getUint16(at + 28, true);
-  const data = at + 30 + nameLength + extraLength;
-  if (data + e.compressedSize > span.byteLength) bad('ends beyond the file, or has an unexpected header');
-  if (new TextDecoder().decode(span.subarray(at + 30, at + 30 + nameLength)) !== e.filename) bad('has another name in its local header');
-  return span.slice(data, data + e.compressedSize);
+/** Whole stored entries (each at most its kind's limit). */
+export async function readStored(zip: ZipIndex, names: readonly string[], signal?: AbortSignal): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const name of names) {
+    const e = zip.entries.get(name);
+    if (e && e.uncompressedSize > limitFor(name)) throw new LibraryFileError('too-large', zip.fileName, `its entry "${name}" declares ${e.uncompressedSize} bytes.`);
+    out.set(name, (await readStoredRanges(zip, name, [{ offset: 0, bytes: e?.uncompressedSize ?? 0 }], signal))[0]!);
+  }
+  return out;
 }

@@ -5,7 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { badLibraryFiles } from '../fixtures/bad-library-files';
-import { dropSavePicker, exportByDownload, exportLibrary, ImportRefused, importFile, savePickedFile, storedRows, stubSavePicker } from './helpers/transfer-page';
+import { fixturePhotos, FIXTURE_MODELS, writeLibraryFile } from '../fixtures/library-file';
+import { dropSavePicker, exportByDownload, exportLibrary, ImportRefused, importFile, importOutcome, importRun, openSettings, savePickedFile, storedRows, stubSavePicker } from './helpers/transfer-page';
 import { useBrowser } from './helpers/use-browser';
 
 // Issue 14: the library travels as one .glimpse file. 20 photos indexed in profile A are exported
@@ -159,6 +160,37 @@ describe('library file: export and import', () => {
       expect(f.errors).toEqual([]);
     } finally {
       await f.context.close();
+    }
+  });
+
+  it('photos described by other models: asks first; declined imports nothing; agreed imports them and re-analyses them from their thumbnails', async () => {
+    const other = { captioner: FIXTURE_MODELS.captioner, embedder: 'Xenova/all-mpnet-base-v2' };
+    const file = path.join(dir, 'other-models.glimpse');
+    writeFileSync(file, await writeLibraryFile(await fixturePhotos({ n: 4, seed: 5, prefix: 'other', models: other })));
+    const g = await profile();
+    try {
+      await openSettings(g.page);
+      const consent = g.page.getByTestId('import-consent');
+      let run = await importRun(g.page);
+      await g.page.getByTestId('import-library').setInputFiles(file);
+      await consent.waitFor();
+      expect(await consent.textContent()).toMatch(/4 of the 4 new photo\(s\) in other-models\.glimpse were described by other models \(.*Xenova\/all-mpnet-base-v2.*\)/);
+      await g.page.getByTestId('import-decline').click();
+      expect(await importOutcome(g.page, run + 1)).toBe('Nothing imported from other-models.glimpse.');
+      expect(await stored(g.page)).toBe(0);
+
+      run = await importRun(g.page);
+      await g.page.getByTestId('import-library').setInputFiles(file);
+      await g.page.getByTestId('import-agree').click();
+      expect(await importOutcome(g.page, run + 1)).toBe('Imported other-models.glimpse: 4 photo(s) added, 0 already in your library. 4 will be re-analysed with your models.');
+      // The re-analysis runs from the thumbnails with the chosen (tiny test) models, then the library is consistent.
+      await expect
+        .poll(async () => ((await storedRows(g.page)) as { record: { models: { embedder: string } } }[]).map((r) => r.record.models.embedder), { timeout: 120_000 })
+        .toEqual(new Array(4).fill(FIXTURE_MODELS.embedder));
+      expect(await problems(g.page)).toEqual([]);
+      expect(g.errors).toEqual([]);
+    } finally {
+      await g.context.close();
     }
   });
 });

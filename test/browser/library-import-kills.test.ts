@@ -107,7 +107,7 @@ describe('interrupted import', () => {
       expect(cancelled.names.length).toBeLessThan(N);
       expect(cancelled.report.problems).toEqual([]);
       // Storage runs out (simulated quota) during the next batch: refused, nothing half-written.
-      await page.evaluate(() => window.__glimpse!.simulateQuota(200_000));
+      await page.evaluate(() => window.__glimpse!.simulateQuota(1_000));
       const full = await importFile(page, file).then((x) => `imported: ${x}`, (e: unknown) => (e instanceof ImportRefused ? e.message : String(e)));
       expect(full).toMatch(/^Import of library\.glimpse stopped: this device's storage is full\. Photos imported until then stay/);
       await page.evaluate(() => window.__glimpse!.simulateQuota(undefined));

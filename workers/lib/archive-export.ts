@@ -62,6 +62,11 @@ function unitScale(codes: Int8Array, held: { code: Int8Array; scale: number } | 
   return held && held.code.length === codes.length && held.code.every((c, i) => c === codes[i]) ? held.scale : unitScaleOf(codes);
 }
 
+/** A stored thumbnail's bytes and type (Blob reads go out together: each is a disk read). */
+async function thumbBytes(thumb: Blob | undefined): Promise<{ bytes: Uint8Array; type: string } | undefined> {
+  return thumb && { bytes: new Uint8Array(await thumb.arrayBuffer()), type: thumb.type };
+}
+
 async function sha256Of(file: Blob): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
   return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -81,17 +86,17 @@ export async function exportLibrary(library: Library, target: WritableStream<Uin
       if (page.length === 0) break;
       after = page.at(-1)!.row.id;
       const chunk: ExportPhoto[] = [];
-      const held = await library.forestRows(page.map((p) => p.row.id));
+      const [held, thumbs] = await Promise.all([library.forestRows(page.map((p) => p.row.id)), Promise.all(page.map(async (p) => thumbBytes(await thumbById(db, p.row.id))))]);
       for (const [k, { row, vectors }] of page.entries()) {
-        const thumb = await thumbById(db, row.id);
-        if (!thumb || thumb.size === 0 || !vectors) {
+        const thumb = thumbs[k];
+        if (!thumb || thumb.bytes.byteLength === 0 || !vectors) {
           skipped++;
           continue;
         }
         const { id: _id, ...fields } = row;
         const photo: ExportPhoto = {
           ...fields,
-          thumb: { bytes: new Uint8Array(await thumb.arrayBuffer()), type: thumb.type },
+          thumb,
           vectors: { text: { codes: vectors.text, scale: vectors.textScale, unitScale: unitScale(vectors.text, held.text[k]) }, visual: { codes: vectors.visual, scale: vectors.visualScale, unitScale: unitScale(vectors.visual, held.visual[k]) } },
         };
         if (o.originals) {

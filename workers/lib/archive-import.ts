@@ -94,7 +94,7 @@ export async function importLibraryFile(library: Library, file: Blob, fileName: 
       if (o.signal?.aborted) throw new AbortError();
       const part = wanted.slice(k, k + size);
       const first = manifest.chunks[i]!.first;
-      const thumbs = await lib.thumbs(part.map((j) => chunk.photos[j]!), part.map((j) => first + j), o.signal);
+      const thumbs = await lib.thumbs(i, part.map((j) => chunk.photos[j]!), part.map((j) => first + j), o.signal);
       const r = await library.importBatch(part.map((j, k) => importItem(chunk, j, thumbs[k]!, isCurrent)));
       added += r.ids.length;
       skipped += r.known;

@@ -18,6 +18,8 @@ export const LIMITS = {
   records: 64 << 20,
   /** A 256-px thumbnail is tens of KB; 8 MB is far beyond any. */
   thumb: 8 << 20,
+  /** A chunk's thumbnails (stored, so never larger than the file, and read a few at a time). */
+  thumbs: 2 ** 31,
   /** Entries this reader does not know are never read; their declared size still counts. */
   other: 1 << 30,
   /** Largest inflate ratio accepted for a deflated entry (JSON deflates ~5–15×; bombs go ~1000×). */
@@ -64,7 +66,7 @@ export function checkDirectory(entries: readonly EntryInfo[], fileName: string, 
 export function limitFor(name: string): number {
   if (name === 'manifest.json') return LIMITS.manifest;
   if (name.startsWith('photos/')) return LIMITS.records;
-  if (name.startsWith('thumbs/')) return LIMITS.thumb;
+  if (name.startsWith('thumbs/')) return LIMITS.thumbs;
   if (name.startsWith('vectors/')) return LIMITS.records;
   // Originals are never read by an import; a pack's parts are read by the pack reader, with its own limits.
   return name.startsWith('originals/') ? Number.MAX_SAFE_INTEGER : LIMITS.other;

@@ -44,6 +44,8 @@ export interface ChunkRef {
   count: number;
   records: EntryRef;
   vectors: VectorEntryRef[];
+  /** The chunk's thumbnails, one after another (stored): each record gives its offset and size. */
+  thumbs: EntryRef;
 }
 
 export interface Manifest {
@@ -63,8 +65,16 @@ export interface Manifest {
   extensions: Record<string, unknown>;
 }
 
-/** A thumbnail or an original, vouched for by its photo's record (whose chunk entry the manifest vouches for). */
+/** An original file, vouched for by its photo's record (whose chunk entry the manifest vouches for). */
 export interface FileRef extends EntryRef {
+  type: string;
+}
+
+/** A thumbnail: `bytes` at `offset` in its chunk's thumbnails entry, with their SHA-256 and image type. */
+export interface ThumbRef {
+  offset: number;
+  bytes: number;
+  sha256: string;
   type: string;
 }
 
@@ -80,7 +90,7 @@ export interface PhotoEntry {
   addedAt: number;
   takenAt?: number;
   record: AnalyticsRecord;
-  thumb: FileRef;
+  thumb: ThumbRef;
   original?: FileRef;
 }
 
@@ -92,7 +102,7 @@ export const entryName = {
   manifest: 'manifest.json',
   records: (chunk: number) => `photos/${pad(chunk, 5)}.json`,
   vectors: (chunk: number, kind: VectorKind, model: number) => `vectors/${pad(chunk, 5)}.${kind}.m${model}.i8`,
-  thumb: (photo: number, ext: string) => `thumbs/${pad(photo, 7)}.${ext}`,
+  thumbs: (chunk: number) => `thumbs/${pad(chunk, 5)}.bin`,
   original: (photo: number, fileName: string) => `originals/${pad(photo, 7)}/${safeFileName(fileName)}`,
 };
 
@@ -101,12 +111,6 @@ export function safeFileName(name: string): string {
   // eslint-disable-next-line no-control-regex
   const cleaned = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/^\.+/, '_').slice(0, 120);
   return cleaned || 'original';
-}
-
-const EXT: Record<string, string> = { 'image/webp': 'webp', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/avif': 'avif', 'image/bmp': 'bmp' };
-
-export function extensionOf(mime: string): string {
-  return EXT[mime] ?? 'bin';
 }
 
 /** Where a photo's vector sits: its entry (by kind and model) and its row there. */

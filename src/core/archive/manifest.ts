@@ -99,6 +99,7 @@ function parseChunks(x: unknown, models: readonly ModelRef[], chunkSize: number,
       const rows = vectors.filter((v) => v.kind === kind).reduce((n, v) => n + v.rows, 0);
       if (rows !== c.count) bad(`gives chunk ${i} ${rows} ${kind} vectors for ${String(c.count)} photos`);
     }
-    return { first: c.first, count: c.count, records, vectors };
+    const thumbs = parseEntry(c.thumbs, entryName.thumbs(i), bad);
+    return { first: c.first, count: c.count, records, vectors, thumbs };
   });
 }

@@ -4,7 +4,7 @@
 import { isCurrentRecord, type AnalyticsRecord } from '../text/record.ts';
 import { LIMITS } from './entries.ts';
 import { LibraryFileError } from './errors.ts';
-import { entryName, extensionOf, type ChunkRef, type FileRef, type Manifest, type PhotoEntry } from './format.ts';
+import { entryName, type ChunkRef, type FileRef, type Manifest, type PhotoEntry, type ThumbRef } from './format.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -47,7 +47,8 @@ export function parsePhotos(text: string, chunk: ChunkRef, manifest: Manifest, f
   }
   if (!Array.isArray(list)) throw new LibraryFileError('bad-record', fileName, `its entry ${entry} is not a list of photos.`);
   if (list.length !== chunk.count) throw new LibraryFileError('counts', fileName, `its entry ${entry} holds ${list.length} photos, and its manifest.json says ${chunk.count}.`);
-  return list.map((x: unknown, i) => {
+  let offset = 0;
+  const photos = list.map((x: unknown, i) => {
     const index = chunk.first + i;
     const label = isObj(x) && typeof x.name === 'string' ? `photo ${index + 1} ("${x.name.slice(0, 80)}")` : `photo ${index + 1}`;
     const bad = (what: string): never => {
@@ -59,8 +60,21 @@ export function parsePhotos(text: string, chunk: ChunkRef, manifest: Manifest, f
     }
     if (seen.has(p.sha256)) throw new LibraryFileError('duplicate-photo', fileName, `${label} in ${entry} is the same photo (SHA-256) as an earlier one.`);
     seen.add(p.sha256);
+    // Thumbnails are packed one after another, in photo order.
+    if (p.thumb.offset !== offset) throw new LibraryFileError('counts', fileName, `${label} in ${entry} places its thumbnail at byte ${p.thumb.offset} of ${chunk.thumbs.path}, where the previous one ends at ${offset}.`);
+    offset += p.thumb.bytes;
     return p;
   });
+  if (offset !== chunk.thumbs.bytes) throw new LibraryFileError('counts', fileName, `its records of ${entry} place ${offset} bytes of thumbnails in ${chunk.thumbs.path}, which holds ${chunk.thumbs.bytes}.`);
+  return photos;
+}
+
+function parseThumb(x: unknown, bad: (what: string) => never): ThumbRef {
+  if (!isObj(x) || !isCount(x.offset)) return bad('gives its thumbnail no offset');
+  if (!isCount(x.bytes) || x.bytes < 1 || x.bytes > LIMITS.thumb) return bad('gives its thumbnail no valid size');
+  if (typeof x.sha256 !== 'string' || !SHA256.test(x.sha256)) return bad('gives its thumbnail no SHA-256');
+  if (typeof x.type !== 'string' || !x.type.startsWith('image/') || x.type.length > MAX.type) return bad('gives its thumbnail no image type');
+  return { offset: x.offset, bytes: x.bytes, sha256: x.sha256, type: x.type };
 }
 
 function parseFileRef(x: unknown, expected: string, limit: number, what: string, bad: (what: string) => never): FileRef {
@@ -100,8 +114,7 @@ function parsePhoto(x: unknown, index: number, manifest: Manifest, bad: (what: s
   if (!isTime(x.addedAt)) bad('has no valid date added');
   if (x.takenAt !== undefined && !isTime(x.takenAt)) bad('has no valid date taken');
   const record = parseRecord(x.record, manifest, bad);
-  const thumbType = isObj(x.thumb) && typeof x.thumb.type === 'string' ? x.thumb.type : '';
-  const thumb = parseFileRef(x.thumb, entryName.thumb(index, extensionOf(thumbType)), LIMITS.thumb, 'thumbnail', bad);
+  const thumb = parseThumb(x.thumb, bad);
   const photo: PhotoEntry = {
     sha256: x.sha256 as string,
     name: x.name as string,

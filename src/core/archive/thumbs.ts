@@ -6,9 +6,9 @@ import type { PhotoEntry } from './format.ts';
 
 const DRAWN = new Set(['jpeg', 'png', 'webp', 'gif', 'bmp', 'avif']);
 
-export function checkThumb(bytes: Uint8Array, photo: PhotoEntry, index: number, fileName: string): void {
-  const sniffed = sniffImage(bytes, photo.thumb.path);
-  const label = `the thumbnail of photo ${index + 1} ("${photo.name.slice(0, 80)}"), ${photo.thumb.path},`;
+export function checkThumb(bytes: Uint8Array, photo: PhotoEntry, index: number, entry: string, fileName: string): void {
+  const sniffed = sniffImage(bytes, photo.name);
+  const label = `the thumbnail of photo ${index + 1} ("${photo.name.slice(0, 80)}") in ${entry}`;
   if (!DRAWN.has(sniffed.kind) || sniffed.headerDamaged || sniffed.truncated) {
     throw new LibraryFileError('not-image', fileName, `${label} is not an image (${sniffed.kind === 'unknown' ? 'unknown bytes' : sniffed.kind}${sniffed.truncated ? ', cut short' : ''}).`);
   }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
+import { BlobReader, Uint8ArrayWriter, ZipReader } from '../../src/archive/zip';
+import { formatBytes } from '../../src/ui/errors';
 import { badLibraryFiles } from '../fixtures/bad-library-files';
 import { fixturePhotos, FIXTURE_MODELS, writeLibraryFile } from '../fixtures/library-file';
 import { dropSavePicker, exportByDownload, exportLibrary, ImportRefused, importFile, importOutcome, importRun, openSettings, savePickedFile, storedRows, stubSavePicker } from './helpers/transfer-page';
@@ -191,6 +193,55 @@ describe('library file: export and import', () => {
       expect(g.errors).toEqual([]);
     } finally {
       await g.context.close();
+    }
+  });
+
+  it('includes the originals kept through file handles when asked (checkbox with their size), and that file imports', async () => {
+    const h = await profile(stubSavePicker);
+    const withOriginals = path.join(dir, 'with-originals.glimpse');
+    const originals = photos.slice(0, 2);
+    try {
+      // Headless Chromium has no pickers: OPFS files give real handles, added the way the pickers add files.
+      await h.page.evaluate(async (files) => {
+        const root = await navigator.storage.getDirectory();
+        const picked = [];
+        for (const f of files) {
+          const handle = await root.getFileHandle(f.name, { create: true });
+          const w = await handle.createWritable();
+          await w.write(Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0)));
+          await w.close();
+          picked.push({ file: await handle.getFile(), path: `device/${f.name}`, handle });
+        }
+        await window.__glimpse!.addPicked(picked);
+      }, originals.map((p) => ({ name: path.basename(p), b64: readFileSync(p).toString('base64') })));
+      await h.page.getByTestId('add-files').setInputFiles(photos[5]!);
+      await expect.poll(() => stored(h.page), { timeout: 90_000 }).toBe(3);
+      await waitIndexed(h.page);
+      await openSettings(h.page);
+      const bytes = originals.reduce((n, p) => n + readFileSync(p).byteLength, 0);
+      const box = h.page.getByTestId('export-originals');
+      await box.waitFor();
+      expect(await h.page.locator('label', { has: box }).textContent()).toContain(`Include the original files (2 photo(s), ${formatBytes(bytes)})`);
+      await box.check();
+      expect(await exportLibrary(h.page)).toMatch(/: 3 photo\(s\), 2 original\(s\),/);
+      await savePickedFile(h.page, withOriginals);
+    } finally {
+      await h.context.close();
+    }
+    const entries = await new ZipReader(new BlobReader(new Blob([readFileSync(withOriginals)]))).getEntries();
+    const kept = entries.filter((e) => e.filename.startsWith('originals/'));
+    expect(kept.map((e) => e.filename.split('/').pop()).sort()).toEqual(originals.map((p) => path.basename(p)).sort());
+    for (const e of kept) {
+      if (e.directory) continue;
+      const data = await e.getData(new Uint8ArrayWriter());
+      expect(Buffer.from(data).equals(readFileSync(originals.find((p) => e.filename.endsWith(path.basename(p)))!))).toBe(true);
+    }
+    const i = await profile();
+    try {
+      expect(await importFile(i.page, withOriginals)).toBe('Imported with-originals.glimpse: 3 photo(s) added, 0 already in your library.');
+      expect(await problems(i.page)).toEqual([]);
+    } finally {
+      await i.context.close();
     }
   });
 });

@@ -1,7 +1,8 @@
 // bench:archive — export and import of a generated library through the built app in headless
 // Chromium (tiny test models; no model runs in either). Profile A gets N generated photos written
 // straight into IndexedDB by a bench page on the app's origin (bench/archive/seed.ts: the app's
-// storage code, forests built in bulk; thumbnails are generated WebP), then the app exports the
+// storage code, forests built in bulk; random vectors; 256-px WebP thumbnails made in the page
+// from the 500 shared photos, as the app makes them, and cycled), then the app exports the
 // library (Settings → Export; no save picker here, so it is streamed to a temporary file on disk
 // and downloaded). A fresh profile B imports the downloaded file (Settings → Import), then again
 // (everything already there). Printed: seconds, file size, and the peak JS heap of the page and of
@@ -16,7 +17,7 @@ import { chromium, type BrowserContext, type CDPSession, type Page } from 'playw
 import { build, preview, type Plugin } from 'vite';
 import { generateTestModels } from '../scripts/onnx/generate.ts';
 import { ARGS, CHROMIUM } from '../test/browser/helpers/browser.ts';
-import { captionedEntries } from '../test/browser/helpers/library-page.ts';
+import { captionedEntries, SHARED_IMAGES } from '../test/browser/helpers/library-page.ts';
 import { importFile } from '../test/browser/helpers/transfer-page.ts';
 import type { SeedReport, SeedSpec } from './archive/seed.ts';
 
@@ -41,12 +42,13 @@ function benchRoute(): Plugin {
         const pathname = decodeURIComponent((req.url ?? '').split(/[?#]/)[0] ?? '');
         if (!pathname.startsWith('/__bench/')) return next();
         const rel = pathname.slice('/__bench/'.length) || 'index.html';
-        const file = path.join(webOut, rel);
+        // The shared photos, read in place (thumbnails are made from them in the page).
+        const file = rel.startsWith('img/') ? path.join(SHARED_IMAGES, rel.slice(4)) : path.join(webOut, rel);
         if (rel.split('/').includes('..') || !existsSync(file)) {
           res.statusCode = 404;
           return res.end();
         }
-        res.setHeader('Content-Type', file.endsWith('.html') ? 'text/html' : 'text/javascript');
+        res.setHeader('Content-Type', file.endsWith('.html') ? 'text/html' : file.endsWith('.jpg') ? 'image/jpeg' : 'text/javascript');
         res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
         res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
         res.end(readFileSync(file));

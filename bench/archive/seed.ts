@@ -1,6 +1,7 @@
 // The bench page of bench:archive, served on the app's own origin: writes a generated library
 // straight into the app's IndexedDB through the app's storage code (rows, thumbnails and vectors
 // with commitImages, both forests with buildForest, the lexical snapshot), without indexing.
+// Thumbnails are made from the shared photos as the app makes them; vectors are random.
 import { buildForest } from '../../src/core/forest/index.ts';
 import { quantizeVector } from '../../src/core/forest/vector-math.ts';
 import { analyzeRecord } from '../../src/core/text/analyze.ts';
@@ -26,21 +27,17 @@ export interface SeedReport {
   thumbBytes: number;
 }
 
-/** `k` distinct small WebP thumbnails (coloured blocks), about the bytes of a real one at this size. */
-async function thumbnails(k: number, px: number, seed: number): Promise<Blob[]> {
-  let a = seed >>> 0;
-  const rnd = (): number => ((a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
-  const out: Blob[] = [];
-  for (let i = 0; i < k; i++) {
-    const canvas = new OffscreenCanvas(px, Math.round(px * 0.75));
-    const ctx = canvas.getContext('2d')!;
-    for (let r = 0; r < 40; r++) {
-      ctx.fillStyle = `rgb(${Math.floor(rnd() * 255)},${Math.floor(rnd() * 255)},${Math.floor(rnd() * 255)})`;
-      ctx.fillRect(rnd() * px, rnd() * px, rnd() * px * 0.5, rnd() * px * 0.5);
-    }
-    out.push(await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 }));
-  }
-  return out;
+/** Thumbnails as the app makes them (WebP, quality 0.8, longest side `px`) from the shared photos, served by the bench. */
+async function thumbnails(urls: readonly string[], px: number): Promise<Blob[]> {
+  return Promise.all(
+    urls.map(async (url) => {
+      const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+      const scale = px / Math.max(bitmap.width, bitmap.height);
+      const canvas = new OffscreenCanvas(Math.round(bitmap.width * scale), Math.round(bitmap.height * scale));
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
+    }),
+  );
 }
 
 async function seed(spec: SeedSpec): Promise<SeedReport> {
@@ -48,7 +45,8 @@ async function seed(spec: SeedSpec): Promise<SeedReport> {
   const db = await openGlimpseDB();
   const models = { captioner: 'Xenova/vit-gpt2-image-captioning', embedder: 'Xenova/all-MiniLM-L6-v2' };
   const records = recordSource(spec.entries, models);
-  const thumbs = await thumbnails(64, spec.thumbPx, spec.seed);
+  // The shared photos' thumbnails, cycled (each photo its own row, hash and vectors).
+  const thumbs = await thumbnails(spec.entries.map((e) => `img/${e.file.split('/').pop()}`), spec.thumbPx);
   const text = randomUnitRows(spec.n, spec.textDim, spec.seed);
   const visual = randomUnitRows(spec.n, spec.visualDim, spec.seed + 1);
   const rowOf = (all: Float32Array, dim: number, i: number): { codes: Int8Array; scale: number } => {

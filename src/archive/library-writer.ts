@@ -49,6 +49,8 @@ export interface WriterOptions {
   revisionOf: (id: string) => string;
   created?: Date;
   signal?: AbortSignal;
+  /** Zip64 records for every entry (zip.js switches to them by itself past 4 GiB or 65,535 entries; tests force them). */
+  zip64?: boolean;
 }
 
 const json = (x: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(x));
@@ -85,7 +87,7 @@ export class LibraryWriter {
   ) {
     this.out = counting(target, (n) => (this.written += n));
     // Sizes and CRC in every local header (no data descriptors): a reader can walk the entries, or fetch one by its offset, without the central directory.
-    this.zip = new ZipWriter(this.out.writable, { useWebWorkers: false, keepOrder: true, dataDescriptor: false, extendedTimestamp: false, level: 0, lastModDate: opts.created ?? new Date(), signal: opts.signal });
+    this.zip = new ZipWriter(this.out.writable, { useWebWorkers: false, keepOrder: true, dataDescriptor: false, extendedTimestamp: false, level: 0, lastModDate: opts.created ?? new Date(), signal: opts.signal, zip64: opts.zip64 ?? false });
   }
 
   /** Stops writing: the target is aborted (a file picked to save into keeps its old content). */

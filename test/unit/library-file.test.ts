@@ -53,6 +53,17 @@ describe('library file format (Node, zip.js)', () => {
     expect(entries.every((e) => !(e.bitFlag?.dataDescriptor ?? false))).toBe(true);
   });
 
+  it('reads a file written with Zip64 records (what a library past 4 GiB or 65,535 entries gets)', async () => {
+    const photos = await fixturePhotos({ n: 300, seed: 4 });
+    const bytes = await writeLibraryFile(photos, undefined, true);
+    // The Zip64 end of central directory record, and Zip64 extra fields in the local headers.
+    expect(Buffer.from(bytes).includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
+    const file = await LibraryFile.open(blob(bytes), 'big.glimpse');
+    expect((await file.validate()).map((p) => p.sha256)).toEqual(photos.map((p) => p.sha256));
+    const chunk = await file.chunk(1, new Set());
+    expect((await file.thumbs(1, chunk.photos.slice(0, 3), [256, 257, 258])).map((t) => t.byteLength)).toEqual(photos.slice(256, 259).map((p) => p.thumb.bytes.byteLength));
+  });
+
   it('keeps photos described by other models apart: one vector entry per model, read back in photo order', async () => {
     const a = await fixturePhotos({ n: 5, seed: 1, textDim: 32 });
     const b = await fixturePhotos({ n: 4, seed: 2, textDim: 24, prefix: 'other', models: { captioner: 'Xenova/vit-gpt2-image-captioning', embedder: 'Xenova/all-mpnet-base-v2' } });

@@ -244,4 +244,22 @@ describe('library file: export and import', () => {
       await i.context.close();
     }
   });
+
+  it('a .glimpse file dropped on the library page is imported (Settings shows it), not indexed as a photo', async () => {
+    const j = await profile();
+    try {
+      await j.page.getByTestId('empty-library').waitFor();
+      const b64 = readFileSync(picked).toString('base64');
+      await j.page.evaluate((data) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.glimpse'));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, b64);
+      expect(await importOutcome(j.page, 1)).toBe('Imported dropped.glimpse: 20 photo(s) added, 0 already in your library.');
+      expect(j.page.url()).toMatch(/#\/settings$/);
+      expect(await j.page.evaluate(() => window.__glimpse!.queuedFiles().then((q) => q.length))).toBe(0);
+    } finally {
+      await j.context.close();
+    }
+  });
 });

@@ -123,7 +123,7 @@ describe('library file: export and import', () => {
       await e.page.getByTestId('nav-settings').evaluate(() => (location.hash = '#/'));
       await e.page.getByTestId('search-input').fill(word);
       await e.page.getByTestId('keyword-only').waitFor({ timeout: 60_000 });
-      await e.page.getByTestId('result').first().waitFor();
+      await e.page.getByTestId('result').first().waitFor({ timeout: 60_000 });
       const names = await e.page.getByTestId('result').evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
       expect(names).toContain(rows[0]!.name);
       // "More like this" needs no model either: the stored visual vectors answer it.
@@ -175,7 +175,7 @@ describe('library file: export and import', () => {
       const consent = g.page.getByTestId('import-consent');
       let run = await importRun(g.page);
       await g.page.getByTestId('import-library').setInputFiles(file);
-      await consent.waitFor();
+      await consent.waitFor({ timeout: 60_000 });
       expect(await consent.textContent()).toMatch(/4 of the 4 new photo\(s\) in other-models\.glimpse were described by other models \(.*Xenova\/all-mpnet-base-v2.*\)/);
       await g.page.getByTestId('import-decline').click();
       expect(await importOutcome(g.page, run + 1)).toBe('Nothing imported from other-models.glimpse.');
@@ -183,7 +183,7 @@ describe('library file: export and import', () => {
 
       run = await importRun(g.page);
       await g.page.getByTestId('import-library').setInputFiles(file);
-      await g.page.getByTestId('import-agree').click();
+      await g.page.getByTestId('import-agree').click({ timeout: 60_000 });
       expect(await importOutcome(g.page, run + 1)).toBe('Imported other-models.glimpse: 4 photo(s) added, 0 already in your library. 4 will be re-analysed with your models.');
       // The re-analysis runs from the thumbnails with the chosen (tiny test) models, then the library is consistent.
       await expect
@@ -220,7 +220,7 @@ describe('library file: export and import', () => {
       await openSettings(h.page);
       const bytes = originals.reduce((n, p) => n + readFileSync(p).byteLength, 0);
       const box = h.page.getByTestId('export-originals');
-      await box.waitFor();
+      await box.waitFor({ timeout: 60_000 });
       expect(await h.page.locator('label', { has: box }).textContent()).toContain(`Include the original files (2 photo(s), ${formatBytes(bytes)})`);
       await box.check();
       expect(await exportLibrary(h.page)).toMatch(/: 3 photo\(s\), 2 original\(s\),/);
@@ -248,7 +248,7 @@ describe('library file: export and import', () => {
   it('a .glimpse file dropped on the library page is imported (Settings shows it), not indexed as a photo', async () => {
     const j = await profile();
     try {
-      await j.page.getByTestId('empty-library').waitFor();
+      await j.page.getByTestId('empty-library').waitFor({ timeout: 60_000 });
       const b64 = readFileSync(picked).toString('base64');
       await j.page.evaluate((data) => {
         const dt = new DataTransfer();

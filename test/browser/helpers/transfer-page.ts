@@ -23,13 +23,14 @@ export async function dropSavePicker(context: BrowserContext): Promise<void> {
 
 export async function openSettings(page: Page): Promise<void> {
   if (!page.url().endsWith('#/settings')) await page.getByTestId('nav-settings').click();
-  await page.getByTestId('export-library').waitFor();
+  // Generous: on a loaded machine the page and its Settings render slowly.
+  await page.getByTestId('export-library').waitFor({ timeout: 60_000 });
 }
 
 /** Clicks Export and waits for it to finish; returns what the page says. */
 export async function exportLibrary(page: Page, timeout = 120_000): Promise<string> {
   await openSettings(page);
-  await page.getByTestId('export-library').click();
+  await page.getByTestId('export-library').click({ timeout: 60_000 }); // enabled once the library's count is known
   const done = page.getByTestId('export-done');
   const failed = page.getByTestId('export-error');
   await done.or(failed).waitFor({ timeout });

@@ -6,7 +6,8 @@
 // painted, and the page's list call. The extra rows are copies of the indexed ones (row, thumbnail,
 // vectors; new id, name and hash) written straight to IndexedDB in the page: browsing reads rows
 // only, and the forests do not hold the copies, so no search is timed after growing.
-// Usage: npm run build && npm run bench:ui [-- --n 1000 --first 100 --queries 40 --grow 10000 --opens 5]
+// Then the map (bench/ui-map.ts): layout time at 1,000 and 10,000 photos, frame time panning and zooming 10,000.
+// Usage: npm run build && npm run bench:ui [-- --n 1000 --first 100 --queries 40 --grow 10000 --opens 5 | --map-only]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,6 +16,7 @@ import { preview } from 'vite';
 import { generateTestModels } from '../scripts/onnx/generate.ts';
 import { launch } from '../test/browser/helpers/browser.ts';
 import { captionedEntries, SHARED_IMAGES } from '../test/browser/helpers/library-page.ts';
+import { benchMap } from './ui-map.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -129,6 +131,8 @@ async function main(): Promise<void> {
   const url = server.resolvedUrls?.local[0];
   const browser = await launch();
   try {
+    // The map's figures (bench/ui-map.ts): --map-only runs just those.
+    if (process.argv.includes('--map-only')) return await benchMap(browser, url!);
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 850 } })).newPage();
     await page.addInitScript(() => {
       const w = window as unknown as { __longtasks: number[] };
@@ -201,6 +205,7 @@ async function main(): Promise<void> {
       console.log(`library grown to ${total} rows (copies written in the page: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
       await openTimes(page, `${total} photos`);
     }
+    await benchMap(browser, url!);
   } finally {
     await browser.close();
     await server.close();

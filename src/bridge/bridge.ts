@@ -55,3 +55,5 @@ export * from './queue-client';
 export * from './refresh-client';
 export * from './tabs';
 export { captionPlan, saveCaptionPlan, saveModelConfig, type CaptionPlan } from './settings';
+export * from './map-client';
+export * from './similar-settings';

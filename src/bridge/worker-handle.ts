@@ -35,8 +35,10 @@ export class WorkerHandle<T extends Cancellable> {
    * With `settle`, a cancelled call answers only once the worker has stopped (or was terminated):
    * with the worker's result if it finished anyway (a write that already landed), else AbortError.
    * A caller that must not report "stopped" while the worker may still write uses it.
+   * With `keepWorker`, a cancel only asks the worker to stop (it never terminates it): for calls
+   * that stop at their next check, on a worker that holds other work (the analysis worker indexes).
    */
-  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: { settle?: boolean } = {}): Promise<R> {
+  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: { settle?: boolean; keepWorker?: boolean } = {}): Promise<R> {
     if (signal?.aborted) throw new AbortError();
     const callId = this.nextCallId++;
     const remote = this.remote;
@@ -55,8 +57,10 @@ export class WorkerHandle<T extends Cancellable> {
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
         void remote.cancel(callId);
-        const timer = setTimeout(() => this.terminate(), CANCEL_GRACE_MS);
-        work.finally(() => clearTimeout(timer)).catch(() => {});
+        if (!opts.keepWorker) {
+          const timer = setTimeout(() => this.terminate(), CANCEL_GRACE_MS);
+          work.finally(() => clearTimeout(timer)).catch(() => {});
+        }
         if (!opts.settle) reject(new AbortError());
       };
       signal.addEventListener('abort', onAbort, { once: true });

@@ -15,6 +15,9 @@ export interface ImageRow {
   /** From EXIF when present, else the file's lastModified. */
   takenAt?: number;
   record: AnalyticsRecord;
+  /** Perceptual hashes (src/core/similar/phash.ts: the whole photo's, then its windows'), for
+   *  near-duplicates. Absent in rows from before them until the background pass adds them. */
+  phash?: string;
 }
 
 export interface MetaRow {

@@ -4,6 +4,7 @@
 // 'replaced' announcements (library-state, browse), not this loop.
 import { refreshNextImage, staleImages, type RefreshKind } from '../bridge/bridge';
 import { errorMessage, errorName, isAbort } from './errors';
+import { hashMissing } from './hasher';
 import { indexer } from './indexer.svelte';
 
 class Refresher {
@@ -57,6 +58,8 @@ class Refresher {
       }
       await this.check();
       if (this.stale.models === 0) this.reindexing = false;
+      // Photos from before perceptual hashes get theirs (near-duplicates), from their thumbnails.
+      await hashMissing(() => this.idle());
     } catch (e) {
       // A cancel, or the worker restarted under us (indexing was cancelled): the next kick resumes.
       if (!isAbort(e) && errorName(e) !== 'WorkerRestartedError') this.error = `Updating descriptions stopped: ${errorMessage(e)}`;

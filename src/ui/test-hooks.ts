@@ -3,6 +3,7 @@
 import * as bridge from '../bridge/bridge';
 import { indexer } from './indexer.svelte';
 import { sortImages } from './pick-files';
+import { mapProbe } from './map/probe';
 
 /** Every image, newest first, read a page at a time (the app itself never asks for all of them). */
 async function listLibrary(): Promise<bridge.LibraryItem[]> {
@@ -36,6 +37,16 @@ const hooks = {
   checkLibrary: bridge.checkLibrary,
   dumpLibrary: bridge.dumpLibrary,
   simulateQuota: bridge.simulateQuota,
+  storedMapLayout: bridge.storedMapLayout,
+  layoutGraph: bridge.layoutGraph,
+  /** The map on screen: photos in view with their canvas positions, and recent frame draw times. */
+  mapPoints: () => mapProbe()?.points() ?? [],
+  mapFrameMs: () => [...(mapProbe()?.frameMs ?? [])],
+  /** Near-duplicate candidates grouped at `threshold` (the setting's when absent). */
+  similarGroups: async (threshold?: number) => bridge.similarGroups(await bridge.similarCandidates(), threshold ?? bridge.similarThreshold()),
+  similarCandidates: bridge.similarCandidates,
+  unhashedCount: bridge.unhashedCount,
+  hashNextImage: bridge.hashNextImage,
 };
 
 export type GlimpseTestHooks = typeof hooks;

@@ -71,6 +71,20 @@ describe('WorkerHandle', () => {
     handle.terminate();
   });
 
+  it('with keepWorker, a cancel only asks: the worker (busy with other work) is never terminated', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const ctl = new AbortController();
+    const p = handle.call(ctl.signal, (r, id) => r.stubborn(id), { keepWorker: true });
+    ctl.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    // A call that outlasts the grace period answers: a terminated worker would have failed it.
+    expect(await handle.call(undefined, (r) => r.late(1000))).toBe('landed');
+    expect(w.terminated).toBe(0);
+    expect(w.spawned).toBe(1);
+    handle.terminate();
+  });
+
   it('terminates and replaces a worker that ignores the cancel', async () => {
     const w = fakeWorkers();
     const handle = new WorkerHandle<FakeApi>(w.spawn);

@@ -25,10 +25,12 @@ export interface PreparedImage {
   record: AnalyticsRecord;
   textVector: Float32Array;
   visualVector: Float32Array;
+  /** Perceptual hashes (decode-image.ts); a decoder that makes none (the Node bench) leaves it out. */
+  phash?: string;
 }
 
 /** Bytes to pixels: decodeImage in a worker; the Node bench passes one built on sharp (no OffscreenCanvas there). */
-export type Decoder = (bytes: ArrayBuffer, name: string, type: string, opts: DecodeOptions) => Promise<Pick<DecodedImage, 'sha256' | 'width' | 'height' | 'thumbnail' | 'pixels'>>;
+export type Decoder = (bytes: ArrayBuffer, name: string, type: string, opts: DecodeOptions) => Promise<Pick<DecodedImage, 'sha256' | 'width' | 'height' | 'thumbnail' | 'pixels'> & { phash?: string }>;
 
 export type StageMs = Record<'decode' | 'caption' | 'triplets' | 'embed', number>;
 
@@ -77,5 +79,6 @@ export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, o
     textVector,
     visualVector: visual,
   };
+  if (decoded.phash) prepared.phash = decoded.phash;
   return { prepared, stageMs };
 }

@@ -1,6 +1,6 @@
 // One named forest ('text' or 'visual') over the library database: opened lazily, created empty
 // on first use with the model's dimension, its writes staged for the library's transaction.
-import { buildForest, Forest, type SearchHit } from '../../src/core/forest';
+import { buildForest, Forest, type SearchHit, type SearchOptions } from '../../src/core/forest';
 import type { BlockStore } from '../../src/core/forest/store';
 import { StagedForestStore } from '../../src/storage/staged-forest-store';
 import type { GlimpseDB } from '../../src/storage/library-store';
@@ -127,8 +127,8 @@ export class ForestSlot {
     await this.open();
   }
 
-  search(vector: Float32Array, k: number): Promise<SearchHit[]> {
+  search(vector: Float32Array, k: number, options?: SearchOptions): Promise<SearchHit[]> {
     if (!this.forest || this.forest.size === 0) return Promise.resolve([]);
-    return this.forest.search(vector, k);
+    return this.forest.search(vector, k, options);
   }
 }

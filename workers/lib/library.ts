@@ -3,6 +3,7 @@
 // opens and saved again lazily after changes. Other tabs may write the same database: writes run
 // under a cross-tab lock and first catch up (refresh).
 import { GlimpseError } from '../../src/core/errors';
+import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
 import { analyzeQuery, FULL_OPTIONS, type LexicalHit, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
@@ -126,6 +127,7 @@ export class Library {
         takenAt: p.meta.lastModified,
         record: p.record,
       };
+      if (p.phash) row.phash = p.phash;
       await this.openVisual();
       try {
         await this.text.stageAdd(id, p.textVector);
@@ -194,7 +196,9 @@ export class Library {
         await this.text.stageReplace(id, p.textVector);
         if (!(keepVisual && old)) await this.visual.stageReplace(id, p.visualVector);
         const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
-        this.generation = await store.commitImage(this.db, { ...row, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
+        // A row from before perceptual hashes takes the new analysis's (same image).
+        const hashed = row.phash === undefined && p.phash ? { phash: p.phash } : {};
+        this.generation = await store.commitImage(this.db, { ...row, ...hashed, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
       } catch (e) {
         await Promise.all([this.text.reload(), this.visual.reload()]);
         throw e;
@@ -302,6 +306,18 @@ export class Library {
     await this.openVisual();
     const hits = await this.visual.search(vector, limit + 1);
     return this.present(rankSimilar(hits, { ...DEFAULT_IMAGE_SEARCH, limit, excludeId }));
+  }
+
+  /** k nearest of `vector` in one space's forest (the map's and the near-duplicate finder's graph). */
+  async nearest(space: 'visual' | 'text', vector: Float32Array, k: number, options: SearchOptions = {}): Promise<ForestHit[]> {
+    if (space === 'visual') await this.openVisual();
+    return (space === 'visual' ? this.visual : this.text).search(vector, k, options);
+  }
+
+  /** The dimension of one space's forest (undefined while it holds nothing). */
+  async forestDim(space: 'visual' | 'text'): Promise<number | undefined> {
+    if (space === 'visual') await this.openVisual();
+    return (space === 'visual' ? this.visual : this.text).dim;
   }
 
   async visualVectorOf(id: number): Promise<Float32Array | undefined> {

@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { cspMeta } from './scripts/vite/csp.ts';
 import { modelsFolder } from './scripts/vite/models-folder.ts';
+import { ocrAssets } from './scripts/vite/ocr-assets.ts';
 import { ortAssets } from './scripts/vite/ort-assets.ts';
 
 // Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer).
@@ -16,6 +17,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     ortAssets(),
+    ocrAssets(), // before modelsFolder: it answers models/ with 404 for files not in the repo's folder
     modelsFolder(),
     cspMeta(),
     VitePWA({

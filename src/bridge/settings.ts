@@ -12,6 +12,7 @@ export function defaultModelConfig(): ModelConfig {
     backend: 'auto',
     localModelPath: `${base}models/`,
     ortBase: `${base}ort/`,
+    ocrBase: `${base}models/gutenye/ppocr-v4/`,
   };
   // `?models=test/tiny` loads the generated test models from models/test/tiny/ (tests, demos).
   const folder = new URLSearchParams(location.search).get('models');
@@ -24,7 +25,7 @@ export function loadModelConfig(): ModelConfig {
   if (new URLSearchParams(location.search).has('models')) return fallback;
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<ModelConfig> | null;
-    return saved ? { ...fallback, ...saved, localModelPath: fallback.localModelPath, ortBase: fallback.ortBase } : fallback;
+    return saved ? { ...fallback, ...saved, localModelPath: fallback.localModelPath, ortBase: fallback.ortBase, ocrBase: fallback.ocrBase } : fallback;
   } catch {
     return fallback;
   }
@@ -57,4 +58,19 @@ export function captionPlan(): CaptionPlan {
 
 export function saveCaptionPlan(plan: CaptionPlan): void {
   localStorage.setItem(CAPTIONS_KEY, JSON.stringify(plan));
+}
+
+const OCR_KEY = 'glimpse.ocr';
+
+/** Whether indexing reads text in photos (on unless the person turned it off). */
+export function ocrEnabled(): boolean {
+  try {
+    return localStorage.getItem(OCR_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+export function saveOcrEnabled(on: boolean): void {
+  localStorage.setItem(OCR_KEY, on ? 'on' : 'off');
 }

@@ -7,7 +7,7 @@ import { errorMessage, errorName, isAbort } from './errors';
 import { indexer } from './indexer.svelte';
 
 class Refresher {
-  stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0 });
+  stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0, text: 0 });
   /** The person asked to re-index photos described by other models. */
   reindexing = $state(false);
   running = $state(false);
@@ -39,7 +39,7 @@ class Refresher {
   }
 
   private wanted(): boolean {
-    return this.stale.captions > 0 || (this.reindexing && this.stale.models > 0);
+    return this.stale.captions > 0 || this.stale.text > 0 || (this.reindexing && this.stale.models > 0);
   }
 
   private async run(): Promise<void> {

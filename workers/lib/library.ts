@@ -127,9 +127,10 @@ export class Library {
     return id;
   }
 
-  /** Re-analysed image `id` (other models, more captions): new record and text vector, same row.
-   *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file). */
-  async replace(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
+  /** Re-analysed image `id` (other models, more captions, text read): new record and text vector, same row.
+   *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file);
+   *  `thumb`, when given, replaces the stored thumbnail. */
+  async replace(id: number, p: PreparedImage, keepVisual: boolean, thumb?: Blob): Promise<void> {
     const done = await this.writing(async () => {
       const [row, old] = await Promise.all([this.row(id), store.vectorsById(this.db, id)]);
       if (!row) return false; // removed meanwhile
@@ -140,7 +141,7 @@ export class Library {
         await this.text.stageReplace(id, p.textVector);
         if (!(keepVisual && old)) await this.visual.stageReplace(id, p.visualVector);
         const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
-        this.generation = await store.commitImage(this.db, { ...row, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
+        this.generation = await store.commitImage(this.db, { ...row, record: p.record }, thumb, vectors, [this.text.take(), this.visual.take()]);
       } catch (e) {
         await Promise.all([this.text.reload(), this.visual.reload()]);
         throw e;

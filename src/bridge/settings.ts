@@ -62,13 +62,23 @@ export function saveCaptionPlan(plan: CaptionPlan): void {
 
 const OCR_KEY = 'glimpse.ocr';
 
-/** Whether indexing reads text in photos (on unless the person turned it off). */
+/**
+ * Whether indexing reads text in photos: on unless the person turned it off in Settings. Their
+ * choice always wins; without one, `?ocr=on|off` in the URL sets the default, and pages on the
+ * generated test models (`?models=`) start with it off, so tests that are not about text do not
+ * pay for the real OCR weights on every photo.
+ */
 export function ocrEnabled(): boolean {
   try {
-    return localStorage.getItem(OCR_KEY) !== 'off';
+    const saved = localStorage.getItem(OCR_KEY);
+    if (saved === 'on' || saved === 'off') return saved === 'on';
   } catch {
-    return true;
+    // no storage (private mode): the default below
   }
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('ocr');
+  if (asked === 'on' || asked === 'off') return asked === 'on';
+  return !params.has('models');
 }
 
 export function saveOcrEnabled(on: boolean): void {

@@ -13,6 +13,8 @@ class Refresher {
   running = $state(false);
   error = $state('');
   private controller: AbortController | undefined;
+  /** A kick came while a pass ran (a setting changed, photos were added): pass once more from the start. */
+  private again = false;
 
   async check(): Promise<void> {
     this.stale = await staleImages();
@@ -20,7 +22,8 @@ class Refresher {
 
   /** Starts a pass when there is something to do and the queue is idle. */
   kick(): void {
-    if (!this.running) void this.run();
+    if (this.running) this.again = true;
+    else void this.run();
   }
 
   reindex(): void {
@@ -45,16 +48,19 @@ class Refresher {
   private async run(): Promise<void> {
     this.running = true;
     this.error = '';
-    let after = 0;
     try {
-      await this.check();
-      while (this.idle() && this.wanted()) {
-        this.controller = new AbortController();
-        const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
-        if (!next) break;
-        after = next.id;
-        this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
-      }
+      do {
+        this.again = false;
+        let after = 0;
+        await this.check();
+        while (this.idle() && this.wanted()) {
+          this.controller = new AbortController();
+          const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
+          if (!next) break;
+          after = next.id;
+          this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
+        }
+      } while (this.again && this.idle());
       await this.check();
       if (this.stale.models === 0) this.reindexing = false;
     } catch (e) {

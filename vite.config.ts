@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { cspMeta } from './scripts/vite/csp.ts';
 import { modelsFolder } from './scripts/vite/models-folder.ts';
+import { ocrAssets } from './scripts/vite/ocr-assets.ts';
 import { ortAssets } from './scripts/vite/ort-assets.ts';
 import { SHARE_TARGET_SCRIPT, shareTargetWorker } from './scripts/vite/share-target-sw.ts';
 import { SHARE_ACTION, SHARE_FIELD } from './src/sw/share-inbox.ts';
@@ -31,6 +32,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     ortAssets(),
+    ocrAssets(), // before modelsFolder: it answers models/ with 404 for files not in the repo's folder
     modelsFolder(),
     cspMeta(),
     shareTargetWorker(),

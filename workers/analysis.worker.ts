@@ -10,9 +10,10 @@ import { countImages, handleById, openGlimpseDB, type GlimpseDB } from '../src/s
 import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
 import { tempExportFile, writableFor } from '../src/archive/targets';
-import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
+import { analyzeImage, type FileMeta, type OcrOptions, type StageMs } from './lib/analyze-image';
 import { exportLibrary, originalsOnOffer, type ExportProgress, type ExportResult } from './lib/archive-export';
 import { importLibraryFile, type ImportPlan, type ImportProgress, type ImportResult, type ImportWant } from './lib/archive-import';
+import { OCR_SIZE, OCR_THUMB_SIZE } from './lib/read-text';
 import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
@@ -38,6 +39,8 @@ export interface IndexOptions {
   captionCount: number;
   maxNewTokens: number;
   thumbSize: number;
+  /** Read text in photos (OCR); off when absent. */
+  ocr?: boolean;
   /** Sent with every call: a worker replaced after a cancel starts with no state. */
   models: LoadConfig;
 }
@@ -84,7 +87,8 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
     const m = await host.load(opts.models, undefined, signal);
     // The row's takenAt is the file's lastModified unless EXIF says when the photo was taken.
     const taken = { ...meta, lastModified: (await exifTakenAt(file)) ?? meta.lastModified };
-    const result = await analyzeImage(file, taken, m, { ...opts, signal, isKnown: (sha) => library.isKnown(sha) });
+    const ocr = opts.ocr ? await ocrOptions(opts.models, signal) : undefined;
+    const result = await analyzeImage(file, taken, m, { ...opts, ocr, signal, isKnown: (sha) => library.isKnown(sha) });
     if (!result.prepared) return { status: 'duplicate', stageMs: result.stageMs };
     const t = performance.now();
     const id = await library.commit(result.prepared).catch((e: unknown) => {
@@ -101,6 +105,21 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
     throw e;
   }
 }
+
+/** The reader for this analysis; undefined (no text read now, the background pass tries again) when its files cannot be had. */
+async function ocrOptions(models: LoadConfig, signal: AbortSignal): Promise<OcrOptions | undefined> {
+  try {
+    const reader = await host.reader(models, signal);
+    ocrProblem = undefined;
+    return { reader, size: OCR_SIZE, thumbSize: OCR_THUMB_SIZE };
+  } catch (e) {
+    if (isNamedError(e, 'AbortError')) throw e;
+    ocrProblem = e instanceof Error ? e.message : String(e);
+    return undefined;
+  }
+}
+/** Why text could not be read lately (shown in Settings); cleared when the reader loads. */
+let ocrProblem: string | undefined;
 
 const api = {
   cancel,
@@ -184,6 +203,11 @@ const api = {
     await watchVectorSide(host.embedder(config)).catch(() => undefined);
   },
 
+  /** Why text in photos could not be read lately (the reader's files were missing); undefined when it works. */
+  textReading(): string | undefined {
+    return ocrProblem;
+  },
+
   /** Why the last text search ran by keywords only (the models could not load); undefined if it did not. */
   keywordOnly(): KeywordOnlyReason | undefined {
     return keywordOnlyReason();
@@ -235,7 +259,9 @@ const api = {
   async refreshNext(callId: number, afterId: number, want: RefreshWant, opts: IndexOptions): Promise<{ id: number; kind: RefreshKind } | undefined> {
     return runCancellable(callId, async (signal) => {
       const models = await host.load(opts.models, undefined, signal);
-      return refreshNext(await lib(), models, afterId, want, { maxNewTokens: opts.maxNewTokens, signal });
+      // Reading text needs the reader: its load error stops the pass (and is shown), unlike indexing.
+      const ocr = want.ocr ? { reader: await host.reader(opts.models, signal), size: OCR_SIZE, thumbSize: OCR_THUMB_SIZE } : undefined;
+      return refreshNext(await lib(), models, afterId, want, { maxNewTokens: opts.maxNewTokens, signal, ocr });
     });
   },
 

@@ -8,7 +8,7 @@ import type { DatabaseDump } from '../storage/dump';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
-import { loadModelConfig } from './settings';
+import { loadModelConfig, ocrEnabled } from './settings';
 import { WorkerHandle } from './worker-handle';
 
 export const analysis = new WorkerHandle<AnalysisApi>(
@@ -57,7 +57,7 @@ export const DEFAULT_INDEX_SETTINGS: IndexSettings = { captionCount: 3, maxNewTo
 /** Analyses and stores one file. The File is a handle: the worker, not this thread, reads its bytes. */
 export function addImage(file: File, path: string, signal?: AbortSignal, settings = DEFAULT_INDEX_SETTINGS): Promise<AddOutcome> {
   const meta = { name: file.name, path, type: file.type, lastModified: file.lastModified };
-  return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ...settings, models: config }));
+  return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ocr: ocrEnabled(), ...settings, models: config }));
 }
 
 /** Gets the embedder ready so the first search does not wait for the model runtime to start. */
@@ -120,3 +120,8 @@ export function simulateQuota(bytes: number | undefined): Promise<void> {
 }
 
 export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };
+
+/** Why text in photos could not be read lately (undefined when it works). */
+export function textReadingProblem(): Promise<string | undefined> {
+  return analysis.call(undefined, (r) => r.textReading());
+}

@@ -2,13 +2,13 @@
 // in the background, and a re-index after the person picked other models.
 import type { RefreshKind, RefreshWant } from '../../workers/lib/refresh';
 import { analysis, DEFAULT_INDEX_SETTINGS, modelConfig } from './analysis-client';
-import { captionPlan } from './settings';
+import { captionPlan, ocrEnabled } from './settings';
 
 export type { RefreshKind };
 
 function want(reindex: boolean): RefreshWant {
   const c = modelConfig();
-  return { captioner: c.captionerId, embedder: c.embedderId, captionCount: captionPlan().total, reindex };
+  return { captioner: c.captionerId, embedder: c.embedderId, captionCount: captionPlan().total, reindex, ocr: ocrEnabled() };
 }
 
 /** How many images were described by other models, and how many still miss captions. */

@@ -41,7 +41,7 @@ function progressOf(entry: ModelEntry, info: ProgressInfo): FileProgress | undef
 
 const MISSING = /could not locate|404|not found|failed to fetch|networkerror|load failed|ENOENT|unauthorized|local_files_only/i;
 
-export async function loadPipeline<T extends ModelEntry['task']>(entry: ModelEntry & { task: T }, opts: LoadOptions): ReturnType<typeof pipeline<T>> {
+export async function loadPipeline<T extends Exclude<ModelEntry['task'], 'text-recognition'>>(entry: ModelEntry & { task: T }, opts: LoadOptions): ReturnType<typeof pipeline<T>> {
   if (opts.signal?.aborted) throw new AbortError();
   try {
     const pipe = await pipeline(entry.task as T, entry.id, {

@@ -167,6 +167,29 @@ export async function countStaleRows(db: GlimpseDB, captioner: string, embedder:
   return { models: before + after, captions };
 }
 
+/**
+ * Rows from `fromId` on whose record has no `ocr` field (never looked at by the text reader), and
+ * the first id lacking it (a row waiting for captions, or described by other models, counts only
+ * once it would be read, but rows from it on are walked again next time). A cursor walk (no index holds this); callers start past rows known to have it.
+ */
+export async function countUnreadText(db: GlimpseDB, fromId: number, captioner: string, embedder: string, captionCount: number): Promise<{ count: number; first?: number; last?: number }> {
+  let cursor = await db.transaction('images').store.openCursor(IDBKeyRange.lowerBound(fromId));
+  let count = 0;
+  let first: number | undefined;
+  let last: number | undefined;
+  while (cursor) {
+    last = cursor.value.id;
+    const r = cursor.value.record;
+    if (r.ocr === undefined) first ??= cursor.value.id;
+    // As refresh's staleness() says 'text': same models, captions complete, never read.
+    if (r.ocr === undefined && r.models.captioner === captioner && r.models.embedder === embedder && (r.captionsAsked ?? r.captions.length) >= captionCount) {
+      count++;
+    }
+    cursor = await cursor.continue();
+  }
+  return { count, ...(first === undefined ? {} : { first }), ...(last === undefined ? {} : { last }) };
+}
+
 /** The first image row with an id above `afterId` for which `wanted` holds (a cursor walk: no full read). */
 export async function nextRowWhere(db: GlimpseDB, afterId: number, wanted: (row: ImageRow) => boolean): Promise<ImageRow | undefined> {
   let cursor = await db.transaction('images').store.openCursor(IDBKeyRange.lowerBound(afterId, true));

@@ -8,12 +8,14 @@ import { hashMissing } from './hasher';
 import { indexer } from './indexer.svelte';
 
 class Refresher {
-  stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0 });
+  stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0, text: 0 });
   /** The person asked to re-index photos described by other models. */
   reindexing = $state(false);
   running = $state(false);
   error = $state('');
   private controller: AbortController | undefined;
+  /** A kick came while a pass ran (a setting changed, photos were added): pass once more from the start. */
+  private again = false;
 
   async check(): Promise<void> {
     this.stale = await staleImages();
@@ -21,7 +23,8 @@ class Refresher {
 
   /** Starts a pass when there is something to do and the queue is idle. */
   kick(): void {
-    if (!this.running) void this.run();
+    if (this.running) this.again = true;
+    else void this.run();
   }
 
   reindex(): void {
@@ -40,22 +43,25 @@ class Refresher {
   }
 
   private wanted(): boolean {
-    return this.stale.captions > 0 || (this.reindexing && this.stale.models > 0);
+    return this.stale.captions > 0 || this.stale.text > 0 || (this.reindexing && this.stale.models > 0);
   }
 
   private async run(): Promise<void> {
     this.running = true;
     this.error = '';
-    let after = 0;
     try {
-      await this.check();
-      while (this.idle() && this.wanted()) {
-        this.controller = new AbortController();
-        const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
-        if (!next) break;
-        after = next.id;
-        this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
-      }
+      do {
+        this.again = false;
+        let after = 0;
+        await this.check();
+        while (this.idle() && this.wanted()) {
+          this.controller = new AbortController();
+          const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
+          if (!next) break;
+          after = next.id;
+          this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
+        }
+      } while (this.again && this.idle());
       await this.check();
       if (this.stale.models === 0) this.reindexing = false;
       // Photos from before perceptual hashes get theirs (near-duplicates), from their thumbnails.

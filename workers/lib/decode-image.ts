@@ -12,6 +12,15 @@ export interface DecodeOptions {
   modelSize?: number;
   signal?: AbortSignal;
   limits?: IntakeLimits;
+  /** Keep the decoded image open for more copies (text recognition wants a larger one); the caller closes it. */
+  keepSource?: boolean;
+}
+
+/** The decoded image, kept open: larger copies on demand (only photos with text ask). Close it once done. */
+export interface PixelSource {
+  pixels(maxSide: number): Promise<ModelPixels>;
+  thumbnail(maxSide: number): Promise<Blob>;
+  close(): void;
 }
 
 /** RGBA, flattened onto white (alpha is always 255): ready for transformers.js RawImage(data, w, h, 4). */
@@ -38,6 +47,8 @@ export interface DecodedImage {
   pixels?: ModelPixels;
   /** Perceptual hashes of the whole photo and its windows (src/core/similar/phash.ts), for near-duplicates. */
   phash: string;
+  /** With `keepSource`: the open image (close() it). */
+  source?: PixelSource;
 }
 
 async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
@@ -122,6 +133,7 @@ export async function decodeImage(bytes: ArrayBuffer, fileName: string, _mime: s
     hashing.catch(() => {}); // the rejection below is the one that matters
     throw ImageRejectedError.from(check.ifDecodeFails);
   }
+  let kept = false;
   try {
     throwIfAborted(opts.signal);
     const thumb = await thumbnail(bitmap, opts.thumbSize);
@@ -140,8 +152,12 @@ export async function decodeImage(bytes: ArrayBuffer, fileName: string, _mime: s
     };
     if (sniff.frameCount !== undefined) result.frameCount = sniff.frameCount;
     if (pixels) result.pixels = pixels;
+    if (opts.keepSource) {
+      kept = true;
+      result.source = { pixels: (max) => Promise.resolve(modelPixels(bitmap, max)), thumbnail: (max) => thumbnail(bitmap, max), close: () => bitmap.close() };
+    }
     return result;
   } finally {
-    bitmap.close();
+    if (!kept) bitmap.close(); // on errors too
   }
 }

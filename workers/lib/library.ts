@@ -183,9 +183,10 @@ export class Library {
     return shared(async () => ({ text: await this.text.rowsOf(ids), visual: await this.visual.rowsOf(ids) }));
   }
 
-  /** Re-analysed image `id` (other models, more captions): new record and text vector, same row.
-   *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file). */
-  async replace(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
+  /** Re-analysed image `id` (other models, more captions, text read): new record and text vector, same row.
+   *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file);
+   *  `thumb`, when given, replaces the stored thumbnail. */
+  async replace(id: number, p: PreparedImage, keepVisual: boolean, thumb?: Blob): Promise<void> {
     const done = await this.writing(async () => {
       const [row, old] = await Promise.all([this.row(id), store.vectorsById(this.db, id)]);
       if (!row) return false; // removed meanwhile
@@ -198,7 +199,7 @@ export class Library {
         const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
         // A row from before perceptual hashes takes the new analysis's (same image).
         const hashed = row.phash === undefined && p.phash ? { phash: p.phash } : {};
-        this.generation = await store.commitImage(this.db, { ...row, ...hashed, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
+        this.generation = await store.commitImage(this.db, { ...row, ...hashed, record: p.record }, thumb, vectors, [this.text.take(), this.visual.take()]);
       } catch (e) {
         await Promise.all([this.text.reload(), this.visual.reload()]);
         throw e;

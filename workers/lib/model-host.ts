@@ -5,6 +5,8 @@ import { findModel, type Manifest, type ModelEntry } from '../../src/core/models
 import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
+import type { TextReader } from '../../src/ml/ocr';
+import { loadTextReader } from '../../src/ml/ocr-load';
 import type { FileProgress } from '../../src/ml/load';
 import { prepareRuntime, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
@@ -18,6 +20,8 @@ export interface ModelConfig {
   /** URL path of the app's own models/ folder. */
   localModelPath: string;
   ortBase?: string;
+  /** URL of the OCR weights folder (our origin). */
+  ocrBase?: string;
 }
 
 /** Model files from a folder the person picked (air-gapped use): relative path + file handle. */
@@ -74,6 +78,7 @@ export class ModelHost {
   private runtime: { key: string; backend: Promise<Backend> } | undefined;
   private readonly embedderSlot = new ModelSlot<Embedder>();
   private readonly captionerSlot = new ModelSlot<Captioner>();
+  private readonly readerSlot = new ModelSlot<TextReader>();
 
   /** Both models (once per config); concurrent callers share the same loads. */
   async load(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
@@ -109,6 +114,16 @@ export class ModelHost {
     );
   }
 
+  /** The text reader (OCR); its files come from our origin whatever the model settings say. */
+  reader(config: LoadConfig, signal?: AbortSignal): Promise<TextReader> {
+    const backend = this.backend(config);
+    const base = config.ocrBase ?? `${config.localModelPath}gutenye/ppocr-v4/`;
+    return this.readerSlot.get(`${this.runtime?.key}|${base}`, async () => {
+      await backend; // onnxruntime-web's file paths are set (our /ort/) before the first session
+      return loadTextReader(base, signal);
+    });
+  }
+
   /** Configures where models come from once per runtime setting; another setting drops both models. */
   private backend(config: LoadConfig): Promise<Backend> {
     // File handles don't stringify: the folder counts by its paths.
@@ -117,6 +132,7 @@ export class ModelHost {
     if (this.runtime?.key !== key) {
       this.embedderSlot.drop();
       this.captionerSlot.drop();
+      this.readerSlot.drop();
       let folder: FolderCache | undefined;
       if (config.folder?.length) {
         folder = new FolderCache();

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
+import type { DownloadPlan } from '../src/ml/model-cache';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
 import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequest } from '../src/storage/library-pages';
@@ -103,6 +104,11 @@ const api = {
     const { db } = await lib();
     const [count, pending] = await Promise.all([countImages(db), queueLength(db)]);
     return { count, pending };
+  },
+
+  /** Where the chosen models' files would come from; what a first load would download from the hub. */
+  async downloadPlan(config: LoadConfig): Promise<DownloadPlan> {
+    return host.plan(config);
   },
 
   async loadModels(callId: number, config: LoadConfig, onProgress?: (p: FileProgress) => void): Promise<RuntimeInfo> {

@@ -8,22 +8,43 @@ import type { DatabaseDump } from '../storage/dump';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
-import { loadModelConfig } from './settings';
+import type { DownloadPlan } from '../ml/model-cache';
+import { hubConsentGiven, loadModelConfig, saveHubConsent } from './settings';
 import { WorkerHandle } from './worker-handle';
 
 export const analysis = new WorkerHandle<AnalysisApi>(
   () => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
 );
 
-let config: LoadConfig = loadModelConfig();
+/** Downloads from the hub wait for the person's yes (Glimpse says how much first); cached and
+ *  self-hosted files never do. */
+const withConsent = (c: LoadConfig): LoadConfig => ({ ...c, hubConsent: hubConsentGiven([c.captionerId, c.embedderId]) });
+
+let config: LoadConfig = withConsent(loadModelConfig());
+
+/** Whether the person agreed to download the chosen models from the hub (asked once per model). */
+export function hubConsent(): boolean {
+  return config.hubConsent === true;
+}
+
+/** The person agreed to download the chosen models from the hub: kept, so later visits do not ask again. */
+export function grantHubConsent(): void {
+  saveHubConsent([config.captionerId, config.embedderId]);
+  config = withConsent(config);
+}
+
+/** Where the chosen models' files would come from, and the bytes a load would fetch from the hub. */
+export function downloadPlan(): Promise<DownloadPlan> {
+  return analysis.call(undefined, (r) => r.downloadPlan(config));
+}
 
 export function modelConfig(): ModelConfig {
-  const { folder: _folder, ...settings } = config;
+  const { folder: _folder, hubConsent: _consent, ...settings } = config;
   return settings;
 }
 
 export function setModelConfig(next: ModelConfig): void {
-  config = { ...next, folder: config.folder };
+  config = withConsent({ ...next, folder: config.folder });
 }
 
 /** Model files from a folder the person picked; looked up before models/ and the hub. */
@@ -119,4 +140,4 @@ export function simulateQuota(bytes: number | undefined): Promise<void> {
   return analysis.call(undefined, (r) => r.simulateQuota(bytes));
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };
+export type { AddOutcome, DownloadPlan, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };

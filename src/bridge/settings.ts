@@ -58,3 +58,24 @@ export function captionPlan(): CaptionPlan {
 export function saveCaptionPlan(plan: CaptionPlan): void {
   localStorage.setItem(CAPTIONS_KEY, JSON.stringify(plan));
 }
+
+const CONSENT_KEY = 'glimpse.hub-consent';
+
+function consented(): string[] {
+  try {
+    const ids = JSON.parse(localStorage.getItem(CONSENT_KEY) ?? '[]') as unknown;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Whether the person agreed to download every one of these models from the hub. */
+export function hubConsentGiven(ids: string[]): boolean {
+  const given = consented();
+  return ids.every((id) => given.includes(id));
+}
+
+export function saveHubConsent(ids: string[]): void {
+  localStorage.setItem(CONSENT_KEY, JSON.stringify([...new Set([...consented(), ...ids])]));
+}

@@ -6,6 +6,7 @@ import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
 import type { FileProgress } from '../../src/ml/load';
+import { planDownload, type DownloadPlan } from '../../src/ml/model-cache';
 import { prepareRuntime, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
 export const MANIFEST = manifestJson as Manifest;
@@ -23,8 +24,12 @@ export interface ModelConfig {
 /** Model files from a folder the person picked (air-gapped use): relative path + file handle. */
 export type ModelFolder = Array<{ path: string; file: Blob }>;
 
-/** What a load needs: the settings plus, for this visit only, a picked folder. */
-export type LoadConfig = ModelConfig & { folder?: ModelFolder };
+/**
+ * What a load needs: the settings plus, for this visit only, a picked folder and whether the person
+ * agreed to download from the hub (false: only cached and self-hosted files are used; undefined, as
+ * in benchmarks and Node: the hub setting alone decides).
+ */
+export type LoadConfig = ModelConfig & { folder?: ModelFolder; hubConsent?: boolean };
 
 export interface RuntimeInfo {
   backend: Backend;
@@ -43,6 +48,12 @@ const asTask = <T extends ModelEntry['task']>(e: ModelEntry, task: T): ModelEntr
   if (e.task !== task) throw new Error(`${e.id} is a ${e.task} model, not ${task}`);
   return e as ModelEntry & { task: T };
 };
+
+/** The hub is used when the setting allows it and the person agreed to the download (or was not asked: benches). */
+function hubOptions(config: LoadConfig): { allowHub: boolean; awaitingConsent: boolean } {
+  const awaitingConsent = config.allowHub && config.hubConsent === false;
+  return { allowHub: config.allowHub && !awaitingConsent, awaitingConsent };
+}
 
 /** One loaded model, shared by concurrent callers; replaced (and the old one disposed) when its key changes. */
 class ModelSlot<T extends { dispose(): Promise<void> }> {
@@ -72,6 +83,7 @@ class ModelSlot<T extends { dispose(): Promise<void> }> {
  */
 export class ModelHost {
   private runtime: { key: string; backend: Promise<Backend> } | undefined;
+  private folder: FolderCache | undefined;
   private readonly embedderSlot = new ModelSlot<Embedder>();
   private readonly captionerSlot = new ModelSlot<Captioner>();
 
@@ -88,8 +100,8 @@ export class ModelHost {
     const backend = this.backend(config);
     return this.embedderSlot.get(`${this.runtime?.key}|${config.embedderId}`, async () =>
       createEmbedder(asTask(findModel(MANIFEST, config.embedderId), 'feature-extraction'), {
+        ...hubOptions(config),
         backend: await backend,
-        allowHub: config.allowHub,
         onProgress,
         signal,
       }),
@@ -101,18 +113,26 @@ export class ModelHost {
     const backend = this.backend(config);
     return this.captionerSlot.get(`${this.runtime?.key}|${config.captionerId}`, async () =>
       createCaptioner(asTask(findModel(MANIFEST, config.captionerId), 'image-to-text'), {
+        ...hubOptions(config),
         backend: await backend,
-        allowHub: config.allowHub,
         onProgress,
         signal,
       }),
     );
   }
 
+  /** Where each file of the chosen models would come from, and what the hub would send. */
+  async plan(config: LoadConfig): Promise<DownloadPlan> {
+    await this.backend(config);
+    const entries = [findModel(MANIFEST, config.captionerId), findModel(MANIFEST, config.embedderId)];
+    return planDownload(entries, { localModelPath: config.localModelPath, allowHub: config.allowHub, folder: this.folder });
+  }
+
   /** Configures where models come from once per runtime setting; another setting drops both models. */
   private backend(config: LoadConfig): Promise<Backend> {
     // File handles don't stringify: the folder counts by its paths.
-    const { localModelPath, allowHub, backend, ortBase } = config;
+    const { localModelPath, backend, ortBase } = config;
+    const allowHub = hubOptions(config).allowHub;
     const key = JSON.stringify({ localModelPath, allowHub, backend, ortBase, folder: config.folder?.map((f) => f.path) });
     if (this.runtime?.key !== key) {
       this.embedderSlot.drop();
@@ -122,6 +142,7 @@ export class ModelHost {
         folder = new FolderCache();
         for (const f of config.folder) folder.add(f.path, f.file);
       }
+      this.folder = folder;
       this.runtime = { key, backend: prepareRuntime({ localModelPath, allowHub, ortBase, folder }, backend) };
     }
     return this.runtime.backend;

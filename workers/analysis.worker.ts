@@ -250,6 +250,11 @@ const api = {
     return dumpDatabase((await lib()).db);
   },
 
+  /** Low-memory mode, queue empty: the captioner goes (see ModelHost.releaseCaptioner). */
+  releaseCaptioner(): void {
+    host.releaseCaptioner();
+  },
+
   /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */
   simulateQuota(bytes: number | undefined): void {
     simulateQuota(bytes);

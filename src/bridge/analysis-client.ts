@@ -38,6 +38,11 @@ export function downloadPlan(): Promise<DownloadPlan> {
   return analysis.call(undefined, (r) => r.downloadPlan(config));
 }
 
+/** What every model load is sent: the settings, the picked folder and the download consent. */
+export function loadConfig(): LoadConfig {
+  return config;
+}
+
 export function modelConfig(): ModelConfig {
   const { folder: _folder, hubConsent: _consent, ...settings } = config;
   return settings;
@@ -79,6 +84,17 @@ export const DEFAULT_INDEX_SETTINGS: IndexSettings = { captionCount: 3, maxNewTo
 export function addImage(file: File, path: string, signal?: AbortSignal, settings = DEFAULT_INDEX_SETTINGS): Promise<AddOutcome> {
   const meta = { name: file.name, path, type: file.type, lastModified: file.lastModified };
   return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ...settings, models: config }));
+}
+
+/**
+ * Low-memory mode, nothing to index: frees the captioner. The worker is ended when no call is in
+ * flight (a WASM heap never shrinks; the next call starts a fresh worker that loads only what it
+ * needs); otherwise the captioner is disposed inside it. Returns whether the worker was ended.
+ */
+export async function releaseCaptioner(): Promise<boolean> {
+  if (analysis.recycleIfIdle()) return true;
+  await analysis.call(undefined, (r) => r.releaseCaptioner());
+  return false;
 }
 
 /** Gets the embedder ready so the first search does not wait for the model runtime to start. */

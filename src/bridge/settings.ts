@@ -13,8 +13,11 @@ export function defaultModelConfig(): ModelConfig {
     localModelPath: `${base}models/`,
     ortBase: `${base}ort/`,
   };
+  const params = new URLSearchParams(location.search);
+  // `?lowMemory` turns the low-memory mode on for this visit (benchmarks, tests), as Settings does.
+  if (params.has('lowMemory')) config.lowMemory = true;
   // `?models=test/tiny` loads the generated test models from models/test/tiny/ (tests, demos).
-  const folder = new URLSearchParams(location.search).get('models');
+  const folder = params.get('models');
   if (folder && /^[\w/-]+$/.test(folder)) return { ...config, localModelPath: `${base}models/${folder}/`, allowHub: false };
   return config;
 }

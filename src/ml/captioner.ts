@@ -4,7 +4,7 @@
 import { RawImage, Tensor } from '@huggingface/transformers';
 import type { ModelEntry } from '../core/models/manifest';
 import { AbortError } from '../core/errors';
-import { HOIST_OPTION, installHoistHook } from './hoisted-session';
+import { HOIST_OPTION, installHoistHook, RELEASE_BYTES_OPTION } from './hoisted-session';
 import { loadPipeline, type LoadOptions } from './load';
 import { meanPoolRows, repeatBatch, trimAtEos } from './tensor-utils';
 
@@ -27,6 +27,8 @@ export interface Captioner {
   caption(image: Rgba, opts: CaptionOptions): Promise<{ captions: string[]; visual: Float32Array }>;
   /** The visual vector alone (query by image). */
   encode(image: Rgba, signal?: AbortSignal): Promise<Float32Array>;
+  /** The greedy caption's token ids and the visual vector (comparing backends: test/browser/webgpu.test.ts). */
+  greedyTokens(image: Rgba, maxNewTokens: number): Promise<{ tokens: number[]; visual: Float32Array }>;
   dispose(): Promise<void>;
 }
 
@@ -56,10 +58,12 @@ function timed(session: Session, part: 'encoder' | 'decoder', onRun: NonNullable
  * values are computed once per image, not once per token (src/ml/hoisted-session.ts).
  */
 async function hoistOptions(opts: LoadOptions, diag: CaptionerDiagnostics): Promise<LoadOptions> {
-  if (opts.backend !== 'wasm' || diag.hoist === false) return opts;
+  const hoist = opts.backend === 'wasm' && diag.hoist !== false;
+  const free = opts.releaseModelBytes === true && opts.backend !== 'cpu';
+  if (!hoist && !free) return opts;
   const ort = await import('onnxruntime-web/webgpu');
   installHoistHook(ort.InferenceSession as never);
-  return { ...opts, sessionOptions: { ...opts.sessionOptions, [HOIST_OPTION]: true } };
+  return { ...opts, sessionOptions: { ...opts.sessionOptions, ...(hoist ? { [HOIST_OPTION]: true } : {}), ...(free ? { [RELEASE_BYTES_OPTION]: true } : {}) } };
 }
 
 export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text' }, opts: LoadOptions, diag: CaptionerDiagnostics = {}): Promise<Captioner> {
@@ -83,7 +87,7 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
     return { pixels: pixel_values, hidden: new Tensor(out['last_hidden_state'] as never) };
   }
 
-  async function generate(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<string[]> {
+  async function generateIds(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<number[][]> {
     // generate() reads the batch size from its `inputs`; the encoder output is what the decoder uses.
     const inputs = new Tensor('float32', new Float32Array(batch), [batch, 1, 1, 1]);
     const ids = (await pipe.model.generate({
@@ -92,7 +96,11 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
       max_new_tokens: maxNewTokens,
       ...(sample ? { do_sample: true, top_k: 40, temperature: 0.9 } : {}),
     } as never)) as Tensor;
-    const rows = trimAtEos(ids.tolist() as bigint[][], eos);
+    return trimAtEos(ids.tolist() as bigint[][], eos);
+  }
+
+  async function generate(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<string[]> {
+    const rows = await generateIds(hidden, batch, sample, maxNewTokens);
     return pipe.tokenizer.batch_decode(rows, { skip_special_tokens: true }).map((t: string) => t.trim());
   }
 
@@ -114,6 +122,11 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
       const { hidden } = await runEncoder(image);
       if (signal?.aborted) throw new AbortError();
       return meanPoolRows(hidden);
+    },
+    async greedyTokens(image, maxNewTokens) {
+      const { hidden } = await runEncoder(image);
+      const [tokens = []] = await generateIds(hidden, 1, false, maxNewTokens);
+      return { tokens, visual: meanPoolRows(hidden) };
     },
     dispose: () => pipe.dispose(),
   };

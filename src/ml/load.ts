@@ -20,6 +20,8 @@ export interface LoadOptions {
   awaitingConsent?: boolean;
   onProgress?: (p: FileProgress) => void;
   signal?: AbortSignal;
+  /** Free each model file's bytes once its session exists, not at the next garbage collection (low-memory mode). */
+  releaseModelBytes?: boolean;
   /** Passed to every onnxruntime session of the pipeline. */
   sessionOptions?: Record<string, unknown>;
 }

@@ -19,6 +19,12 @@ export interface ModelConfig {
   /** URL path of the app's own models/ folder. */
   localModelPath: string;
   ortBase?: string;
+  /**
+   * Low-memory mode (phones): the captioner loads first, into a WASM heap that holds nothing yet,
+   * and is released once the indexing queue is empty (the page then recycles this worker, the
+   * only way the heap goes back to the system; `npm run bench:memory`).
+   */
+  lowMemory?: boolean;
 }
 
 /** Model files from a folder the person picked (air-gapped use): relative path + file handle. */
@@ -89,8 +95,11 @@ export class ModelHost {
 
   /** Both models (once per config); concurrent callers share the same loads. */
   async load(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
+    // A WASM heap never shrinks: creating the big captioner's sessions while the heap is empty lets
+    // the embedder fit in what that creation left free. Otherwise the embedder first (search needs only it).
+    const first = config.lowMemory ? await this.captioner(config, onProgress, signal) : undefined;
     const embedder = await this.embedder(config, onProgress, signal);
-    const captioner = await this.captioner(config, onProgress, signal);
+    const captioner = first ?? (await this.captioner(config, onProgress, signal));
     const backend = await this.backend(config);
     return { captioner, embedder, info: { backend, threads: wasmThreads(), captioner: captioner.modelId, embedder: embedder.modelId } };
   }
@@ -101,6 +110,7 @@ export class ModelHost {
     return this.embedderSlot.get(`${this.runtime?.key}|${config.embedderId}`, async () =>
       createEmbedder(asTask(findModel(MANIFEST, config.embedderId), 'feature-extraction'), {
         ...hubOptions(config),
+        releaseModelBytes: config.lowMemory === true,
         backend: await backend,
         onProgress,
         signal,
@@ -114,11 +124,17 @@ export class ModelHost {
     return this.captionerSlot.get(`${this.runtime?.key}|${config.captionerId}`, async () =>
       createCaptioner(asTask(findModel(MANIFEST, config.captionerId), 'image-to-text'), {
         ...hubOptions(config),
+        releaseModelBytes: config.lowMemory === true,
         backend: await backend,
         onProgress,
         signal,
       }),
     );
+  }
+
+  /** Disposes the captioner (its heap space is reused by later loads; the page recycles the worker to return it). */
+  releaseCaptioner(): void {
+    this.captionerSlot.drop();
   }
 
   /** Where each file of the chosen models would come from, and what the hub would send. */

@@ -255,11 +255,33 @@ const api = {
     host.releaseCaptioner();
   },
 
+  /** Tests (WebGPU against WASM): the greedy caption's token ids, the visual vector and the texts'
+   *  vectors, from the models as `config` loads them. */
+  async modelProbe(config: LoadConfig, image: Blob, name: string, texts: string[], maxNewTokens: number): Promise<ModelProbe> {
+    const decoded = await decodeImage(await image.arrayBuffer(), name, image.type, { thumbSize: 64, modelSize: 512 });
+    if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
+    const { captioner, embedder, info } = await host.load(config);
+    const { tokens, logits, vocab, visual } = await captioner.greedyTokens(decoded.pixels, maxNewTokens);
+    const text = await embedder.embed(texts);
+    return Comlink.transfer({ backend: info.backend, tokens, logits, vocab, visual, text }, [logits.buffer, visual.buffer, text.buffer]);
+  },
+
   /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */
   simulateQuota(bytes: number | undefined): void {
     simulateQuota(bytes);
   },
 };
+
+export interface ModelProbe {
+  backend: string;
+  tokens: number[];
+  /** steps × vocab: the scores each caption token was picked from. */
+  logits: Float32Array;
+  vocab: number;
+  visual: Float32Array;
+  /** One row per text, row-major. */
+  text: Float32Array;
+}
 
 export type AnalysisApi = typeof api;
 Comlink.expose(api);

@@ -1,7 +1,7 @@
 // Calls into the analysis worker. Model settings travel with each call, so a worker that was
 // terminated after a cancel picks up where the page is.
 import * as Comlink from 'comlink';
-import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
+import type { AddOutcome, AnalysisApi, ModelProbe, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
 import type { StoredIds } from '../../workers/lib/id-check';
 import type { CheckReport, Problem } from '../../workers/lib/consistency';
 import type { DatabaseDump } from '../storage/dump';
@@ -95,6 +95,11 @@ export async function releaseCaptioner(): Promise<boolean> {
   if (analysis.recycleIfIdle()) return true;
   await analysis.call(undefined, (r) => r.releaseCaptioner());
   return false;
+}
+
+/** Tests: token ids and vectors from the models loaded with these settings changed (e.g. the backend). */
+export function modelProbe(image: File, texts: string[], maxNewTokens: number, overrides: Partial<LoadConfig>): Promise<ModelProbe> {
+  return analysis.call(undefined, (r) => r.modelProbe({ ...config, ...overrides }, image, image.name, texts, maxNewTokens));
 }
 
 /** Gets the embedder ready so the first search does not wait for the model runtime to start. */

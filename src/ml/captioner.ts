@@ -1,7 +1,7 @@
 // Captions plus a visual vector from one encoder pass. transformers.js (v4) generate() has no beam
 // search, so diversity comes from one greedy caption plus sampled ones decoded as a single batch,
 // all reusing the same encoder output (the expensive ViT pass runs once per image).
-import { RawImage, Tensor } from '@huggingface/transformers';
+import { LogitsProcessor, RawImage, Tensor } from '@huggingface/transformers';
 import type { ModelEntry } from '../core/models/manifest';
 import { AbortError } from '../core/errors';
 import { HOIST_OPTION, installHoistHook, RELEASE_BYTES_OPTION } from './hoisted-session';
@@ -27,9 +27,27 @@ export interface Captioner {
   caption(image: Rgba, opts: CaptionOptions): Promise<{ captions: string[]; visual: Float32Array }>;
   /** The visual vector alone (query by image). */
   encode(image: Rgba, signal?: AbortSignal): Promise<Float32Array>;
-  /** The greedy caption's token ids and the visual vector (comparing backends: test/browser/webgpu.test.ts). */
-  greedyTokens(image: Rgba, maxNewTokens: number): Promise<{ tokens: number[]; visual: Float32Array }>;
+  /** The greedy caption's token ids, each step's logits and the visual vector (comparing backends: test/browser/webgpu.test.ts). */
+  greedyTokens(image: Rgba, maxNewTokens: number): Promise<GreedyTrace>;
   dispose(): Promise<void>;
+}
+
+export interface GreedyTrace {
+  tokens: number[];
+  /** steps × vocab, row-major: the scores each token was picked from. */
+  logits: Float32Array;
+  vocab: number;
+  visual: Float32Array;
+}
+
+/** Keeps a copy of every step's scores (batch row 0) and passes them on unchanged. */
+class LogitsRecorder extends LogitsProcessor {
+  readonly steps: Float32Array[] = [];
+  override _call(inputIds: bigint[][], logits: Tensor): Tensor {
+    const [, vocab = 0] = logits.dims;
+    this.steps.push(Float32Array.from((logits.data as Float32Array).subarray(0, vocab)));
+    return logits;
+  }
 }
 
 interface Session {
@@ -87,7 +105,7 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
     return { pixels: pixel_values, hidden: new Tensor(out['last_hidden_state'] as never) };
   }
 
-  async function generateIds(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<number[][]> {
+  async function generateIds(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number, recorder?: LogitsRecorder): Promise<number[][]> {
     // generate() reads the batch size from its `inputs`; the encoder output is what the decoder uses.
     const inputs = new Tensor('float32', new Float32Array(batch), [batch, 1, 1, 1]);
     const ids = (await pipe.model.generate({
@@ -95,6 +113,7 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
       encoder_outputs: repeatBatch(hidden, batch),
       max_new_tokens: maxNewTokens,
       ...(sample ? { do_sample: true, top_k: 40, temperature: 0.9 } : {}),
+      ...(recorder ? { logits_processor: [recorder] } : {}),
     } as never)) as Tensor;
     return trimAtEos(ids.tolist() as bigint[][], eos);
   }
@@ -125,8 +144,12 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
     },
     async greedyTokens(image, maxNewTokens) {
       const { hidden } = await runEncoder(image);
-      const [tokens = []] = await generateIds(hidden, 1, false, maxNewTokens);
-      return { tokens, visual: meanPoolRows(hidden) };
+      const recorder = new LogitsRecorder();
+      const [tokens = []] = await generateIds(hidden, 1, false, maxNewTokens, recorder);
+      const vocab = recorder.steps[0]?.length ?? 0;
+      const logits = new Float32Array(recorder.steps.length * vocab);
+      recorder.steps.forEach((row, i) => logits.set(row, i * vocab));
+      return { tokens, logits, vocab, visual: meanPoolRows(hidden) };
     },
     dispose: () => pipe.dispose(),
   };

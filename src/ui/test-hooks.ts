@@ -36,6 +36,7 @@ const hooks = {
   checkLibrary: bridge.checkLibrary,
   dumpLibrary: bridge.dumpLibrary,
   simulateQuota: bridge.simulateQuota,
+  modelProbe: bridge.modelProbe,
 };
 
 export type GlimpseTestHooks = typeof hooks;

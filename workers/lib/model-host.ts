@@ -1,7 +1,7 @@
 // Loads the captioner and embedder once per worker, each when first needed, and hands them out;
 // reloading only when the person picks other models or another backend.
 import manifestJson from '../../models/manifest.json';
-import { findModel, type Manifest, type ModelEntry } from '../../src/core/models/manifest';
+import { findModel, type Dtype, type Manifest, type ModelEntry } from '../../src/core/models/manifest';
 import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
@@ -35,7 +35,14 @@ export type ModelFolder = Array<{ path: string; file: Blob }>;
  * agreed to download from the hub (false: only cached and self-hosted files are used; undefined, as
  * in benchmarks and Node: the hub setting alone decides).
  */
-export type LoadConfig = ModelConfig & { folder?: ModelFolder; hubConsent?: boolean };
+export type LoadConfig = ModelConfig & {
+  folder?: ModelFolder;
+  hubConsent?: boolean;
+  /** Tests: every model in this dtype instead of the manifest's (WebGPU against WASM in fp32). */
+  dtype?: Dtype;
+  /** Tests: onnxruntime logs everything, node placements included (which nodes run on which backend). */
+  verboseSessions?: boolean;
+};
 
 export interface RuntimeInfo {
   backend: Backend;
@@ -53,6 +60,13 @@ export interface Loaded {
 const asTask = <T extends ModelEntry['task']>(e: ModelEntry, task: T): ModelEntry & { task: T } => {
   if (e.task !== task) throw new Error(`${e.id} is a ${e.task} model, not ${task}`);
   return e as ModelEntry & { task: T };
+};
+
+const VERBOSE = { logSeverityLevel: 0, logVerbosityLevel: 0 };
+
+const entryOf = (config: LoadConfig, id: string): ModelEntry => {
+  const entry = findModel(MANIFEST, id);
+  return config.dtype ? { ...entry, dtype: config.dtype } : entry;
 };
 
 /** The hub is used when the setting allows it and the person agreed to the download (or was not asked: benches). */
@@ -107,10 +121,11 @@ export class ModelHost {
   /** The sentence embedder alone (what a text search needs). */
   embedder(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Embedder> {
     const backend = this.backend(config);
-    return this.embedderSlot.get(`${this.runtime?.key}|${config.embedderId}`, async () =>
-      createEmbedder(asTask(findModel(MANIFEST, config.embedderId), 'feature-extraction'), {
+    return this.embedderSlot.get(`${this.runtime?.key}|${config.embedderId}|${config.dtype ?? ''}|${config.verboseSessions === true}`, async () =>
+      createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), {
         ...hubOptions(config),
         releaseModelBytes: config.lowMemory === true,
+        ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
         backend: await backend,
         onProgress,
         signal,
@@ -121,10 +136,11 @@ export class ModelHost {
   /** The captioner alone (indexing, query by image). */
   captioner(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Captioner> {
     const backend = this.backend(config);
-    return this.captionerSlot.get(`${this.runtime?.key}|${config.captionerId}`, async () =>
-      createCaptioner(asTask(findModel(MANIFEST, config.captionerId), 'image-to-text'), {
+    return this.captionerSlot.get(`${this.runtime?.key}|${config.captionerId}|${config.dtype ?? ''}|${config.verboseSessions === true}`, async () =>
+      createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), {
         ...hubOptions(config),
         releaseModelBytes: config.lowMemory === true,
+        ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
         backend: await backend,
         onProgress,
         signal,

@@ -10,7 +10,10 @@ import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequ
 import { countImages, handleById, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
 import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
+import { tempExportFile, writableFor } from '../src/archive/targets';
 import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
+import { exportLibrary, originalsOnOffer, type ExportProgress, type ExportResult } from './lib/archive-export';
+import { importLibraryFile, type ImportPlan, type ImportProgress, type ImportResult, type ImportWant } from './lib/archive-import';
 import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
@@ -18,7 +21,7 @@ import { exifTakenAt } from './lib/exif';
 import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
-import { ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
+import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
 import { announce, listen, shared, takeStale } from './lib/tab-sync';
@@ -64,6 +67,12 @@ function browseDB(): Promise<GlimpseDB> {
 }
 
 export type { LibraryItem, LibraryPage, PageRequest };
+export type { ExportProgress, ExportResult, ImportPlan, ImportProgress, ImportResult, ImportWant };
+
+/** Where an export goes: a file the person picked, or a temporary file the page then downloads. */
+export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { kind: 'temp'; name: string };
+
+const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
 /** Decode → captions → record → SBERT → one transaction. Rejections are data: comlink would drop the error's `code`. */
 async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal: AbortSignal): Promise<AddOutcome> {
@@ -264,6 +273,26 @@ const api = {
     const { tokens, logits, vocab, visual } = await captioner.greedyTokens(decoded.pixels, maxNewTokens);
     const text = await embedder.embed(texts);
     return Comlink.transfer({ backend: info.backend, tokens, logits, vocab, visual, text }, [logits.buffer, visual.buffer, text.buffer]);
+  },
+
+  /** Writes the library as one `.glimpse` file into `target`; `tempFile` names the temporary file to download. */
+  async exportLibrary(callId: number, target: ExportTarget, options: { originals: boolean }, onProgress?: (p: ExportProgress) => void): Promise<ExportResult & { tempFile?: string }> {
+    return runCancellable(callId, async (signal) => {
+      const temp = target.kind === 'temp' ? await tempExportFile(target.name) : undefined;
+      const writable = await writableFor(temp?.handle ?? (target as { handle: FileSystemFileHandle }).handle);
+      const result = await exportLibrary(await lib(), writable, { originals: options.originals, revisionOf, onProgress, signal });
+      return { ...result, tempFile: temp?.fileName };
+    });
+  },
+
+  /** How many originals an export could include (reading them already allowed), and their size. */
+  async originalsOnOffer(): Promise<{ count: number; bytes: number }> {
+    return originalsOnOffer(await browseDB());
+  },
+
+  /** Checks a library file whole, then merges it into the library (see lib/archive-import.ts). */
+  async importLibrary(callId: number, file: Blob, fileName: string, want: ImportWant, confirm: (plan: ImportPlan) => Promise<boolean>, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
+    return runCancellable(callId, async (signal) => importLibraryFile(await lib(), file, fileName, { want, revisionOf, confirm, onProgress, signal }));
   },
 
   /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */

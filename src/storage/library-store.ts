@@ -16,7 +16,7 @@ export interface ForestChanges {
 
 type BlockStoreTx = { put(v: ArrayBuffer, k: [string, string]): Promise<unknown>; delete(k: [string, string]): Promise<unknown> };
 
-function stageBlocks(blocks: BlockStoreTx, forests: ForestChanges[], pending: Promise<unknown>[]): void {
+export function stageBlocks(blocks: BlockStoreTx, forests: ForestChanges[], pending: Promise<unknown>[]): void {
   for (const f of forests) {
     for (const w of f.puts) pending.push(blocks.put(exactBuffer(w.bytes), [f.name, w.key]));
     for (const k of f.deletes) pending.push(blocks.delete([f.name, k]));
@@ -28,7 +28,7 @@ const GENERATION = 'generation';
 type MetaStoreTx = { get(k: string): Promise<MetaRow | undefined>; put(v: MetaRow): Promise<unknown> };
 
 /** Counts library writes: every write transaction bumps it, so a tab can tell another one wrote since it last looked. */
-async function bumpGeneration(meta: MetaStoreTx): Promise<number> {
+export async function bumpGeneration(meta: MetaStoreTx): Promise<number> {
   const next = asGeneration(await meta.get(GENERATION)) + 1;
   await meta.put({ key: GENERATION, value: next });
   return next;

@@ -7,6 +7,7 @@ import { quantizeVector } from '../../src/core/forest/vector-math';
 import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
 import { analyzeQuery, FULL_OPTIONS, type LexicalHit, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
+import { commitImages, knownShas } from '../../src/storage/archive-store';
 import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
@@ -34,6 +35,22 @@ function quantize(v: Float32Array): { codes: Int8Array; scale: number } {
 
 function dequantize(codes: Int8Array, scale: number): Float32Array {
   return Float32Array.from(codes, (c) => c * scale);
+}
+
+/** A photo read from a library file, ready to be written (its id is the library's to give). */
+export interface ImportItem {
+  row: Omit<ImageRow, 'id'>;
+  thumb: Blob;
+  vectors: VectorRow;
+  /** Per forest: the row as the forest holds it (code, unit scale) and whether the chosen models made it. */
+  text: ForestRow;
+  visual: ForestRow;
+}
+
+export interface ForestRow {
+  codes: Int8Array;
+  unitScale: number;
+  current: boolean;
 }
 
 export class Library {
@@ -125,6 +142,43 @@ export class Library {
     });
     announce('added', [id]);
     return id;
+  }
+
+  /**
+   * Writes a batch of imported photos in one transaction: rows, thumbnails, vectors and both
+   * forests' changes. Photos the library already holds (by SHA-256, read under the write lock) are
+   * skipped. Returns the new ids and how many were already there.
+   */
+  async importBatch(items: readonly ImportItem[]): Promise<{ ids: number[]; known: number }> {
+    const result = await this.writing(async () => {
+      const known = await knownShas(this.db, items.map((i) => i.row.sha256));
+      const fresh = items.filter((i) => !known.has(i.row.sha256));
+      if (fresh.length === 0) return { ids: [], known: items.length };
+      await this.openVisual();
+      const ids = fresh.map((_, k) => this.nextId + k);
+      try {
+        await stageImported(this.text, ids, fresh.map((f) => f.text));
+        await stageImported(this.visual, ids, fresh.map((f) => f.visual));
+        const images = fresh.map((f, k) => ({ row: { ...f.row, id: ids[k]! }, thumb: f.thumb, vectors: f.vectors }));
+        this.generation = await commitImages(this.db, images, [this.text.take(), this.visual.take()]);
+      } catch (e) {
+        await Promise.all([this.text.reload(), this.visual.reload()]);
+        throw e;
+      }
+      this.nextId += fresh.length;
+      fresh.forEach((f, k) => this.lexical.add(ids[k]!, f.row.record));
+      this.snapshots.markDirty();
+      await Promise.all([this.text.committed(), this.visual.committed()]);
+      return { ids, known: items.length - fresh.length };
+    });
+    if (result.ids.length > 0) announce('added', result.ids);
+    return result;
+  }
+
+  /** The rows both forests hold for `ids` (an export writes them, so an import ranks as this library does). */
+  async forestRows(ids: readonly number[]): Promise<{ text: ({ code: Int8Array; scale: number } | undefined)[]; visual: ({ code: Int8Array; scale: number } | undefined)[] }> {
+    await this.openVisual();
+    return shared(async () => ({ text: await this.text.rowsOf(ids), visual: await this.visual.rowsOf(ids) }));
   }
 
   /** Re-analysed image `id` (other models, more captions): new record and text vector, same row.
@@ -281,5 +335,22 @@ export class Library {
       out.push({ id: hit.id, name: row.name, score: hit.score, caption: row.record.captions[0] ?? '', summary: describeMatch(hit, row.record) });
     });
     return out;
+  }
+}
+
+/** Stages one forest's rows of a batch, grouped by dimension, the chosen models' first (they decide a new generation). */
+async function stageImported(slot: ForestSlot, ids: readonly number[], rows: readonly ForestRow[]): Promise<void> {
+  const groups = new Map<string, { dim: number; current: boolean; ids: number[]; rows: ForestRow[] }>();
+  rows.forEach((r, k) => {
+    const key = `${r.current}:${r.codes.length}`;
+    const g = groups.get(key) ?? { dim: r.codes.length, current: r.current, ids: [], rows: [] };
+    g.ids.push(ids[k]!);
+    g.rows.push(r);
+    groups.set(key, g);
+  });
+  for (const g of [...groups.values()].sort((a, b) => Number(b.current) - Number(a.current))) {
+    const codes = new Int8Array(g.rows.length * g.dim);
+    g.rows.forEach((r, k) => codes.set(r.codes, k * g.dim));
+    await slot.stageAddRows(g.ids, codes, Float32Array.from(g.rows, (r) => r.unitScale), g.dim, g.current);
   }
 }

@@ -9,7 +9,7 @@ import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
 import { sketchAll } from './sketch.ts';
 import { Splitter } from './split.ts';
-import { checkRows, dotI8, quantizeRows } from './vector-math.ts';
+import { checkQuantized, checkRows, dotI8, quantizeRows } from './vector-math.ts';
 
 /** The rows being added: slots from `base` on, and their int8 vectors. */
 interface Batch {
@@ -32,16 +32,28 @@ interface Target {
 
 export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vectors: Float32Array): Promise<void> {
   const d = s.meta.dim, n = idsIn.length;
-  const ids = checkIds(idsIn);
+  checkIds(idsIn);
   checkRows(vectors, d, n);
+  const codes = new Int8Array(n * d), scales = new Float32Array(n);
+  quantizeRows(vectors, d, codes, scales);
+  return addQuantized(s, idsIn, codes, scales);
+}
+
+/**
+ * Adds rows already in the forest's int8 form: `codes` (n·dim) and per row the scale that makes
+ * code × scale unit length (what `vectorsOf` returns). A copy of another forest's entries (a
+ * library file's vectors) then holds exactly the same vectors.
+ */
+export async function addQuantized(s: ForestState, idsIn: ArrayLike<number>, codes: Int8Array, scales: Float32Array): Promise<void> {
+  const d = s.meta.dim, n = idsIn.length;
+  const ids = checkIds(idsIn);
+  checkQuantized(codes, scales, d, n);
   if (n === 0) return;
   const incoming = new Set(ids);
   for (let slot = 0; slot < s.meta.slotCount; slot++) {
     const id = s.slotToId[slot];
     if (id !== TOMBSTONE && incoming.has(id)) throw new DuplicateIdError(id);
   }
-  const codes = new Int8Array(n * d), scales = new Float32Array(n);
-  quantizeRows(vectors, d, codes, scales);
   const sk = sketchAll(codes, n, d);
   const base = s.meta.slotCount;
   const batch: Batch = { base, rows: { codes, scales } };

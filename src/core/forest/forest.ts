@@ -1,6 +1,6 @@
 // The public face of an open forest: search, add, delete, compact, rebuild.
 import { DEFAULT_LEAF_SIZE, type BuildControl, type ForestBuildOptions } from './build.ts';
-import { addVectors } from './add.ts';
+import { addQuantized, addVectors } from './add.ts';
 import { compactLeaves, deleteIds } from './delete.ts';
 import { DimensionMismatchError, InvalidArgumentError } from './errors.ts';
 import { ForestState } from './forest-state.ts';
@@ -117,6 +117,31 @@ export class Forest {
 
   add(ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
     return this.exclusive(() => addVectors(this.state, ids, vectors));
+  }
+
+  /** Adds rows in the forest's own int8 form (see addQuantized): `scales` make each code unit length. */
+  addQuantized(ids: ArrayLike<number>, codes: Int8Array, scales: Float32Array): Promise<void> {
+    return this.exclusive(() => addQuantized(this.state, ids, codes, scales));
+  }
+
+  /**
+   * The int8 rows held for `ids` (code, and the scale that makes it unit length), in one store
+   * read; undefined for ids the forest does not hold. Scans the slot table (ids are not indexed).
+   */
+  vectorsOf(ids: readonly number[]): Promise<({ code: Int8Array; scale: number } | undefined)[]> {
+    return this.exclusive(async () => {
+      const want = new Map(ids.map((id, i) => [id, i]));
+      const at = new Array<number>(ids.length).fill(-1);
+      const slotToId = this.state.slotToId;
+      for (let slot = 0; slot < this.state.meta.slotCount; slot++) {
+        const i = slotToId[slot] === TOMBSTONE ? undefined : want.get(slotToId[slot]);
+        if (i !== undefined) at[i] = slot;
+      }
+      const held = at.filter((slot) => slot >= 0);
+      const blocks = await this.state.vectors(held);
+      let k = 0;
+      return at.map((slot) => (slot < 0 ? undefined : { code: Int8Array.from(blocks[k]!.code), scale: blocks[k++]!.scale }));
+    });
   }
 
   delete(ids: ArrayLike<number>): Promise<void> {

@@ -62,22 +62,14 @@ export default defineConfig({
       workbox: {
         // Before workbox's own routes: the share target's POST handler (scripts/vite/share-target-sw.ts).
         importScripts: [SHARE_TARGET_SCRIPT],
-        // Precache only the app shell; ORT wasm and models are cached at runtime on first use.
+        // Precache only the app shell. ORT wasm and model files are not the service worker's:
+        // transformers.js keeps each in its own Cache Storage cache ('transformers-cache') on first
+        // use, whether or not this worker controls the page; a runtime cache here stored every one
+        // a second time (npm test: test/browser/first-visit.test.ts).
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         globIgnores: ['ort/**', 'models/**'],
         navigateFallback: 'index.html',
-        runtimeCaching: [
-          {
-            urlPattern: ({ url }) => url.pathname.includes('/ort/'),
-            handler: 'CacheFirst',
-            options: { cacheName: 'glimpse-ort', cacheableResponse: { statuses: [200] } },
-          },
-          {
-            urlPattern: ({ url }) => url.pathname.includes('/models/') || url.hostname.endsWith('huggingface.co') || url.hostname.endsWith('hf.co'),
-            handler: 'CacheFirst',
-            options: { cacheName: 'glimpse-models', cacheableResponse: { statuses: [0, 200] } },
-          },
-        ],
+        runtimeCaching: [],
       },
     }),
   ],

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
+import type { DownloadPlan } from '../src/ml/model-cache';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
 import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequest } from '../src/storage/library-pages';
@@ -135,6 +136,11 @@ const api = {
     const { db } = await lib();
     const [count, pending] = await Promise.all([countImages(db), queueLength(db)]);
     return { count, pending };
+  },
+
+  /** Where the chosen models' files would come from; what a first load would download from the hub. */
+  async downloadPlan(config: LoadConfig): Promise<DownloadPlan> {
+    return host.plan(config);
   },
 
   async loadModels(callId: number, config: LoadConfig, onProgress?: (p: FileProgress) => void): Promise<RuntimeInfo> {
@@ -325,6 +331,22 @@ const api = {
     return dumpDatabase((await lib()).db);
   },
 
+  /** Low-memory mode, queue empty: the captioner goes (see ModelHost.releaseCaptioner). */
+  releaseCaptioner(): void {
+    host.releaseCaptioner();
+  },
+
+  /** Tests (WebGPU against WASM): the greedy caption's token ids, the visual vector and the texts'
+   *  vectors, from the models as `config` loads them. */
+  async modelProbe(config: LoadConfig, image: Blob, name: string, texts: string[], maxNewTokens: number): Promise<ModelProbe> {
+    const decoded = await decodeImage(await image.arrayBuffer(), name, image.type, { thumbSize: 64, modelSize: 512 });
+    if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
+    const { captioner, embedder, info } = await host.load(config);
+    const { tokens, logits, vocab, visual } = await captioner.greedyTokens(decoded.pixels, maxNewTokens);
+    const text = await embedder.embed(texts);
+    return Comlink.transfer({ backend: info.backend, tokens, logits, vocab, visual, text }, [logits.buffer, visual.buffer, text.buffer]);
+  },
+
   /** Writes the library as one `.glimpse` file into `target`; `tempFile` names the temporary file to download. */
   async exportLibrary(callId: number, target: ExportTarget, options: { originals: boolean }, onProgress?: (p: ExportProgress) => void): Promise<ExportResult & { tempFile?: string }> {
     return runCancellable(callId, async (signal) => {
@@ -350,6 +372,17 @@ const api = {
     simulateQuota(bytes);
   },
 };
+
+export interface ModelProbe {
+  backend: string;
+  tokens: number[];
+  /** steps × vocab: the scores each caption token was picked from. */
+  logits: Float32Array;
+  vocab: number;
+  visual: Float32Array;
+  /** One row per text, row-major. */
+  text: Float32Array;
+}
 
 export type AnalysisApi = typeof api;
 Comlink.expose(api);

@@ -1,29 +1,55 @@
 // Calls into the analysis worker. Model settings travel with each call, so a worker that was
 // terminated after a cancel picks up where the page is.
 import * as Comlink from 'comlink';
-import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
+import type { AddOutcome, AnalysisApi, ModelProbe, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
 import type { StoredIds } from '../../workers/lib/id-check';
 import type { CheckReport, Problem } from '../../workers/lib/consistency';
 import type { DatabaseDump } from '../storage/dump';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
-import { loadModelConfig, ocrEnabled } from './settings';
+import type { DownloadPlan } from '../ml/model-cache';
+import { hubConsentGiven, loadModelConfig, ocrEnabled, saveHubConsent } from './settings';
 import { WorkerHandle } from './worker-handle';
 
 export const analysis = new WorkerHandle<AnalysisApi>(
   () => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
 );
 
-let config: LoadConfig = loadModelConfig();
+/** Downloads from the hub wait for the person's yes (Glimpse says how much first); cached and
+ *  self-hosted files never do. */
+const withConsent = (c: LoadConfig): LoadConfig => ({ ...c, hubConsent: hubConsentGiven([c.captionerId, c.embedderId]) });
+
+let config: LoadConfig = withConsent(loadModelConfig());
+
+/** Whether the person agreed to download the chosen models from the hub (asked once per model). */
+export function hubConsent(): boolean {
+  return config.hubConsent === true;
+}
+
+/** The person agreed to download the chosen models from the hub: kept, so later visits do not ask again. */
+export function grantHubConsent(): void {
+  saveHubConsent([config.captionerId, config.embedderId]);
+  config = withConsent(config);
+}
+
+/** Where the chosen models' files would come from, and the bytes a load would fetch from the hub. */
+export function downloadPlan(): Promise<DownloadPlan> {
+  return analysis.call(undefined, (r) => r.downloadPlan(config));
+}
+
+/** What every model load is sent: the settings, the picked folder and the download consent. */
+export function loadConfig(): LoadConfig {
+  return config;
+}
 
 export function modelConfig(): ModelConfig {
-  const { folder: _folder, ...settings } = config;
+  const { folder: _folder, hubConsent: _consent, ...settings } = config;
   return settings;
 }
 
 export function setModelConfig(next: ModelConfig): void {
-  config = { ...next, folder: config.folder };
+  config = withConsent({ ...next, folder: config.folder });
 }
 
 /** Model files from a folder the person picked; looked up before models/ and the hub. */
@@ -58,6 +84,22 @@ export const DEFAULT_INDEX_SETTINGS: IndexSettings = { captionCount: 3, maxNewTo
 export function addImage(file: File, path: string, signal?: AbortSignal, settings = DEFAULT_INDEX_SETTINGS): Promise<AddOutcome> {
   const meta = { name: file.name, path, type: file.type, lastModified: file.lastModified };
   return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ocr: ocrEnabled(), ...settings, models: config }));
+}
+
+/**
+ * Low-memory mode, nothing to index: frees the captioner. The worker is ended when no call is in
+ * flight (a WASM heap never shrinks; the next call starts a fresh worker that loads only what it
+ * needs); otherwise the captioner is disposed inside it. Returns whether the worker was ended.
+ */
+export async function releaseCaptioner(): Promise<boolean> {
+  if (analysis.recycleIfIdle()) return true;
+  await analysis.call(undefined, (r) => r.releaseCaptioner());
+  return false;
+}
+
+/** Tests: token ids and vectors from the models loaded with these settings changed (e.g. the backend). */
+export function modelProbe(image: File, texts: string[], maxNewTokens: number, overrides: Partial<LoadConfig>): Promise<ModelProbe> {
+  return analysis.call(undefined, (r) => r.modelProbe({ ...config, ...overrides }, image, image.name, texts, maxNewTokens));
 }
 
 /** Gets the embedder ready so the first search does not wait for the model runtime to start. */
@@ -119,7 +161,7 @@ export function simulateQuota(bytes: number | undefined): Promise<void> {
   return analysis.call(undefined, (r) => r.simulateQuota(bytes));
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };
+export type { AddOutcome, DownloadPlan, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };
 
 /** Why text in photos could not be read lately (undefined when it works). */
 export function textReadingProblem(): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // Re-analysis of indexed images, run by the analysis worker one image at a time: extra captions
 // in the background, and a re-index after the person picked other models.
 import type { RefreshKind, RefreshWant } from '../../workers/lib/refresh';
-import { analysis, DEFAULT_INDEX_SETTINGS, modelConfig } from './analysis-client';
+import { analysis, DEFAULT_INDEX_SETTINGS, loadConfig, modelConfig } from './analysis-client';
 import { captionPlan, ocrEnabled } from './settings';
 
 export type { RefreshKind };
@@ -18,5 +18,5 @@ export function staleImages(): Promise<Record<RefreshKind, number>> {
 
 /** Re-analyses the next stale image after `afterId`; undefined when none is left. */
 export function refreshNextImage(afterId: number, reindex: boolean, signal?: AbortSignal): Promise<{ id: number; kind: RefreshKind } | undefined> {
-  return analysis.call(signal, (r, id) => r.refreshNext(id, afterId, want(reindex), { ...DEFAULT_INDEX_SETTINGS, models: modelConfig() }));
+  return analysis.call(signal, (r, id) => r.refreshNext(id, afterId, want(reindex), { ...DEFAULT_INDEX_SETTINGS, models: loadConfig() }));
 }

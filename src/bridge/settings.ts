@@ -14,8 +14,11 @@ export function defaultModelConfig(): ModelConfig {
     ortBase: `${base}ort/`,
     ocrBase: `${base}models/gutenye/ppocr-v4/`,
   };
+  const params = new URLSearchParams(location.search);
+  // `?lowMemory` turns the low-memory mode on for this visit (benchmarks, tests), as Settings does.
+  if (params.has('lowMemory')) config.lowMemory = true;
   // `?models=test/tiny` loads the generated test models from models/test/tiny/ (tests, demos).
-  const folder = new URLSearchParams(location.search).get('models');
+  const folder = params.get('models');
   if (folder && /^[\w/-]+$/.test(folder)) return { ...config, localModelPath: `${base}models/${folder}/`, allowHub: false };
   return config;
 }
@@ -83,4 +86,25 @@ export function ocrEnabled(): boolean {
 
 export function saveOcrEnabled(on: boolean): void {
   localStorage.setItem(OCR_KEY, on ? 'on' : 'off');
+}
+
+const CONSENT_KEY = 'glimpse.hub-consent';
+
+function consented(): string[] {
+  try {
+    const ids = JSON.parse(localStorage.getItem(CONSENT_KEY) ?? '[]') as unknown;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Whether the person agreed to download every one of these models from the hub. */
+export function hubConsentGiven(ids: string[]): boolean {
+  const given = consented();
+  return ids.every((id) => given.includes(id));
+}
+
+export function saveHubConsent(ids: string[]): void {
+  localStorage.setItem(CONSENT_KEY, JSON.stringify([...new Set([...consented(), ...ids])]));
 }

@@ -83,6 +83,13 @@ export class WorkerHandle<T extends Cancellable> {
     this.proxy = undefined;
   }
 
+  /** Ends the worker if no call is in flight (its memory goes back to the system); false if one is. */
+  recycleIfIdle(): boolean {
+    if (this.inflight.size > 0) return false;
+    this.terminate();
+    return true;
+  }
+
   /** True while a worker process is alive (used by the self-check to show termination). */
   get alive(): boolean {
     return this.worker !== undefined;

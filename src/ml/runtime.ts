@@ -1,6 +1,8 @@
 // Where models and the ORT runtime come from, and which backend runs them.
 import { env } from '@huggingface/transformers';
+import { guardedFetch } from './download-guard';
 import { FolderCache } from './folder-cache';
+import { dropLegacyCaches } from './model-cache';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
@@ -30,12 +32,15 @@ export const ORT_BUILD_FILES: Record<OrtBuild, string> = { plain: 'ort-wasm-simd
  * adapter?), not the backend setting: a later switch to WebGPU then needs no reload.
  */
 export async function prepareRuntime(opts: RuntimeOptions, pref: BackendPreference): Promise<Backend> {
-  const gpu = await webGpuAvailable();
+  const [gpu] = await Promise.all([webGpuAvailable(), dropLegacyCaches()]);
   configureRuntime(opts, gpu ? 'asyncify' : 'plain');
   return gpu && pref !== 'wasm' ? 'webgpu' : isNode() ? 'cpu' : 'wasm';
 }
 
+const plainFetch = env.fetch;
+
 function configureRuntime(opts: RuntimeOptions, build: OrtBuild): void {
+  if (plainFetch) env.fetch = guardedFetch(plainFetch);
   env.allowLocalModels = true;
   env.localModelPath = opts.localModelPath;
   env.allowRemoteModels = opts.allowHub;

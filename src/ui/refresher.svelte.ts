@@ -2,10 +2,11 @@
 // re-index after other models were picked (only once the person agrees). It runs only while the
 // indexing queue is idle and yields to it after the photo in hand. Views follow the worker's
 // 'replaced' announcements (library-state, browse), not this loop.
-import { refreshNextImage, staleImages, type RefreshKind } from '../bridge/bridge';
+import { modelConfig, refreshNextImage, releaseCaptioner, staleImages, type RefreshKind } from '../bridge/bridge';
 import { errorMessage, errorName, isAbort } from './errors';
 import { hashMissing } from './hasher';
 import { indexer } from './indexer.svelte';
+import { models } from './model-state.svelte';
 
 class Refresher {
   stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0, text: 0 });
@@ -71,6 +72,8 @@ class Refresher {
       if (!isAbort(e) && errorName(e) !== 'WorkerRestartedError') this.error = `Updating descriptions stopped: ${errorMessage(e)}`;
     } finally {
       this.running = false;
+      // Low-memory mode: nothing left to describe, so the captioner goes (searches need only the embedder).
+      if (this.idle() && modelConfig().lowMemory) void releaseCaptioner().then(() => models.reset(), () => {});
     }
   }
 }

@@ -47,6 +47,7 @@ const hooks = {
   similarCandidates: bridge.similarCandidates,
   unhashedCount: bridge.unhashedCount,
   hashNextImage: bridge.hashNextImage,
+  modelProbe: bridge.modelProbe,
 };
 
 export type GlimpseTestHooks = typeof hooks;

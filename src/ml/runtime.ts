@@ -47,8 +47,7 @@ function configureRuntime(opts: RuntimeOptions, build: OrtBuild): void {
     const name = ORT_BUILD_FILES[build];
     wasm.wasmPaths = { mjs: `${opts.ortBase}${name}.mjs`, wasm: `${opts.ortBase}${name}.wasm` };
     const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
-    // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
-    wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, cores) : 1;
+    wasm.numThreads = singleThreadReason() ? 1 : Math.min(4, cores);
   }
 }
 
@@ -63,6 +62,16 @@ function webGpuAvailable(): Promise<boolean> {
     (a) => !!a,
     () => false,
   ));
+}
+
+/**
+ * Why WASM must run on one thread here, or '' when threads can run. Threads need SharedArrayBuffer,
+ * which needs a cross-origin isolated page; WebKitGTK has none even then, so both are checked.
+ */
+export function singleThreadReason(): string {
+  if (!globalThis.crossOriginIsolated) return 'the page is not cross-origin isolated';
+  if (typeof SharedArrayBuffer === 'undefined') return 'this browser has no SharedArrayBuffer';
+  return '';
 }
 
 export function wasmThreads(): number {

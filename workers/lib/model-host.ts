@@ -6,7 +6,7 @@ import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
 import type { FileProgress } from '../../src/ml/load';
-import { prepareRuntime, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
+import { prepareRuntime, singleThreadReason, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
 export const MANIFEST = manifestJson as Manifest;
 
@@ -29,6 +29,8 @@ export type LoadConfig = ModelConfig & { folder?: ModelFolder };
 export interface RuntimeInfo {
   backend: Backend;
   threads: number;
+  /** Why WASM runs on one thread ('' when threads are possible). */
+  singleThread: string;
   captioner: string;
   embedder: string;
 }
@@ -80,7 +82,7 @@ export class ModelHost {
     const embedder = await this.embedder(config, onProgress, signal);
     const captioner = await this.captioner(config, onProgress, signal);
     const backend = await this.backend(config);
-    return { captioner, embedder, info: { backend, threads: wasmThreads(), captioner: captioner.modelId, embedder: embedder.modelId } };
+    return { captioner, embedder, info: { backend, threads: wasmThreads(), singleThread: singleThreadReason(), captioner: captioner.modelId, embedder: embedder.modelId } };
   }
 
   /** The sentence embedder alone (what a text search needs). */

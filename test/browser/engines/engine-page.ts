@@ -75,9 +75,14 @@ export abstract class EnginePage {
         // A reload in progress destroys the context the script ran in: try again.
         last = e;
       }
-      if (Date.now() > deadline) throw new Error(`${this.engine}: timed out waiting for ${opts.what ?? String(fn)} (last: ${String(last)})`);
+      if (Date.now() > deadline) throw new Error(`${this.engine}: timed out waiting for ${opts.what ?? String(fn)} (last: ${String(last)}; page says: ${await this.saying()})`);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+
+  /** What the page tells the person (alerts and status lines), for a timeout's message. */
+  private saying(): Promise<string> {
+    return this.evaluate(() => Array.from(document.querySelectorAll('[role="alert"], [role="status"], [data-testid="file-error"]'), (e) => e.textContent?.trim()).join(' | ') || 'nothing').catch((e: unknown) => `(unreadable: ${String(e)})`);
   }
 
   /** Waits until the target is attached (in the DOM), visible (has a box), or detached. */

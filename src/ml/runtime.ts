@@ -1,5 +1,6 @@
 // Where models and the ORT runtime come from, and which backend runs them.
 import { env } from '@huggingface/transformers';
+import { singleThreadReason as threadReason } from '../core/wasm-threads';
 import { FolderCache } from './folder-cache';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
@@ -64,14 +65,13 @@ function webGpuAvailable(): Promise<boolean> {
   ));
 }
 
-/**
- * Why WASM must run on one thread here, or '' when threads can run. Threads need SharedArrayBuffer,
- * which needs a cross-origin isolated page; WebKitGTK has none even then, so both are checked.
- */
+/** Why WASM must run on one thread here, or '' when threads can run (see src/core/wasm-threads.ts). */
 export function singleThreadReason(): string {
-  if (!globalThis.crossOriginIsolated) return 'the page is not cross-origin isolated';
-  if (typeof SharedArrayBuffer === 'undefined') return 'this browser has no SharedArrayBuffer';
-  return '';
+  return threadReason({
+    isolated: !!globalThis.crossOriginIsolated,
+    sharedMemory: typeof SharedArrayBuffer !== 'undefined',
+    userAgent: typeof navigator === 'undefined' ? '' : navigator.userAgent,
+  });
 }
 
 export function wasmThreads(): number {

@@ -43,6 +43,9 @@ export function loadConfig(): LoadConfig {
   return config;
 }
 
+/** Reads: a worker restarted under one (another call's cancel) answers it on the new worker. */
+const READ = { restartable: true } as const;
+
 export function modelConfig(): ModelConfig {
   const { folder: _folder, hubConsent: _consent, ...settings } = config;
   return settings;
@@ -65,7 +68,7 @@ export function openLibrary(): Promise<{ count: number }> {
 
 /** Image count and queue length as stored, shared by every tab. */
 export function libraryStatus(): Promise<{ count: number; pending: number }> {
-  return analysis.call(undefined, (r) => r.status());
+  return analysis.call(undefined, (r) => r.status(), READ);
 }
 
 /** For tests: the ids that rows, vectors and both stored forests hold. */
@@ -108,23 +111,23 @@ export function warmSearch(): Promise<void> {
 }
 
 export function search(query: string, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.search(id, query, limit, config));
+  return analysis.call(signal, (r, id) => r.search(id, query, limit, config), READ);
 }
 
 export function searchByImage(file: File, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.searchByImage(id, file, file.name, limit, config));
+  return analysis.call(signal, (r, id) => r.searchByImage(id, file, file.name, limit, config), READ);
 }
 
 export function similarTo(imageId: number, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit));
+  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit), READ);
 }
 
 export function imageDetail(id: number) {
-  return analysis.call(undefined, (r) => r.detail(id));
+  return analysis.call(undefined, (r) => r.detail(id), READ);
 }
 
 export function thumbnail(id: number): Promise<Blob | undefined> {
-  return analysis.call(undefined, (r) => r.thumb(id));
+  return analysis.call(undefined, (r) => r.thumb(id), READ);
 }
 
 export function removeImages(ids: number[]): Promise<void> {
@@ -138,12 +141,12 @@ export function clearLibrary(): Promise<void> {
 
 /** A page of the library, newest first; `next` (when there is more) is the following page's `before`. */
 export function listLibraryPage(request: PageRequest): Promise<LibraryPage> {
-  return analysis.call(undefined, (r) => r.listPage(request));
+  return analysis.call(undefined, (r) => r.listPage(request), READ);
 }
 
 /** Current name and first caption of some images; ids no longer stored are left out. */
 export function libraryItems(ids: number[]): Promise<LibraryItem[]> {
-  return analysis.call(undefined, (r) => r.libraryItems(ids));
+  return analysis.call(undefined, (r) => r.libraryItems(ids), READ);
 }
 
 /** The library's consistency check (Settings → Diagnostics). */

@@ -1,9 +1,18 @@
 import * as Comlink from 'comlink';
-import { AbortError, GlimpseError } from '../core/errors';
+import { AbortError, GlimpseError, isNamedError } from '../core/errors';
 
 /** What every cancellable worker API exposes (see workers/lib/cancellable.ts). */
 export interface Cancellable {
   cancel(callId: number): void;
+}
+
+export interface CallOptions {
+  /** A cancelled call answers only once the worker has stopped (see call). */
+  settle?: boolean;
+  /** A read that changes nothing: re-sent once to the new worker if a restart took the first one. */
+  restartable?: boolean;
+  /** A cancel only asks the worker to stop, never terminates it (see call). */
+  keepWorker?: boolean;
 }
 
 /** How long a worker may take to honour a cancel before we terminate it. */
@@ -38,7 +47,19 @@ export class WorkerHandle<T extends Cancellable> {
    * With `keepWorker`, a cancel only asks the worker to stop (it never terminates it): for calls
    * that stop at their next check, on a worker that holds other work (the analysis worker indexes).
    */
-  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: { settle?: boolean; keepWorker?: boolean } = {}): Promise<R> {
+  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: CallOptions = {}): Promise<R> {
+    try {
+      return await this.callOnce(signal, invoke, opts);
+    } catch (e) {
+      // Another call's cancel restarted the worker under this one (typing on cancels the previous
+      // search; a slow engine lets its grace run out while the next search is already in flight).
+      // A read is still wanted: it runs once more, on the new worker.
+      if (opts.restartable && isNamedError(e, 'WorkerRestartedError') && !signal?.aborted) return this.callOnce(signal, invoke, opts);
+      throw e;
+    }
+  }
+
+  private async callOnce<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: CallOptions): Promise<R> {
     if (signal?.aborted) throw new AbortError();
     const callId = this.nextCallId++;
     const remote = this.remote;

@@ -1,6 +1,7 @@
 // Where models and the ORT runtime come from, and which backend runs them.
 import { env } from '@huggingface/transformers';
 import { guardedFetch } from './download-guard';
+import { singleThreadReason as threadReason } from '../core/wasm-threads';
 import { FolderCache } from './folder-cache';
 import { dropLegacyCaches } from './model-cache';
 
@@ -52,8 +53,7 @@ function configureRuntime(opts: RuntimeOptions, build: OrtBuild): void {
     const name = ORT_BUILD_FILES[build];
     wasm.wasmPaths = { mjs: `${opts.ortBase}${name}.mjs`, wasm: `${opts.ortBase}${name}.wasm` };
     const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
-    // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
-    wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, cores) : 1;
+    wasm.numThreads = singleThreadReason() ? 1 : Math.min(4, cores);
   }
 }
 
@@ -68,6 +68,15 @@ function webGpuAvailable(): Promise<boolean> {
     (a) => !!a,
     () => false,
   ));
+}
+
+/** Why WASM must run on one thread here, or '' when threads can run (see src/core/wasm-threads.ts). */
+export function singleThreadReason(): string {
+  return threadReason({
+    isolated: !!globalThis.crossOriginIsolated,
+    sharedMemory: typeof SharedArrayBuffer !== 'undefined',
+    userAgent: typeof navigator === 'undefined' ? '' : navigator.userAgent,
+  });
 }
 
 export function wasmThreads(): number {

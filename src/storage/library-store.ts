@@ -3,7 +3,7 @@ import { openGlimpseDB, type GlimpseDB } from './db';
 import { chargeWrite } from './fault-injection';
 import { exactBuffer, FOREST_BLOCKS } from './forest-idb-store';
 import { LEXICAL_REPLACED_KEY } from './lexical-store';
-import type { ImageRow, MetaRow, VectorRow } from './rows';
+import type { ImageRow, MetaRow, ThumbRow, VectorRow } from './rows';
 import type { BlockWrite } from '../core/forest/store';
 
 export { openGlimpseDB, type GlimpseDB };
@@ -52,6 +52,8 @@ export async function readGeneration(db: GlimpseDB): Promise<number> {
 export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[], handle?: FileSystemFileHandle): Promise<number> {
   // The stale count (countStaleRows) finds rows by captionsAsked: a record without it gets its captions'.
   if (row.record.captionsAsked === undefined) row = { ...row, record: { ...row.record, captionsAsked: row.record.captions.length } };
+  // Bytes, not the Blob (schema v4), read before the transaction opens: it must not wait on anything else.
+  const thumbRow: ThumbRow | undefined = thumb && { bytes: await thumb.arrayBuffer(), type: thumb.type };
   const tx = db.transaction(['images', 'thumbs', 'vectors', 'handles', 'meta', FOREST_BLOCKS], 'readwrite');
   const generation = bumpGeneration(tx.objectStore('meta'));
   const pending: Promise<unknown>[] = [generation, tx.done];
@@ -59,7 +61,7 @@ export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | un
     // A put that throws at once (a value that cannot be cloned, e.g. a handle some browser cannot
     // store) must abort the transaction: the puts already made would otherwise commit without it.
     pending.push(tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id));
-    if (thumb) pending.push(tx.objectStore('thumbs').put(thumb, row.id));
+    if (thumbRow) pending.push(tx.objectStore('thumbs').put(thumbRow, row.id));
   // A re-description (no new thumbnail): the saved lexical snapshot holds its old words until next saved.
   else pending.push(noteReplaced(tx.objectStore('meta'), row.id));
     if (handle) pending.push(tx.objectStore('handles').put(handle, row.id));
@@ -113,8 +115,10 @@ export async function rowsByIds(db: GlimpseDB, ids: readonly number[]): Promise<
   return Promise.all(ids.map((id) => tx.store.get(id)));
 }
 
-export function thumbById(db: GlimpseDB, id: number): Promise<Blob | undefined> {
-  return db.get('thumbs', id);
+/** The thumbnail as a Blob, whichever form it is stored in (bytes since v4; a Blob before convertBlobs ran). */
+export async function thumbById(db: GlimpseDB, id: number): Promise<Blob | undefined> {
+  const v = await db.get('thumbs', id);
+  return v === undefined || v instanceof Blob ? v : new Blob([v.bytes], { type: v.type });
 }
 
 /** The original file's handle, when one was kept. */

@@ -195,6 +195,9 @@ class Indexer {
       if (errorName(e) === 'QuotaExceededError') return this.stop(`The device storage is full while adding ${name}. Free some space or remove images, then press Resume.`);
       if (errorName(e) === 'ModelUnavailableError') return this.stop(errorMessage(e));
       if (errorName(e) === 'ModelDownloadError') return this.stop(errorMessage(e), false);
+      // The worker was restarted under this photo (another call's cancel): nothing is wrong with
+      // the file. It stays queued and is taken again with the next batch.
+      if (errorName(e) === 'WorkerRestartedError') return true;
       // Any other failure belongs to this file: show it, drop it, go on.
       this.errors.push({ name, message: `${errorMessage(e)} Try another copy of the file.` });
       await dropQueued(queueId);

@@ -111,6 +111,20 @@ describe('WorkerHandle', () => {
     expect(w.terminated).toBe(1);
   });
 
+  it('a read that a restart took runs again on the new worker (the next search while the previous one is cancelled)', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const ctl = new AbortController();
+    const previous = handle.call(ctl.signal, (r, id) => r.stubborn(id));
+    // In flight on the same worker, and slower than the cancel's grace: the restart takes it.
+    const next = handle.call(undefined, (r) => r.late(1500), { restartable: true });
+    ctl.abort();
+    await expect(previous).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(next).resolves.toBe('landed');
+    expect([w.spawned, w.terminated]).toEqual([2, 1]);
+    handle.terminate();
+  });
+
   it('with settle, a cancelled call answers only once the worker has stopped', async () => {
     const w = fakeWorkers();
     const handle = new WorkerHandle<FakeApi>(w.spawn);

@@ -4,6 +4,7 @@
 import { inspectForest, type ForestIssueKind } from '../../src/core/forest/inspect';
 import type { GlimpseDB } from '../../src/storage/db';
 import { readLibrarySnapshot, type LibrarySnapshot } from '../../src/storage/library-snapshot';
+import { queueItem } from '../../src/storage/queue-store';
 
 export type ProblemKind =
   | ForestIssueKind
@@ -128,7 +129,20 @@ async function sha256Hex(blob: Blob): Promise<string | undefined> {
 
 export async function checkLibrary(db: GlimpseDB): Promise<CheckReport> {
   const snap = await readLibrarySnapshot(db);
+  // One queued file in memory at a time; one indexed and dequeued since the snapshot is no problem.
   const queueSha = new Map<number, string | undefined>();
-  for (const q of snap.queue) queueSha.set(q.id, await sha256Hex(q.file));
+  const queue = snap.queue.slice();
+  snap.queue = [];
+  for (const q of queue) {
+    let row;
+    try {
+      row = await queueItem(db, q.id);
+      if (!row) continue;
+    } catch {
+      row = undefined;
+    }
+    snap.queue.push(q);
+    queueSha.set(q.id, row && (await sha256Hex(row.file)));
+  }
   return findProblems(snap, queueSha);
 }

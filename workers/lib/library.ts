@@ -7,6 +7,7 @@ import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/fores
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
 import { analyzeQuery, FULL_OPTIONS, type LexicalHit, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
+import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import { commitImages, knownShas } from '../../src/storage/archive-store';
 import * as store from '../../src/storage/library-store';
@@ -72,6 +73,10 @@ export class Library {
     this.snapshots = new SnapshotWriter(db, () => ({ index: this.lexical, nextId: this.nextId }));
   }
 
+  /** Rewrites a library from before schema v4 (Blobs) as bytes, after the open; readers take both
+   *  forms meanwhile. A failure is logged and left for the next open. */
+  converted: Promise<Conversion | undefined> = Promise.resolve(undefined);
+
   /** Serialises this worker's catch-ups (two shared-lock holders could otherwise refresh at once). */
   private syncTail: Promise<void> = Promise.resolve();
 
@@ -85,11 +90,16 @@ export class Library {
     // An id the snapshot knew may be gone from the rows but still in its postings: never reuse it.
     const library = new Library(db, text, visual, lexical.index, Math.max(nextId, lexical.nextId), generation);
     if (lexical.stale) library.snapshots.markDirty();
+    library.converted = convertBlobs(db).catch((e: unknown) => {
+      console.warn('Glimpse: stored photos not yet rewritten as bytes; next open tries again.', e);
+      return undefined;
+    });
     return library;
   }
 
   /** Saves a pending snapshot, then closes the database. */
   async close(): Promise<void> {
+    await this.converted;
     await this.snapshots.flush();
     this.snapshots.close();
     this.db.close();

@@ -9,7 +9,7 @@ import type { TextReader } from '../../src/ml/ocr';
 import { loadTextReader } from '../../src/ml/ocr-load';
 import type { FileProgress } from '../../src/ml/load';
 import { planDownload, type DownloadPlan } from '../../src/ml/model-cache';
-import { prepareRuntime, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
+import { prepareRuntime, singleThreadReason, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
 export const MANIFEST = manifestJson as Manifest;
 
@@ -51,6 +51,8 @@ export type LoadConfig = ModelConfig & {
 export interface RuntimeInfo {
   backend: Backend;
   threads: number;
+  /** Why WASM runs on one thread ('' when threads are possible). */
+  singleThread: string;
   captioner: string;
   embedder: string;
 }
@@ -120,7 +122,7 @@ export class ModelHost {
     const embedder = await this.embedder(config, onProgress, signal);
     const captioner = first ?? (await this.captioner(config, onProgress, signal));
     const backend = await this.backend(config);
-    return { captioner, embedder, info: { backend, threads: wasmThreads(), captioner: captioner.modelId, embedder: embedder.modelId } };
+    return { captioner, embedder, info: { backend, threads: wasmThreads(), singleThread: singleThreadReason(), captioner: captioner.modelId, embedder: embedder.modelId } };
   }
 
   /** The sentence embedder alone (what a text search needs). */

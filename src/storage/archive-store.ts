@@ -5,7 +5,7 @@ import type { GlimpseDB } from './db';
 import { chargeWrite } from './fault-injection';
 import { FOREST_BLOCKS } from './forest-idb-store';
 import { bumpGeneration, stageBlocks, type ForestChanges } from './library-store';
-import type { ImageRow, VectorRow } from './rows';
+import type { ImageRow, ThumbRow, VectorRow } from './rows';
 
 export interface ExportRow {
   row: ImageRow;
@@ -47,14 +47,17 @@ export interface ImportedImage {
 
 /** Imported images (rows, thumbnails, vectors) and both forests' changes for them, in one transaction. Returns the new generation. */
 export async function commitImages(db: GlimpseDB, images: readonly ImportedImage[], forests: ForestChanges[]): Promise<number> {
+  // Bytes, not Blobs (schema v4: WebKit cannot keep a Blob in every session kind); read before the
+  // transaction opens, as an await on anything but the transaction would let it commit.
+  const thumbs: ThumbRow[] = await Promise.all(images.map(async ({ thumb }) => ({ bytes: await thumb.arrayBuffer(), type: thumb.type })));
   const tx = db.transaction(['images', 'thumbs', 'vectors', 'meta', FOREST_BLOCKS], 'readwrite');
   const generation = bumpGeneration(tx.objectStore('meta'));
   const pending: Promise<unknown>[] = [generation, tx.done];
   try {
-    for (const { row, thumb, vectors } of images) {
+    images.forEach(({ row, vectors }, i) => {
       // A put that throws at once must abort the transaction (see commitImage).
-      pending.push(tx.objectStore('images').add(row), tx.objectStore('thumbs').put(thumb, row.id), tx.objectStore('vectors').put(vectors, row.id));
-    }
+      pending.push(tx.objectStore('images').add(row), tx.objectStore('thumbs').put(thumbs[i]!, row.id), tx.objectStore('vectors').put(vectors, row.id));
+    });
     stageBlocks(tx.objectStore(FOREST_BLOCKS), forests, pending);
     const bytes = images.reduce((n, i) => n + i.thumb.size + i.vectors.text.byteLength + i.vectors.visual.byteLength, 0);
     chargeWrite(bytes + forests.reduce((n, f) => n + f.puts.reduce((m, w) => m + w.bytes.byteLength, 0), 0));

@@ -36,6 +36,7 @@ export interface ExportPhoto {
   height: number;
   addedAt: number;
   takenAt?: number;
+  phash?: string;
   record: AnalyticsRecord;
   thumb: { bytes: Uint8Array; type: string };
   vectors: Record<VectorKind, StoredRow>;

@@ -36,6 +36,20 @@ describe('library file format (Node, zip.js)', () => {
     }
   });
 
+  it('keeps what later features add: perceptual hashes and text read in the photo (markup in read text stays text)', async () => {
+    const photos = await fixturePhotos({ n: 3, seed: 5 });
+    photos[0] = { ...photos[0]!, phash: '8d7a05ea156ada27'.repeat(10), record: { ...photos[0]!.record, ocr: { text: 'BAKERY\nopen 7–19', confidence: 0.91, model: 'gutenye/ppocr-v4' } } };
+    photos[1] = { ...photos[1]!, record: { ...photos[1]!.record, ocr: { text: '<div class="x">code</div>', confidence: 0.5, model: 'gutenye/ppocr-v4' } } };
+    const file = await LibraryFile.open(blob(await writeLibraryFile(photos)), 'lib.glimpse');
+    await file.validate();
+    const read = (await file.chunk(0, new Set())).photos;
+    expect(read[0]!.phash).toBe(photos[0]!.phash);
+    expect(read[0]!.record.ocr).toEqual(photos[0]!.record.ocr);
+    expect(read[1]!.record.ocr?.text).toBe('<div class="x">code</div>');
+    expect(read[2]!.phash).toBeUndefined();
+    expect(read[2]!.record.ocr).toBeUndefined();
+  });
+
   it('lays entries out for reading in place: mimetype first, each chunk contiguous, binary parts stored, manifest last', async () => {
     const entries = await new ZipReader(new BlobReader(blob(await writeLibraryFile(await fixturePhotos({ n: 260 }))))).getEntries();
     const names = entries.map((e) => e.filename);

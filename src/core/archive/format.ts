@@ -89,6 +89,8 @@ export interface PhotoEntry {
   height: number;
   addedAt: number;
   takenAt?: number;
+  /** Perceptual hashes for near-duplicates (hex), when the library had them. */
+  phash?: string;
   record: AnalyticsRecord;
   thumb: ThumbRef;
   original?: FileRef;

@@ -19,7 +19,9 @@ export function hasMarkup(text: string): boolean {
   return MARKUP.test(text);
 }
 
-const MAX = { name: 1024, path: 4096, caption: 2000, captions: 32, triplets: 512, tags: 512, type: 128 };
+const MAX = { name: 1024, path: 4096, caption: 2000, captions: 32, triplets: 512, tags: 512, type: 128, ocrText: 100_000, model: 256 };
+/** Perceptual hashes: 64-bit hex words, the whole photo's then its windows' (src/core/similar/phash.ts). */
+const PHASH = /^(?:[0-9a-f]{16}){1,16}$/u;
 
 /** The text fields of a photo, each with a label for messages. */
 function texts(p: { name: string; path: string; record: AnalyticsRecord }): [string, string][] {
@@ -101,7 +103,16 @@ function parseRecord(x: unknown, manifest: Manifest, bad: (what: string) => neve
     tags: [...r.tags],
     models: { captioner: r.models.captioner, embedder: r.models.embedder },
     ...(r.captionsAsked !== undefined && { captionsAsked: r.captionsAsked }),
+    ...(r.ocr !== undefined && { ocr: parseOcr(r.ocr, bad) }),
   };
+}
+
+/** Text read in the photo. Kept as text (it is shown as text, never as markup): a screenshot of code may hold tags. */
+function parseOcr(o: NonNullable<AnalyticsRecord['ocr']>, bad: (what: string) => never): NonNullable<AnalyticsRecord['ocr']> {
+  if (o.text.length > MAX.ocrText) bad('holds more text read in the photo than a record keeps');
+  if (!Number.isFinite(o.confidence) || o.confidence < 0 || o.confidence > 1) bad('gives its read text a confidence outside 0–1');
+  if (o.model.length === 0 || o.model.length > MAX.model) bad('names no valid text reader');
+  return { text: o.text, confidence: o.confidence, model: o.model };
 }
 
 function parsePhoto(x: unknown, index: number, manifest: Manifest, bad: (what: string) => never): PhotoEntry {
@@ -128,6 +139,10 @@ function parsePhoto(x: unknown, index: number, manifest: Manifest, bad: (what: s
     thumb,
   };
   if (x.takenAt !== undefined) photo.takenAt = x.takenAt as number;
+  if (x.phash !== undefined) {
+    if (typeof x.phash !== 'string' || !PHASH.test(x.phash)) bad('has no valid perceptual hash');
+    photo.phash = x.phash as string;
+  }
   if (x.original !== undefined) photo.original = parseFileRef(x.original, entryName.original(index, photo.name), Number.MAX_SAFE_INTEGER, 'original', bad);
   return photo;
 }

@@ -2,6 +2,7 @@
 import type { GlimpseDB } from './db';
 import { chargeWrite } from './fault-injection';
 import type { QueueRow } from './rows';
+import { settleWrite, writeFailure } from './write-errors';
 
 export type QueueInfo = Omit<QueueRow, 'file' | 'handle'> & { id: number };
 
@@ -16,9 +17,8 @@ export async function enqueue(db: GlimpseDB, rows: Omit<QueueRow, 'id'>[]): Prom
     await Promise.allSettled([...adds, tx.done]);
     throw e;
   }
-  const ids = await Promise.all(adds);
-  await tx.done;
-  return ids;
+  await settleWrite(tx, adds);
+  return Promise.all(adds);
 }
 
 /** Pending items, oldest first, without their bytes or handles. */
@@ -38,7 +38,9 @@ export function queueItem(db: GlimpseDB, id: number): Promise<QueueRow | undefin
 }
 
 export function dequeue(db: GlimpseDB, id: number): Promise<void> {
-  return db.delete('queue', id);
+  return db.delete('queue', id).catch((e: unknown) => {
+    throw writeFailure(e);
+  });
 }
 
 export function clearQueue(db: GlimpseDB): Promise<void> {

@@ -189,6 +189,8 @@ class Indexer {
       if (isAbort(e)) return false;
       if (errorName(e) === 'QuotaExceededError') return this.stop(`The device storage is full while adding ${name}. Free some space or remove images, then press Resume.`);
       if (errorName(e) === 'ModelUnavailableError') return this.stop(errorMessage(e));
+      // The database failed, not this file: keep it queued.
+      if (errorName(e) === 'StorageError') return this.stop(`Could not store ${name}: ${errorMessage(e)} Press Resume to try again.`);
       // Any other failure belongs to this file: show it, drop it, go on.
       this.errors.push({ name, message: `${errorMessage(e)} Try another copy of the file.` });
       await dropQueued(queueId);

@@ -45,9 +45,14 @@ let browsing: Promise<GlimpseDB> | undefined;
 function openLibrary(name?: string): Promise<Library> {
   listen();
   const opening = shared(() => Library.open(name));
-  opening.catch(() => {
-    if (library === opening) library = undefined;
-  });
+  opening.then(
+    // A newer version in another tab wants the database: db.ts lets go of it; the pages are told,
+    // so this tab asks to be reloaded at once rather than at its next call.
+    (l) => l.db.addEventListener('versionchange', () => announce('upgrading', [])),
+    () => {
+      if (library === opening) library = undefined;
+    },
+  );
   return opening;
 }
 

@@ -25,7 +25,8 @@ export default defineConfig({
           globalSetup: ['test/browser/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          // Polls wait on a state; 1 s (the default) is a clock that a loaded machine misses.
+          // A poll waits for a state; its bound only decides when to give up. Vitest's default (1 s)
+          // failed on a loaded machine while a freshly opened tab was still opening its library.
           expect: { poll: { timeout: 30_000 } },
           fileParallelism: false,
         },

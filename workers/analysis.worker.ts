@@ -51,17 +51,34 @@ let library: Promise<Library> | undefined;
 let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
 
-/** Opens while no tab writes; listening starts first, so no write after the open goes unseen. */
+/** Opens while no tab writes; listening starts first, so no write after the open goes unseen.
+ *  A failed open is not kept: the next call tries again (a full disk may have been freed since). */
 function openLibrary(name?: string): Promise<Library> {
   listen();
-  return shared(() => Library.open(name));
+  const opening = shared(() => Library.open(name));
+  opening.then(
+    // A newer version in another tab wants the database: db.ts lets go of it; the pages are told,
+    // so this tab asks to be reloaded at once rather than at its next call.
+    (l) => l.db.addEventListener('versionchange', () => announce('upgrading', [])),
+    () => {
+      if (library === opening) library = undefined;
+    },
+  );
+  return opening;
 }
 
 /** The library, caught up first if another tab wrote since (announced on the channel). */
 async function lib(): Promise<Library> {
   // A newer version in another tab took the database over (db.ts let go of it): say what to do.
   if (versionConflict.includes('reload this page')) throw new GlimpseError('VersionConflictError', versionConflict);
-  const l = await (library ??= openLibrary(dbName));
+  const current = (library ??= openLibrary(dbName));
+  let l = await current;
+  if (l.unusable) {
+    // The browser closed the database (after a write failed on a full disk): open it again.
+    if (library === current) library = undefined;
+    void l.close().catch(() => undefined);
+    l = await (library ??= openLibrary(dbName));
+  }
   if (takeStale()) await l.sync();
   return l;
 }
@@ -70,7 +87,18 @@ async function lib(): Promise<Library> {
  *  library's forests and lexical index to load, nor for another tab's write to be caught up. */
 function browseDB(): Promise<GlimpseDB> {
   if (versionConflict.includes('reload this page')) return Promise.reject(new GlimpseError('VersionConflictError', versionConflict));
-  return (browsing ??= openGlimpseDB(dbName));
+  if (browsing) return browsing;
+  const opening = openGlimpseDB(dbName).then((db) => {
+    // Closed by the browser (a full disk): the next page opens it again.
+    db.addEventListener('close', () => {
+      if (browsing === opening) browsing = undefined;
+    });
+    return db;
+  });
+  opening.catch(() => {
+    if (browsing === opening) browsing = undefined;
+  });
+  return (browsing = opening);
 }
 
 export type { LibraryItem, LibraryPage, PageRequest };
@@ -82,7 +110,7 @@ export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { 
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
 /** Decode → captions → record → SBERT → one transaction. Rejections are data: comlink would drop the error's `code`. */
-async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal: AbortSignal): Promise<AddOutcome> {
+async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal: AbortSignal, queueId?: number): Promise<AddOutcome> {
   const library = await lib();
   try {
     const m = await host.load(opts.models, undefined, signal);
@@ -92,7 +120,8 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
     const result = await analyzeImage(file, taken, m, { ...opts, ocr, signal, isKnown: (sha) => library.isKnown(sha) });
     if (!result.prepared) return { status: 'duplicate', stageMs: result.stageMs };
     const t = performance.now();
-    const id = await library.commit(result.prepared).catch((e: unknown) => {
+    // Indexed from the queue: the commit takes the file off the queue in the same transaction.
+    const id = await library.commit(result.prepared, queueId).catch((e: unknown) => {
       // Another tab indexed the same file while this one analysed it.
       if (isNamedError(e, 'DuplicateImageError')) return undefined;
       throw e;
@@ -127,8 +156,7 @@ const api = {
 
   async open(name?: string): Promise<{ count: number }> {
     if (!library) dbName = name;
-    library ??= openLibrary(dbName);
-    return { count: await (await library).count() };
+    return { count: await (await lib()).count() };
   },
 
   /** Image count and queue length as stored (shared by all tabs). */
@@ -165,7 +193,7 @@ const api = {
   /** Indexes one queued file; it leaves the queue once it has an outcome (kept when cancelled or on errors). */
   async indexQueued(callId: number, queueId: number, opts: IndexOptions): Promise<AddOutcome | { status: 'missing' }> {
     return runCancellable(callId, async (signal) => {
-      const outcome = await runQueued((await lib()).db, queueId, (file, meta) => indexFile(file, meta, opts, signal));
+      const outcome = await runQueued((await lib()).db, queueId, (file, meta, id) => indexFile(file, meta, opts, signal, id), (o) => o.status === 'indexed');
       if (outcome.status !== 'missing') announce('dequeued', [queueId]);
       return outcome;
     });

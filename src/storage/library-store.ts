@@ -5,6 +5,7 @@ import { exactBuffer, FOREST_BLOCKS } from './forest-idb-store';
 import { LEXICAL_REPLACED_KEY } from './lexical-store';
 import type { ImageRow, MetaRow, ThumbRow, VectorRow } from './rows';
 import type { BlockWrite } from '../core/forest/store';
+import { settleWrite } from './write-errors';
 
 export { openGlimpseDB, type GlimpseDB };
 
@@ -48,31 +49,35 @@ export async function readGeneration(db: GlimpseDB): Promise<number> {
 
 /** The image row, its thumbnail (kept as is when undefined: a re-index), the original's file handle
  *  (when the browser gave one; an existing one is kept otherwise) and both forests' block changes, in
- *  one short transaction. Returns the new generation. */
-export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[], handle?: FileSystemFileHandle): Promise<number> {
+ *  one short transaction. `dequeue`: the indexing queue's item this image came from, removed in the
+ *  same transaction (a crash can then never leave it queued and indexed). Returns the new generation.
+ *  A full disk rejects with QuotaExceededError, whatever the browser called it (write-errors.ts). */
+export async function commitImage(db: GlimpseDB, row: ImageRow, thumb: Blob | undefined, vectors: VectorRow, forests: ForestChanges[], handle?: FileSystemFileHandle, dequeue?: number): Promise<number> {
   // The stale count (countStaleRows) finds rows by captionsAsked: a record without it gets its captions'.
   if (row.record.captionsAsked === undefined) row = { ...row, record: { ...row.record, captionsAsked: row.record.captions.length } };
   // Bytes, not the Blob (schema v4), read before the transaction opens: it must not wait on anything else.
   const thumbRow: ThumbRow | undefined = thumb && { bytes: await thumb.arrayBuffer(), type: thumb.type };
-  const tx = db.transaction(['images', 'thumbs', 'vectors', 'handles', 'meta', FOREST_BLOCKS], 'readwrite');
+  const stores = ['images', 'thumbs', 'vectors', 'handles', 'meta', FOREST_BLOCKS, ...(dequeue === undefined ? [] : ['queue' as const])] as const;
+  const tx = db.transaction(stores, 'readwrite');
   const generation = bumpGeneration(tx.objectStore('meta'));
-  const pending: Promise<unknown>[] = [generation, tx.done];
+  const pending: Promise<unknown>[] = [generation];
   try {
     // A put that throws at once (a value that cannot be cloned, e.g. a handle some browser cannot
     // store) must abort the transaction: the puts already made would otherwise commit without it.
     pending.push(tx.objectStore('images').put(row), tx.objectStore('vectors').put(vectors, row.id));
     if (thumbRow) pending.push(tx.objectStore('thumbs').put(thumbRow, row.id));
-  // A re-description (no new thumbnail): the saved lexical snapshot holds its old words until next saved.
-  else pending.push(noteReplaced(tx.objectStore('meta'), row.id));
+    // A re-description (no new thumbnail): the saved lexical snapshot holds its old words until next saved.
+    else pending.push(noteReplaced(tx.objectStore('meta'), row.id));
     if (handle) pending.push(tx.objectStore('handles').put(handle, row.id));
+    if (dequeue !== undefined) pending.push(tx.objectStore('queue').delete(dequeue));
     stageBlocks(tx.objectStore(FOREST_BLOCKS), forests, pending);
     chargeWrite((thumb?.size ?? 0) + vectors.text.byteLength + vectors.visual.byteLength + forests.reduce((n, f) => n + f.puts.reduce((m, w) => m + w.bytes.byteLength, 0), 0));
   } catch (e) {
     tx.abort();
-    await Promise.allSettled(pending);
+    await Promise.allSettled([...pending, tx.done]);
     throw e;
   }
-  await Promise.all(pending);
+  await settleWrite(tx, pending);
   return generation;
 }
 
@@ -84,8 +89,7 @@ export async function commitRemoval(db: GlimpseDB, ids: readonly number[], fores
   const pending: Promise<unknown>[] = [generation];
   for (const id of ids) pending.push(tx.objectStore('images').delete(id), tx.objectStore('thumbs').delete(id), tx.objectStore('vectors').delete(id), tx.objectStore('handles').delete(id));
   stageBlocks(blocks, forests, pending);
-  pending.push(tx.done);
-  await Promise.all(pending);
+  await settleWrite(tx, pending);
   return generation;
 }
 
@@ -102,8 +106,8 @@ export async function commitClear(db: GlimpseDB, forestNames: readonly string[])
   // [name] sorts before every [name, key] and [name + '\0'] after them: the whole forest.
   const forests = forestNames.map((name) => tx.objectStore(FOREST_BLOCKS).delete(IDBKeyRange.bound([name], [name + '\0'], false, true)));
   const cleared = perImage.map((store) => tx.objectStore(store).clear());
-  const [ids, gen] = await Promise.all([keys, generation, Promise.all([...forests, ...cleared, tx.done])]);
-  return { ids: ids.map(Number), generation: gen };
+  await settleWrite(tx, [keys, generation, ...forests, ...cleared]);
+  return { ids: (await keys).map(Number), generation: await generation };
 }
 
 export async function findBySha(db: GlimpseDB, sha256: string): Promise<number | undefined> {

@@ -4,6 +4,7 @@ import { GlimpseError } from '../core/errors';
 import type { GlimpseDB } from './db';
 import { chargeWrite } from './fault-injection';
 import type { QueueRow, StoredQueueRow } from './rows';
+import { settleWrite, writeFailure } from './write-errors';
 
 export type QueueInfo = Omit<QueueRow, 'file' | 'handle'> & { id: number };
 
@@ -48,9 +49,8 @@ async function writeBatch(db: GlimpseDB, rows: StoredQueueRow[], bytes: number):
     await Promise.allSettled([...adds, tx.done]);
     throw e;
   }
-  const ids = await Promise.all(adds);
-  await tx.done;
-  return ids;
+  await settleWrite(tx, adds);
+  return Promise.all(adds);
 }
 
 /** Pending items, oldest first, without their bytes or handles: read from the 'info' index's keys. */
@@ -76,7 +76,9 @@ export async function queueItem(db: GlimpseDB, id: number): Promise<QueueRow | u
 }
 
 export function dequeue(db: GlimpseDB, id: number): Promise<void> {
-  return db.delete('queue', id);
+  return db.delete('queue', id).catch((e: unknown) => {
+    throw writeFailure(e);
+  });
 }
 
 export function clearQueue(db: GlimpseDB): Promise<void> {

@@ -198,6 +198,8 @@ class Indexer {
       // The worker was restarted under this photo (another call's cancel): nothing is wrong with
       // the file. It stays queued and is taken again with the next batch.
       if (errorName(e) === 'WorkerRestartedError') return true;
+      // The database failed, not this file: keep it queued.
+      if (errorName(e) === 'StorageError') return this.stop(`Could not store ${name}: ${errorMessage(e)} Press Resume to try again.`);
       // Any other failure belongs to this file: show it, drop it, go on.
       this.errors.push({ name, message: `${errorMessage(e)} Try another copy of the file.` });
       await dropQueued(queueId);

@@ -4,10 +4,13 @@
 import { clearLibrary, libraryStatus, onLibraryChange, openLibrary, removeImages } from '../bridge/bridge';
 import { browse } from './browse.svelte';
 import { coalesced } from './coalesce';
+import { errorMessage, errorName } from './errors';
 
 class LibraryState {
   count: number | undefined = $state();
   version = $state(0);
+  /** A newer version of the app took the library over in another tab: this one must be reloaded. */
+  conflict = $state('');
 
   /** Re-reads the stored count after any tab's write (the count is shared, so it is read, not added up). */
   private readonly reread = coalesced(async () => {
@@ -20,6 +23,8 @@ class LibraryState {
       if (c.kind === 'added' || c.kind === 'removed') this.reread();
       // A re-description never changes the count: only open searches need to run again.
       else if (c.kind === 'replaced') this.version++;
+      // Some tab's worker let go of the database for a newer version: is it this tab's?
+      else if (c.kind === 'upgrading') void libraryStatus().catch((e: unknown) => errorName(e) === 'VersionConflictError' && (this.conflict = errorMessage(e)));
     });
   }
 

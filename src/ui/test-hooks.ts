@@ -1,7 +1,9 @@
 // Opt-in hooks for the browser tests: with `?testHooks` in the URL the page exposes a few bridge
 // calls on `window.__glimpse`, so a test can drive the real workers of the built app.
 import * as bridge from '../bridge/bridge';
+import { browse } from './browse.svelte';
 import { indexer } from './indexer.svelte';
+import { refresher } from './refresher.svelte';
 import { sortImages } from './pick-files';
 import { mapProbe } from './map/probe';
 
@@ -48,6 +50,8 @@ const hooks = {
   unhashedCount: bridge.unhashedCount,
   hashNextImage: bridge.hashNextImage,
   modelProbe: bridge.modelProbe,
+  /** What the page is doing: a test that checks that nothing more happens waits for these to settle, not for a clock. */
+  activity: () => ({ indexing: indexer.running, paused: indexer.paused, pending: indexer.pending, refreshing: refresher.running, browsing: browse.loading }),
 };
 
 export type GlimpseTestHooks = typeof hooks;

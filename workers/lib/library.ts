@@ -80,6 +80,13 @@ export class Library {
   /** Serialises this worker's catch-ups (two shared-lock holders could otherwise refresh at once). */
   private syncTail: Promise<void> = Promise.resolve();
 
+  /**
+   * True once this state can no longer be trusted or used: the browser closed the database (it does
+   * after a write fails on a full disk), or a failed write's staged forest changes could not be
+   * dropped by re-reading. The worker then opens the library again.
+   */
+  unusable = false;
+
   static async open(name?: string): Promise<Library> {
     const db = await store.openGlimpseDB(name);
     // Read first: a write landing during the reads below then only makes the state look stale.
@@ -94,6 +101,8 @@ export class Library {
       console.warn('Glimpse: stored photos not yet rewritten as bytes; next open tries again.', e);
       return undefined;
     });
+    // 'close' fires only when the browser closes the connection (not on db.close()).
+    db.addEventListener('close', () => (library.unusable = true));
     return library;
   }
 
@@ -114,10 +123,11 @@ export class Library {
   }
 
   /**
-   * Writes one analysed image: row, thumbnail, vectors, file handle and both forests' changes in one transaction.
+   * Writes one analysed image: row, thumbnail, vectors, file handle and both forests' changes in one transaction,
+   * which also takes the image's item (`dequeue`) off the indexing queue.
    * Rejects with 'DuplicateImageError' when another tab added the same file meanwhile.
    */
-  async commit(p: PreparedImage): Promise<number> {
+  async commit(p: PreparedImage, dequeue?: number): Promise<number> {
     const t = quantize(p.textVector);
     const v = quantize(p.visualVector);
     const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
@@ -142,10 +152,9 @@ export class Library {
       try {
         await this.text.stageAdd(id, p.textVector);
         await this.visual.stageAdd(id, p.visualVector);
-        this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()], p.meta.handle);
+        this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()], p.meta.handle, dequeue);
       } catch (e) {
-        await Promise.all([this.text.reload(), this.visual.reload()]);
-        throw e;
+        return this.undo(e);
       }
       this.nextId++;
       this.lexical.add(id, p.record);
@@ -211,8 +220,7 @@ export class Library {
         const hashed = row.phash === undefined && p.phash ? { phash: p.phash } : {};
         this.generation = await store.commitImage(this.db, { ...row, ...hashed, record: p.record }, thumb, vectors, [this.text.take(), this.visual.take()]);
       } catch (e) {
-        await Promise.all([this.text.reload(), this.visual.reload()]);
-        throw e;
+        return this.undo(e);
       }
       // Into the index before anything else can run: a snapshot taken now must hold the new words.
       this.lexical.add(id, p.record);
@@ -234,8 +242,7 @@ export class Library {
         await this.visual.stageDelete(present);
         this.generation = await store.commitRemoval(this.db, present, [this.text.take(), this.visual.take()]);
       } catch (e) {
-        await Promise.all([this.text.reload(), this.visual.reload()]);
-        throw e;
+        return this.undo(e);
       }
       for (const id of present) this.lexical.remove(id);
       this.snapshots.markDirty();
@@ -255,7 +262,7 @@ export class Library {
         return ids;
       } finally {
         // Cleared or not, re-read what is stored: no forest now, until the next image makes one.
-        await Promise.all([this.text.reload(), this.visual.reload()]);
+        await Promise.all([this.text.reload(), this.visual.reload()]).catch(() => (this.unusable = true));
       }
     });
     if (removed.length > 0) announce('removed', removed);
@@ -288,6 +295,13 @@ export class Library {
 
   private async catchUp(): Promise<void> {
     if ((await store.readGeneration(this.db)) !== this.generation) await this.refresh();
+  }
+
+  /** After a failed write: the forests drop what was staged and re-read what is stored; then `e` is thrown
+   *  (never the re-read's own failure, which leaves this state unusable instead). */
+  private async undo(e: unknown): Promise<never> {
+    await Promise.all([this.text.reload(), this.visual.reload()]).catch(() => (this.unusable = true));
+    throw e;
   }
 
   /** Runs a write as the only writer across tabs, on state brought up to date first. */

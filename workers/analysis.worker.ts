@@ -356,7 +356,9 @@ const api = {
 
   /** Every store as JSON (schema fixtures, bug reports). */
   async dump(): Promise<DatabaseDump> {
-    return dumpDatabase((await lib()).db);
+    const library = await lib();
+    await library.converted; // the settled library: Blobs of an older schema already rewritten as bytes
+    return dumpDatabase(library.db);
   },
 
   /** Low-memory mode, queue empty: the captioner goes (see ModelHost.releaseCaptioner). */

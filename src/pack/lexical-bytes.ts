@@ -1,9 +1,9 @@
 // The lexical snapshot as one byte string (a pack part): a JSON header (options, word and term
 // lists, array kinds and lengths), then the typed arrays, each 8-byte aligned, little-endian as
 // every browser and Node on x86/ARM is. fromSnapshot checks what comes back.
-import { toSnapshot, fromSnapshot, type LexicalSnapshot } from '../text/lexical-snapshot.ts';
-import type { LexicalIndex } from '../text/lexical-index.ts';
-import type { LexicalOptions } from '../text/lexical-types.ts';
+import { toSnapshot, fromSnapshot, type LexicalSnapshot } from '../core/text/lexical-snapshot';
+import type { LexicalIndex } from '../core/text/lexical-index';
+import type { LexicalOptions } from '../core/text/lexical-types';
 
 const ARRAYS = ['ids', 'lengths', 'docOffsets', 'docText', 'postingOffsets', 'postingSlots', 'postingTf'] as const;
 type ArrayField = (typeof ARRAYS)[number];

@@ -1,0 +1,28 @@
+// One forest of a pack as a BlockStore (src/core/forest/store.ts): keys map to parts through the
+// manifest, reads go out together. Read-only: the forest is opened with sketchInLeaves and only searched.
+import type { BlockStore } from '../core/forest/store';
+import { GlimpseError } from '../core/errors';
+import type { PackForest } from '../core/pack/format';
+import type { PackSource } from './pack-source';
+
+export class PackBlockStore implements BlockStore {
+  constructor(
+    private readonly source: PackSource,
+    private readonly forest: PackForest,
+  ) {}
+
+  read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return Promise.all(keys.map((k) => {
+      const hash = this.forest.blocks[k];
+      return hash === undefined ? undefined : this.source.part(hash);
+    }));
+  }
+
+  write(): Promise<void> {
+    return Promise.reject(new GlimpseError('ReadOnlyPackError', 'A photo pack is read-only: add it to your library to change it.'));
+  }
+
+  deletePrefix(): Promise<void> {
+    return this.write();
+  }
+}

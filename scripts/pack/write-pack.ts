@@ -9,7 +9,7 @@ import { buildForest } from '../../src/core/forest/build.ts';
 import { leafRowsBlocks } from '../../src/core/forest/leaf-rows.ts';
 import { MemoryBlockStore } from '../../src/core/forest/memory-store.ts';
 import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, partPath, ROWS_PER_PAGE, type PackForest, type PackManifest, type PackRow } from '../../src/core/pack/format.ts';
-import { encodeLexical } from '../../src/core/pack/lexical-bytes.ts';
+import { encodeLexical } from '../../src/pack/lexical-bytes.ts';
 import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text/index.ts';
 import type { WorkItem } from './work.ts';
 

@@ -37,14 +37,30 @@ export function orderItems(items: readonly WorkItem[]): WorkItem[] {
 async function packForest(parts: Parts, ids: number[], rows: Float32Array[]): Promise<PackForest> {
   const dim = rows[0]?.length ?? 0;
   const store = new MemoryBlockStore();
-  const vectors = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => vectors.set(r, i * dim));
-  await buildForest(store, { dim, ids, vectors }, { seed: 1 });
+  const flat = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => flat.set(r, i * dim));
+  await buildForest(store, { dim, ids, vectors: flat }, { seed: 1 });
   await store.write(await leafRowsBlocks(store));
   const blocks: Record<string, string> = {};
-  // The sketch table stays out: its rows are in the leaf rows blocks.
-  for (const key of store.keys().sort()) if (!/\/k\//.test(key)) blocks[key] = parts.put(store.raw(key)!);
-  return { dim, blocks };
+  const vectors: Uint8Array[] = [];
+  let generation = 0;
+  for (const key of store.keys().sort()) {
+    // The sketch table stays out: its rows are in the leaf rows blocks.
+    if (/\/k\//.test(key)) continue;
+    const v = /^g(\d+)\/v\/(\d+)$/.exec(key);
+    if (v) {
+      generation = Number(v[1]);
+      vectors[Number(v[2])] = store.raw(key)!;
+    } else blocks[key] = parts.put(store.raw(key)!);
+  }
+  const blockBytes = vectors[0]?.byteLength ?? 0;
+  const all = new Uint8Array(blockBytes * vectors.length);
+  vectors.forEach((b, slot) => {
+    if (b.byteLength !== blockBytes) throw new Error(`vector block ${slot} is ${b.byteLength} bytes, not ${blockBytes}`);
+    all.set(b, slot * blockBytes);
+  });
+  if (vectors.length !== rows.length || vectors.some((b) => b === undefined)) throw new Error('vector slots are not 0…n-1');
+  return { dim, blocks, vectors: { part: parts.put(all), generation, blockBytes, count: vectors.length } };
 }
 
 export async function writePack(outDir: string, work: readonly WorkItem[]): Promise<PackManifest> {

@@ -12,10 +12,21 @@ export class PackBlockStore implements BlockStore {
   ) {}
 
   read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    return Promise.all(keys.map((k) => {
-      const hash = this.forest.blocks[k];
-      return hash === undefined ? undefined : this.source.part(hash);
-    }));
+    const v = this.forest.vectors;
+    const slots = new Map<string, number>();
+    for (const k of keys) {
+      const m = /^g(\d+)\/v\/(\d+)$/.exec(k);
+      if (m && Number(m[1]) === v.generation && Number(m[2]) < v.count) slots.set(k, Number(m[2]));
+    }
+    const vectors = this.source.slices(v.part, [...new Set(slots.values())], v.blockBytes);
+    return Promise.all(
+      keys.map(async (k) => {
+        const slot = slots.get(k);
+        if (slot !== undefined) return (await vectors).get(slot);
+        const hash = this.forest.blocks[k];
+        return hash === undefined ? undefined : this.source.part(hash);
+      }),
+    );
   }
 
   write(): Promise<void> {

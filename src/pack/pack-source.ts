@@ -49,6 +49,44 @@ export class PackSource {
     return p;
   }
 
+  /**
+   * Fixed-size records `index` of part `hash` through Range requests (neighbours within 8 KB in
+   * one request), kept in memory. Not checked against the part's hash (a range cannot be): the
+   * caller's records carry their own checksums (forest blocks).
+   */
+  async slices(hash: string, indices: readonly number[], size: number): Promise<Map<number, Uint8Array>> {
+    const out = new Map<number, Uint8Array>();
+    const want = [...new Set(indices)].sort((a, b) => a - b).filter((i) => {
+      const hit = this.ranges.get(`${hash}:${i}`);
+      if (hit) out.set(i, hit);
+      return !hit;
+    });
+    const runs: [number, number][] = [];
+    for (const i of want) {
+      const last = runs[runs.length - 1];
+      if (last && (i - last[1]) * size <= 8192) last[1] = i;
+      else runs.push([i, i]);
+    }
+    const url = new URL(partPath(hash), this.root).href;
+    await Promise.all(
+      runs.map(async ([a, b]) => {
+        const bytes = await fetchBytes(this.url, url, `bytes=${a * size}-${(b + 1) * size - 1}`);
+        this.fetchedBytes += bytes.byteLength;
+        // A host that ignores Range sends the whole part (200): take the records from it.
+        const base = bytes.byteLength === (b - a + 1) * size ? 0 : a * size;
+        for (let i = a; i <= b; i++) {
+          const rec = bytes.subarray(base + (i - a) * size, base + (i - a + 1) * size);
+          if (rec.byteLength !== size) throw new PackError(this.url, `${url} is shorter than its manifest says. Upload the pack again, whole.`);
+          this.ranges.set(`${hash}:${i}`, rec);
+          out.set(i, rec);
+        }
+      }),
+    );
+    return out;
+  }
+
+  private readonly ranges = new Map<string, Uint8Array>();
+
   private async fetchPart(hash: string): Promise<Uint8Array> {
     const bytes = await fetchBytes(this.url, new URL(partPath(hash), this.root).href);
     this.fetchedBytes += bytes.byteLength;
@@ -59,10 +97,10 @@ export class PackSource {
   }
 }
 
-async function fetchBytes(packUrl: string, url: string): Promise<Uint8Array<ArrayBuffer>> {
+async function fetchBytes(packUrl: string, url: string, range?: string): Promise<Uint8Array<ArrayBuffer>> {
   let res: Response;
   try {
-    res = await fetch(url, { mode: 'cors', credentials: 'omit' });
+    res = await fetch(url, { mode: 'cors', credentials: 'omit', ...(range ? { headers: { range } } : {}) });
   } catch {
     // fetch tells a refused cross-origin read and a network failure apart only in the console.
     throw new PackError(packUrl, `${url} could not be fetched: the host is unreachable, or it does not allow this site to read it (CORS: it must send Access-Control-Allow-Origin).`);

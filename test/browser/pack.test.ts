@@ -62,7 +62,7 @@ describe('a pack opened by URL', () => {
       return n;
     });
 
-  async function open(packUrl: string, init?: (c: BrowserContext) => Promise<void>): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  async function open(packUrl: string, init?: (c: BrowserContext) => Promise<unknown>): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
     const context = await browser.newContext();
     if (init) await init(context);
     const { page, errors } = await openApp(context, url, `&pack=${encodeURIComponent(packUrl)}`);

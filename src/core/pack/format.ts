@@ -13,10 +13,16 @@ export const ROWS_PER_PAGE = 100;
 
 export type ForestName = 'text' | 'visual';
 
-/** One forest: its block keys (src/core/forest/store.ts) mapped to part hashes. Opened with sketchInLeaves. */
+/**
+ * One forest: its block keys (src/core/forest/store.ts) mapped to part hashes, except the vector
+ * blocks: those (one per slot, all of one size) sit in slot order in one part, read with Range
+ * requests (a part per vector would make the manifest grow with the photo count). Each forest block
+ * carries its own checksum, so a ranged read is checked too. Opened with sketchInLeaves.
+ */
 export interface PackForest {
   dim: number;
   blocks: Record<string, string>;
+  vectors: { part: string; generation: number; blockBytes: number; count: number };
 }
 
 export interface PackManifest {
@@ -78,6 +84,8 @@ export function checkManifest(json: unknown, url: string): PackManifest {
     const f = m.forests?.[name];
     if (!f || !Number.isInteger(f.dim) || typeof f.blocks !== 'object' || f.blocks === null) return bad(`no ${name} forest`);
     for (const h of Object.values(f.blocks)) if (typeof h !== 'string' || !HEX.test(h)) return bad('a bad part name');
+    const v = f.vectors;
+    if (!v || typeof v.part !== 'string' || !HEX.test(v.part) || ![v.generation, v.blockBytes, v.count].every((x) => Number.isInteger(x) && x >= 0)) return bad(`no ${name} vectors`);
   }
   if (typeof m.lexical !== 'string' || !HEX.test(m.lexical)) return bad('no keyword index');
   if (!Array.isArray(m.rowPages) || m.rowPages.length !== Math.ceil((m.count as number) / ROWS_PER_PAGE) || !m.rowPages.every((h) => typeof h === 'string' && HEX.test(h))) return bad('bad row pages');

@@ -1,6 +1,8 @@
 // The analysis worker: indexes images and answers searches. A thin composition of the intake
 // decoder, the models (src/ml), the library (storage + forests + lexical index) and core search.
 import * as Comlink from 'comlink';
+import type { PackRow } from '../src/core/pack/format';
+import type { ImageRow } from '../src/storage/rows';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
 import type { DownloadPlan } from '../src/ml/model-cache';
@@ -286,7 +288,7 @@ const api = {
   },
 
   /** Row, thumbnail and the original's file handle (when kept; the page asks for permission to read it). */
-  async detail(id: number) {
+  async detail(id: number): Promise<{ row: ImageRow | PackRow; thumb: Blob | undefined; handle: FileSystemFileHandle | undefined } | undefined> {
     if (pack) {
       const p = await pack;
       const [row, thumb] = await Promise.all([p.row(id), p.thumb(id)]);

@@ -41,11 +41,13 @@ export default tseslint.config(
   },
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
   // House rule 1, "rooms": who may import what.
-  rooms({ files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'], ignores: ['src/storage/**', 'src/ml/**', 'src/archive/**', 'src/core/map/**'] }, [IDB, HF, ORT], [ZIP, UMAP]),
+  rooms({ files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'], ignores: ['src/storage/**', 'src/ml/**', 'src/archive/**', 'src/pack/**', 'src/core/map/**'] }, [IDB, HF, ORT], [ZIP, UMAP]),
   rooms({ files: ['src/core/map/**/*.ts'] }, [IDB, HF, ORT], [ZIP]),
   // The library file format: zip.js behind src/archive/zip.ts; no storage, models or workers.
   rooms({ files: ['src/archive/**/*.ts'], ignores: ['src/archive/zip.ts'] }, [IDB, HF, ORT], [ZIP, UMAP, { group: ['**/storage/**', '**/ml/**', '**/workers/**', '**/bridge/**', '**/ui/**'], message: 'src/archive/ is the file format: workers compose it with storage.' }]),
   rooms({ files: ['src/archive/zip.ts'] }, [IDB, HF, ORT], [UMAP]),
+  // The static pack reader: HTTP, checksums, a block store. Workers compose it with the forest and search.
+  rooms({ files: ['src/pack/**/*.ts'] }, [IDB, HF, ORT], [ZIP, UMAP, { group: ['**/storage/**', '**/ml/**', '**/workers/**', '**/bridge/**', '**/ui/**', '**/archive/**'], message: 'src/pack/ reads packs over HTTP: workers compose it with search.' }]),
   rooms({ files: ['src/storage/**/*.ts'] }, [HF, ORT], [ZIP, UMAP]),
   rooms({ files: ['src/ml/**/*.ts'] }, [IDB], [ZIP, UMAP]),
   // The service worker's share handler: Cache Storage only, nothing of the app's.
@@ -54,6 +56,6 @@ export default tseslint.config(
     ZIP,
     UMAP,
     { group: ['**/workers/**'], allowTypeImports: true, message: 'The UI reaches workers only through src/bridge/bridge.ts.' },
-    { group: ['**/storage/**', '**/ml/**', '**/archive/**', '**/bridge/worker-handle*'], message: 'The UI reaches storage, models and the library file format through src/bridge/bridge.ts.' },
+    { group: ['**/storage/**', '**/ml/**', '**/archive/**', '**/pack/**', '**/bridge/worker-handle*'], message: 'The UI reaches storage, models and the library file format through src/bridge/bridge.ts.' },
   ]),
 );

@@ -1,6 +1,8 @@
 // The analysis worker: indexes images and answers searches. A thin composition of the intake
 // decoder, the models (src/ml), the library (storage + forests + lexical index) and core search.
 import * as Comlink from 'comlink';
+import type { PackRow } from '../src/core/pack/format';
+import type { ImageRow } from '../src/storage/rows';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
 import type { DownloadPlan } from '../src/ml/model-cache';
@@ -22,6 +24,7 @@ import { exifTakenAt } from './lib/exif';
 import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
+import { PackLibrary } from './lib/pack-library';
 import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
@@ -50,6 +53,8 @@ const host = new ModelHost();
 let library: Promise<Library> | undefined;
 let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
+/** A pack opened by URL: while it is open, reads and searches go to it, never to the person's library. */
+let pack: Promise<PackLibrary> | undefined;
 
 /** Opens while no tab writes; listening starts first, so no write after the open goes unseen.
  *  A failed open is not kept: the next call tries again (a full disk may have been freed since). */
@@ -154,13 +159,26 @@ let ocrProblem: string | undefined;
 const api = {
   cancel,
 
+  /** Opens a static pack read-only (src/pack/); later reads and searches answer from it. */
+  async openPack(url: string, base: string): Promise<{ count: number; embedder: string }> {
+    const opening = PackLibrary.open(url, base);
+    pack = opening;
+    opening.catch(() => {
+      if (pack === opening) pack = undefined;
+    });
+    const p = await opening;
+    return { count: p.count, embedder: p.embedderId };
+  },
+
   async open(name?: string): Promise<{ count: number }> {
+    if (pack) return { count: (await pack).count };
     if (!library) dbName = name;
     return { count: await (await lib()).count() };
   },
 
   /** Image count and queue length as stored (shared by all tabs). */
   async status(): Promise<{ count: number; pending: number }> {
+    if (pack) return { count: (await pack).count, pending: 0 };
     const { db } = await lib();
     const [count, pending] = await Promise.all([countImages(db), queueLength(db)]);
     return { count, pending };
@@ -211,11 +229,13 @@ const api = {
 
   /** A page of images, newest first: pass the answer's `next` as `before` for the following one. */
   async listPage(request: PageRequest): Promise<LibraryPage> {
+    if (pack) return (await pack).listPage({ before: request.before, limit: Math.min(request.limit, 1000) });
     return listPage(await browseDB(), { before: request.before, limit: Math.min(request.limit, 1000) });
   },
 
   /** The listed form of some images (added or re-described ones the grid shows); gone ones left out. */
   async libraryItems(ids: number[]): Promise<LibraryItem[]> {
+    if (pack) return (await pack).items(ids);
     return itemsByIds(await browseDB(), ids);
   },
 
@@ -224,8 +244,11 @@ const api = {
       // Only the embedder: a text search never waits for the captioner. Meanwhile the library opens
       // and ranks the query lexically. Without the embedder the lexical index still answers
       // (keyword search), and the page is told why.
-      const embedded = config ? watchVectorSide(host.embedder(config, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
-      const lexical = lib().then((library) => ({ library, text: library.prepareText(query) }));
+      // A pack's text vectors come from the embedder it was made with.
+      const opened = pack && (await pack);
+      const cfg = config && opened ? { ...config, embedderId: opened.embedderId } : config;
+      const embedded = cfg ? watchVectorSide(host.embedder(cfg, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
+      const lexical = (opened ? Promise.resolve(opened) : lib()).then((library) => ({ library, text: library.prepareText(query) }));
       const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
       return library.searchText(text, vector, limit);
     });
@@ -252,26 +275,32 @@ const api = {
       const decoded = await decodeImage(await file.arrayBuffer(), name, file.type, { thumbSize: 64, modelSize: 512, signal });
       if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
       const vector = await (await host.captioner(config, undefined, signal)).encode(decoded.pixels, signal);
-      return (await lib()).searchVisual(vector, limit);
+      return (pack ? await pack : await lib()).searchVisual(vector, limit);
     });
   },
 
   async similarTo(callId: number, id: number, limit: number): Promise<ResultRow[]> {
     return runCancellable(callId, async () => {
-      const library = await lib();
+      const library = pack ? await pack : await lib();
       const vector = await library.visualVectorOf(id);
       return vector ? library.searchVisual(vector, limit, id) : [];
     });
   },
 
   /** Row, thumbnail and the original's file handle (when kept; the page asks for permission to read it). */
-  async detail(id: number) {
+  async detail(id: number): Promise<{ row: ImageRow | PackRow; thumb: Blob | undefined; handle: FileSystemFileHandle | undefined } | undefined> {
+    if (pack) {
+      const p = await pack;
+      const [row, thumb] = await Promise.all([p.row(id), p.thumb(id)]);
+      return row && { row, thumb, handle: undefined };
+    }
     const library = await lib();
     const [row, thumb, handle] = await Promise.all([library.row(id), library.thumb(id), handleById(library.db, id)]);
     return row && { row, thumb, handle };
   },
 
   async thumb(id: number): Promise<Blob | undefined> {
+    if (pack) return (await pack).thumb(id);
     return (await lib()).thumb(id);
   },
 

@@ -62,6 +62,18 @@ export function setModelFolder(files: readonly File[]): number {
   return folder.length;
 }
 
+/**
+ * Opens a static pack read-only: until the page reloads, the library shown and searched is the
+ * pack's (the person's own stays as it is). Rejects with name 'PackUnreadableError', the message
+ * naming the URL. A worker replaced after a cancel opens it again before anything else.
+ */
+export async function openPack(url: string): Promise<{ count: number; embedder: string }> {
+  const base = location.href;
+  const opened = await analysis.call(undefined, (r) => r.openPack(url, base));
+  analysis.onSpawn = (r) => void r.openPack(url, base).catch(() => {});
+  return opened;
+}
+
 export function openLibrary(): Promise<{ count: number }> {
   return analysis.call(undefined, (r) => r.open());
 }

@@ -29,12 +29,16 @@ export class WorkerHandle<T extends Cancellable> {
   /** Rejecters of calls in flight: a terminated worker never answers them. */
   private readonly inflight = new Set<(e: Error) => void>();
 
+  /** Runs first on every new worker (e.g. re-opening a pack in a worker replaced after a cancel). */
+  onSpawn: ((remote: Comlink.Remote<T>) => void) | undefined;
+
   constructor(private readonly spawn: () => Worker) {}
 
   get remote(): Comlink.Remote<T> {
     if (!this.proxy) {
       this.worker = this.spawn();
       this.proxy = Comlink.wrap<T>(this.worker);
+      this.onSpawn?.(this.proxy);
     }
     return this.proxy;
   }

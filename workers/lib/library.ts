@@ -5,8 +5,8 @@
 import { GlimpseError } from '../../src/core/errors';
 import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
 import { quantizeVector } from '../../src/core/forest/vector-math';
-import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
-import { analyzeQuery, FULL_OPTIONS, type LexicalHit, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
+import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
+import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
 import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import { commitImages, knownShas } from '../../src/storage/archive-store';
@@ -14,21 +14,10 @@ import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
 import { ForestSlot } from './forest-slot';
+import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
-/** The lexical half of a text search, done before the query vector is there (see prepareText). */
-export interface PreparedText {
-  readonly lexical: LexicalQuery;
-  readonly hits: readonly LexicalHit[];
-}
-
-export interface ResultRow {
-  id: number;
-  name: string;
-  score: number;
-  caption: string;
-  summary: MatchSummary;
-}
+export type { PreparedText, ResultRow };
 
 function quantize(v: Float32Array): { codes: Int8Array; scale: number } {
   const codes = new Int8Array(v.length);
@@ -314,23 +303,20 @@ export class Library {
 
   /** The lexical ranking of a text query. Needs no model: run it while the embedder loads. */
   prepareText(query: string): PreparedText {
-    const lexical = analyzeQuery(query, this.lexical.options);
-    return { lexical, hits: this.lexical.search(lexical, { limit: DEFAULT_TEXT_SEARCH.limit, explain: false }) };
+    return prepareText(this.lexical, query);
   }
 
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. */
   async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
-    const { lexical, hits } = typeof query === 'string' ? this.prepareText(query) : query;
+    const prepared = typeof query === 'string' ? this.prepareText(query) : query;
     const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
-    // Reasons only for the hits shown, not for every lexical candidate.
-    const fused = fuseTextSearch(vectorHits, hits, { ...DEFAULT_TEXT_SEARCH, limit });
-    return this.present(fused.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: this.lexical.explain(lexical, h.id) })));
+    return this.present(fuseText(this.lexical, prepared, vectorHits, limit));
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
     await this.openVisual();
     const hits = await this.visual.search(vector, limit + 1);
-    return this.present(rankSimilar(hits, { ...DEFAULT_IMAGE_SEARCH, limit, excludeId }));
+    return this.present(rankVisual(hits, limit, excludeId));
   }
 
   /** k nearest of `vector` in one space's forest (the map's and the near-duplicate finder's graph). */
@@ -368,14 +354,7 @@ export class Library {
   }
 
   private async present(hits: SearchHit[]): Promise<ResultRow[]> {
-    const rows = await store.rowsByIds(this.db, hits.map((h) => h.id));
-    const out: ResultRow[] = [];
-    hits.forEach((hit, i) => {
-      const row = rows[i];
-      if (!row) return; // deleted between search and read
-      out.push({ id: hit.id, name: row.name, score: hit.score, caption: row.record.captions[0] ?? '', summary: describeMatch(hit, row.record) });
-    });
-    return out;
+    return presentHits(hits, await store.rowsByIds(this.db, hits.map((h) => h.id)));
   }
 }
 

@@ -13,7 +13,8 @@ export const MIN_FORMAT_VERSION = 1;
 export const HEADER_BYTES = 16;
 const MAGIC = 0x42464c47; // "GLFB"
 
-export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7 } as const;
+/** LeafRows (leaf-rows.ts) sit beside leaves only in stores opened with `sketchInLeaves`. */
+export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7, LeafRows: 8 } as const;
 export type BlockKind = (typeof BlockKind)[keyof typeof BlockKind];
 
 export function blockVersion(view: DataView): number {

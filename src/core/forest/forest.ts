@@ -27,6 +27,12 @@ export interface OpenOptions {
    * once, then queries read only vectors for them. False reads each leaf when a query needs it.
    */
   pinLeaves?: boolean;
+  /**
+   * Each leaf's sketch rows are stored beside it (leafRowsBlocks) and no sketch table is read at
+   * open (default false): for a read-only store where each read is a round trip, such as a pack
+   * read over HTTP. Such a forest can be searched, not changed.
+   */
+  sketchInLeaves?: boolean;
 }
 
 export interface SearchOptions {
@@ -63,7 +69,13 @@ export class Forest {
   private constructor(private state: ForestState, private readonly openOptions: Required<OpenOptions>) {}
 
   static async open(store: BlockStore, options: OpenOptions = {}): Promise<Forest> {
-    const o = { memoryBudgetBytes: options.memoryBudgetBytes ?? 64 << 20, pinnedNodeFraction: options.pinnedNodeFraction ?? 0.8, leafReadChunk: options.leafReadChunk ?? 24, pinLeaves: options.pinLeaves ?? true };
+    const o = {
+      memoryBudgetBytes: options.memoryBudgetBytes ?? 64 << 20,
+      pinnedNodeFraction: options.pinnedNodeFraction ?? 0.8,
+      leafReadChunk: options.leafReadChunk ?? 24,
+      pinLeaves: options.pinLeaves ?? true,
+      sketchInLeaves: options.sketchInLeaves ?? false,
+    };
     return new Forest(await ForestState.open(store, o), o);
   }
 
@@ -141,7 +153,7 @@ export class Forest {
       const blocks = await this.state.vectors(held);
       let k = 0;
       return at.map((slot) => (slot < 0 ? undefined : { code: Int8Array.from(blocks[k]!.code), scale: blocks[k++]!.scale }));
-    });
+    }, false);
   }
 
   delete(ids: ArrayLike<number>): Promise<void> {
@@ -194,7 +206,8 @@ export class Forest {
   }
 
   /** Serialises mutations; on failure reloads from the store so memory matches what was committed. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  private exclusive<T>(fn: () => Promise<T>, mutates = true): Promise<T> {
+    if (mutates && this.openOptions.sketchInLeaves) return Promise.reject(new InvalidArgumentError('This forest was opened with its sketches in its leaves (a read-only pack): it can be searched, not changed.'));
     const run = this.tail.then(async () => {
       try {
         return await fn();

@@ -25,3 +25,6 @@ export const leafKey = (g: number, t: number, l: number): string => `g${g}/l/${t
 export const slotKey = (g: number, p: number): string => `g${g}/s/${p}`;
 export const vectorKey = (g: number, slot: number): string => `g${g}/v/${slot}`;
 export const sketchKey = (g: number, p: number): string => `g${g}/k/${p}`;
+/** A leaf's sketch rows, beside it (leaf-rows.ts): only in stores opened with `sketchInLeaves`. */
+export const leafRowsKey = (g: number, t: number, l: number): string => `g${g}/r/${t}/${l}`;
+export const rowsKeyOfLeaf = (leafKey: string): string => leafKey.replace('/l/', '/r/');

@@ -24,7 +24,11 @@ describe('storage full', () => {
 
   beforeAll(async () => {
     browser = await launch();
-    ({ page, errors } = await openPage(await browser.newContext(), `${url}?testHooks&models=test/tiny`));
+    const context = await browser.newContext();
+    // One caption per photo and no background pass adding more: that pass writes too, and racing
+    // the queue's write for the budget below, it made the queueing (not the indexing) hit the quota.
+    await context.addInitScript(() => localStorage.setItem('glimpse.captions', JSON.stringify({ atOnce: 1, total: 1 })));
+    ({ page, errors } = await openPage(context, `${url}?testHooks&models=test/tiny`));
     await page.waitForFunction(() => window.__glimpse !== undefined);
   });
   afterAll(async () => {

@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 import SlowFirst from './test/sequencer';
 
 // Two files at a time, unit and browser alike (one pool: Vitest needs the same count for projects
-// that share a group). A browser file keeps a core busy only part of the time (page loads, IndexedDB,
-// polls): measured ×0.82 wall on this 2-core machine, see README. GLIMPSE_TEST_WORKERS=1 runs one at a time.
+// that share a group). Browser files are largely CPU-bound, so this gains about a fifth on 2 cores
+// (×0.82 wall measured side by side, see README). GLIMPSE_TEST_WORKERS=1 runs one at a time.
 const WORKERS = Number(process.env.GLIMPSE_TEST_WORKERS) || 2;
 
 // Two projects, one runner: unit tests in Node, browser tests drive /usr/bin/chromium

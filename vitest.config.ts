@@ -3,7 +3,7 @@ import SlowFirst from './test/sequencer';
 
 // Two files at a time, unit and browser alike (one pool: Vitest needs the same count for projects
 // that share a group). Browser files are largely CPU-bound, so this gains about a fifth on 2 cores
-// (×0.82 wall measured side by side, see README). GLIMPSE_TEST_WORKERS=1 runs one at a time.
+// (×0.82 wall measured back to back, see README). GLIMPSE_TEST_WORKERS=1 runs one at a time.
 const WORKERS = Number(process.env.GLIMPSE_TEST_WORKERS) || 2;
 
 // Two projects, one runner: unit tests in Node, browser tests drive /usr/bin/chromium

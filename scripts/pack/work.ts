@@ -3,18 +3,11 @@
 // own work folders; pack:merge joins them (same files, any order).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalyticsRecord } from '../../src/core/text/record.ts';
+import type { PhotoFields } from '../../src/core/photo/fields.ts';
 
-export interface WorkItem {
-  sha256: string;
-  name: string;
-  path: string;
-  size: number;
-  type: string;
-  width: number;
-  height: number;
+/** The per-photo fields (src/core/photo/fields.ts; a pack's rows take addedAt from takenAt), then the analysis. */
+export interface WorkItem extends Omit<PhotoFields, 'addedAt' | 'takenAt'> {
   takenAt: number;
-  record: AnalyticsRecord;
   text: Float32Array;
   visual: Float32Array;
   thumb: Uint8Array;

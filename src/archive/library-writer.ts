@@ -20,24 +20,13 @@ import {
   type VectorKind,
 } from '../core/archive/index.ts';
 import { GlimpseError, throwIfAborted } from '../core/errors.ts';
-import type { AnalyticsRecord } from '../core/text/record.ts';
+import type { PhotoFields } from '../core/photo/fields.ts';
 import { sha256Hex } from './sha256.ts';
 import { Uint8ArrayReader, ZipWriter } from './zip.ts';
 
 
-/** One photo as the library stores it, ready to be written. */
-export interface ExportPhoto {
-  sha256: string;
-  name: string;
-  path: string;
-  size: number;
-  type: string;
-  width: number;
-  height: number;
-  addedAt: number;
-  takenAt?: number;
-  phash?: string;
-  record: AnalyticsRecord;
+/** One photo as the library stores it (its per-photo fields), ready to be written. */
+export interface ExportPhoto extends PhotoFields {
   thumb: { bytes: Uint8Array; type: string };
   vectors: Record<VectorKind, StoredRow>;
   /** Include the original file (read again at the end, when the originals are written). */

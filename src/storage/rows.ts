@@ -1,23 +1,9 @@
 // What is stored per image. Plain data: structured-clone friendly, no classes.
-import type { AnalyticsRecord } from '../core/text/record';
+import type { PhotoFields } from '../core/photo/fields';
 
-export interface ImageRow {
+/** The per-photo fields (src/core/photo/fields.ts) under the library's id. */
+export interface ImageRow extends PhotoFields {
   id: number;
-  sha256: string;
-  name: string;
-  /** Relative path inside a picked folder, or the file name. */
-  path: string;
-  size: number;
-  type: string;
-  width: number;
-  height: number;
-  addedAt: number;
-  /** From EXIF when present, else the file's lastModified. */
-  takenAt?: number;
-  record: AnalyticsRecord;
-  /** Perceptual hashes (src/core/similar/phash.ts: the whole photo's, then its windows'), for
-   *  near-duplicates. Absent in rows from before them until the background pass adds them. */
-  phash?: string;
 }
 
 export interface MetaRow {

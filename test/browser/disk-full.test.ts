@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { expectStopped, imageCount, sharedImages, waitIndexed } from './helpers/app-page';
+import { sharedImages, waitIndexed } from './helpers/app-page';
 import { ARGS, CHROMIUM } from './helpers/browser';
+import { expectPausedFull, expectQueueingRefused, expectResumedAll } from './helpers/full-storage';
 import { dropDatabase, fillQuota } from './helpers/quota-filler';
 import { mountRefusal, SmallDisk } from './helpers/small-disk';
 
@@ -67,41 +68,15 @@ describe.skipIf(refusal !== '')(title, () => {
     expect(filled.bytes).toBeGreaterThan(40 << 20);
 
     await page.getByTestId('index-resume').click();
-    const notice = page.getByRole('alert').filter({ hasText: 'storage is full' });
-    await notice.waitFor({ timeout: 120_000 });
-    expect(await notice.textContent()).toMatch(/^The device storage is full while adding .+\.jpg\. Free some space or remove images, then press Resume\.$/);
-    const stored = await imageCount(page);
-    expect(stored).toBeGreaterThanOrEqual(3);
-    expect(stored).toBeLessThan(10);
-    await expectStopped(page, stored, 10);
-    const state = await page.evaluate(async () => {
-      const g = window.__glimpse!;
-      const [items, queue, report] = await Promise.all([g.listLibrary(), g.queuedFiles(), g.checkLibrary()]);
-      return { stored: items.map((i) => i.name), queued: queue.map((q) => q.name), problems: report.problems };
-    });
-    expect(state.stored).toEqual(expect.arrayContaining(names.slice(0, 3)));
-    expect([...state.stored, ...state.queued].sort()).toEqual([...names].sort());
-    expect(state.problems).toEqual([]);
+    await expectPausedFull(page, names, 3);
   });
 
   it('queueing more under the full quota says so and keeps the queue as it was', async () => {
-    await page.getByTestId('add-files').setInputFiles(photos.slice(10, 12));
-    await page.getByRole('alert').filter({ hasText: 'add the photos again' }).waitFor({ timeout: 60_000 });
-    expect((await page.evaluate(() => window.__glimpse!.libraryStatus())).pending).toBe(10 - (await imageCount(page)));
+    await expectQueueingRefused(page, photos.slice(10, 12));
   });
 
   it('after space is freed, Resume indexes the rest, each once, with 0 problems', async () => {
     await dropDatabase(page, 'test-bulk');
-    await page.getByTestId('index-resume').click();
-    await waitIndexed(page);
-    expect(await imageCount(page)).toBe(10);
-    const { stored, report } = await page.evaluate(async () => {
-      const g = window.__glimpse!;
-      return { stored: (await g.listLibrary()).map((i) => i.name), report: await g.checkLibrary() };
-    });
-    expect(stored.sort()).toEqual([...names].sort());
-    expect(report.problems).toEqual([]);
-    expect(report.counts.queue).toBe(0);
-    expect(errors).toEqual([]);
+    await expectResumedAll(page, names, errors);
   });
 });

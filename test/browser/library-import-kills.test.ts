@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fixturePhotos, writeLibraryFile } from '../fixtures/library-file';
-import { seededRandom } from './helpers/interrupt';
+import { killPage, openWithHooks, seededRandom } from './helpers/interrupt';
 import { ImportRefused, importFile, importRun, openSettings } from './helpers/transfer-page';
 import { useBrowser } from './helpers/use-browser';
 
@@ -19,9 +19,7 @@ describe('interrupted import', () => {
   useBrowser((b) => (browser = b));
 
   async function open(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${url}?testHooks&models=test/tiny#/settings`);
-    await page.waitForFunction(() => window.__glimpse !== undefined);
+    const page = await openWithHooks(context, url, '#/settings');
     await openSettings(page);
     return page;
   }
@@ -62,17 +60,9 @@ describe('interrupted import', () => {
         if (await writing.count()) midImport++;
         const said = (await page.getByTestId('import-progress').textContent().catch(() => null)) ?? 'done';
         const crash = random() < 0.5;
-        if (crash) {
-          const cdp = await context.newCDPSession(page);
-          const crashed = page.waitForEvent('crash', { timeout: 60_000 });
-          cdp.send('Page.crash').catch(() => {}); // never answers: the renderer is gone
-          await crashed;
-          await page.close().catch(() => {});
-          crashes++;
-        } else {
-          await page.close();
-          closes++;
-        }
+        await killPage(context, page, crash, 60_000);
+        if (crash) crashes++;
+        else closes++;
         log(`kill ${k + 1}: ${crash ? 'crash' : 'close'} ${delay} ms after writing began (${said.trim()})`);
         page = await open(context);
       }

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { expectStopped, imageCount, searchText, sharedImages, waitIndexed } from './helpers/app-page';
+import { imageCount, searchText, sharedImages, waitIndexed } from './helpers/app-page';
+import { expectPausedFull, expectQueueingRefused, expectResumedAll } from './helpers/full-storage';
 import { launch, openPage } from './helpers/browser';
 
 // Storage runs out while photos are being indexed: the person is told, the queue pauses, nothing
@@ -44,25 +45,7 @@ describe('storage full', () => {
     // forest blocks is ~10–40 KB).
     await quota(photos.slice(3).reduce((n, p) => n + statSync(p).size, 0) + 40_000);
     await page.getByTestId('add-files').setInputFiles(photos.slice(3));
-    const notice = page.getByRole('alert').filter({ hasText: 'storage is full' });
-    await notice.waitFor({ timeout: 120_000 });
-    expect(await notice.textContent()).toMatch(/storage is full while adding .+\.jpg\. Free some space or remove images, then press Resume\./);
-    await page.getByTestId('index-resume').waitFor();
-    const stored = await imageCount(page);
-    expect(stored).toBeGreaterThanOrEqual(3);
-    expect(stored).toBeLessThan(10);
-    // Paused: the run has stopped and the rest waits in the stored queue.
-    await expectStopped(page, stored, 10);
-
-    const state = await page.evaluate(async () => {
-      const g = window.__glimpse!;
-      const [items, queue, report] = await Promise.all([g.listLibrary(), g.queuedFiles(), g.checkLibrary()]);
-      return { names: items.map((i) => i.name), queued: queue.map((q) => q.name), report };
-    });
-    expect(state.names).toHaveLength(stored);
-    expect(state.names).toEqual(expect.arrayContaining(names.slice(0, 3)));
-    expect([...state.names, ...state.queued].sort()).toEqual([...names].sort());
-    expect(state.report.problems).toEqual([]);
+    await expectPausedFull(page, names, 3);
   });
 
   it('still searches the photos already stored', async () => {
@@ -75,25 +58,11 @@ describe('storage full', () => {
 
   it('tells the person when even queueing new photos fails', async () => {
     await quota(0);
-    const before = await page.evaluate(async () => (await window.__glimpse!.queuedFiles()).length);
-    await page.getByTestId('add-files').setInputFiles(sharedImages(62).slice(60));
-    await page.getByRole('alert').filter({ hasText: 'add the photos again' }).waitFor({ timeout: 30_000 });
-    expect(await page.evaluate(async () => (await window.__glimpse!.queuedFiles()).length)).toBe(before);
+    await expectQueueingRefused(page, sharedImages(62).slice(60));
   });
 
   it('resumes after space is freed and indexes the rest, each once', async () => {
     await quota(undefined);
-    await page.getByTestId('index-resume').click();
-    await waitIndexed(page);
-    expect(await imageCount(page)).toBe(10);
-    expect(await page.getByRole('alert').count()).toBe(0);
-    const { indexed, report } = await page.evaluate(async () => {
-      const g = window.__glimpse!;
-      return { indexed: (await g.listLibrary()).map((i) => i.name), report: await g.checkLibrary() };
-    });
-    expect(indexed.sort()).toEqual([...names].sort());
-    expect(report.problems).toEqual([]);
-    expect(report.counts.queue).toBe(0);
-    expect(errors).toEqual([]);
+    await expectResumedAll(page, names, errors);
   });
 });

@@ -1,7 +1,7 @@
 // The `.glimpse` library file, format 1: a zip whose entries are laid out for two readers, an
 // import that walks it chunk by chunk, and a reader that fetches parts in place over HTTP Range
 // requests (the static pack). docs/LIBRARY-FORMAT.md is the spec; this file is its types.
-import type { AnalyticsRecord } from '../text/record.ts';
+import type { PhotoFields } from '../photo/fields.ts';
 
 export const FORMAT = 'glimpse-library';
 /** This build writes and reads format 1; a file with a higher `minReaderVersion` is refused. */
@@ -78,20 +78,8 @@ export interface ThumbRef {
   type: string;
 }
 
-/** One photo as the file holds it (an element of a chunk's `photos/NNNNN.json`). */
-export interface PhotoEntry {
-  sha256: string;
-  name: string;
-  path: string;
-  size: number;
-  type: string;
-  width: number;
-  height: number;
-  addedAt: number;
-  takenAt?: number;
-  /** Perceptual hashes for near-duplicates (hex), when the library had them. */
-  phash?: string;
-  record: AnalyticsRecord;
+/** One photo as the file holds it (an element of a chunk's `photos/NNNNN.json`): the per-photo fields, then where its thumbnail and original sit. */
+export interface PhotoEntry extends PhotoFields {
   thumb: ThumbRef;
   original?: FileRef;
 }

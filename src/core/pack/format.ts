@@ -2,7 +2,7 @@
 // place. `pack.json` names everything else; every other file is an immutable part `p/<sha256>`
 // named by the SHA-256 of its bytes, so a host may cache parts forever and a reader checks each
 // one it fetches. docs/PACK-FORMAT.md is the spec; this file is its types and checks.
-import type { AnalyticsRecord } from '../text/record.ts';
+import type { PhotoFields } from '../photo/fields.ts';
 import { GlimpseError } from '../errors.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
@@ -40,19 +40,9 @@ export interface PackManifest {
   bytes: number;
 }
 
-/** One photo as a row page holds it: the library's row plus its thumbnail part. */
-export interface PackRow {
+/** One photo as a row page holds it: the library's row (per-photo fields and id) plus its thumbnail part. */
+export interface PackRow extends PhotoFields {
   id: number;
-  sha256: string;
-  name: string;
-  path: string;
-  size: number;
-  type: string;
-  width: number;
-  height: number;
-  addedAt: number;
-  takenAt?: number;
-  record: AnalyticsRecord;
   /** Part hash of the WebP thumbnail. */
   thumb: string;
 }

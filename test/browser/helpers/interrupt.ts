@@ -49,11 +49,22 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-async function open(context: BrowserContext, baseURL: string): Promise<Page> {
+/** A new tab of the app with its test hooks (`hash`: a route such as '#/settings'), once they are there. */
+export async function openWithHooks(context: BrowserContext, baseURL: string, hash = ''): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${baseURL}?testHooks&models=test/tiny`);
+  await page.goto(`${baseURL}?testHooks&models=test/tiny${hash}`);
   await page.waitForFunction(() => window.__glimpse !== undefined);
   return page;
+}
+
+/** Cuts the page off: its renderer crashed (CDP Page.crash, waited for up to `crashTimeout` ms), or the tab closed. */
+export async function killPage(context: BrowserContext, page: Page, crash: boolean, crashTimeout: number): Promise<void> {
+  if (!crash) return page.close();
+  const cdp = await context.newCDPSession(page);
+  const crashed = page.waitForEvent('crash', { timeout: crashTimeout });
+  cdp.send('Page.crash').catch(() => {}); // never answers: the renderer is gone
+  await crashed;
+  await page.close().catch(() => {});
 }
 
 /** Names queued or indexed, as the worker sees them. */
@@ -99,7 +110,7 @@ export async function killLoop(context: BrowserContext, baseURL: string, o: Kill
     return files;
   };
 
-  let page = await open(context, baseURL);
+  let page = await openWithHooks(context, baseURL);
   await queueFiles(page, take(o.initial));
   for (let k = 0; k < o.kills; k++) {
     // Wait until a photo is being described (models loaded), topping the queue up if it ran dry.
@@ -118,19 +129,11 @@ export async function killLoop(context: BrowserContext, baseURL: string, o: Kill
     const crash = random() < 0.5;
     await page.waitForTimeout(delay);
     const count = await page.getByTestId('image-count').textContent();
-    if (crash) {
-      const cdp = await context.newCDPSession(page);
-      const crashed = page.waitForEvent('crash', { timeout: 15_000 });
-      cdp.send('Page.crash').catch(() => {}); // never answers: the renderer is gone
-      await crashed;
-      await page.close().catch(() => {});
-      crashes++;
-    } else {
-      await page.close();
-      closes++;
-    }
+    await killPage(context, page, crash, 15_000);
+    if (crash) crashes++;
+    else closes++;
     log(`kill ${k + 1}/${o.kills}: ${crash ? 'crash' : 'close'} ${delay} ms after indexing was seen running (library showed ${count})`);
-    page = await open(context, baseURL);
+    page = await openWithHooks(context, baseURL);
   }
 
   await page.getByTestId('index-done').waitFor({ state: 'attached', timeout: 150_000 });

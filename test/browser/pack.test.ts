@@ -114,6 +114,28 @@ describe('a pack opened by URL', () => {
     }
   });
 
+  it('"Add to my library" imports the pack: searchable in the own library once the pack is closed', async () => {
+    const { context, page } = await open(host.url);
+    try {
+      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+      await page.getByTestId('pack-add').click();
+      const added = page.getByTestId('pack-added');
+      await added.waitFor({ timeout: 60_000 });
+      expect(await added.textContent()).toContain('12 photo(s) added to your library, 0 already there.');
+      expect(await ownImages(page)).toBe(12);
+      // Closing the pack: the own library, now holding the pack's photos, searched by their words.
+      await page.getByTestId('pack-close').click();
+      await page.getByTestId('image-count').waitFor();
+      await expect.poll(() => page.getByTestId('pack-library').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('image-count').textContent()).toBe('12');
+      const { word, row } = rareWord(rows);
+      await searchText(page, word);
+      await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toContain(row.name);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keyword search with no model to be had', async () => {
     const { context, page } = await open(host.url, (c) => c.route('**/models/**', (r) => r.abort()));
     try {

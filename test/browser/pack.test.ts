@@ -136,6 +136,39 @@ describe('a pack opened by URL', () => {
     }
   });
 
+  it('offline after one visit: the same search and its thumbnails, from the cached parts', async () => {
+    const { context, page } = await open(host.url);
+    try {
+      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+      const { word, row } = rareWord(rows);
+      await searchText(page, word);
+      const names = (): Promise<(string | null)[]> => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+      await expect.poll(names).toContain(row.name);
+      await waitThumbs(page);
+      const online = await names();
+      // The first visit was not controlled by the service worker (it installs meanwhile): the reader kept what it read.
+      await page.evaluate(async () => navigator.serviceWorker.ready);
+      const seen = host.requests.length;
+      await context.setOffline(true);
+      try {
+        await page.reload();
+        await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+        await searchText(page, word);
+        await expect.poll(names).toEqual(online);
+        await waitThumbs(page);
+        const shown = await page.locator('[data-testid="result"] img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth));
+        expect(shown.length).toBe(online.length);
+        expect(shown.every((w) => w > 0)).toBe(true);
+        expect(await page.getByTestId('pack-error').count()).toBe(0);
+        expect(host.requests.length).toBe(seen); // nothing reached the host
+      } finally {
+        await context.setOffline(false);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keyword search with no model to be had', async () => {
     const { context, page } = await open(host.url, (c) => c.route('**/models/**', (r) => r.abort()));
     try {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -8,6 +8,8 @@ import { packRows, photoFolder, rareWord, readManifest, runPack, serveDir } from
 import { openApp, searchText, waitThumbs } from './helpers/app-page';
 import { useBrowser } from './helpers/use-browser';
 import { WorkFolder } from '../../scripts/pack/work';
+import { installDemoPack } from '../../scripts/vite/demo-pack';
+import { preview } from 'vite';
 
 // Issue 15: the built app opens a static pack by URL (?pack=, here from another origin with CORS)
 // and searches it in place: text, keywords with no model at all, more like this, thumbnails as the
@@ -166,6 +168,38 @@ describe('a pack opened by URL', () => {
       }
     } finally {
       await context.close();
+    }
+  });
+
+  it('"Try the demo": only a site built with PACK= offers it, and it opens the pack', async () => {
+    // The shared dist/ was built without PACK: no button.
+    const plain = await open(`${host.url}nothing-here/`);
+    try {
+      await plain.page.getByTestId('empty-library').waitFor();
+      expect(await plain.page.getByTestId('try-demo').count()).toBe(0);
+    } finally {
+      await plain.context.close();
+    }
+    // A second site beside it, as PACK=<pack> npm run build leaves it (dist/ linked, not built again).
+    const site = path.join(dir, 'site');
+    mkdirSync(site);
+    const dist = path.resolve(import.meta.dirname, '../../dist');
+    for (const f of readdirSync(dist)) if (f !== 'index.html') symlinkSync(path.join(dist, f), path.join(site, f));
+    cpSync(path.join(dist, 'index.html'), path.join(site, 'index.html'));
+    installDemoPack(out, site);
+    const server = await preview({ build: { outDir: site }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+    const context = await browser.newContext();
+    try {
+      const { page } = await openApp(context, server.resolvedUrls!.local[0]!);
+      await page.getByTestId('try-demo').click();
+      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+      expect(new URL(page.url()).searchParams.get('pack')).toBe('demo/');
+      const { word, row } = rareWord(rows);
+      await searchText(page, word);
+      await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toContain(row.name);
+    } finally {
+      await context.close();
+      await server.close();
     }
   });
 

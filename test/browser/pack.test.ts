@@ -150,6 +150,21 @@ describe('a pack opened by URL', () => {
       const online = await names();
       // The first visit was not controlled by the service worker (it installs meanwhile): the reader kept what it read.
       await page.evaluate(async () => navigator.serviceWorker.ready);
+      // Once it controls the page, parts not read yet (more like this: visual vectors) go through it and it keeps them.
+      await page.reload();
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+      await searchText(page, word);
+      await page.getByTestId('result').first().getByTestId('more-like-this').click();
+      await page.getByText('Photos like').waitFor();
+      await page.getByTestId('result').first().waitFor();
+      const keptBySw = (): Promise<number> =>
+        page.evaluate(async () => {
+          const cache = await caches.open('glimpse-pack-parts-v1');
+          const kept = await Promise.all((await cache.keys()).map((k) => cache.match(k)));
+          return kept.filter((r) => r?.headers.get('x-glimpse-pack-cache') === 'sw').length;
+        });
+      expect(await keptBySw()).toBeGreaterThan(0);
+      await page.getByRole('button', { name: 'Clear photo search' }).click();
       const seen = host.requests.length;
       await context.setOffline(true);
       try {

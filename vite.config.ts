@@ -6,6 +6,7 @@ import { modelsFolder } from './scripts/vite/models-folder.ts';
 import { ocrAssets } from './scripts/vite/ocr-assets.ts';
 import { ortAssets } from './scripts/vite/ort-assets.ts';
 import { SHARE_TARGET_SCRIPT, shareTargetWorker } from './scripts/vite/share-target-sw.ts';
+import { demoPack } from './scripts/vite/demo-pack.ts';
 import { SHARE_ACTION, SHARE_FIELD } from './src/sw/share-inbox.ts';
 
 // Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer).
@@ -36,6 +37,7 @@ export default defineConfig({
     modelsFolder(),
     cspMeta(),
     shareTargetWorker(),
+    demoPack(), // PACK=<pack folder>: "Try the demo" (scripts/vite/demo-pack.ts)
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -67,7 +69,7 @@ export default defineConfig({
         // use, whether or not this worker controls the page; a runtime cache here stored every one
         // a second time (npm test: test/browser/first-visit.test.ts).
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-        globIgnores: ['ort/**', 'models/**'],
+        globIgnores: ['ort/**', 'models/**', 'demo/**'],
         navigateFallback: 'index.html',
         runtimeCaching: [],
       },

@@ -25,6 +25,7 @@ import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './li
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { PackLibrary } from './lib/pack-library';
+import { addPackToLibrary } from './lib/pack-import';
 import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
@@ -424,6 +425,14 @@ const api = {
   /** Checks a library file whole, then merges it into the library (see lib/archive-import.ts). */
   async importLibrary(callId: number, file: Blob, fileName: string, want: ImportWant, confirm: (plan: ImportPlan) => Promise<boolean>, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
     return runCancellable(callId, async (signal) => importLibraryFile(await lib(), file, fileName, { want, revisionOf, confirm, onProgress, signal }));
+  },
+
+  /** "Add to my library" for the open pack: read whole as a library file, then imported (lib/pack-import.ts). */
+  async addPackToLibrary(callId: number, want: ImportWant, confirm: (plan: ImportPlan) => Promise<boolean>, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
+    return runCancellable(callId, async (signal) => {
+      if (!pack) throw new GlimpseError('NoPackError', 'No photo pack is open: open one by its address first.');
+      return addPackToLibrary(await pack, await lib(), { want, revisionOf, confirm, onProgress, signal });
+    });
   },
 
   /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */

@@ -67,5 +67,15 @@ export function importLibraryFile(file: File, confirm: (plan: ImportPlan) => Pro
   return analysis.call(signal, (r, id) => r.importLibrary(id, file, file.name, want, Comlink.proxy(confirm), onProgress && Comlink.proxy(onProgress)), { settle: true });
 }
 
+/**
+ * "Add to my library" for the pack opened by URL: the worker reads it whole into a library file and
+ * imports that (as importLibraryFile does; progress starts with phase 'fetching').
+ */
+export function addPackToLibrary(confirm: (plan: ImportPlan) => Promise<boolean>, onProgress?: (p: ImportProgress) => void, signal?: AbortSignal): Promise<ImportResult> {
+  const c = modelConfig();
+  const want = { captioner: c.captionerId, embedder: c.embedderId };
+  return analysis.call(signal, (r, id) => r.addPackToLibrary(id, want, Comlink.proxy(confirm), onProgress && Comlink.proxy(onProgress)), { settle: true });
+}
+
 /** True for a file that looks like a library file (by name: its bytes are checked by the import). */
 export const isLibraryFile = (f: File): boolean => /\.glimpse$/i.test(f.name);

@@ -1,7 +1,10 @@
 // Fetches a pack's parts over HTTP (same origin or CORS): each part is checked against the
-// SHA-256 it is named by and kept in memory, so a part is fetched once per visit. Every failure
-// is a PackError naming the pack's URL and what to do.
+// SHA-256 it is named by and kept in memory, so a part is fetched once per visit, and in Cache
+// Storage (src/sw/pack-parts.ts, shared with the service worker), so what a visit read is there
+// offline. pack.json is read from the network first, the cache when offline. Every failure is a
+// PackError naming the pack's URL and what to do.
 import { checkManifest, MANIFEST_FILE, PackError, partPath, type PackManifest } from '../core/pack/format';
+import { FROM_PACK_CACHE, PACK_CACHE, partKey, storable } from '../sw/pack-parts';
 
 /** `url` may name the pack's folder or its pack.json; relative URLs resolve against the page. */
 export function packUrls(url: string, base: string): { manifest: string; root: string } {
@@ -26,7 +29,7 @@ export class PackSource {
 
   static async open(url: string, base: string): Promise<PackSource> {
     const { manifest, root } = packUrls(url, base);
-    const bytes = await fetchBytes(url, manifest);
+    const bytes = await manifestBytes(url, manifest);
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(bytes));
@@ -70,8 +73,8 @@ export class PackSource {
     const url = new URL(partPath(hash), this.root).href;
     await Promise.all(
       runs.map(async ([a, b]) => {
-        const bytes = await fetchBytes(this.url, url, `bytes=${a * size}-${(b + 1) * size - 1}`);
-        this.fetchedBytes += bytes.byteLength;
+        const { bytes, fetched } = await cachedBytes(this.url, url, `bytes=${a * size}-${(b + 1) * size - 1}`);
+        if (fetched) this.fetchedBytes += bytes.byteLength;
         // A host that ignores Range sends the whole part (200): take the records from it.
         const base = bytes.byteLength === (b - a + 1) * size ? 0 : a * size;
         for (let i = a; i <= b; i++) {
@@ -88,23 +91,69 @@ export class PackSource {
   private readonly ranges = new Map<string, Uint8Array>();
 
   private async fetchPart(hash: string): Promise<Uint8Array> {
-    const bytes = await fetchBytes(this.url, new URL(partPath(hash), this.root).href);
-    this.fetchedBytes += bytes.byteLength;
+    const url = new URL(partPath(hash), this.root).href;
+    // Put in the cache only once checked: a damaged answer is not kept.
+    const { bytes, fetched, keep } = await cachedBytes(this.url, url, undefined, false);
+    if (fetched) this.fetchedBytes += bytes.byteLength;
     if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== hash) {
       throw new PackError(this.url, `its part ${partPath(hash)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
     }
+    await keep();
     return bytes;
   }
 }
 
-async function fetchBytes(packUrl: string, url: string, range?: string): Promise<Uint8Array<ArrayBuffer>> {
+/** Cache Storage where the platform has it (not in Node); a refused open only loses the offline copy. */
+function packCache(): Promise<Cache | undefined> {
+  return typeof caches === 'undefined' ? Promise.resolve(undefined) : caches.open(PACK_CACHE).catch(() => undefined);
+}
+
+/**
+ * A part (or a range of it) from the cache, else from the network and then kept (`keepNow`, or
+ * later through `keep`). `fetched`: it came over the network (the service worker's cache
+ * answers as the network does, marked by its header).
+ */
+async function cachedBytes(packUrl: string, url: string, range?: string, keepNow = true): Promise<{ bytes: Uint8Array<ArrayBuffer>; fetched: boolean; keep: () => Promise<void> }> {
+  const cache = await packCache();
+  const key = partKey(url, range ?? null);
+  const hit = await cache?.match(key).catch(() => undefined);
+  if (hit) return { bytes: new Uint8Array(await hit.arrayBuffer()), fetched: false, keep: () => Promise.resolve() };
+  const res = await get(packUrl, url, range);
+  const fromSw = res.headers.get(FROM_PACK_CACHE) === 'sw';
+  const kept = cache && !fromSw ? await storable(res) : undefined;
+  const keep = async (): Promise<void> => {
+    if (kept) await cache!.put(res.status === 206 ? key : url, kept).catch(() => {});
+  };
+  if (keepNow) await keep();
+  return { bytes: new Uint8Array(await res.arrayBuffer()), fetched: true, keep };
+}
+
+/** pack.json: the network first (it is the one file that changes), the cached copy when offline. */
+async function manifestBytes(packUrl: string, url: string): Promise<Uint8Array<ArrayBuffer>> {
+  const cache = await packCache();
+  let res: Response;
+  try {
+    res = await get(packUrl, url);
+  } catch (e) {
+    const hit = e instanceof UnreachableError ? await cache?.match(url).catch(() => undefined) : undefined;
+    if (!hit) throw e;
+    return new Uint8Array(await hit.arrayBuffer());
+  }
+  if (cache) await cache.put(url, await storable(res)).catch(() => {});
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The host could not be reached (offline, or CORS refused): the one failure the cached pack.json answers. */
+class UnreachableError extends PackError {}
+
+async function get(packUrl: string, url: string, range?: string): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, { mode: 'cors', credentials: 'omit', ...(range ? { headers: { range } } : {}) });
   } catch {
     // fetch tells a refused cross-origin read and a network failure apart only in the console.
-    throw new PackError(packUrl, `${url} could not be fetched: the host is unreachable, or it does not allow this site to read it (CORS: it must send Access-Control-Allow-Origin).`);
+    throw new UnreachableError(packUrl, `${url} could not be fetched: the host is unreachable, or it does not allow this site to read it (CORS: it must send Access-Control-Allow-Origin).`);
   }
   if (!res.ok) throw new PackError(packUrl, `${url} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}. Check the address and that the whole pack folder was uploaded.`);
-  return new Uint8Array(await res.arrayBuffer());
+  return res;
 }

@@ -3,6 +3,8 @@
 // sheet's POST (manifest share_target): the shared photos go to the inbox (share-inbox.ts) and the
 // app opens on the library with the inbox key, where the page queues them for indexing.
 import { putShared, SHARE_ACTION, SHARE_FAILED, SHARE_FIELD, SHARE_PARAM } from './share-inbox';
+// Built into the same imported script: pack parts kept for offline use.
+import './pack-cache';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -1,7 +1,7 @@
 // Export and import of the library file as the person drives them (Settings → Library, or a
 // .glimpse file dropped on the app). Module state, so an import keeps going while the person
 // moves between pages.
-import { exportLibraryFile, importLibraryFile, originalsOnOffer, type ExportOutcome, type ExportProgress, type ImportPlan, type ImportProgress, type ImportResult } from '../bridge/bridge';
+import { addPackToLibrary, exportLibraryFile, importLibraryFile, originalsOnOffer, type ExportOutcome, type ExportProgress, type ImportPlan, type ImportProgress, type ImportResult } from '../bridge/bridge';
 import { errorMessage, errorName, isAbort } from './errors';
 import { library } from './library-state.svelte';
 import { refresher } from './refresher.svelte';
@@ -51,26 +51,36 @@ class Transfer {
     this.exportControl?.abort();
   }
 
-  async import(file: File): Promise<void> {
+  import(file: File): Promise<void> {
+    return this.runImport(file.name, (signal) => importLibraryFile(file, (plan) => this.ask(plan), (p) => (this.importProgress = p), signal));
+  }
+
+  /** "Add to my library" while a pack is open: the same import, fed by the pack read whole. */
+  importPack(url: string): Promise<void> {
+    return this.runImport(url, (signal) => addPackToLibrary((plan) => this.ask(plan), (p) => (this.importProgress = p), signal));
+  }
+
+  private async runImport(name: string, run: (signal: AbortSignal) => Promise<ImportResult>): Promise<void> {
     if (this.importing) return;
     this.importing = true;
     this.importRuns++;
-    this.importName = file.name;
+    this.importName = name;
     this.importError = '';
     this.imported = undefined;
     this.importProgress = undefined;
     this.importControl = new AbortController();
     try {
-      const result = await importLibraryFile(file, (plan) => this.ask(plan), (p) => (this.importProgress = p), this.importControl.signal);
+      const result = await run(this.importControl.signal);
       this.imported = result;
-      // The person agreed: photos of other models are re-analysed from their thumbnails.
-      if (result.toReanalyse > 0) refresher.reindex();
+      // The person agreed: photos of other models are re-analysed from their thumbnails (with a
+      // pack open, searches go to the pack: the re-analysis waits for the own library's next visit).
+      if (result.toReanalyse > 0 && !library.pack) refresher.reindex();
     } catch (e) {
       const kept = 'Photos imported until then stay in your library; importing the file again adds the rest.';
-      if (isAbort(e)) this.importError = `Import of ${file.name} cancelled. ${kept}`;
-      else if (errorName(e) === 'QuotaExceededError') this.importError = `Import of ${file.name} stopped: this device's storage is full. ${kept} Free some space first.`;
+      if (isAbort(e)) this.importError = `Import of ${name} cancelled. ${kept}`;
+      else if (errorName(e) === 'QuotaExceededError') this.importError = `Import of ${name} stopped: this device's storage is full. ${kept} Free some space first.`;
       else if (errorName(e) === 'LibraryFileError') this.importError = errorMessage(e);
-      else this.importError = `Import of ${file.name} stopped: ${errorMessage(e)} ${kept}`;
+      else this.importError = `Import of ${name} stopped: ${errorMessage(e)} ${kept}`;
     } finally {
       this.consent = undefined;
       this.importing = false;

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -8,6 +8,8 @@ import { packRows, photoFolder, rareWord, readManifest, runPack, serveDir } from
 import { openApp, searchText, waitThumbs } from './helpers/app-page';
 import { useBrowser } from './helpers/use-browser';
 import { WorkFolder } from '../../scripts/pack/work';
+import { installDemoPack } from '../../scripts/vite/demo-pack';
+import { preview } from 'vite';
 
 // Issue 15: the built app opens a static pack by URL (?pack=, here from another origin with CORS)
 // and searches it in place: text, keywords with no model at all, more like this, thumbnails as the
@@ -111,6 +113,108 @@ describe('a pack opened by URL', () => {
       expect(await ownImages(page)).toBe(0);
     } finally {
       await context.close();
+    }
+  });
+
+  it('"Add to my library" imports the pack: searchable in the own library once the pack is closed', async () => {
+    const { context, page } = await open(host.url);
+    try {
+      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+      await page.getByTestId('pack-add').click();
+      const added = page.getByTestId('pack-added');
+      await added.waitFor({ timeout: 60_000 });
+      expect(await added.textContent()).toContain('12 photo(s) added to your library, 0 already there.');
+      expect(await ownImages(page)).toBe(12);
+      // Closing the pack: the own library, now holding the pack's photos, searched by their words.
+      await page.getByTestId('pack-close').click();
+      await page.getByTestId('image-count').waitFor();
+      await expect.poll(() => page.getByTestId('pack-library').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('image-count').textContent()).toBe('12');
+      const { word, row } = rareWord(rows);
+      await searchText(page, word);
+      await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toContain(row.name);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('offline after one visit: the same search and its thumbnails, from the cached parts', async () => {
+    const { context, page } = await open(host.url);
+    try {
+      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+      const { word, row } = rareWord(rows);
+      await searchText(page, word);
+      const names = (): Promise<(string | null)[]> => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+      await expect.poll(names).toContain(row.name);
+      await waitThumbs(page);
+      const online = await names();
+      // The first visit was not controlled by the service worker (it installs meanwhile): the reader kept what it read.
+      await page.evaluate(async () => navigator.serviceWorker.ready);
+      // Once it controls the page, parts not read yet (more like this: visual vectors) go through it and it keeps them.
+      await page.reload();
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+      await searchText(page, word);
+      await page.getByTestId('result').first().getByTestId('more-like-this').click();
+      await page.getByText('Photos like').waitFor();
+      await page.getByTestId('result').first().waitFor();
+      const keptBySw = (): Promise<number> =>
+        page.evaluate(async () => {
+          const cache = await caches.open('glimpse-pack-parts-v1');
+          const kept = await Promise.all((await cache.keys()).map((k) => cache.match(k)));
+          return kept.filter((r) => r?.headers.get('x-glimpse-pack-cache') === 'sw').length;
+        });
+      expect(await keptBySw()).toBeGreaterThan(0);
+      await page.getByRole('button', { name: 'Clear photo search' }).click();
+      const seen = host.requests.length;
+      await context.setOffline(true);
+      try {
+        await page.reload();
+        await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+        await searchText(page, word);
+        await expect.poll(names).toEqual(online);
+        await waitThumbs(page);
+        const shown = await page.locator('[data-testid="result"] img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth));
+        expect(shown.length).toBe(online.length);
+        expect(shown.every((w) => w > 0)).toBe(true);
+        expect(await page.getByTestId('pack-error').count()).toBe(0);
+        expect(host.requests.length).toBe(seen); // nothing reached the host
+      } finally {
+        await context.setOffline(false);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('"Try the demo": only a site built with PACK= offers it, and it opens the pack', async () => {
+    // The shared dist/ was built without PACK: no button.
+    const plain = await open(`${host.url}nothing-here/`);
+    try {
+      await plain.page.getByTestId('empty-library').waitFor();
+      expect(await plain.page.getByTestId('try-demo').count()).toBe(0);
+    } finally {
+      await plain.context.close();
+    }
+    // A second site beside it, as PACK=<pack> npm run build leaves it (dist/ linked, not built again).
+    const site = path.join(dir, 'site');
+    mkdirSync(site);
+    const dist = path.resolve(import.meta.dirname, '../../dist');
+    for (const f of readdirSync(dist)) if (f !== 'index.html') symlinkSync(path.join(dist, f), path.join(site, f));
+    cpSync(path.join(dist, 'index.html'), path.join(site, 'index.html'));
+    installDemoPack(out, site);
+    const server = await preview({ build: { outDir: site }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+    const context = await browser.newContext();
+    try {
+      const { page } = await openApp(context, server.resolvedUrls!.local[0]!);
+      await page.getByTestId('try-demo').click();
+      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+      expect(new URL(page.url()).searchParams.get('pack')).toBe('demo/');
+      const { word, row } = rareWord(rows);
+      await searchText(page, word);
+      await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toContain(row.name);
+    } finally {
+      await context.close();
+      await server.close();
     }
   });
 

@@ -1,9 +1,14 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import 'fake-indexeddb/auto';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, partPath } from '../../src/core/pack/format';
+import { WorkFolder } from '../../scripts/pack/work';
+import { Library } from '../../workers/lib/library';
 import { PackLibrary } from '../../workers/lib/pack-library';
+import { addPackToLibrary } from '../../workers/lib/pack-import';
+import { expectConsistent } from './library-fixture';
 import { packRows, photoFolder, rareWord, readManifest, runMerge, runPack, serveDir } from '../fixtures/pack';
 
 // Issue 15: `npm run pack` over 40 shared photos with the tiny test models writes a pack; a second
@@ -32,9 +37,15 @@ describe('npm run pack', () => {
   }, 120_000);
 
   it('two shards merged give the same pack as one run', () => {
+    // Shard 1 stands for a job that had already finished its photos (its work folder holds what
+    // the single run analysed for them); shard 2 analyses its photos in a process of its own.
     const merged = path.join(dir, 'merged');
-    expect(runPack(photos, merged, ['--shard', '1/2'])).toContain('20 analysed');
-    expect(runPack(photos, merged, ['--shard', '2/2'])).toContain('20 analysed');
+    const shard1 = path.join(dir, 'merged.work-1-of-2');
+    mkdirSync(shard1, { recursive: true });
+    const mine = new WorkFolder(`${out}.work`).items().sort((a, b) => (a.path < b.path ? -1 : 1)).filter((_, k) => k % 2 === 0);
+    for (const it of mine) for (const ext of ['vec', 'webp', 'json']) copyFileSync(path.join(`${out}.work`, `${it.sha256}.${ext}`), path.join(shard1, `${it.sha256}.${ext}`));
+    expect(runPack(photos, merged, ['--shard', '1/2'])).toContain('0 analysed, 20 already done');
+    expect(runPack(photos, merged, ['--shard', '2/2'])).toContain('20 analysed, 0 already done');
     expect(runMerge(merged)).toContain('2 shard(s)');
     // Parts are named by their bytes: the same manifest means the same rows, forests and keyword index.
     expect(readFileSync(path.join(merged, MANIFEST_FILE), 'utf8')).toBe(readFileSync(path.join(out, MANIFEST_FILE), 'utf8'));
@@ -58,6 +69,26 @@ describe('npm run pack', () => {
       expect((await pack.listPage({ before: page.next, limit: 30 })).items).toHaveLength(10);
       const thumb = await pack.thumb(row.id);
       expect(new Uint8Array(await thumb!.arrayBuffer())).toEqual(new Uint8Array(readFileSync(path.join(out, partPath(row.thumb)))));
+
+      // "Add to my library": the pack goes through the library file's import into the person's
+      // own library (fake-indexeddb), searchable there with no pack open.
+      const own = await Library.open('pack-add');
+      const want = pack.source.manifest.models;
+      const asked: unknown[] = [];
+      const o = { want, revisionOf: () => '', confirm: (p: unknown) => (asked.push(p), Promise.resolve(true)) };
+      const stop = new AbortController();
+      await expect(addPackToLibrary(pack, own, { ...o, signal: stop.signal, onProgress: (p) => p.phase === 'fetching' && stop.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+      expect(await own.count()).toBe(0);
+      const phases = new Set<string>();
+      const result = await addPackToLibrary(pack, own, { ...o, onProgress: (p) => phases.add(p.phase) });
+      expect(result).toMatchObject({ added: 40, known: 0, declined: false, toReanalyse: 0 });
+      expect([...phases]).toEqual(['fetching', 'checking', 'importing']);
+      expect(asked).toEqual([]); // the pack's models are the ones wanted: no consent asked
+      await expectConsistent(own, 40);
+      expect((await own.searchText(word, undefined, 40)).map((h) => h.name)).toContain(row.name);
+      // Adding it again adds nothing (same SHA-256s).
+      expect(await addPackToLibrary(pack, own, o)).toMatchObject({ added: 0, known: 40 });
+      await own.close();
     } finally {
       server.close();
     }

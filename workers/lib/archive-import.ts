@@ -28,7 +28,8 @@ export interface ImportPlan {
 }
 
 export interface ImportProgress {
-  phase: 'checking' | 'importing';
+  /** 'fetching': a pack being read whole before its import (pack-import.ts). */
+  phase: 'fetching' | 'checking' | 'importing';
   done: number;
   total: number;
   added: number;

@@ -8,6 +8,7 @@ import { ROWS_PER_PAGE, PackError, type ForestName, type PackRow } from '../../s
 import { decodeLexical } from '../../src/pack/lexical-bytes';
 import { PackBlockStore } from '../../src/pack/pack-block-store';
 import { PackSource } from '../../src/pack/pack-source';
+import type { StoredRow } from '../../src/core/archive/index';
 import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/library-pages';
 import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 
@@ -92,7 +93,24 @@ export class PackLibrary {
 
   async thumb(id: number): Promise<Blob | undefined> {
     const row = await this.row(id);
-    return row && new Blob([(await this.source.part(row.thumb)) as Uint8Array<ArrayBuffer>], { type: 'image/webp' });
+    return row && new Blob([(await this.thumbBytes(row)) as Uint8Array<ArrayBuffer>], { type: 'image/webp' });
+  }
+
+  thumbBytes(row: PackRow): Promise<Uint8Array> {
+    return this.source.part(row.thumb);
+  }
+
+  /**
+   * Both vectors of each photo as the pack's forests hold them (unit length, int8): what an import
+   * stores. The pack keeps no other length, so a vector's scale is its unit scale.
+   */
+  async storedVectors(ids: readonly number[]): Promise<(Record<ForestName, StoredRow> | undefined)[]> {
+    const [text, visual] = await Promise.all([this.forest('text'), this.forest('visual')].map(async (f) => (await f).vectorsOf(ids)));
+    const row = (v: { code: Int8Array; scale: number } | undefined): StoredRow | undefined => v && { codes: v.code, scale: v.scale, unitScale: v.scale };
+    return ids.map((_, k) => {
+      const t = row(text![k]), v = row(visual![k]);
+      return t && v ? { text: t, visual: v } : undefined;
+    });
   }
 
   /** Newest (highest id) first, as the library's own grid. */

@@ -1,0 +1,33 @@
+// Pack parts kept for offline use (issue 15): one Cache Storage cache shared by the service worker
+// (pack-cache.ts, which answers part requests from it first) and the pack reader
+// (src/pack/pack-source.ts, which also fills it on a first visit the service worker does not
+// control yet). Parts are immutable and named by their SHA-256, so a cached part is never stale;
+// a byte range of a part is kept under its own key (the Cache API stores no 206 answers).
+export const PACK_CACHE = 'glimpse-pack-parts-v1';
+/** Set on an answer the service worker took from, or put into, the cache: the reader need not put it again. */
+export const FROM_PACK_CACHE = 'x-glimpse-pack-cache';
+
+const PART = /\/p\/[0-9a-f]{64}$/;
+
+export const isPackPart = (url: string): boolean => PART.test(new URL(url).pathname);
+
+/** The cache key of a part, or of one byte range of it (`bytes=a-b`). */
+export function partKey(url: string, range: string | null): string {
+  if (!range) return url;
+  const u = new URL(url);
+  u.searchParams.set('glimpse-range', range.replace(/^bytes=/, ''));
+  return u.href;
+}
+
+/** A cached range comes back as the 206 it was. */
+export function asRange(cached: Response, range: string | null): Response {
+  if (!range) return cached;
+  return new Response(cached.body, { status: 206, headers: cached.headers });
+}
+
+/** What to keep of a good answer: a 206 becomes a 200 with the same bytes and headers (Content-Range kept). */
+export async function storable(res: Response, extra: Record<string, string> = {}): Promise<Response> {
+  const headers = new Headers(res.headers);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  return new Response(await res.clone().arrayBuffer(), { status: 200, headers });
+}

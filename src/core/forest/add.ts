@@ -7,9 +7,9 @@ import { TOMBSTONE } from './meta-codec.ts';
 import { Mutation } from './mutation.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
-import { sketchAll } from './sketch.ts';
+import { SketchRows } from './sketch-codec.ts';
 import { Splitter } from './split.ts';
-import { checkRows, dotI8, quantizeRows } from './vector-math.ts';
+import { checkRows, dotI8, halfRows, quantizeHalfRow } from './vector-math.ts';
 
 /** The rows being added: slots from `base` on, and their int8 vectors. */
 interface Batch {
@@ -40,9 +40,11 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
     const id = s.slotToId[slot];
     if (id !== TOMBSTONE && incoming.has(id)) throw new DuplicateIdError(id);
   }
-  const codes = new Int8Array(n * d), scales = new Float32Array(n);
-  quantizeRows(vectors, d, codes, scales);
-  const sk = sketchAll(codes, n, d);
+  const codes = new Int8Array(n * d), scales = new Float32Array(n), half = new Uint16Array(n * d);
+  halfRows(vectors, d, half, codes, scales);
+  // Sketched in the space the forest was built in (its centroid stays as built).
+  const sk = new SketchRows(d, n);
+  s.space.sketchHalves(half, 0, n, sk, 0);
   const base = s.meta.slotCount;
   const batch: Batch = { base, rows: { codes, scales } };
   const unit = new Float32Array(n * d);
@@ -65,7 +67,7 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
   s.sketch.setRows(base, sk);
   for (let r = 0; r < n; r += 1) {
     m.touchSlot(base + r);
-    m.putVector(base + r, scales[r], codes, r);
+    m.putVector(base + r, half, r);
   }
   s.meta.slotCount += n;
   s.meta.liveCount += n;
@@ -154,10 +156,7 @@ async function entryRows(m: Mutation, batch: Batch, slots: Uint32Array): Promise
     out.scales[i] = batch.rows.scales[r];
   }
   const vs = await m.s.vectors(stored);
-  vs.forEach((v, j) => {
-    out.codes.set(v.code, at[j] * d);
-    out.scales[at[j]] = v.scale;
-  });
+  vs.forEach((v, j) => quantizeHalfRow(v.half, 0, d, out.codes, out.scales, at[j]));
   return out;
 }
 

@@ -1,16 +1,25 @@
 // Reads a whole forest from its blocks and says what is wrong with it: every block decoded (so
 // every checksum verified), every tree walked from its root, every live id found exactly once
-// per tree, its vector block present and its sketch matching it. Works on a plain key → bytes
+// per tree, its vector block present and its sketch matching it (format 4). Works on a plain key → bytes
 // map, so any store (IndexedDB, memory) can be checked.
 import { GlimpseError } from '../errors.ts';
 import { blockVersion } from './block-codec.ts';
 import { decodeLeaf } from './leaf-codec.ts';
-import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, TOMBSTONE, type ForestMeta } from './meta-codec.ts';
+import { toHalf } from './half.ts';
+import { decodeCentroid, decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
-import { sketchRows, sketchWords } from './sketch.ts';
-import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey } from './store.ts';
-import { decodeVector } from './vector-codec.ts';
+import { rotationSeed, SketchSpace } from './sketch.ts';
+import { centroidKey, dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey } from './store.ts';
+import { decodeStoredVector, decodeVector } from './vector-codec.ts';
+import { quantizeHalfRow } from './vector-math.ts';
+
+/** A stored vector as an int8 code and scale (what LiveEntry reports, whatever the format). */
+function int8Of(half: Uint16Array, dim: number): LiveEntry {
+  const codes = new Int8Array(dim), scales = new Float32Array(1);
+  quantizeHalfRow(half, 0, dim, codes, scales);
+  return { codes, scale: scales[0] };
+}
 
 export type ForestIssueKind =
   /** A block the forest needs is not stored. */
@@ -45,7 +54,7 @@ export interface ForestInspection {
   /** False when the forest was never created (no blocks, or no committed meta block). */
   present: boolean;
   meta?: ForestMeta;
-  /** Live id → its int8 vector (its vector block; before format 3, the first tree's leaf that holds it). */
+  /** Live id → its vector as int8 (its vector block, quantised; before format 3, the first tree's leaf that holds it). */
   live: Map<number, LiveEntry>;
   issues: ForestIssue[];
 }
@@ -84,7 +93,8 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
   const g = meta.generation;
   // Before format 3 the vectors lived in the leaves (LeafBlock.legacy); since, in vector blocks.
   const metaBytes = blocks.get(META_KEY)!;
-  const legacy = blockVersion(new DataView(metaBytes.buffer, metaBytes.byteOffset, metaBytes.byteLength)) < 3;
+  const version = blockVersion(new DataView(metaBytes.buffer, metaBytes.byteOffset, metaBytes.byteLength));
+  const legacy = version < 3;
 
   // Slot table: which slots hold which live ids.
   const slotToId = new Uint32Array(meta.slotCount).fill(TOMBSTONE);
@@ -168,20 +178,31 @@ export function inspectForest(blocks: ReadonlyMap<string, Uint8Array>): ForestIn
     }
   }
 
-  if (!legacy) {
+  if (version === 3) {
+    // Format 3: int8 vector blocks and sketches of an older kind (read only to upgrade: not checked).
+    for (let p = 0; p * SKETCH_PAGE < meta.slotCount; p++) expected.add(sketchKey(g, p));
+    const row = new Float32Array(meta.dim), half = new Uint16Array(meta.dim);
+    for (const [id, slot] of slotOf) {
+      const ok = read(vectorKey(g, slot), (b) => (decodeStoredVector(vectorKey(g, slot), b, meta.dim, row), true));
+      if (!ok) continue;
+      for (let i = 0; i < meta.dim; i++) half[i] = toHalf(row[i]);
+      live.set(id, int8Of(half, meta.dim));
+    }
+  } else if (!legacy) {
     // Every live slot's vector, and its sketch as the resident table will hold it.
-    const w = sketchWords(meta.dim), table = new SketchRows(meta.dim, meta.slotCount);
+    const centroid = read(centroidKey(g), (b) => decodeCentroid(centroidKey(g), b, meta.dim));
+    const space = centroid && new SketchSpace(meta.dim, centroid, rotationSeed(meta.seed));
+    const table = new SketchRows(meta.dim, meta.slotCount), mine = new SketchRows(meta.dim, 1);
     const pageOk: boolean[] = [];
     for (let p = 0; p * SKETCH_PAGE < meta.slotCount; p++) pageOk.push(read(sketchKey(g, p), (b) => decodeSketchPage(sketchKey(g, p), b, p, table)) !== undefined);
-    const words = new Uint32Array(w), factors = new Float32Array(1);
     for (const [id, slot] of slotOf) {
       const v = read(vectorKey(g, slot), (b) => decodeVector(vectorKey(g, slot), b, meta.dim));
       if (!v) continue;
-      live.set(id, { codes: v.code, scale: v.scale });
-      if (!pageOk[Math.floor(slot / SKETCH_PAGE)]) continue;
-      sketchRows(v.code, 1, meta.dim, words, factors);
+      live.set(id, int8Of(v.half, meta.dim));
+      if (!space || !pageOk[Math.floor(slot / SKETCH_PAGE)]) continue;
+      space.sketchHalves(v.half, 0, 1, mine, 0);
       const at = slot * table.stride;
-      const same = factors[0] === table.f32[at + w] && words.every((x, i) => x === table.u32[at + i]);
+      const same = mine.u32.every((x, i) => x === table.u32[at + i]);
       if (!same) issues.push({ kind: 'corrupt-block', id, detail: `the sketch of id ${id} in "${sketchKey(g, Math.floor(slot / SKETCH_PAGE))}" does not match its vector` });
     }
   }

@@ -25,3 +25,5 @@ export const leafKey = (g: number, t: number, l: number): string => `g${g}/l/${t
 export const slotKey = (g: number, p: number): string => `g${g}/s/${p}`;
 export const vectorKey = (g: number, slot: number): string => `g${g}/v/${slot}`;
 export const sketchKey = (g: number, p: number): string => `g${g}/k/${p}`;
+/** Format 4: the centroid sketches are centred on (sketch.ts). */
+export const centroidKey = (g: number): string => `g${g}/c`;

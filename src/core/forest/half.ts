@@ -1,6 +1,6 @@
 // IEEE float16 for stored vectors (vector-codec.ts): the exact re-rank reads them. int8 with a
 // per-row scale ranked the true top 10 of tight neighbourhoods with recall 0.963 at best (image
-// patches, every row scored) and float16 with 0.995 (bench/lib/estimator.ts --caps): near-ties
+// patches, every row scored) and float16 with 0.995 (bench:index's brute int8/float16 lines): near-ties
 // there are closer than int8's ~5e-4 error on a cosine.
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

@@ -15,7 +15,7 @@
 // The rule follows each estimate's own error, so a wider search only adds slots that could still
 // be in the top k: recall does not fall as searchK grows, as it did with a fixed count of
 // candidates kept and a fixed margin (tight neighbourhoods, where many slots are within the
-// sketch's error of the k-th: bench/lib/estimator.ts).
+// sketch's error of the k-th: bench/estimator.ts).
 import type { ForestState } from './forest-state.ts';
 import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';

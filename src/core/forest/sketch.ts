@@ -10,7 +10,7 @@
 // bound; the reference library re-ranks by it with ε = 1.9). Centring shrinks ‖o − c‖ and
 // ‖q − c‖, and so the error, on data with a dominant mean direction; the rotation makes the error
 // what the bound says it is (without it, image patches estimated with twice the error the bound
-// predicts, and no bound held: bench/lib/estimator.ts).
+// predicts, and no bound held: bench/estimator.ts).
 // The query side is a table per sketch byte holding the signed sum of its 8 query dims, so the
 // sum costs D/8 lookups instead of D multiply-adds.
 import { fromHalf } from './half.ts';

@@ -15,7 +15,8 @@ export const MIN_FORMAT_VERSION = 1;
 export const HEADER_BYTES = 16;
 const MAGIC = 0x42464c47; // "GLFB"
 
-export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7, Centroid: 8 } as const;
+/** 8 is left to LeafRows (the pack branch's sketchInLeaves), so the two formats can merge. */
+export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7, Centroid: 9 } as const;
 export type BlockKind = (typeof BlockKind)[keyof typeof BlockKind];
 
 export function blockVersion(view: DataView): number {

@@ -14,6 +14,9 @@
 //   --env             both | chromium | node (default both)
 //   --probe-caption   diagnostic: time the captioner alone per dtype, split per session run, e.g. q8,fp32,fp32+q8
 //                     (encoder+decoder; each in a fresh browser, in the order given, so repeat one to see the drift)
+//   --images DIR      index the JPEGs of DIR instead of the shared 224-px photos
+//   --ocr-compare     Chromium: each photo is indexed with text reading off, removed, then with it on (the
+//                     app's default), side by side; prints both medians and their ratio
 //   --json            last line: the Chromium figures as JSON, Node's under "node"
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -45,6 +48,8 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     'rebuild-lexical': { type: 'boolean', default: false },
     'cold-runs': { type: 'string', default: '1' },
+    'ocr-compare': { type: 'boolean', default: false },
+    images: { type: 'string' },
   },
 });
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -63,7 +68,8 @@ if (!envs.every((e) => e === 'node' || e === 'chromium')) throw new Error(`--env
 const THUMB = 256; // DEFAULT_INDEX_SETTINGS.thumbSize
 
 const shared = path.resolve(process.env.GLIMPSE_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data'), 'captioned');
-const imageDir = path.join(shared, 'images');
+// --images DIR: other photos to index (e.g. full-size ones; the shared set is 224 px), JPEGs by name.
+const imageDir = values.images ? path.resolve(values.images) : path.join(shared, 'images');
 const captionsFile = path.join(shared, 'captions.json');
 const entries = JSON.parse(readFileSync(captionsFile, 'utf8')) as CaptionedEntry[];
 const allFiles = readdirSync(imageDir).filter((f) => /\.jpe?g$/i.test(f)).sort();
@@ -131,6 +137,7 @@ if (envs.includes('chromium')) {
       captionCounts: n > 0 ? captionCounts : [],
       maxNewTokens,
       thumbSize: THUMB,
+      ocrCompare: values['ocr-compare'],
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
       query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
       probe,

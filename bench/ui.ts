@@ -6,7 +6,11 @@
 // painted, and the page's list call. The extra rows are copies of the indexed ones (row, thumbnail,
 // vectors; new id, name and hash) written straight to IndexedDB in the page: browsing reads rows
 // only, and the forests do not hold the copies, so no search is timed after growing.
-// Usage: npm run build && npm run bench:ui [-- --n 1000 --first 100 --queries 40 --grow 10000 --opens 5]
+// Then the map (bench/ui-map.ts): layout time at 1,000 and 10,000 photos, frame time panning and zooming 10,000.
+// After growing: keystroke → results, scrolling the grid to its end, Settings → "Check library"
+// (which names every copy as missing from the forests) and "Clear all", each with its main-thread
+// long tasks.
+// Usage: npm run build && npm run bench:ui [-- --n 1000 --first 100 --queries 40 --grow 10000 --opens 5 --scrolls 5 | --map-only]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,6 +19,7 @@ import { preview } from 'vite';
 import { generateTestModels } from '../scripts/onnx/generate.ts';
 import { launch } from '../test/browser/helpers/browser.ts';
 import { captionedEntries, SHARED_IMAGES } from '../test/browser/helpers/library-page.ts';
+import { benchMap } from './ui-map.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +30,7 @@ const FIRST = arg('first', 100);
 const QUERIES = arg('queries', 40);
 const GROW = arg('grow', 10_000);
 const OPENS = arg('opens', 5);
+const SCROLLS = arg('scrolls', 5);
 const median = (xs: number[]): number => pct([...xs].sort((a, b) => a - b), 50);
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
@@ -121,6 +127,81 @@ function growLibrary(page: Page, n: number): Promise<number> {
   }, n);
 }
 
+/** Keystroke → results painted for QUERIES queries: the last keystroke of each, then the grid answering it and two frames. */
+async function keystrokes(page: Page, count: string): Promise<void> {
+  const words = captionedEntries().flatMap((e) => e.captions).slice(0, QUERIES);
+  const input = page.getByTestId('search-input');
+  const ms: number[] = [];
+  for (const [i, caption] of words.entries()) {
+    const q = `${caption.split(' ').slice(0, 4).join(' ')} ${i}`;
+    await input.fill(q.slice(0, -1));
+    await page.waitForTimeout(250);
+    const took = await page.evaluate(async (q) => {
+      const el = document.querySelector('[data-testid="search-input"]') as HTMLInputElement;
+      const t0 = performance.now();
+      el.value = q;
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, data: q.slice(-1) }));
+      const sel = `[data-testid="results-grid"][data-query="${CSS.escape(q.trim())}"]`;
+      while (!document.querySelector(sel) && performance.now() - t0 < 10_000) await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const grid = document.querySelector('[data-testid="results-grid"]');
+      return { ms: performance.now() - t0, shown: grid?.getAttribute('data-query') ?? null, value: el.value };
+    }, q);
+    ms.push(took.ms);
+    if (process.env.BENCH_VERBOSE) console.log(`  ${JSON.stringify(q)}: ${took.ms.toFixed(0)} ms (grid shows ${JSON.stringify(took.shown)})`);
+  }
+  ms.sort((a, b) => a - b);
+  if (ms.length) console.log(`keystroke → results painted, ${ms.length} queries on ${count} photos (includes the 180 ms debounce): p50 ${pct(ms, 50).toFixed(0)} ms, p95 ${pct(ms, 95).toFixed(0)} ms, max ${ms.at(-1)!.toFixed(0)} ms`);
+  await input.fill('');
+}
+
+const longTasks = (page: Page): Promise<number[]> => page.evaluate(() => (window as unknown as { __longtasks: number[] }).__longtasks.splice(0));
+const longest = (xs: number[]): string => `${xs.length} long task(s), longest ${xs.length ? Math.max(...xs).toFixed(0) : 0} ms`;
+
+/** Scrolls the library grid to its end `SCROLLS` times: ms from the scroll to the next page's cards in the DOM. */
+async function scrollGrid(page: Page): Promise<void> {
+  await page.getByTestId('index-done').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="library-item"] img').length === document.querySelectorAll('[data-testid="library-item"]').length);
+  await longTasks(page);
+  const ms: number[] = [];
+  for (let i = 0; i < SCROLLS; i++) {
+    const before = await page.getByTestId('library-item').count();
+    const t0 = await page.evaluate(() => {
+      window.scrollTo({ top: document.documentElement.scrollHeight });
+      return performance.now();
+    });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="library-item"]').length > n, before, { timeout: 120_000 });
+    ms.push((await page.evaluate(() => performance.now())) - t0);
+  }
+  const items = await page.getByTestId('library-item').count();
+  console.log(`  grid scrolled to its end ${SCROLLS} times: next page in the DOM median ${median(ms).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms (${items} cards); ${longest(await longTasks(page))}`);
+  await page.evaluate(() => window.scrollTo({ top: 0 }));
+}
+
+/** Settings → "Check library": ms from the click to its result, with the problems it found. */
+async function checkLibraryTime(page: Page): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  await longTasks(page);
+  const t0 = Date.now();
+  await page.getByTestId('check-library').click();
+  const result = page.getByTestId('check-library-result');
+  await result.waitFor({ timeout: 60 * 60_000 });
+  const s = (Date.now() - t0) / 1000;
+  console.log(`  Check library: ${s.toFixed(1)} s, ${await result.getAttribute('data-problems')} problem(s): ${(await result.textContent())?.replace(/\s+/g, ' ').trim().slice(0, 160)}; ${longest(await longTasks(page))}`);
+  await page.goto(page.url().replace(/#.*$/, '#/'));
+}
+
+/** "Clear all" (confirmed): ms from the click to the empty library shown. */
+async function clearAllTime(page: Page): Promise<void> {
+  await page.getByTestId('clear-all').waitFor();
+  page.once('dialog', (d) => void d.accept());
+  await longTasks(page);
+  const t0 = Date.now();
+  await page.getByTestId('clear-all').click();
+  await page.getByTestId('empty-library').waitFor({ timeout: 60 * 60_000 });
+  console.log(`  Clear all: ${((Date.now() - t0) / 1000).toFixed(1)} s to the empty library; ${longest(await longTasks(page))}`);
+}
+
 async function main(): Promise<void> {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first.');
   generateTestModels({ size: 'tiny' });
@@ -129,6 +210,8 @@ async function main(): Promise<void> {
   const url = server.resolvedUrls?.local[0];
   const browser = await launch();
   try {
+    // The map's figures (bench/ui-map.ts): --map-only runs just those.
+    if (process.argv.includes('--map-only')) return await benchMap(browser, url!);
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 850 } })).newPage();
     await page.addInitScript(() => {
       const w = window as unknown as { __longtasks: number[] };
@@ -167,40 +250,27 @@ async function main(): Promise<void> {
     }
     const count = await page.getByTestId('image-count').textContent();
     console.log(`indexing ${files.length - FIRST} more: ${((Date.now() - t) / 1000).toFixed(1)} s; library holds ${count} photos`);
-    const words = captionedEntries().flatMap((e) => e.captions).slice(0, QUERIES);
-    const input = page.getByTestId('search-input');
-    const ms: number[] = [];
-    for (const [i, caption] of words.entries()) {
-      const q = `${caption.split(' ').slice(0, 4).join(' ')} ${i}`;
-      await input.fill(q.slice(0, -1));
-      await page.waitForTimeout(250);
-      // The last keystroke, then wait for the grid to answer this query and for two frames (painted).
-      const took = await page.evaluate(async (q) => {
-        const el = document.querySelector('[data-testid="search-input"]') as HTMLInputElement;
-        const t0 = performance.now();
-        el.value = q;
-        el.dispatchEvent(new InputEvent('input', { bubbles: true, data: q.slice(-1) }));
-        const sel = `[data-testid="results-grid"][data-query="${CSS.escape(q.trim())}"]`;
-        while (!document.querySelector(sel) && performance.now() - t0 < 10_000) await new Promise((r) => requestAnimationFrame(r));
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        const grid = document.querySelector('[data-testid="results-grid"]');
-        return { ms: performance.now() - t0, shown: grid?.getAttribute('data-query') ?? null, value: el.value };
-      }, q);
-      ms.push(took.ms);
-      if (process.env.BENCH_VERBOSE) console.log(`  ${JSON.stringify(q)}: ${took.ms.toFixed(0)} ms (grid shows ${JSON.stringify(took.shown)})`);
-    }
-    ms.sort((a, b) => a - b);
-    if (ms.length) console.log(`keystroke → results painted, ${ms.length} queries on ${count} photos (includes the 180 ms debounce): p50 ${pct(ms, 50).toFixed(0)} ms, p95 ${pct(ms, 95).toFixed(0)} ms, max ${ms.at(-1)!.toFixed(0)} ms`);
+    await keystrokes(page, count ?? '?');
 
     // 3. Opening the app with a big library: first page of the grid.
-    await input.fill('');
     await openTimes(page, `${count} photos`);
     if (GROW > Number(count)) {
       t = Date.now();
       const total = await growLibrary(page, GROW);
       console.log(`library grown to ${total} rows (copies written in the page: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      await longTasks(page);
       await openTimes(page, `${total} photos`);
+      console.log(`  while opening: ${longest(await longTasks(page))}`);
+      // The copies are not in the forests or the keyword index: a search still ranks the indexed
+      // photos only, against the grown library's rows.
+      await keystrokes(page, `${total} rows (${count} in the forests)`);
+      console.log(`  while searching: ${longest(await longTasks(page))}`);
+      await scrollGrid(page);
+      // The copies are not in the forests, so the check names each of them as missing from both.
+      await checkLibraryTime(page);
+      await clearAllTime(page);
     }
+    await benchMap(browser, url!);
   } finally {
     await browser.close();
     await server.close();

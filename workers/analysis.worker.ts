@@ -1,15 +1,22 @@
 // The analysis worker: indexes images and answers searches. A thin composition of the intake
 // decoder, the models (src/ml), the library (storage + forests + lexical index) and core search.
 import * as Comlink from 'comlink';
+import type { PackRow } from '../src/core/pack/format';
+import type { ImageRow } from '../src/storage/rows';
 import { GlimpseError, isNamedError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
+import type { DownloadPlan } from '../src/ml/model-cache';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
 import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequest } from '../src/storage/library-pages';
 import { countImages, handleById, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
 import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
-import { analyzeImage, type FileMeta, type StageMs } from './lib/analyze-image';
+import { tempExportFile, writableFor } from '../src/archive/targets';
+import { analyzeImage, type FileMeta, type OcrOptions, type StageMs } from './lib/analyze-image';
+import { exportLibrary, originalsOnOffer, type ExportProgress, type ExportResult } from './lib/archive-export';
+import { importLibraryFile, type ImportPlan, type ImportProgress, type ImportResult, type ImportWant } from './lib/archive-import';
+import { OCR_SIZE, OCR_THUMB_SIZE } from './lib/read-text';
 import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
@@ -17,10 +24,15 @@ import { exifTakenAt } from './lib/exif';
 import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
-import { ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
+import { PackLibrary } from './lib/pack-library';
+import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
 import { announce, listen, shared, takeStale } from './lib/tab-sync';
+import { neighbourGraph, neighboursOf, type GraphProgress } from './lib/map-input';
+import { countUnhashed, hashNext, similarPairs, type SimilarPairs } from './lib/similar';
+import { readLayout, tagsOfImages, writeLayout, type MapSpace, type StoredLayout } from '../src/storage/map-store';
+import type { KnnGraph, Newcomer } from '../src/core/map';
 
 export type AddOutcome =
   | { status: 'indexed'; id: number; stageMs: StageMs & { write: number } }
@@ -31,6 +43,8 @@ export interface IndexOptions {
   captionCount: number;
   maxNewTokens: number;
   thumbSize: number;
+  /** Read text in photos (OCR); off when absent. */
+  ocr?: boolean;
   /** Sent with every call: a worker replaced after a cancel starts with no state. */
   models: LoadConfig;
 }
@@ -39,18 +53,37 @@ const host = new ModelHost();
 let library: Promise<Library> | undefined;
 let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
+/** A pack opened by URL: while it is open, reads and searches go to it, never to the person's library. */
+let pack: Promise<PackLibrary> | undefined;
 
-/** Opens while no tab writes; listening starts first, so no write after the open goes unseen. */
+/** Opens while no tab writes; listening starts first, so no write after the open goes unseen.
+ *  A failed open is not kept: the next call tries again (a full disk may have been freed since). */
 function openLibrary(name?: string): Promise<Library> {
   listen();
-  return shared(() => Library.open(name));
+  const opening = shared(() => Library.open(name));
+  opening.then(
+    // A newer version in another tab wants the database: db.ts lets go of it; the pages are told,
+    // so this tab asks to be reloaded at once rather than at its next call.
+    (l) => l.db.addEventListener('versionchange', () => announce('upgrading', [])),
+    () => {
+      if (library === opening) library = undefined;
+    },
+  );
+  return opening;
 }
 
 /** The library, caught up first if another tab wrote since (announced on the channel). */
 async function lib(): Promise<Library> {
   // A newer version in another tab took the database over (db.ts let go of it): say what to do.
   if (versionConflict.includes('reload this page')) throw new GlimpseError('VersionConflictError', versionConflict);
-  const l = await (library ??= openLibrary(dbName));
+  const current = (library ??= openLibrary(dbName));
+  let l = await current;
+  if (l.unusable) {
+    // The browser closed the database (after a write failed on a full disk): open it again.
+    if (library === current) library = undefined;
+    void l.close().catch(() => undefined);
+    l = await (library ??= openLibrary(dbName));
+  }
   if (takeStale()) await l.sync();
   return l;
 }
@@ -59,22 +92,41 @@ async function lib(): Promise<Library> {
  *  library's forests and lexical index to load, nor for another tab's write to be caught up. */
 function browseDB(): Promise<GlimpseDB> {
   if (versionConflict.includes('reload this page')) return Promise.reject(new GlimpseError('VersionConflictError', versionConflict));
-  return (browsing ??= openGlimpseDB(dbName));
+  if (browsing) return browsing;
+  const opening = openGlimpseDB(dbName).then((db) => {
+    // Closed by the browser (a full disk): the next page opens it again.
+    db.addEventListener('close', () => {
+      if (browsing === opening) browsing = undefined;
+    });
+    return db;
+  });
+  opening.catch(() => {
+    if (browsing === opening) browsing = undefined;
+  });
+  return (browsing = opening);
 }
 
 export type { LibraryItem, LibraryPage, PageRequest };
+export type { ExportProgress, ExportResult, ImportPlan, ImportProgress, ImportResult, ImportWant };
+
+/** Where an export goes: a file the person picked, or a temporary file the page then downloads. */
+export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { kind: 'temp'; name: string };
+
+const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
 /** Decode → captions → record → SBERT → one transaction. Rejections are data: comlink would drop the error's `code`. */
-async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal: AbortSignal): Promise<AddOutcome> {
+async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal: AbortSignal, queueId?: number): Promise<AddOutcome> {
   const library = await lib();
   try {
     const m = await host.load(opts.models, undefined, signal);
     // The row's takenAt is the file's lastModified unless EXIF says when the photo was taken.
     const taken = { ...meta, lastModified: (await exifTakenAt(file)) ?? meta.lastModified };
-    const result = await analyzeImage(file, taken, m, { ...opts, signal, isKnown: (sha) => library.isKnown(sha) });
+    const ocr = opts.ocr ? await ocrOptions(opts.models, signal) : undefined;
+    const result = await analyzeImage(file, taken, m, { ...opts, ocr, signal, isKnown: (sha) => library.isKnown(sha) });
     if (!result.prepared) return { status: 'duplicate', stageMs: result.stageMs };
     const t = performance.now();
-    const id = await library.commit(result.prepared).catch((e: unknown) => {
+    // Indexed from the queue: the commit takes the file off the queue in the same transaction.
+    const id = await library.commit(result.prepared, queueId).catch((e: unknown) => {
       // Another tab indexed the same file while this one analysed it.
       if (isNamedError(e, 'DuplicateImageError')) return undefined;
       throw e;
@@ -89,20 +141,52 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
   }
 }
 
+/** The reader for this analysis; undefined (no text read now, the background pass tries again) when its files cannot be had. */
+async function ocrOptions(models: LoadConfig, signal: AbortSignal): Promise<OcrOptions | undefined> {
+  try {
+    const reader = await host.reader(models, signal);
+    ocrProblem = undefined;
+    return { reader, size: OCR_SIZE, thumbSize: OCR_THUMB_SIZE };
+  } catch (e) {
+    if (isNamedError(e, 'AbortError')) throw e;
+    ocrProblem = e instanceof Error ? e.message : String(e);
+    return undefined;
+  }
+}
+/** Why text could not be read lately (shown in Settings); cleared when the reader loads. */
+let ocrProblem: string | undefined;
+
 const api = {
   cancel,
 
+  /** Opens a static pack read-only (src/pack/); later reads and searches answer from it. */
+  async openPack(url: string, base: string): Promise<{ count: number; embedder: string }> {
+    const opening = PackLibrary.open(url, base);
+    pack = opening;
+    opening.catch(() => {
+      if (pack === opening) pack = undefined;
+    });
+    const p = await opening;
+    return { count: p.count, embedder: p.embedderId };
+  },
+
   async open(name?: string): Promise<{ count: number }> {
+    if (pack) return { count: (await pack).count };
     if (!library) dbName = name;
-    library ??= openLibrary(dbName);
-    return { count: await (await library).count() };
+    return { count: await (await lib()).count() };
   },
 
   /** Image count and queue length as stored (shared by all tabs). */
   async status(): Promise<{ count: number; pending: number }> {
+    if (pack) return { count: (await pack).count, pending: 0 };
     const { db } = await lib();
     const [count, pending] = await Promise.all([countImages(db), queueLength(db)]);
     return { count, pending };
+  },
+
+  /** Where the chosen models' files would come from; what a first load would download from the hub. */
+  async downloadPlan(config: LoadConfig): Promise<DownloadPlan> {
+    return host.plan(config);
   },
 
   async loadModels(callId: number, config: LoadConfig, onProgress?: (p: FileProgress) => void): Promise<RuntimeInfo> {
@@ -127,7 +211,7 @@ const api = {
   /** Indexes one queued file; it leaves the queue once it has an outcome (kept when cancelled or on errors). */
   async indexQueued(callId: number, queueId: number, opts: IndexOptions): Promise<AddOutcome | { status: 'missing' }> {
     return runCancellable(callId, async (signal) => {
-      const outcome = await runQueued((await lib()).db, queueId, (file, meta) => indexFile(file, meta, opts, signal));
+      const outcome = await runQueued((await lib()).db, queueId, (file, meta, id) => indexFile(file, meta, opts, signal, id), (o) => o.status === 'indexed');
       if (outcome.status !== 'missing') announce('dequeued', [queueId]);
       return outcome;
     });
@@ -145,11 +229,13 @@ const api = {
 
   /** A page of images, newest first: pass the answer's `next` as `before` for the following one. */
   async listPage(request: PageRequest): Promise<LibraryPage> {
+    if (pack) return (await pack).listPage({ before: request.before, limit: Math.min(request.limit, 1000) });
     return listPage(await browseDB(), { before: request.before, limit: Math.min(request.limit, 1000) });
   },
 
   /** The listed form of some images (added or re-described ones the grid shows); gone ones left out. */
   async libraryItems(ids: number[]): Promise<LibraryItem[]> {
+    if (pack) return (await pack).items(ids);
     return itemsByIds(await browseDB(), ids);
   },
 
@@ -158,8 +244,11 @@ const api = {
       // Only the embedder: a text search never waits for the captioner. Meanwhile the library opens
       // and ranks the query lexically. Without the embedder the lexical index still answers
       // (keyword search), and the page is told why.
-      const embedded = config ? watchVectorSide(host.embedder(config, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
-      const lexical = lib().then((library) => ({ library, text: library.prepareText(query) }));
+      // A pack's text vectors come from the embedder it was made with.
+      const opened = pack && (await pack);
+      const cfg = config && opened ? { ...config, embedderId: opened.embedderId } : config;
+      const embedded = cfg ? watchVectorSide(host.embedder(cfg, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
+      const lexical = (opened ? Promise.resolve(opened) : lib()).then((library) => ({ library, text: library.prepareText(query) }));
       const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
       return library.searchText(text, vector, limit);
     });
@@ -169,6 +258,11 @@ const api = {
    *  A failure is left for the search to report (keyword-only notice). */
   async warmSearch(config: LoadConfig): Promise<void> {
     await watchVectorSide(host.embedder(config)).catch(() => undefined);
+  },
+
+  /** Why text in photos could not be read lately (the reader's files were missing); undefined when it works. */
+  textReading(): string | undefined {
+    return ocrProblem;
   },
 
   /** Why the last text search ran by keywords only (the models could not load); undefined if it did not. */
@@ -181,26 +275,32 @@ const api = {
       const decoded = await decodeImage(await file.arrayBuffer(), name, file.type, { thumbSize: 64, modelSize: 512, signal });
       if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
       const vector = await (await host.captioner(config, undefined, signal)).encode(decoded.pixels, signal);
-      return (await lib()).searchVisual(vector, limit);
+      return (pack ? await pack : await lib()).searchVisual(vector, limit);
     });
   },
 
   async similarTo(callId: number, id: number, limit: number): Promise<ResultRow[]> {
     return runCancellable(callId, async () => {
-      const library = await lib();
+      const library = pack ? await pack : await lib();
       const vector = await library.visualVectorOf(id);
       return vector ? library.searchVisual(vector, limit, id) : [];
     });
   },
 
   /** Row, thumbnail and the original's file handle (when kept; the page asks for permission to read it). */
-  async detail(id: number) {
+  async detail(id: number): Promise<{ row: ImageRow | PackRow; thumb: Blob | undefined; handle: FileSystemFileHandle | undefined } | undefined> {
+    if (pack) {
+      const p = await pack;
+      const [row, thumb] = await Promise.all([p.row(id), p.thumb(id)]);
+      return row && { row, thumb, handle: undefined };
+    }
     const library = await lib();
     const [row, thumb, handle] = await Promise.all([library.row(id), library.thumb(id), handleById(library.db, id)]);
     return row && { row, thumb, handle };
   },
 
   async thumb(id: number): Promise<Blob | undefined> {
+    if (pack) return (await pack).thumb(id);
     return (await lib()).thumb(id);
   },
 
@@ -222,8 +322,52 @@ const api = {
   async refreshNext(callId: number, afterId: number, want: RefreshWant, opts: IndexOptions): Promise<{ id: number; kind: RefreshKind } | undefined> {
     return runCancellable(callId, async (signal) => {
       const models = await host.load(opts.models, undefined, signal);
-      return refreshNext(await lib(), models, afterId, want, { maxNewTokens: opts.maxNewTokens, signal });
+      // Reading text needs the reader: its load error stops the pass (and is shown), unlike indexing.
+      const ocr = want.ocr ? { reader: await host.reader(opts.models, signal), size: OCR_SIZE, thumbSize: OCR_THUMB_SIZE } : undefined;
+      return refreshNext(await lib(), models, afterId, want, { maxNewTokens: opts.maxNewTokens, signal, ocr });
     });
+  },
+
+  /** The map's stored layout of one space (if any), and every image's id and tags now. */
+  async mapState(space: MapSpace): Promise<{ stored?: StoredLayout; ids: number[]; tags: string[][] }> {
+    const library = await lib();
+    const [stored, now] = await Promise.all([readLayout(library.db, space), tagsOfImages(library.db)]);
+    return stored ? { stored, ...now } : now;
+  },
+
+  /** Every photo's nearest photos in one space, from its forest: the graph the map is laid out from. */
+  async mapGraph(callId: number, space: MapSpace, onProgress?: (p: GraphProgress) => void): Promise<{ ids: Int32Array; graph: KnnGraph }> {
+    return runCancellable(callId, async (signal) => {
+      const out = await neighbourGraph(await lib(), space, signal, onProgress);
+      return Comlink.transfer(out, [out.ids.buffer, out.graph.indices.buffer, out.graph.distances.buffer]);
+    });
+  },
+
+  /** The nearest photos of some photos (new since the map was laid out), to place them. */
+  async mapNeighbours(callId: number, space: MapSpace, ids: number[]): Promise<Newcomer[]> {
+    return runCancellable(callId, async (signal) => neighboursOf(await lib(), space, ids, signal));
+  },
+
+  async saveMapLayout(layout: StoredLayout): Promise<void> {
+    await writeLayout((await lib()).db, layout);
+  },
+
+  /** Candidate near-duplicate pairs with their hash distances (group them with src/core/similar). */
+  async similarPairs(callId: number, onProgress?: (p: GraphProgress) => void): Promise<SimilarPairs> {
+    return runCancellable(callId, async (signal) => {
+      const out = await similarPairs(await lib(), signal, onProgress);
+      return Comlink.transfer(out, [out.a.buffer, out.b.buffer, out.distance.buffer]);
+    });
+  },
+
+  /** Images without a perceptual hash yet (from before hashes were kept). */
+  async unhashedCount(): Promise<number> {
+    return countUnhashed(await lib());
+  },
+
+  /** Hashes the next image without one after `afterId`, from its thumbnail; undefined when done. */
+  async hashNext(afterId: number): Promise<number | undefined> {
+    return hashNext(await lib(), afterId);
   },
 
   /** Test hook: the ids rows, vectors and both stored forests hold. */
@@ -241,7 +385,45 @@ const api = {
 
   /** Every store as JSON (schema fixtures, bug reports). */
   async dump(): Promise<DatabaseDump> {
-    return dumpDatabase((await lib()).db);
+    const library = await lib();
+    await library.converted; // the settled library: Blobs of an older schema already rewritten as bytes
+    return dumpDatabase(library.db);
+  },
+
+  /** Low-memory mode, queue empty: the captioner goes (see ModelHost.releaseCaptioner). */
+  releaseCaptioner(): void {
+    host.releaseCaptioner();
+  },
+
+  /** Tests (WebGPU against WASM): the greedy caption's token ids, the visual vector and the texts'
+   *  vectors, from the models as `config` loads them. */
+  async modelProbe(config: LoadConfig, image: Blob, name: string, texts: string[], maxNewTokens: number): Promise<ModelProbe> {
+    const decoded = await decodeImage(await image.arrayBuffer(), name, image.type, { thumbSize: 64, modelSize: 512 });
+    if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
+    const { captioner, embedder, info } = await host.load(config);
+    const { tokens, logits, vocab, visual } = await captioner.greedyTokens(decoded.pixels, maxNewTokens);
+    const text = await embedder.embed(texts);
+    return Comlink.transfer({ backend: info.backend, tokens, logits, vocab, visual, text }, [logits.buffer, visual.buffer, text.buffer]);
+  },
+
+  /** Writes the library as one `.glimpse` file into `target`; `tempFile` names the temporary file to download. */
+  async exportLibrary(callId: number, target: ExportTarget, options: { originals: boolean }, onProgress?: (p: ExportProgress) => void): Promise<ExportResult & { tempFile?: string }> {
+    return runCancellable(callId, async (signal) => {
+      const temp = target.kind === 'temp' ? await tempExportFile(target.name) : undefined;
+      const writable = await writableFor(temp?.handle ?? (target as { handle: FileSystemFileHandle }).handle);
+      const result = await exportLibrary(await lib(), writable, { originals: options.originals, revisionOf, onProgress, signal });
+      return { ...result, tempFile: temp?.fileName };
+    });
+  },
+
+  /** How many originals an export could include (reading them already allowed), and their size. */
+  async originalsOnOffer(): Promise<{ count: number; bytes: number }> {
+    return originalsOnOffer(await browseDB());
+  },
+
+  /** Checks a library file whole, then merges it into the library (see lib/archive-import.ts). */
+  async importLibrary(callId: number, file: Blob, fileName: string, want: ImportWant, confirm: (plan: ImportPlan) => Promise<boolean>, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
+    return runCancellable(callId, async (signal) => importLibraryFile(await lib(), file, fileName, { want, revisionOf, confirm, onProgress, signal }));
   },
 
   /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */
@@ -249,6 +431,17 @@ const api = {
     simulateQuota(bytes);
   },
 };
+
+export interface ModelProbe {
+  backend: string;
+  tokens: number[];
+  /** steps × vocab: the scores each caption token was picked from. */
+  logits: Float32Array;
+  vocab: number;
+  visual: Float32Array;
+  /** One row per text, row-major. */
+  text: Float32Array;
+}
 
 export type AnalysisApi = typeof api;
 Comlink.expose(api);

@@ -32,6 +32,8 @@ export interface ChromiumOptions {
   captionCounts: number[];
   maxNewTokens: number;
   thumbSize: number;
+  /** Index each photo with OCR off first (then remove it), to compare side by side. */
+  ocrCompare?: boolean;
   /** models/<folder>/ as the page's `?models=` */
   modelsFolder: string;
   /** coldRuns: browser restarts timing the app worker's first search (the report gives their median). */
@@ -163,19 +165,39 @@ async function openBenchPage(page: Page, base: string): Promise<void> {
 
 async function indexRun(page: Page, captionCount: number, o: ChromiumOptions): Promise<{ run: IndexRun; ids: number[] }> {
   const r = await page.evaluate(
-    async ({ captionCount, maxNewTokens, thumbSize }) => {
+    async ({ captionCount, maxNewTokens, thumbSize, ocrCompare }) => {
       const files = (window as unknown as BenchWindow).__benchFiles!;
-      const out: { name: string; outcome: AddOutcome; wallMs: number }[] = [];
+      const out: { name: string; outcome: AddOutcome; wallMs: number; offMs?: number }[] = [];
+      let offTotal = 0;
       const start = performance.now();
       for (const f of files) {
+        let offMs: number | undefined;
+        if (ocrCompare) {
+          const t0 = performance.now();
+          const off = await window.__glimpse!.addImage(f, f.name, undefined, { captionCount, maxNewTokens, thumbSize, ocr: false });
+          offMs = performance.now() - t0;
+          offTotal += offMs;
+          if (off.status === 'indexed') await window.__glimpse!.removeImages([off.id]);
+        }
         const t = performance.now();
-        const outcome = await window.__glimpse!.addImage(f, f.name, undefined, { captionCount, maxNewTokens, thumbSize });
-        out.push({ name: f.name, outcome, wallMs: performance.now() - t });
+        const outcome = await window.__glimpse!.addImage(f, f.name, undefined, { captionCount, maxNewTokens, thumbSize, ocr: true });
+        out.push({ name: f.name, outcome, wallMs: performance.now() - t, ...(offMs === undefined ? {} : { offMs }) });
       }
-      return { wallMs: performance.now() - start, out };
+      return { wallMs: performance.now() - start - offTotal, out };
     },
-    { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize },
+    { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize, ocrCompare: !!o.ocrCompare },
   );
+  const offs = r.out.map((x) => x.offMs).filter((x): x is number => x !== undefined);
+  if (offs.length) {
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+    const on = r.out.map((x) => x.wallMs);
+    const stage = (k: 'textDetect' | 'ocr' | 'caption'): number => med(r.out.map((x) => (x.outcome.status === 'indexed' ? x.outcome.stageMs[k] : 0)));
+    o.log(
+      `chromium: OCR side by side, ${offs.length} photos: off ${med(offs).toFixed(0)} ms, on ${med(on).toFixed(0)} ms per photo (median) → ×${(med(on) / med(offs)).toFixed(3)}; ` +
+        `sums ${offs.reduce((a, b) => a + b, 0).toFixed(0)} / ${on.reduce((a, b) => a + b, 0).toFixed(0)} ms (×${(on.reduce((a, b) => a + b, 0) / offs.reduce((a, b) => a + b, 0)).toFixed(3)}); ` +
+        `stages on: caption ${stage('caption').toFixed(0)}, textDetect ${stage('textDetect').toFixed(0)}, ocr ${stage('ocr').toFixed(0)} ms`,
+    );
+  }
   const ids: number[] = [];
   const perImage: ImageTiming[] = [];
   for (const x of r.out) {

@@ -1,29 +1,58 @@
 // Calls into the analysis worker. Model settings travel with each call, so a worker that was
 // terminated after a cancel picks up where the page is.
 import * as Comlink from 'comlink';
-import type { AddOutcome, AnalysisApi, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
+import type { AddOutcome, AnalysisApi, ModelProbe, IndexOptions, LibraryItem, LibraryPage, PageRequest } from '../../workers/analysis.worker';
 import type { StoredIds } from '../../workers/lib/id-check';
 import type { CheckReport, Problem } from '../../workers/lib/consistency';
 import type { DatabaseDump } from '../storage/dump';
 import type { ResultRow } from '../../workers/lib/library';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
-import { loadModelConfig } from './settings';
+import type { DownloadPlan } from '../ml/model-cache';
+import { hubConsentGiven, loadModelConfig, ocrEnabled, saveHubConsent } from './settings';
 import { WorkerHandle } from './worker-handle';
 
 export const analysis = new WorkerHandle<AnalysisApi>(
   () => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
 );
 
-let config: LoadConfig = loadModelConfig();
+/** Downloads from the hub wait for the person's yes (Glimpse says how much first); cached and
+ *  self-hosted files never do. */
+const withConsent = (c: LoadConfig): LoadConfig => ({ ...c, hubConsent: hubConsentGiven([c.captionerId, c.embedderId]) });
+
+let config: LoadConfig = withConsent(loadModelConfig());
+
+/** Whether the person agreed to download the chosen models from the hub (asked once per model). */
+export function hubConsent(): boolean {
+  return config.hubConsent === true;
+}
+
+/** The person agreed to download the chosen models from the hub: kept, so later visits do not ask again. */
+export function grantHubConsent(): void {
+  saveHubConsent([config.captionerId, config.embedderId]);
+  config = withConsent(config);
+}
+
+/** Where the chosen models' files would come from, and the bytes a load would fetch from the hub. */
+export function downloadPlan(): Promise<DownloadPlan> {
+  return analysis.call(undefined, (r) => r.downloadPlan(config));
+}
+
+/** What every model load is sent: the settings, the picked folder and the download consent. */
+export function loadConfig(): LoadConfig {
+  return config;
+}
+
+/** Reads: a worker restarted under one (another call's cancel) answers it on the new worker. */
+const READ = { restartable: true } as const;
 
 export function modelConfig(): ModelConfig {
-  const { folder: _folder, ...settings } = config;
+  const { folder: _folder, hubConsent: _consent, ...settings } = config;
   return settings;
 }
 
 export function setModelConfig(next: ModelConfig): void {
-  config = { ...next, folder: config.folder };
+  config = withConsent({ ...next, folder: config.folder });
 }
 
 /** Model files from a folder the person picked; looked up before models/ and the hub. */
@@ -33,13 +62,25 @@ export function setModelFolder(files: readonly File[]): number {
   return folder.length;
 }
 
+/**
+ * Opens a static pack read-only: until the page reloads, the library shown and searched is the
+ * pack's (the person's own stays as it is). Rejects with name 'PackUnreadableError', the message
+ * naming the URL. A worker replaced after a cancel opens it again before anything else.
+ */
+export async function openPack(url: string): Promise<{ count: number; embedder: string }> {
+  const base = location.href;
+  const opened = await analysis.call(undefined, (r) => r.openPack(url, base));
+  analysis.onSpawn = (r) => void r.openPack(url, base).catch(() => {});
+  return opened;
+}
+
 export function openLibrary(): Promise<{ count: number }> {
   return analysis.call(undefined, (r) => r.open());
 }
 
 /** Image count and queue length as stored, shared by every tab. */
 export function libraryStatus(): Promise<{ count: number; pending: number }> {
-  return analysis.call(undefined, (r) => r.status());
+  return analysis.call(undefined, (r) => r.status(), READ);
 }
 
 /** For tests: the ids that rows, vectors and both stored forests hold. */
@@ -57,7 +98,23 @@ export const DEFAULT_INDEX_SETTINGS: IndexSettings = { captionCount: 3, maxNewTo
 /** Analyses and stores one file. The File is a handle: the worker, not this thread, reads its bytes. */
 export function addImage(file: File, path: string, signal?: AbortSignal, settings = DEFAULT_INDEX_SETTINGS): Promise<AddOutcome> {
   const meta = { name: file.name, path, type: file.type, lastModified: file.lastModified };
-  return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ...settings, models: config }));
+  return analysis.call<AddOutcome>(signal, (r, id) => r.addImage(id, file, meta, { ocr: ocrEnabled(), ...settings, models: config }));
+}
+
+/**
+ * Low-memory mode, nothing to index: frees the captioner. The worker is ended when no call is in
+ * flight (a WASM heap never shrinks; the next call starts a fresh worker that loads only what it
+ * needs); otherwise the captioner is disposed inside it. Returns whether the worker was ended.
+ */
+export async function releaseCaptioner(): Promise<boolean> {
+  if (analysis.recycleIfIdle()) return true;
+  await analysis.call(undefined, (r) => r.releaseCaptioner());
+  return false;
+}
+
+/** Tests: token ids and vectors from the models loaded with these settings changed (e.g. the backend). */
+export function modelProbe(image: File, texts: string[], maxNewTokens: number, overrides: Partial<LoadConfig>): Promise<ModelProbe> {
+  return analysis.call(undefined, (r) => r.modelProbe({ ...config, ...overrides }, image, image.name, texts, maxNewTokens));
 }
 
 /** Gets the embedder ready so the first search does not wait for the model runtime to start. */
@@ -66,23 +123,23 @@ export function warmSearch(): Promise<void> {
 }
 
 export function search(query: string, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.search(id, query, limit, config));
+  return analysis.call(signal, (r, id) => r.search(id, query, limit, config), READ);
 }
 
 export function searchByImage(file: File, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.searchByImage(id, file, file.name, limit, config));
+  return analysis.call(signal, (r, id) => r.searchByImage(id, file, file.name, limit, config), READ);
 }
 
 export function similarTo(imageId: number, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit));
+  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit), READ);
 }
 
 export function imageDetail(id: number) {
-  return analysis.call(undefined, (r) => r.detail(id));
+  return analysis.call(undefined, (r) => r.detail(id), READ);
 }
 
 export function thumbnail(id: number): Promise<Blob | undefined> {
-  return analysis.call(undefined, (r) => r.thumb(id));
+  return analysis.call(undefined, (r) => r.thumb(id), READ);
 }
 
 export function removeImages(ids: number[]): Promise<void> {
@@ -96,12 +153,12 @@ export function clearLibrary(): Promise<void> {
 
 /** A page of the library, newest first; `next` (when there is more) is the following page's `before`. */
 export function listLibraryPage(request: PageRequest): Promise<LibraryPage> {
-  return analysis.call(undefined, (r) => r.listPage(request));
+  return analysis.call(undefined, (r) => r.listPage(request), READ);
 }
 
 /** Current name and first caption of some images; ids no longer stored are left out. */
 export function libraryItems(ids: number[]): Promise<LibraryItem[]> {
-  return analysis.call(undefined, (r) => r.libraryItems(ids));
+  return analysis.call(undefined, (r) => r.libraryItems(ids), READ);
 }
 
 /** The library's consistency check (Settings → Diagnostics). */
@@ -119,4 +176,9 @@ export function simulateQuota(bytes: number | undefined): Promise<void> {
   return analysis.call(undefined, (r) => r.simulateQuota(bytes));
 }
 
-export type { AddOutcome, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };
+export type { AddOutcome, DownloadPlan, ResultRow, RuntimeInfo, FileProgress, LibraryItem, LibraryPage, ModelConfig, StoredIds, CheckReport, Problem, DatabaseDump };
+
+/** Why text in photos could not be read lately (undefined when it works). */
+export function textReadingProblem(): Promise<string | undefined> {
+  return analysis.call(undefined, (r) => r.textReading());
+}

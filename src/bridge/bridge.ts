@@ -49,8 +49,11 @@ export async function inspectImage(file: File, opts: InspectOptions & { signal?:
 }
 
 export * from './analysis-client';
+export * from './archive-client';
 export * from './keyword-only-client';
 export * from './queue-client';
 export * from './refresh-client';
 export * from './tabs';
-export { captionPlan, saveCaptionPlan, saveModelConfig, type CaptionPlan } from './settings';
+export { captionPlan, ocrEnabled, saveCaptionPlan, saveModelConfig, saveOcrEnabled, type CaptionPlan } from './settings';
+export * from './map-client';
+export * from './similar-settings';

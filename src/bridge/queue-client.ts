@@ -2,8 +2,8 @@
 // handles (structured clone, no bytes read here) and then asks for one item at a time.
 import type { AddOutcome } from '../../workers/analysis.worker';
 import type { QueueInfo } from '../../workers/lib/queue';
-import { analysis, DEFAULT_INDEX_SETTINGS, modelConfig } from './analysis-client';
-import { captionPlan } from './settings';
+import { analysis, DEFAULT_INDEX_SETTINGS, loadConfig } from './analysis-client';
+import { captionPlan, ocrEnabled } from './settings';
 
 export interface PickedFile {
   file: File;
@@ -38,7 +38,7 @@ export function queuedFiles(): Promise<QueueInfo[]> {
  * the photo was stored anyway.
  */
 export function indexQueued(queueId: number, signal?: AbortSignal): Promise<QueueOutcome> {
-  const settings = { ...DEFAULT_INDEX_SETTINGS, captionCount: captionPlan().atOnce, models: modelConfig() };
+  const settings = { ...DEFAULT_INDEX_SETTINGS, captionCount: captionPlan().atOnce, ocr: ocrEnabled(), models: loadConfig() };
   return analysis.call<QueueOutcome>(signal, (r, id) => r.indexQueued(id, queueId, settings), { settle: true });
 }
 

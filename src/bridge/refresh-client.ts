@@ -1,14 +1,14 @@
 // Re-analysis of indexed images, run by the analysis worker one image at a time: extra captions
 // in the background, and a re-index after the person picked other models.
 import type { RefreshKind, RefreshWant } from '../../workers/lib/refresh';
-import { analysis, DEFAULT_INDEX_SETTINGS, modelConfig } from './analysis-client';
-import { captionPlan } from './settings';
+import { analysis, DEFAULT_INDEX_SETTINGS, loadConfig, modelConfig } from './analysis-client';
+import { captionPlan, ocrEnabled } from './settings';
 
 export type { RefreshKind };
 
 function want(reindex: boolean): RefreshWant {
   const c = modelConfig();
-  return { captioner: c.captionerId, embedder: c.embedderId, captionCount: captionPlan().total, reindex };
+  return { captioner: c.captionerId, embedder: c.embedderId, captionCount: captionPlan().total, reindex, ocr: ocrEnabled() };
 }
 
 /** How many images were described by other models, and how many still miss captions. */
@@ -18,5 +18,5 @@ export function staleImages(): Promise<Record<RefreshKind, number>> {
 
 /** Re-analyses the next stale image after `afterId`; undefined when none is left. */
 export function refreshNextImage(afterId: number, reindex: boolean, signal?: AbortSignal): Promise<{ id: number; kind: RefreshKind } | undefined> {
-  return analysis.call(signal, (r, id) => r.refreshNext(id, afterId, want(reindex), { ...DEFAULT_INDEX_SETTINGS, models: modelConfig() }));
+  return analysis.call(signal, (r, id) => r.refreshNext(id, afterId, want(reindex), { ...DEFAULT_INDEX_SETTINGS, models: loadConfig() }));
 }

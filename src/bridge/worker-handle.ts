@@ -1,9 +1,18 @@
 import * as Comlink from 'comlink';
-import { AbortError, GlimpseError } from '../core/errors';
+import { AbortError, GlimpseError, isNamedError } from '../core/errors';
 
 /** What every cancellable worker API exposes (see workers/lib/cancellable.ts). */
 export interface Cancellable {
   cancel(callId: number): void;
+}
+
+export interface CallOptions {
+  /** A cancelled call answers only once the worker has stopped (see call). */
+  settle?: boolean;
+  /** A read that changes nothing: re-sent once to the new worker if a restart took the first one. */
+  restartable?: boolean;
+  /** A cancel only asks the worker to stop, never terminates it (see call). */
+  keepWorker?: boolean;
 }
 
 /** How long a worker may take to honour a cancel before we terminate it. */
@@ -20,12 +29,16 @@ export class WorkerHandle<T extends Cancellable> {
   /** Rejecters of calls in flight: a terminated worker never answers them. */
   private readonly inflight = new Set<(e: Error) => void>();
 
+  /** Runs first on every new worker (e.g. re-opening a pack in a worker replaced after a cancel). */
+  onSpawn: ((remote: Comlink.Remote<T>) => void) | undefined;
+
   constructor(private readonly spawn: () => Worker) {}
 
   get remote(): Comlink.Remote<T> {
     if (!this.proxy) {
       this.worker = this.spawn();
       this.proxy = Comlink.wrap<T>(this.worker);
+      this.onSpawn?.(this.proxy);
     }
     return this.proxy;
   }
@@ -35,8 +48,22 @@ export class WorkerHandle<T extends Cancellable> {
    * With `settle`, a cancelled call answers only once the worker has stopped (or was terminated):
    * with the worker's result if it finished anyway (a write that already landed), else AbortError.
    * A caller that must not report "stopped" while the worker may still write uses it.
+   * With `keepWorker`, a cancel only asks the worker to stop (it never terminates it): for calls
+   * that stop at their next check, on a worker that holds other work (the analysis worker indexes).
    */
-  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: { settle?: boolean } = {}): Promise<R> {
+  async call<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: CallOptions = {}): Promise<R> {
+    try {
+      return await this.callOnce(signal, invoke, opts);
+    } catch (e) {
+      // Another call's cancel restarted the worker under this one (typing on cancels the previous
+      // search; a slow engine lets its grace run out while the next search is already in flight).
+      // A read is still wanted: it runs once more, on the new worker.
+      if (opts.restartable && isNamedError(e, 'WorkerRestartedError') && !signal?.aborted) return this.callOnce(signal, invoke, opts);
+      throw e;
+    }
+  }
+
+  private async callOnce<R>(signal: AbortSignal | undefined, invoke: (remote: Comlink.Remote<T>, callId: number) => Promise<R>, opts: CallOptions): Promise<R> {
     if (signal?.aborted) throw new AbortError();
     const callId = this.nextCallId++;
     const remote = this.remote;
@@ -55,8 +82,10 @@ export class WorkerHandle<T extends Cancellable> {
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
         void remote.cancel(callId);
-        const timer = setTimeout(() => this.terminate(), CANCEL_GRACE_MS);
-        work.finally(() => clearTimeout(timer)).catch(() => {});
+        if (!opts.keepWorker) {
+          const timer = setTimeout(() => this.terminate(), CANCEL_GRACE_MS);
+          work.finally(() => clearTimeout(timer)).catch(() => {});
+        }
         if (!opts.settle) reject(new AbortError());
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -77,6 +106,13 @@ export class WorkerHandle<T extends Cancellable> {
     this.worker?.terminate();
     this.worker = undefined;
     this.proxy = undefined;
+  }
+
+  /** Ends the worker if no call is in flight (its memory goes back to the system); false if one is. */
+  recycleIfIdle(): boolean {
+    if (this.inflight.size > 0) return false;
+    this.terminate();
+    return true;
   }
 
   /** True while a worker process is alive (used by the self-check to show termination). */

@@ -1,10 +1,10 @@
 // Captions plus a visual vector from one encoder pass. transformers.js (v4) generate() has no beam
 // search, so diversity comes from one greedy caption plus sampled ones decoded as a single batch,
 // all reusing the same encoder output (the expensive ViT pass runs once per image).
-import { RawImage, Tensor } from '@huggingface/transformers';
+import { LogitsProcessor, RawImage, Tensor } from '@huggingface/transformers';
 import type { ModelEntry } from '../core/models/manifest';
 import { AbortError } from '../core/errors';
-import { HOIST_OPTION, installHoistHook } from './hoisted-session';
+import { HOIST_OPTION, installHoistHook, RELEASE_BYTES_OPTION } from './hoisted-session';
 import { loadPipeline, type LoadOptions } from './load';
 import { meanPoolRows, repeatBatch, trimAtEos } from './tensor-utils';
 
@@ -27,7 +27,27 @@ export interface Captioner {
   caption(image: Rgba, opts: CaptionOptions): Promise<{ captions: string[]; visual: Float32Array }>;
   /** The visual vector alone (query by image). */
   encode(image: Rgba, signal?: AbortSignal): Promise<Float32Array>;
+  /** The greedy caption's token ids, each step's logits and the visual vector (comparing backends: test/browser/webgpu.test.ts). */
+  greedyTokens(image: Rgba, maxNewTokens: number): Promise<GreedyTrace>;
   dispose(): Promise<void>;
+}
+
+export interface GreedyTrace {
+  tokens: number[];
+  /** steps × vocab, row-major: the scores each token was picked from. */
+  logits: Float32Array;
+  vocab: number;
+  visual: Float32Array;
+}
+
+/** Keeps a copy of every step's scores (batch row 0) and passes them on unchanged. */
+class LogitsRecorder extends LogitsProcessor {
+  readonly steps: Float32Array[] = [];
+  override _call(inputIds: bigint[][], logits: Tensor): Tensor {
+    const [, vocab = 0] = logits.dims;
+    this.steps.push(Float32Array.from((logits.data as Float32Array).subarray(0, vocab)));
+    return logits;
+  }
 }
 
 interface Session {
@@ -56,10 +76,12 @@ function timed(session: Session, part: 'encoder' | 'decoder', onRun: NonNullable
  * values are computed once per image, not once per token (src/ml/hoisted-session.ts).
  */
 async function hoistOptions(opts: LoadOptions, diag: CaptionerDiagnostics): Promise<LoadOptions> {
-  if (opts.backend !== 'wasm' || diag.hoist === false) return opts;
+  const hoist = opts.backend === 'wasm' && diag.hoist !== false;
+  const free = opts.releaseModelBytes === true && opts.backend !== 'cpu';
+  if (!hoist && !free) return opts;
   const ort = await import('onnxruntime-web/webgpu');
   installHoistHook(ort.InferenceSession as never);
-  return { ...opts, sessionOptions: { ...opts.sessionOptions, [HOIST_OPTION]: true } };
+  return { ...opts, sessionOptions: { ...opts.sessionOptions, ...(hoist ? { [HOIST_OPTION]: true } : {}), ...(free ? { [RELEASE_BYTES_OPTION]: true } : {}) } };
 }
 
 export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text' }, opts: LoadOptions, diag: CaptionerDiagnostics = {}): Promise<Captioner> {
@@ -83,7 +105,7 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
     return { pixels: pixel_values, hidden: new Tensor(out['last_hidden_state'] as never) };
   }
 
-  async function generate(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<string[]> {
+  async function generateIds(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number, recorder?: LogitsRecorder): Promise<number[][]> {
     // generate() reads the batch size from its `inputs`; the encoder output is what the decoder uses.
     const inputs = new Tensor('float32', new Float32Array(batch), [batch, 1, 1, 1]);
     const ids = (await pipe.model.generate({
@@ -91,8 +113,13 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
       encoder_outputs: repeatBatch(hidden, batch),
       max_new_tokens: maxNewTokens,
       ...(sample ? { do_sample: true, top_k: 40, temperature: 0.9 } : {}),
+      ...(recorder ? { logits_processor: [recorder] } : {}),
     } as never)) as Tensor;
-    const rows = trimAtEos(ids.tolist() as bigint[][], eos);
+    return trimAtEos(ids.tolist() as bigint[][], eos);
+  }
+
+  async function generate(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<string[]> {
+    const rows = await generateIds(hidden, batch, sample, maxNewTokens);
     return pipe.tokenizer.batch_decode(rows, { skip_special_tokens: true }).map((t: string) => t.trim());
   }
 
@@ -114,6 +141,15 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
       const { hidden } = await runEncoder(image);
       if (signal?.aborted) throw new AbortError();
       return meanPoolRows(hidden);
+    },
+    async greedyTokens(image, maxNewTokens) {
+      const { hidden } = await runEncoder(image);
+      const recorder = new LogitsRecorder();
+      const [tokens = []] = await generateIds(hidden, 1, false, maxNewTokens, recorder);
+      const vocab = recorder.steps[0]?.length ?? 0;
+      const logits = new Float32Array(recorder.steps.length * vocab);
+      recorder.steps.forEach((row, i) => logits.set(row, i * vocab));
+      return { tokens, logits, vocab, visual: meanPoolRows(hidden) };
     },
     dispose: () => pipe.dispose(),
   };

@@ -1,5 +1,8 @@
 // Model files from a folder the person picked (air-gapped use), served to transformers.js through
 // its custom-cache hook. Both layouts work: a folder holding `<org>/<name>/...` or the model folder.
+// The hook replaces transformers.js's Cache Storage cache, so files the folder lacks are looked up
+// in (and downloads stored to) that same cache, as without a folder.
+import { env } from '@huggingface/transformers';
 
 /** Strips the hub's `resolve/<revision>/` so hub and local URLs look alike. */
 function normalise(url: string): string {
@@ -38,13 +41,19 @@ export class FolderCache {
     return best;
   }
 
-  match(request: string): Promise<Response | undefined> {
+  async match(request: string): Promise<Response | undefined> {
     const file = this.lookup(request);
-    return Promise.resolve(file ? new Response(file, { headers: { 'content-length': String(file.size) } }) : undefined);
+    if (file) return new Response(file, { headers: { 'content-length': String(file.size) } });
+    return (await browserCache())?.match(request);
   }
 
-  /** Picked folders are read-only; downloads are cached by the browser cache instead. */
-  put(): Promise<void> {
-    return Promise.resolve();
+  /** Picked folders are read-only; downloads go to transformers.js's own cache, as without a folder. */
+  async put(request: string, response: Response): Promise<void> {
+    await (await browserCache())?.put(request, response);
   }
+}
+
+async function browserCache(): Promise<Cache | undefined> {
+  if (typeof caches === 'undefined') return undefined;
+  return caches.open(env.cacheKey).catch(() => undefined);
 }

@@ -4,6 +4,19 @@
 import { hoistEncoderWork } from './onnx/hoist';
 
 export const HOIST_OPTION = 'glimpseHoistEncoderWork';
+/**
+ * Sessions created with this option free their model bytes as soon as onnxruntime has its own
+ * copy: the buffer is detached (ArrayBuffer.prototype.transfer(0)) instead of waiting for the
+ * garbage collector, which lets a few hundred MB of model files pile up while models load
+ * (low-memory mode; `npm run bench:memory`).
+ */
+export const RELEASE_BYTES_OPTION = 'glimpseReleaseModelBytes';
+
+/** Frees `bytes` now; a no-op where ArrayBuffer.prototype.transfer is missing or the memory is shared. */
+function release(bytes: Uint8Array): void {
+  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (typeof buffer.transfer === 'function' && !(typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer)) buffer.transfer(0);
+}
 
 interface OrtSession {
   readonly inputNames: readonly string[];
@@ -45,18 +58,33 @@ function twoPart(pre: OrtSession, dec: OrtSession, extra: readonly string[]): Or
 
 const hooked = new WeakSet<object>();
 
-/** Wraps `cls.create` once; sessions created with `{ [HOIST_OPTION]: true }` and a Uint8Array model are split when possible. */
+/**
+ * Wraps `cls.create` once. Sessions created with `{ [HOIST_OPTION]: true }` and a Uint8Array model
+ * are split when possible; with `{ [RELEASE_BYTES_OPTION]: true }` their model bytes are freed once
+ * the sessions exist. Sessions created without either load untouched.
+ */
 export function installHoistHook(cls: { create: Create }): void {
   if (hooked.has(cls)) return;
   hooked.add(cls);
   const create = cls.create.bind(cls);
   cls.create = async (model, options) => {
-    if (!options?.[HOIST_OPTION] || !(model instanceof Uint8Array)) return create(model, options);
-    const { [HOIST_OPTION]: _, ...rest } = options;
-    const split = hoistEncoderWork(model);
-    if (!split) return create(model, rest);
+    const hoist = options?.[HOIST_OPTION] === true;
+    const free = options?.[RELEASE_BYTES_OPTION] === true;
+    if ((!hoist && !free) || !(model instanceof Uint8Array)) return create(model, options);
+    const { [HOIST_OPTION]: _, [RELEASE_BYTES_OPTION]: __, ...rest } = options ?? {};
+    const split = hoist ? hoistEncoderWork(model) : null;
+    if (!split) {
+      try {
+        return await create(model, rest);
+      } finally {
+        if (free) release(model);
+      }
+    }
+    if (free) release(model); // the split holds copies of everything it needs
     const pre = await create(split.precompute, rest);
+    if (free) release(split.precompute);
     const dec = await create(split.decoder, rest);
+    if (free) release(split.decoder);
     return twoPart(pre, dec, split.outputs);
   };
 }

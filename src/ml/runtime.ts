@@ -1,6 +1,9 @@
 // Where models and the ORT runtime come from, and which backend runs them.
 import { env } from '@huggingface/transformers';
+import { guardedFetch } from './download-guard';
+import { singleThreadReason as threadReason } from '../core/wasm-threads';
 import { FolderCache } from './folder-cache';
+import { dropLegacyCaches } from './model-cache';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
@@ -30,12 +33,15 @@ export const ORT_BUILD_FILES: Record<OrtBuild, string> = { plain: 'ort-wasm-simd
  * adapter?), not the backend setting: a later switch to WebGPU then needs no reload.
  */
 export async function prepareRuntime(opts: RuntimeOptions, pref: BackendPreference): Promise<Backend> {
-  const gpu = await webGpuAvailable();
+  const [gpu] = await Promise.all([webGpuAvailable(), dropLegacyCaches()]);
   configureRuntime(opts, gpu ? 'asyncify' : 'plain');
   return gpu && pref !== 'wasm' ? 'webgpu' : isNode() ? 'cpu' : 'wasm';
 }
 
+const plainFetch = env.fetch;
+
 function configureRuntime(opts: RuntimeOptions, build: OrtBuild): void {
+  if (plainFetch) env.fetch = guardedFetch(plainFetch);
   env.allowLocalModels = true;
   env.localModelPath = opts.localModelPath;
   env.allowRemoteModels = opts.allowHub;
@@ -47,8 +53,7 @@ function configureRuntime(opts: RuntimeOptions, build: OrtBuild): void {
     const name = ORT_BUILD_FILES[build];
     wasm.wasmPaths = { mjs: `${opts.ortBase}${name}.mjs`, wasm: `${opts.ortBase}${name}.wasm` };
     const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
-    // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
-    wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, cores) : 1;
+    wasm.numThreads = singleThreadReason() ? 1 : Math.min(4, cores);
   }
 }
 
@@ -63,6 +68,15 @@ function webGpuAvailable(): Promise<boolean> {
     (a) => !!a,
     () => false,
   ));
+}
+
+/** Why WASM must run on one thread here, or '' when threads can run (see src/core/wasm-threads.ts). */
+export function singleThreadReason(): string {
+  return threadReason({
+    isolated: !!globalThis.crossOriginIsolated,
+    sharedMemory: typeof SharedArrayBuffer !== 'undefined',
+    userAgent: typeof navigator === 'undefined' ? '' : navigator.userAgent,
+  });
 }
 
 export function wasmThreads(): number {

@@ -11,7 +11,7 @@
 //    the current code, and checks nothing was lost; extend it for what the new step adds.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { FOREST_BLOCKS, upgradeForestStores } from './forest-idb-store';
-import type { ImageRow, MetaRow, QueueRow, VectorRow } from './rows';
+import type { ImageRow, MetaRow, QueueRow, StoredQueueRow, ThumbRow, VectorRow } from './rows';
 
 export const DB_NAME = 'glimpse';
 
@@ -21,17 +21,27 @@ export interface GlimpseSchema extends DBSchema {
     value: ImageRow;
     indexes: { 'by-sha': string; 'by-added': number; 'by-taken': number; 'by-models': [string, string]; 'by-asked': [string, string, number] };
   };
-  thumbs: { key: number; value: Blob };
+  /** v4: bytes and type (ThumbRow); a Blob in libraries from before v4 until convertBlobs has run. */
+  thumbs: { key: number; value: ThumbRow | Blob };
   /** Each image's vectors, int8 with a scale: for "more like this" and the consistency check. */
   vectors: { key: number; value: VectorRow };
   meta: { key: string; value: MetaRow };
-  /** Files waiting to be indexed (the File itself, stored by IndexedDB): indexing survives a reload. */
-  queue: { key: number; value: QueueRow };
+  /** Files waiting to be indexed, with their bytes: indexing survives a reload. v4: bytes
+   *  (StoredQueueRow); rows queued before v4 hold the File (QueueRow) until convertBlobs has run.
+   *  'info' (v4) holds each row's small fields, so listing the queue reads no file bytes. */
+  queue: { key: number; value: StoredQueueRow | QueueRow; indexes: { info: QueueInfoKey } };
   /** Blocks of both forests ('text', 'visual'), keyed [forestName, blockKey]; see forest-idb-store.ts. */
   [FOREST_BLOCKS]: { key: [string, string]; value: ArrayBuffer };
   /** v2: the original file's handle (File System Access), for "open the original"; undefined when none. */
   handles: { key: number; value: FileSystemFileHandle | undefined };
 }
+
+/** The queue's 'info' index key: these fields of a row, in this order (src/storage/queue-store.ts). */
+export const QUEUE_INFO = ['name', 'path', 'type', 'lastModified', 'size', 'queuedAt'] as const;
+export type QueueInfoKey = [string, string, string, number, number, number];
+
+/** Meta row present while a library from before v4 may still hold Blobs (see convert-blobs.ts). */
+export const BLOBS_PENDING = 'blobs-to-bytes';
 
 export type GlimpseDB = IDBPDatabase<GlimpseSchema>;
 type UpgradeTx = IDBPTransaction<GlimpseSchema, ArrayLike<StoreNames<GlimpseSchema>>, 'versionchange'>;
@@ -63,6 +73,16 @@ export const MIGRATIONS: Migration[] = [
     images.createIndex('by-models', ['record.models.captioner', 'record.models.embedder']);
     images.createIndex('by-asked', ['record.models.captioner', 'record.models.embedder', 'record.captionsAsked']);
     void fillCaptionsAsked(images);
+  },
+  // v4: bytes, not Blobs. WebKit refuses a Blob or File in IndexedDB in some session kinds
+  // (Safari's private tabs, the automation session), so thumbnails and queued files are stored as
+  // bytes with their type. An upgrade transaction cannot wait for a Blob's bytes (it would commit
+  // meanwhile), so this step only marks the rewrite as pending: convertBlobs (convert-blobs.ts)
+  // rewrites the old rows after the open, a few at a time, and every reader takes both forms.
+  // Queue rows now carry their bytes, so the queue is listed from an index of its small fields.
+  (_db, tx) => {
+    tx.objectStore('queue').createIndex('info', [...QUEUE_INFO]);
+    void tx.objectStore('meta').put({ key: BLOBS_PENDING, value: true });
   },
 ];
 

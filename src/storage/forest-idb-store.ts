@@ -3,6 +3,7 @@
 // forests share a schema step and the app's single versioned database.
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BlockStore, BlockWrite } from '../core/forest/store.ts';
+import { settleWrite } from './write-errors.ts';
 
 export const FOREST_BLOCKS = 'forest-blocks';
 
@@ -61,8 +62,7 @@ export class IdbForestStore<S extends DBSchema | unknown = unknown> implements B
     const st = tx.objectStore(FOREST_BLOCKS);
     const pending: Promise<unknown>[] = puts.map(({ key, bytes }) => st.put(exactBuffer(bytes), [this.forestName, key]));
     for (const k of deletes) pending.push(st.delete([this.forestName, k]));
-    pending.push(tx.done);
-    await Promise.all(pending);
+    await settleWrite(tx, pending);
   }
 
   async deletePrefix(prefix: string): Promise<void> {

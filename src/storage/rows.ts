@@ -15,6 +15,9 @@ export interface ImageRow {
   /** From EXIF when present, else the file's lastModified. */
   takenAt?: number;
   record: AnalyticsRecord;
+  /** Perceptual hashes (src/core/similar/phash.ts: the whole photo's, then its windows'), for
+   *  near-duplicates. Absent in rows from before them until the background pass adds them. */
+  phash?: string;
 }
 
 export interface MetaRow {
@@ -29,7 +32,8 @@ export interface VectorRow {
   visualScale: number;
 }
 
-/** One file waiting in the indexing queue. `file` is the File/Blob itself (IndexedDB keeps its bytes). */
+/** One file waiting in the indexing queue, as callers hand it in and get it back (`file`: its bytes
+ *  as a Blob). Since schema v4 the store keeps the bytes themselves (StoredQueueRow). */
 export interface QueueRow {
   id?: number;
   file: Blob;
@@ -41,4 +45,14 @@ export interface QueueRow {
   queuedAt: number;
   /** The original's handle when the browser gave one (folder or file picker); absent in older rows. */
   handle?: FileSystemFileHandle;
+}
+
+/** A queue row as stored from schema v4 on: bytes, not a Blob (WebKit cannot keep a Blob in
+ *  IndexedDB in every session kind). Rows queued before v4 hold `file` until convertBlobs rewrites them. */
+export type StoredQueueRow = Omit<QueueRow, 'file'> & { bytes: ArrayBuffer };
+
+/** A thumbnail as stored from schema v4 on (before: a Blob, until convertBlobs rewrites it). */
+export interface ThumbRow {
+  bytes: ArrayBuffer;
+  type: string;
 }

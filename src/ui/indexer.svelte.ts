@@ -4,6 +4,7 @@
 // add to it, show "Indexing in another tab…" and take over if that tab is closed.
 import { asIndexer, clearQueue, dropQueued, enqueueFiles, indexerBusy, indexQueued, libraryStatus, onLibraryChange, queuedFiles, type PickedFile, type QueueOutcome } from '../bridge/bridge';
 import { coalesced } from './coalesce';
+import { download } from './download.svelte';
 import { errorMessage, errorName, isAbort } from './errors';
 import { library } from './library-state.svelte';
 import { models } from './model-state.svelte';
@@ -156,6 +157,9 @@ class Indexer {
     this.startedAt = performance.now();
     this.doneAtStart = this.done;
     try {
+      this.stage = 'Waiting for your answer about the model download';
+      // Declined: the photos wait (asked again on the next visit, or "Download models" now).
+      if (!(await download.ensure())) return void this.stop('New photos wait until the models are downloaded ("Download models"). Search still finds photos already indexed.', false);
       this.stage = 'Loading models';
       await models.ensure();
       while (batch.length > 0 && !this.paused) {
@@ -169,7 +173,8 @@ class Indexer {
         this.pending = batch.length;
       }
     } catch (e) {
-      this.stop(`Indexing stopped: ${errorMessage(e)}`);
+      // A cut download starts again on the next visit by itself: the pause is this visit's only.
+      this.stop(`Indexing stopped: ${errorMessage(e)}`, errorName(e) !== 'ModelDownloadError');
     } finally {
       this.running = false;
       this.current = '';
@@ -189,6 +194,12 @@ class Indexer {
       if (isAbort(e)) return false;
       if (errorName(e) === 'QuotaExceededError') return this.stop(`The device storage is full while adding ${name}. Free some space or remove images, then press Resume.`);
       if (errorName(e) === 'ModelUnavailableError') return this.stop(errorMessage(e));
+      if (errorName(e) === 'ModelDownloadError') return this.stop(errorMessage(e), false);
+      // The worker was restarted under this photo (another call's cancel): nothing is wrong with
+      // the file. It stays queued and is taken again with the next batch.
+      if (errorName(e) === 'WorkerRestartedError') return true;
+      // The database failed, not this file: keep it queued.
+      if (errorName(e) === 'StorageError') return this.stop(`Could not store ${name}: ${errorMessage(e)} Press Resume to try again.`);
       // Any other failure belongs to this file: show it, drop it, go on.
       this.errors.push({ name, message: `${errorMessage(e)} Try another copy of the file.` });
       await dropQueued(queueId);
@@ -203,9 +214,11 @@ class Indexer {
     return true;
   }
 
-  private stop(message: string): false {
+  /** Stops the queue with a message; `persist`: the pause outlives this visit (else the next visit resumes). */
+  private stop(message: string, persist = true): false {
     this.notice = message;
-    this.setPaused(true);
+    if (persist) this.setPaused(true);
+    else this.paused = true;
     return false;
   }
 }

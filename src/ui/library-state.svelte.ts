@@ -1,13 +1,18 @@
 // The library as the UI shows it: how many images, and a version that bumps whenever images are
 // added or removed, by this tab or another one on the same library (open searches re-run on it;
 // the browse grid follows the announcements themselves, see browse.svelte.ts).
-import { clearLibrary, libraryStatus, onLibraryChange, openLibrary, removeImages } from '../bridge/bridge';
+import { clearLibrary, libraryStatus, onLibraryChange, openLibrary, openPack, removeImages } from '../bridge/bridge';
 import { browse } from './browse.svelte';
 import { coalesced } from './coalesce';
+import { errorMessage, errorName } from './errors';
 
 class LibraryState {
   count: number | undefined = $state();
   version = $state(0);
+  /** A newer version of the app took the library over in another tab: this one must be reloaded. */
+  conflict = $state('');
+  /** A static pack opened by URL (`?pack=`): shown and searched read-only instead of the person's library. */
+  pack: { url: string } | undefined = $state();
 
   /** Re-reads the stored count after any tab's write (the count is shared, so it is read, not added up). */
   private readonly reread = coalesced(async () => {
@@ -20,12 +25,23 @@ class LibraryState {
       if (c.kind === 'added' || c.kind === 'removed') this.reread();
       // A re-description never changes the count: only open searches need to run again.
       else if (c.kind === 'replaced') this.version++;
+      // Some tab's worker let go of the database for a newer version: is it this tab's?
+      else if (c.kind === 'upgrading') void libraryStatus().catch((e: unknown) => errorName(e) === 'VersionConflictError' && (this.conflict = errorMessage(e)));
     });
   }
 
   async refresh(): Promise<void> {
     this.count = (await openLibrary()).count;
     this.version++;
+  }
+
+  /** Opens the pack at `url`; rejects (name 'PackUnreadableError', message naming the URL) leaving the own library as it was. */
+  async openPack(url: string): Promise<void> {
+    const { count } = await openPack(url);
+    this.pack = { url };
+    this.count = count;
+    this.version++;
+    await browse.reset();
   }
 
   added(): void {

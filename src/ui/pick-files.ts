@@ -55,12 +55,18 @@ async function fromEntry(entry: FileSystemEntry): Promise<PickedFile[]> {
 
 /** What was dropped or pasted: files, and whole folders where the browser exposes entries. */
 export async function fromDataTransfer(dt: DataTransfer): Promise<Picked> {
+  // Taken now: after the event the browser empties the DataTransfer.
+  const files = Array.from(dt.files);
   const entries = Array.from(dt.items, (item) => (item.kind === 'file' ? item.webkitGetAsEntry() : null));
   if (entries.length > 0 && entries.every((e) => e !== null)) {
-    const all = (await Promise.all(entries.map((e) => fromEntry(e!)))).flat();
-    return sortImages(all);
+    try {
+      return sortImages((await Promise.all(entries.map((e) => fromEntry(e!)))).flat());
+    } catch {
+      // WebKit gives entries that cannot be read (NotFoundError) for files that are no folder's,
+      // e.g. put in the DataTransfer by a page script: the files themselves can be read.
+    }
   }
-  return fromFileList(dt.files);
+  return fromFileList(files);
 }
 
 export const hasDirectoryPicker = (): boolean => 'showDirectoryPicker' in window;

@@ -2,17 +2,21 @@
 // re-index after other models were picked (only once the person agrees). It runs only while the
 // indexing queue is idle and yields to it after the photo in hand. Views follow the worker's
 // 'replaced' announcements (library-state, browse), not this loop.
-import { refreshNextImage, staleImages, type RefreshKind } from '../bridge/bridge';
+import { modelConfig, refreshNextImage, releaseCaptioner, staleImages, type RefreshKind } from '../bridge/bridge';
 import { errorMessage, errorName, isAbort } from './errors';
+import { hashMissing } from './hasher';
 import { indexer } from './indexer.svelte';
+import { models } from './model-state.svelte';
 
 class Refresher {
-  stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0 });
+  stale: Record<RefreshKind, number> = $state({ models: 0, captions: 0, text: 0 });
   /** The person asked to re-index photos described by other models. */
   reindexing = $state(false);
   running = $state(false);
   error = $state('');
   private controller: AbortController | undefined;
+  /** A kick came while a pass ran (a setting changed, photos were added): pass once more from the start. */
+  private again = false;
 
   async check(): Promise<void> {
     this.stale = await staleImages();
@@ -20,7 +24,8 @@ class Refresher {
 
   /** Starts a pass when there is something to do and the queue is idle. */
   kick(): void {
-    if (!this.running) void this.run();
+    if (this.running) this.again = true;
+    else void this.run();
   }
 
   reindex(): void {
@@ -39,29 +44,36 @@ class Refresher {
   }
 
   private wanted(): boolean {
-    return this.stale.captions > 0 || (this.reindexing && this.stale.models > 0);
+    return this.stale.captions > 0 || this.stale.text > 0 || (this.reindexing && this.stale.models > 0);
   }
 
   private async run(): Promise<void> {
     this.running = true;
     this.error = '';
-    let after = 0;
     try {
-      await this.check();
-      while (this.idle() && this.wanted()) {
-        this.controller = new AbortController();
-        const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
-        if (!next) break;
-        after = next.id;
-        this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
-      }
+      do {
+        this.again = false;
+        let after = 0;
+        await this.check();
+        while (this.idle() && this.wanted()) {
+          this.controller = new AbortController();
+          const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
+          if (!next) break;
+          after = next.id;
+          this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
+        }
+      } while (this.again && this.idle());
       await this.check();
       if (this.stale.models === 0) this.reindexing = false;
+      // Photos from before perceptual hashes get theirs (near-duplicates), from their thumbnails.
+      await hashMissing(() => this.idle());
     } catch (e) {
       // A cancel, or the worker restarted under us (indexing was cancelled): the next kick resumes.
       if (!isAbort(e) && errorName(e) !== 'WorkerRestartedError') this.error = `Updating descriptions stopped: ${errorMessage(e)}`;
     } finally {
       this.running = false;
+      // Low-memory mode: nothing left to describe, so the captioner goes (searches need only the embedder).
+      if (this.idle() && modelConfig().lowMemory) void releaseCaptioner().then(() => models.reset(), () => {});
     }
   }
 }

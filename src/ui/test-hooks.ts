@@ -1,8 +1,11 @@
 // Opt-in hooks for the browser tests: with `?testHooks` in the URL the page exposes a few bridge
 // calls on `window.__glimpse`, so a test can drive the real workers of the built app.
 import * as bridge from '../bridge/bridge';
+import { browse } from './browse.svelte';
 import { indexer } from './indexer.svelte';
+import { refresher } from './refresher.svelte';
 import { sortImages } from './pick-files';
+import { mapProbe } from './map/probe';
 
 /** Every image, newest first, read a page at a time (the app itself never asks for all of them). */
 async function listLibrary(): Promise<bridge.LibraryItem[]> {
@@ -36,6 +39,19 @@ const hooks = {
   checkLibrary: bridge.checkLibrary,
   dumpLibrary: bridge.dumpLibrary,
   simulateQuota: bridge.simulateQuota,
+  storedMapLayout: bridge.storedMapLayout,
+  layoutGraph: bridge.layoutGraph,
+  /** The map on screen: photos in view with their canvas positions, and recent frame draw times. */
+  mapPoints: () => mapProbe()?.points() ?? [],
+  mapFrameMs: () => [...(mapProbe()?.frameMs ?? [])],
+  /** Near-duplicate candidates grouped at `threshold` (the setting's when absent). */
+  similarGroups: async (threshold?: number) => bridge.similarGroups(await bridge.similarCandidates(), threshold ?? bridge.similarThreshold()),
+  similarCandidates: bridge.similarCandidates,
+  unhashedCount: bridge.unhashedCount,
+  hashNextImage: bridge.hashNextImage,
+  modelProbe: bridge.modelProbe,
+  /** What the page is doing: a test that checks that nothing more happens waits for these to settle, not for a clock. */
+  activity: () => ({ indexing: indexer.running, paused: indexer.paused, pending: indexer.pending, refreshing: refresher.running, browsing: browse.loading }),
 };
 
 export type GlimpseTestHooks = typeof hooks;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
+import { expectStopped, imageCount, openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { launch } from './helpers/browser';
 
 // Every way a person adds photos: a folder (subfolders followed, non-images skipped and counted),
@@ -43,7 +43,7 @@ describe('adding photos', () => {
     writeFileSync(path.join(folder, 'trip', 'day 2', 'clip.mp3'), 'not a photo either');
     browser = await launch();
     context = await browser.newContext();
-    ({ page } = await openApp(context, url));
+    ({ page } = await openApp(context, url, '&testHooks'));
   });
   afterAll(async () => {
     await browser.close();
@@ -82,8 +82,8 @@ describe('adding photos', () => {
     await expect.poll(() => page.locator('[aria-label="Indexing"]').textContent(), { timeout: 60_000 }).toContain('Paused');
     const paused = await imageCount(page);
     expect(paused).toBeLessThan(11);
-    await page.waitForTimeout(1500);
-    expect(await imageCount(page)).toBe(paused);
+    // Nothing more can be indexed: the run has stopped and the rest waits in the stored queue.
+    await expectStopped(page, paused, 11);
     // Pause survives a reload: the queue is kept and stays paused.
     await page.reload();
     await page.getByTestId('index-resume').waitFor();
@@ -99,7 +99,6 @@ describe('adding photos', () => {
     const after = await imageCount(page);
     expect(after).toBeGreaterThanOrEqual(11);
     expect(after).toBeLessThan(31);
-    await page.waitForTimeout(1500);
-    expect(await imageCount(page)).toBe(after);
+    await expectStopped(page, after, after);
   });
 });

@@ -60,7 +60,9 @@ describe('browsing a library page by page', () => {
     expect(first[0]).toBe(Math.max(...stored.images.map((r) => r.id)));
     const more = page.getByTestId('show-more');
     expect(await more.textContent()).toContain('10 left');
-    await page.waitForTimeout(500);
+    // Settled: no page is being read, and the first one was the only read.
+    await expect.poll(() => page.evaluate(() => window.__glimpse!.activity().browsing)).toBe(false);
+    expect(await listed(page)).toEqual([120]);
     expect(await page.getByTestId('library-item').count()).toBe(120);
     await more.focus();
     await page.keyboard.press('Enter');

@@ -21,7 +21,7 @@ describe('background captions and re-index', () => {
   beforeAll(async () => {
     browser = await launch();
     context = await browser.newContext();
-    ({ page } = await openApp(context, url));
+    ({ page } = await openApp(context, url, '&testHooks'));
   });
   afterAll(async () => {
     await browser.close();
@@ -40,8 +40,8 @@ describe('background captions and re-index', () => {
     await page.reload();
     const offer = page.getByTestId('reindex-offer');
     await expect.poll(() => offer.textContent(), { timeout: 30_000 }).toContain('3 photo(s) were described by other models');
-    // Nothing happens without consent.
-    await page.waitForTimeout(1000);
+    // Nothing happens without consent: the background pass that found them has ended without re-indexing.
+    await expect.poll(() => page.evaluate(() => window.__glimpse!.activity().refreshing)).toBe(false);
     expect(new Set((await captionsOf(page)).map((r) => r.models))).toEqual(new Set(['Xenova/vit-gpt2-image-captioning|Xenova/an-older-embedder']));
     await page.getByTestId('reindex').click();
     await expect

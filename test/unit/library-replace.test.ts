@@ -92,15 +92,15 @@ describe('library replace (re-index and extra captions)', () => {
     expect((await lib.row(legacyId))!.record.captionsAsked).toBe(1);
     const rows = await allRows(lib.db);
     for (const captionCount of [1, 2, 3, 4]) {
-      const want = { ...models, captionCount, reindex: true };
-      const expected = { models: 0, captions: 0 };
+      const want = { ...models, captionCount, reindex: true, ocr: captionCount % 2 === 0 };
+      const expected = { models: 0, captions: 0, text: 0 };
       for (const r of rows) {
         const kind = staleness(r, want);
         if (kind) expected[kind]++;
       }
       expect(await countStale(lib, want), `captionCount ${captionCount}`).toEqual(expected);
     }
-    expect(await countStale(lib, { ...models, captionCount: 3, reindex: true })).toEqual({ models: 3, captions: 2 });
+    expect(await countStale(lib, { ...models, captionCount: 3, reindex: true })).toEqual({ models: 3, captions: 2, text: 0 });
   });
 
   it('a re-description survives a restart that never saved the lexical snapshot', async () => {

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPTIONER_REPO, EMBEDDER_REPO } from '../../scripts/onnx/config-json.ts';
 import { generateTestModels } from '../../scripts/onnx/generate.ts';
-import { HOIST_OPTION, installHoistHook } from '../../src/ml/hoisted-session';
+import { HOIST_OPTION, installHoistHook, RELEASE_BYTES_OPTION } from '../../src/ml/hoisted-session';
 import { hoistEncoderWork } from '../../src/ml/onnx/hoist';
 
 let dir = '';
@@ -121,5 +121,48 @@ describe('installHoistHook', () => {
     for (const [a, b] of [[a1, b1], [a2, b2]] as const)
       for (let s = 0; s < a.length; s++) expect(Array.from(b[s]!['logits']!.data as Float32Array)).toEqual(Array.from(a[s]!['logits']!.data as Float32Array));
     await wrapped.release();
+  });
+});
+
+describe('installHoistHook with RELEASE_BYTES_OPTION', () => {
+  it('frees the model bytes (the split copies too) only after their sessions exist, and only when asked', async () => {
+    const proto = ArrayBuffer.prototype as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+    const own = Object.getOwnPropertyDescriptor(proto, 'transfer');
+    const freed: number[] = []; // byte lengths, in order
+    const events: string[] = [];
+    // Node 20 has no ArrayBuffer.prototype.transfer: a stand-in records what would be detached.
+    proto.transfer = function (this: ArrayBuffer, n: number) {
+      freed.push(this.byteLength);
+      events.push(`free ${this.byteLength}`);
+      expect(n).toBe(0);
+      return new ArrayBuffer(0);
+    };
+    try {
+      const cls = {
+        create: async (m: unknown, o?: Record<string, unknown>) => {
+          events.push(`create ${(m as Uint8Array).byteLength}`);
+          expect(o).not.toHaveProperty(RELEASE_BYTES_OPTION);
+          return ort.InferenceSession.create(m as Uint8Array, o as ort.InferenceSession.SessionOptions);
+        },
+      };
+      installHoistHook(cls as never);
+      const encoder = bytes(CAPTIONER_REPO, 'encoder_model_quantized.onnx').slice();
+      await cls.create(encoder, {});
+      expect(freed).toEqual([]);
+      await cls.create(encoder, { [RELEASE_BYTES_OPTION]: true });
+      expect(events.slice(-2)).toEqual([`create ${encoder.byteLength}`, `free ${encoder.byteLength}`]);
+      const decoder = bytes(CAPTIONER_REPO, 'decoder_model_merged_quantized.onnx').slice();
+      events.length = 0;
+      const s = (await cls.create(decoder, { [HOIST_OPTION]: true, [RELEASE_BYTES_OPTION]: true })) as unknown as { release(): Promise<void> };
+      // The whole file once split, then each part right after its own session.
+      expect(events.map((e) => e.split(' ')[0])).toEqual(['free', 'create', 'free', 'create', 'free']);
+      expect(events[0]).toBe(`free ${decoder.byteLength}`);
+      expect(events[1]!.slice(7)).toBe(events[2]!.slice(5));
+      expect(events[3]!.slice(7)).toBe(events[4]!.slice(5));
+      await s.release();
+    } finally {
+      if (own) Object.defineProperty(proto, 'transfer', own);
+      else Reflect.deleteProperty(proto, 'transfer');
+    }
   });
 });

@@ -39,6 +39,7 @@ vi.mock('../../src/ml/captioner', () => ({
 vi.mock('../../src/ml/runtime', () => ({
   prepareRuntime: vi.fn(async () => 'cpu'),
   wasmThreads: () => 1,
+  singleThreadReason: () => 'this browser has no SharedArrayBuffer',
 }));
 
 const { ModelHost } = await import('../../workers/lib/model-host.ts');
@@ -74,7 +75,7 @@ describe('ModelHost', () => {
     const loaded = await host.load(CONFIG);
     expect(loaded.embedder).toBe(embedder);
     expect(loaded.captioner).toBe(await host.captioner(CONFIG));
-    expect(loaded.info).toEqual({ backend: 'cpu', threads: 1, captioner: CONFIG.captionerId, embedder: CONFIG.embedderId });
+    expect(loaded.info).toEqual({ backend: 'cpu', threads: 1, singleThread: 'this browser has no SharedArrayBuffer', captioner: CONFIG.captionerId, embedder: CONFIG.embedderId });
     expect(created).toEqual(['embedder:Xenova/all-MiniLM-L6-v2', 'captioner:Xenova/vit-gpt2-image-captioning']);
   });
 

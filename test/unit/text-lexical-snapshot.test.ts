@@ -74,7 +74,7 @@ describe('LexicalIndex storage', () => {
     expect(empty.size).toBe(0);
     expect(empty.search('dog')).toEqual([]);
     const index = new LexicalIndex(FULL_OPTIONS);
-    index.addAnalysed(1, { captions: [['dog', 'run']], tags: [''], triplets: [{ s: 'dog', r: 'run', o: '' }] });
+    index.addAnalysed(1, { captions: [['dog', 'run']], tags: [''], triplets: [{ s: 'dog', r: 'run', o: '' }], ocr: ['open', ''] });
     const copy = fromSnapshot(structuredClone(toSnapshot(index)), FULL_OPTIONS);
     expect(copy.docData(1)).toEqual(index.docData(1));
   });
@@ -84,7 +84,7 @@ describe('LexicalIndex storage', () => {
     expect(small.docText).toBeInstanceOf(Uint16Array);
     const big = new LexicalIndex(FULL_OPTIONS);
     for (let d = 0; d < 70; d++) {
-      big.addAnalysed(d + 1, { captions: [Array.from({ length: 1000 }, (_, i) => `w${d * 1000 + i}`)], tags: [], triplets: [] });
+      big.addAnalysed(d + 1, { captions: [Array.from({ length: 1000 }, (_, i) => `w${d * 1000 + i}`)], tags: [], triplets: [], ocr: [] });
     }
     const snap = toSnapshot(big);
     expect(snap.docText).toBeInstanceOf(Uint32Array);

@@ -2,11 +2,15 @@ import 'fake-indexeddb/auto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DB_VERSION, MIGRATIONS, openGlimpseDB } from '../../src/storage/db.ts';
+import { BLOBS_PENDING, DB_VERSION, MIGRATIONS, openGlimpseDB } from '../../src/storage/db.ts';
+import { convertBlobs } from '../../src/storage/convert-blobs.ts';
+import { thumbById } from '../../src/storage/library-store.ts';
+import { listQueue, queueItem } from '../../src/storage/queue-store.ts';
 import { dumpDatabase, type DatabaseDump, type Json, restoreDump } from '../../src/storage/dump.ts';
 import { FOREST_BLOCKS } from '../../src/storage/forest-idb-store.ts';
 import { FORMAT_VERSION } from '../../src/core/forest/block-codec.ts';
 import { checkLibrary } from '../../workers/lib/consistency.ts';
+import { blobsIn } from './dump-blobs.ts';
 import { Library } from '../../workers/lib/library.ts';
 
 // Every released schema, as a real library dumped by the build of its day (test/fixtures/schema/),
@@ -25,6 +29,18 @@ function normalise(j: Json): Json {
   if (j === null || typeof j !== 'object') return j;
   if ('$blob' in j) return { $blob: j.$blob!, type: j.type ?? '' };
   return Object.fromEntries(Object.entries(j).map(([k, v]) => [k, normalise(v)]));
+}
+
+/** A dumped thumbnail or queue row as v4 leaves it once convertBlobs ran: the Blob's bytes, as an ArrayBuffer. */
+function asBytes(store: string, entry: Json): Json {
+  const [key, row] = entry as [Json, Record<string, Json>];
+  if (store === 'thumbs' && row.$blob !== undefined) return [key, { bytes: { $ab: row.$blob }, type: row.type ?? '' }];
+  const file = row.file as Record<string, Json> | undefined;
+  if (store === 'queue' && file?.$blob !== undefined) {
+    const { file: _file, ...rest } = row;
+    return [key, { ...rest, bytes: { $ab: file.$blob } }];
+  }
+  return entry;
 }
 
 /** A dumped [key, row] of the images store as the v3 migration leaves it. */
@@ -55,6 +71,9 @@ describe('schema upgrades', () => {
     const name = await restoreAtItsVersion(fixture);
     const lib = await Library.open(name);
     expect(lib.db.version).toBe(DB_VERSION);
+    // v4: thumbnails and queued files are rewritten as bytes after the open (convert-blobs.ts).
+    const queued = fixture.stores.queue!.rows.length;
+    expect(await lib.converted).toEqual({ thumbs: fixture.stores.thumbs!.rows.length, queue: queued, unreadable: 0 });
 
     // Every row of every store the fixture had, unchanged but for what a migration adds (v3:
     // `captionsAsked` from the captions, where the record had none). Forests written before
@@ -63,7 +82,7 @@ describe('schema upgrades', () => {
     const now = await dumpDatabase(lib.db);
     for (const [store, dumped] of Object.entries(fixture.stores)) {
       if (store === FOREST_BLOCKS) continue;
-      const expected = store === 'images' ? dumped.rows.map(withCaptionsAsked) : dumped.rows;
+      const expected = store === 'images' ? dumped.rows.map(withCaptionsAsked) : dumped.rows.map((r) => asBytes(store, r));
       expect(now.stores[store]?.rows.map(normalise), store).toEqual(expected.map(normalise));
       for (const ix of dumped.indexes) expect(now.stores[store]!.indexes, `${store} index ${ix.name}`).toContainEqual(ix);
     }
@@ -76,6 +95,12 @@ describe('schema upgrades', () => {
     // What v3 added: every row in both model indexes, so stale counts read no records.
     expect(await lib.db.countFromIndex('images', 'by-models')).toBe(images);
     expect(await lib.db.countFromIndex('images', 'by-asked')).toBe(images);
+    // What v4 added: no Blob left in any store (WebKit cannot keep one), the conversion marker
+    // gone, every queue row in the 'info' index (listing reads no bytes), the queued file readable.
+    expect(blobsIn(now)).toEqual([]);
+    expect(await lib.db.get('meta', BLOBS_PENDING)).toBeUndefined();
+    expect(await lib.db.countFromIndex('queue', 'info')).toBe(queued);
+    expect((await listQueue(lib.db)).map((q) => q.name)).toEqual(fixture.stores.queue!.rows.map(([, r]) => (r as { name: string }).name));
 
     const report = await checkLibrary(lib.db);
     expect(report.problems).toEqual([]);
@@ -111,8 +136,42 @@ describe('schema upgrades', () => {
       visualVector: Float32Array.from(vectors.visual, (c) => c * vectors.visualScale),
     });
     expect(await lib.count()).toBe(images);
+    expect(blobsIn(await dumpDatabase(lib.db))).toEqual([]);
     expect((await lib.searchVisual((await lib.visualVectorOf(id))!, 1))[0]?.id).toBe(id);
     expect((await checkLibrary(lib.db)).problems).toEqual([]);
     lib.db.close();
+  });
+  it.each(fixtures.map((f) => [f.version, f] as const))('reads a v%i library in both forms while its Blobs are rewritten as bytes', async (_v, fixture) => {
+    const name = await restoreAtItsVersion(fixture);
+    const db = await openGlimpseDB(name);
+    // Upgraded, not yet converted: the old Blobs are still there, and every reader takes them.
+    expect(blobsIn(await dumpDatabase(db)).length).toBe(fixture.stores.thumbs!.rows.length + fixture.stores.queue!.rows.length);
+    expect(await db.get('meta', BLOBS_PENDING)).toBeDefined();
+    const bytesOf = async (b: Blob | undefined): Promise<string> => Buffer.from(await b!.arrayBuffer()).toString('base64');
+    const thumbs = fixture.stores.thumbs!.rows as [number, { $blob: string; type: string }][];
+    const queue = fixture.stores.queue!.rows as [number, { name: string; file: { $blob: string; type: string } }][];
+    const read = async (): Promise<unknown> => ({
+      thumbs: await Promise.all(thumbs.map(async ([id]) => { const t = await thumbById(db, id); return [await bytesOf(t), t!.type]; })),
+      queue: await Promise.all(queue.map(async ([id]) => { const q = await queueItem(db, id); return [q!.name, await bytesOf(q!.file), q!.file.type]; })),
+      listed: (await listQueue(db)).map((q) => q.name),
+      problems: (await checkLibrary(db)).problems,
+    });
+    const expected = {
+      thumbs: thumbs.map(([, t]) => [t.$blob, t.type]),
+      queue: queue.map(([, q]) => [q.name, q.file.$blob, q.file.type]),
+      listed: queue.map(([, q]) => q.name),
+      problems: [],
+    };
+    expect(await read()).toEqual(expected);
+    // Two tabs converting at once: each row is rewritten once, and the result reads the same.
+    const [a, b] = await Promise.all([convertBlobs(db), convertBlobs(db)]);
+    expect(a.thumbs + b.thumbs).toBe(thumbs.length);
+    expect(a.queue + b.queue).toBe(queue.length);
+    expect(blobsIn(await dumpDatabase(db))).toEqual([]);
+    expect(await db.get('meta', BLOBS_PENDING)).toBeUndefined();
+    expect(await read()).toEqual(expected);
+    // Done: the next open reads the marker only.
+    expect(await convertBlobs(db)).toEqual({ thumbs: 0, queue: 0, unreadable: 0 });
+    db.close();
   });
 });

@@ -71,6 +71,20 @@ describe('WorkerHandle', () => {
     handle.terminate();
   });
 
+  it('with keepWorker, a cancel only asks: the worker (busy with other work) is never terminated', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const ctl = new AbortController();
+    const p = handle.call(ctl.signal, (r, id) => r.stubborn(id), { keepWorker: true });
+    ctl.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    // A call that outlasts the grace period answers: a terminated worker would have failed it.
+    expect(await handle.call(undefined, (r) => r.late(1000))).toBe('landed');
+    expect(w.terminated).toBe(0);
+    expect(w.spawned).toBe(1);
+    handle.terminate();
+  });
+
   it('terminates and replaces a worker that ignores the cancel', async () => {
     const w = fakeWorkers();
     const handle = new WorkerHandle<FakeApi>(w.spawn);
@@ -95,6 +109,20 @@ describe('WorkerHandle', () => {
     await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
     await expect(other).rejects.toMatchObject({ name: 'WorkerRestartedError' });
     expect(w.terminated).toBe(1);
+  });
+
+  it('a read that a restart took runs again on the new worker (the next search while the previous one is cancelled)', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const ctl = new AbortController();
+    const previous = handle.call(ctl.signal, (r, id) => r.stubborn(id));
+    // In flight on the same worker, and slower than the cancel's grace: the restart takes it.
+    const next = handle.call(undefined, (r) => r.late(1500), { restartable: true });
+    ctl.abort();
+    await expect(previous).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(next).resolves.toBe('landed');
+    expect([w.spawned, w.terminated]).toEqual([2, 1]);
+    handle.terminate();
   });
 
   it('with settle, a cancelled call answers only once the worker has stopped', async () => {

@@ -1,10 +1,12 @@
 // One image, computed end to end before anything is written: decode, caption, triplets, embed.
 // The caller writes the result in one short transaction (never awaiting model work inside it).
 import { throwIfAborted } from '../../src/core/errors';
-import { buildRecord, type AnalyticsRecord } from '../../src/core/text/record';
+import { buildRecord, type AnalyticsRecord, type OcrText } from '../../src/core/text/record';
 import { recordText } from '../../src/core/text/record-text';
+import type { TextReader } from '../../src/ml/ocr';
 import { decodeImage, type DecodedImage, type DecodeOptions } from './decode-image';
 import type { Loaded } from './model-host';
+import { readText } from './read-text';
 
 export interface FileMeta {
   name: string;
@@ -25,12 +27,24 @@ export interface PreparedImage {
   record: AnalyticsRecord;
   textVector: Float32Array;
   visualVector: Float32Array;
+  /** Perceptual hashes (decode-image.ts); a decoder that makes none (the Node bench) leaves it out. */
+  phash?: string;
 }
 
 /** Bytes to pixels: decodeImage in a worker; the Node bench passes one built on sharp (no OffscreenCanvas there). */
-export type Decoder = (bytes: ArrayBuffer, name: string, type: string, opts: DecodeOptions) => Promise<Pick<DecodedImage, 'sha256' | 'width' | 'height' | 'thumbnail' | 'pixels'>>;
+export type Decoder = (bytes: ArrayBuffer, name: string, type: string, opts: DecodeOptions) => Promise<Pick<DecodedImage, 'sha256' | 'width' | 'height' | 'thumbnail' | 'pixels' | 'source'> & { phash?: string }>;
 
-export type StageMs = Record<'decode' | 'caption' | 'triplets' | 'embed', number>;
+/** ms per stage; `textDetect` is the first OCR pass (every photo), `ocr` recognition (photos with text only). */
+export type StageMs = Record<'decode' | 'caption' | 'textDetect' | 'ocr' | 'triplets' | 'embed', number>;
+
+/** Text recognition settings for one analysis; absent when OCR is off. */
+export interface OcrOptions {
+  reader: TextReader;
+  /** Longest side of the copy recognition reads. */
+  size: number;
+  /** Longest side of the thumbnail kept for photos with text (the stored 256 px are too small to read again). */
+  thumbSize: number;
+}
 
 export interface AnalyzeOptions {
   captionCount: number;
@@ -40,10 +54,13 @@ export interface AnalyzeOptions {
   /** Called after decoding, with the hash: lets the caller skip exact duplicates before the models run. */
   isKnown?: (sha256: string) => Promise<boolean>;
   decode?: Decoder;
+  ocr?: OcrOptions;
+  /** Text already read (a re-analysis from the small thumbnail keeps what the original gave). */
+  knownText?: OcrText;
 }
 
 export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, opts: AnalyzeOptions): Promise<{ prepared?: PreparedImage; duplicate?: string; stageMs: StageMs }> {
-  const stageMs: StageMs = { decode: 0, caption: 0, triplets: 0, embed: 0 };
+  const stageMs: StageMs = { decode: 0, caption: 0, textDetect: 0, ocr: 0, triplets: 0, embed: 0 };
   let t = performance.now();
   const lap = (stage: keyof StageMs): void => {
     const now = performance.now();
@@ -51,10 +68,25 @@ export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, o
     t = now;
   };
   const bytes = await file.arrayBuffer();
-  const decoded = await (opts.decode ?? decodeImage)(bytes, meta.name, meta.type, { thumbSize: opts.thumbSize, modelSize: 512, signal: opts.signal });
-  lap('decode');
-  if (await opts.isKnown?.(decoded.sha256)) return { duplicate: decoded.sha256, stageMs };
-  throwIfAborted(opts.signal);
+  const decoded = await (opts.decode ?? decodeImage)(bytes, meta.name, meta.type, { thumbSize: opts.thumbSize, modelSize: 512, signal: opts.signal, keepSource: !!opts.ocr && !opts.knownText });
+  try {
+    lap('decode');
+    if (await opts.isKnown?.(decoded.sha256)) return { duplicate: decoded.sha256, stageMs };
+    throwIfAborted(opts.signal);
+    return { prepared: await describe(file, meta, decoded, models, opts, lap), stageMs };
+  } finally {
+    decoded.source?.close();
+  }
+}
+
+async function describe(
+  file: Blob,
+  meta: FileMeta,
+  decoded: Awaited<ReturnType<Decoder>>,
+  models: Loaded,
+  opts: AnalyzeOptions,
+  lap: (stage: keyof StageMs) => void,
+): Promise<PreparedImage> {
   if (!decoded.pixels) throw new Error('decodeImage returned no pixels for the model');
   const { captions, visual } = await models.captioner.caption(decoded.pixels, {
     count: opts.captionCount,
@@ -62,20 +94,31 @@ export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, o
     signal: opts.signal,
   });
   lap('caption');
-  const record = { ...buildRecord(captions, { captioner: models.captioner.modelId, embedder: models.embedder.modelId }), captionsAsked: opts.captionCount };
+  let thumb = decoded.thumbnail;
+  let ocr: AnalyticsRecord['ocr'] = opts.knownText;
+  if (!ocr && opts.ocr && decoded.source) {
+    const read = await readText(opts.ocr, decoded.pixels, decoded.source, opts.signal, lap);
+    ocr = read.ocr;
+    if (read.thumb) thumb = read.thumb;
+  }
+  const record: AnalyticsRecord = {
+    ...buildRecord(captions, { captioner: models.captioner.modelId, embedder: models.embedder.modelId }),
+    captionsAsked: opts.captionCount,
+    ...(ocr ? { ocr } : {}),
+  };
   lap('triplets');
   const textVector = await models.embedder.embed([recordText(record)], opts.signal);
   lap('embed');
-  const prepared: PreparedImage = {
+  return {
     sha256: decoded.sha256,
     meta,
     size: file.size,
     width: decoded.width,
     height: decoded.height,
-    thumb: decoded.thumbnail,
+    thumb,
     record,
     textVector,
     visualVector: visual,
+    ...(decoded.phash ? { phash: decoded.phash } : {}),
   };
-  return { prepared, stageMs };
 }

@@ -3,6 +3,7 @@
 // downscaling drawImage. Composed by the analysis worker; the intake worker exposes it for tests.
 import { throwIfAborted } from '../../src/core/errors';
 import { checkIntake, DEFAULT_LIMITS, ImageRejectedError, sniffImage, type ImageKind, type IntakeLimits } from '../../src/core/image';
+import { greyFromRgba, HASH_SIDE, HASH_WINDOWS, joinHashes, phash } from '../../src/core/similar/phash';
 
 export interface DecodeOptions {
   /** Longest side of the thumbnail, in pixels (never upscaled). */
@@ -11,6 +12,15 @@ export interface DecodeOptions {
   modelSize?: number;
   signal?: AbortSignal;
   limits?: IntakeLimits;
+  /** Keep the decoded image open for more copies (text recognition wants a larger one); the caller closes it. */
+  keepSource?: boolean;
+}
+
+/** The decoded image, kept open: larger copies on demand (only photos with text ask). Close it once done. */
+export interface PixelSource {
+  pixels(maxSide: number): Promise<ModelPixels>;
+  thumbnail(maxSide: number): Promise<Blob>;
+  close(): void;
 }
 
 /** RGBA, flattened onto white (alpha is always 255): ready for transformers.js RawImage(data, w, h, 4). */
@@ -35,6 +45,10 @@ export interface DecodedImage {
   /** WebP where the browser encodes it, else JPEG on white. */
   thumbnail: Blob;
   pixels?: ModelPixels;
+  /** Perceptual hashes of the whole photo and its windows (src/core/similar/phash.ts), for near-duplicates. */
+  phash: string;
+  /** With `keepSource`: the open image (close() it). */
+  source?: PixelSource;
 }
 
 async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
@@ -76,6 +90,31 @@ function modelPixels(bitmap: ImageBitmap, size: number): ModelPixels {
   return { data, width, height };
 }
 
+/** The photo's perceptual hashes: each window drawn to 32×32 on white in one drawImage, then hashed. */
+export function perceptualHash(bitmap: ImageBitmap): string {
+  const canvas = new OffscreenCanvas(HASH_SIDE, HASH_SIDE);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('OffscreenCanvas 2D context unavailable');
+  ctx.imageSmoothingQuality = 'high';
+  const hashes = HASH_WINDOWS.map((w) => {
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, HASH_SIDE, HASH_SIDE);
+    ctx.drawImage(bitmap, w.x * bitmap.width, w.y * bitmap.height, w.w * bitmap.width, w.h * bitmap.height, 0, 0, HASH_SIDE, HASH_SIDE);
+    return phash(greyFromRgba(ctx.getImageData(0, 0, HASH_SIDE, HASH_SIDE).data, HASH_SIDE, HASH_SIDE));
+  });
+  return joinHashes(hashes);
+}
+
+/** The perceptual hashes of an image already stored (a thumbnail): for rows from before hashes. */
+export async function perceptualHashOf(image: Blob): Promise<string> {
+  const bitmap = await createImageBitmap(image);
+  try {
+    return perceptualHash(bitmap);
+  } finally {
+    bitmap.close();
+  }
+}
+
 /**
  * Decodes one file. Throws ImageRejectedError (with a `code` and a message naming the file) for
  * anything that cannot be indexed, AbortError when `signal` fires; never hangs on bad input.
@@ -94,11 +133,13 @@ export async function decodeImage(bytes: ArrayBuffer, fileName: string, _mime: s
     hashing.catch(() => {}); // the rejection below is the one that matters
     throw ImageRejectedError.from(check.ifDecodeFails);
   }
+  let kept = false;
   try {
     throwIfAborted(opts.signal);
     const thumb = await thumbnail(bitmap, opts.thumbSize);
     throwIfAborted(opts.signal);
     const pixels = opts.modelSize ? modelPixels(bitmap, opts.modelSize) : undefined;
+    const hash = perceptualHash(bitmap);
     const result: DecodedImage = {
       sha256: await hashing,
       kind: sniff.kind,
@@ -107,11 +148,16 @@ export async function decodeImage(bytes: ArrayBuffer, fileName: string, _mime: s
       orientation: sniff.orientation ?? 1,
       animated: sniff.animated ?? false,
       thumbnail: thumb,
+      phash: hash,
     };
     if (sniff.frameCount !== undefined) result.frameCount = sniff.frameCount;
     if (pixels) result.pixels = pixels;
+    if (opts.keepSource) {
+      kept = true;
+      result.source = { pixels: (max) => Promise.resolve(modelPixels(bitmap, max)), thumbnail: (max) => thumbnail(bitmap, max), close: () => bitmap.close() };
+    }
     return result;
   } finally {
-    bitmap.close();
+    if (!kept) bitmap.close(); // on errors too
   }
 }

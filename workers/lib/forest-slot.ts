@@ -1,6 +1,6 @@
 // One named forest ('text' or 'visual') over the library database: opened lazily, created empty
 // on first use with the model's dimension, its writes staged for the library's transaction.
-import { buildForest, Forest, type SearchHit } from '../../src/core/forest';
+import { buildForest, Forest, type SearchHit, type SearchOptions } from '../../src/core/forest';
 import type { BlockStore } from '../../src/core/forest/store';
 import { StagedForestStore } from '../../src/storage/staged-forest-store';
 import type { GlimpseDB } from '../../src/storage/library-store';
@@ -59,22 +59,48 @@ export class ForestSlot {
   /** Stages the image's new vector in place of its old one. Another dimension (a new model)
    *  starts a new, empty forest generation: images not re-indexed yet leave it until they are. */
   async stageReplace(id: number, vector: Float32Array): Promise<void> {
-    if (this.forest && this.forest.dim !== vector.length) {
-      // The old generation stays readable until the commit lands; its blocks go afterwards.
-      const deferred: BlockStore = {
-        read: (keys) => this.store.read(keys),
-        write: (puts, deletes) => this.store.write(puts, deletes),
-        deletePrefix: (prefix) => {
-          this.stale.push(prefix);
-          return Promise.resolve();
-        },
-      };
-      await buildForest(deferred, { dim: vector.length, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
-      this.forest = await Forest.open(this.store, OPEN);
-    } else if (this.forest?.has(id)) {
-      await this.forest.delete([id]);
-    }
+    if (this.forest && this.forest.dim !== vector.length) await this.stageGeneration(vector.length);
+    else if (this.forest?.has(id)) await this.forest.delete([id]);
     await this.stageAdd(id, vector);
+  }
+
+  /** Stages a new, empty forest generation of `dim`; the old one stays readable until the commit lands, its blocks go afterwards. */
+  private async stageGeneration(dim: number): Promise<void> {
+    const deferred: BlockStore = {
+      read: (keys) => this.store.read(keys),
+      write: (puts, deletes) => this.store.write(puts, deletes),
+      deletePrefix: (prefix) => {
+        this.stale.push(prefix);
+        return Promise.resolve();
+      },
+    };
+    await buildForest(deferred, { dim, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
+    this.forest = await Forest.open(this.store, OPEN);
+  }
+
+  /**
+   * Stages many rows of one dimension in the forest's int8 form (an imported batch: `codes` row
+   * after row, `scales` making each unit length). A forest of another dimension belongs to other
+   * models: rows of the chosen models (`current`) start a new generation, as a re-index does; other
+   * models' rows then wait, unstaged, for their re-index (returns false), as the consistency check expects.
+   */
+  async stageAddRows(ids: readonly number[], codes: Int8Array, scales: Float32Array, dim: number, current: boolean): Promise<boolean> {
+    if (ids.length === 0) return true;
+    if (!this.forest) {
+      await buildForest(this.store.direct(), { dim, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
+      await this.open();
+    } else if (this.forest.dim !== dim) {
+      if (!current) return false;
+      await this.stageGeneration(dim);
+    }
+    await this.forest!.addQuantized(ids, codes, scales);
+    return true;
+  }
+
+  /** The rows the forest holds for `ids` (undefined where it holds none, or cannot read it). */
+  async rowsOf(ids: readonly number[]): Promise<({ code: Int8Array; scale: number } | undefined)[]> {
+    if (!this.forest) return ids.map(() => undefined);
+    return this.forest.vectorsOf(ids).catch(() => ids.map(() => undefined));
   }
 
   /** After the library's transaction landed: drop what a reset replaced. */
@@ -101,8 +127,8 @@ export class ForestSlot {
     await this.open();
   }
 
-  search(vector: Float32Array, k: number): Promise<SearchHit[]> {
+  search(vector: Float32Array, k: number, options?: SearchOptions): Promise<SearchHit[]> {
     if (!this.forest || this.forest.size === 0) return Promise.resolve([]);
-    return this.forest.search(vector, k);
+    return this.forest.search(vector, k, options);
   }
 }

@@ -3,29 +3,21 @@
 // opens and saved again lazily after changes. Other tabs may write the same database: writes run
 // under a cross-tab lock and first catch up (refresh).
 import { GlimpseError } from '../../src/core/errors';
+import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
 import { quantizeVector } from '../../src/core/forest/vector-math';
-import { describeMatch, DEFAULT_IMAGE_SEARCH, DEFAULT_TEXT_SEARCH, fuseTextSearch, rankSimilar, type MatchSummary, type SearchHit } from '../../src/core/search';
-import { analyzeQuery, FULL_OPTIONS, type LexicalHit, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
+import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
+import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
+import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
+import { commitImages, knownShas } from '../../src/storage/archive-store';
 import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
 import { ForestSlot } from './forest-slot';
+import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
-/** The lexical half of a text search, done before the query vector is there (see prepareText). */
-export interface PreparedText {
-  readonly lexical: LexicalQuery;
-  readonly hits: readonly LexicalHit[];
-}
-
-export interface ResultRow {
-  id: number;
-  name: string;
-  score: number;
-  caption: string;
-  summary: MatchSummary;
-}
+export type { PreparedText, ResultRow };
 
 function quantize(v: Float32Array): { codes: Int8Array; scale: number } {
   const codes = new Int8Array(v.length);
@@ -34,6 +26,22 @@ function quantize(v: Float32Array): { codes: Int8Array; scale: number } {
 
 function dequantize(codes: Int8Array, scale: number): Float32Array {
   return Float32Array.from(codes, (c) => c * scale);
+}
+
+/** A photo read from a library file, ready to be written (its id is the library's to give). */
+export interface ImportItem {
+  row: Omit<ImageRow, 'id'>;
+  thumb: Blob;
+  vectors: VectorRow;
+  /** Per forest: the row as the forest holds it (code, unit scale) and whether the chosen models made it. */
+  text: ForestRow;
+  visual: ForestRow;
+}
+
+export interface ForestRow {
+  codes: Int8Array;
+  unitScale: number;
+  current: boolean;
 }
 
 export class Library {
@@ -54,8 +62,19 @@ export class Library {
     this.snapshots = new SnapshotWriter(db, () => ({ index: this.lexical, nextId: this.nextId }));
   }
 
+  /** Rewrites a library from before schema v4 (Blobs) as bytes, after the open; readers take both
+   *  forms meanwhile. A failure is logged and left for the next open. */
+  converted: Promise<Conversion | undefined> = Promise.resolve(undefined);
+
   /** Serialises this worker's catch-ups (two shared-lock holders could otherwise refresh at once). */
   private syncTail: Promise<void> = Promise.resolve();
+
+  /**
+   * True once this state can no longer be trusted or used: the browser closed the database (it does
+   * after a write fails on a full disk), or a failed write's staged forest changes could not be
+   * dropped by re-reading. The worker then opens the library again.
+   */
+  unusable = false;
 
   static async open(name?: string): Promise<Library> {
     const db = await store.openGlimpseDB(name);
@@ -67,11 +86,18 @@ export class Library {
     // An id the snapshot knew may be gone from the rows but still in its postings: never reuse it.
     const library = new Library(db, text, visual, lexical.index, Math.max(nextId, lexical.nextId), generation);
     if (lexical.stale) library.snapshots.markDirty();
+    library.converted = convertBlobs(db).catch((e: unknown) => {
+      console.warn('Glimpse: stored photos not yet rewritten as bytes; next open tries again.', e);
+      return undefined;
+    });
+    // 'close' fires only when the browser closes the connection (not on db.close()).
+    db.addEventListener('close', () => (library.unusable = true));
     return library;
   }
 
   /** Saves a pending snapshot, then closes the database. */
   async close(): Promise<void> {
+    await this.converted;
     await this.snapshots.flush();
     this.snapshots.close();
     this.db.close();
@@ -86,10 +112,11 @@ export class Library {
   }
 
   /**
-   * Writes one analysed image: row, thumbnail, vectors, file handle and both forests' changes in one transaction.
+   * Writes one analysed image: row, thumbnail, vectors, file handle and both forests' changes in one transaction,
+   * which also takes the image's item (`dequeue`) off the indexing queue.
    * Rejects with 'DuplicateImageError' when another tab added the same file meanwhile.
    */
-  async commit(p: PreparedImage): Promise<number> {
+  async commit(p: PreparedImage, dequeue?: number): Promise<number> {
     const t = quantize(p.textVector);
     const v = quantize(p.visualVector);
     const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
@@ -109,14 +136,14 @@ export class Library {
         takenAt: p.meta.lastModified,
         record: p.record,
       };
+      if (p.phash) row.phash = p.phash;
       await this.openVisual();
       try {
         await this.text.stageAdd(id, p.textVector);
         await this.visual.stageAdd(id, p.visualVector);
-        this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()], p.meta.handle);
+        this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()], p.meta.handle, dequeue);
       } catch (e) {
-        await Promise.all([this.text.reload(), this.visual.reload()]);
-        throw e;
+        return this.undo(e);
       }
       this.nextId++;
       this.lexical.add(id, p.record);
@@ -127,9 +154,47 @@ export class Library {
     return id;
   }
 
-  /** Re-analysed image `id` (other models, more captions): new record and text vector, same row.
-   *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file). */
-  async replace(id: number, p: PreparedImage, keepVisual: boolean): Promise<void> {
+  /**
+   * Writes a batch of imported photos in one transaction: rows, thumbnails, vectors and both
+   * forests' changes. Photos the library already holds (by SHA-256, read under the write lock) are
+   * skipped. Returns the new ids and how many were already there.
+   */
+  async importBatch(items: readonly ImportItem[]): Promise<{ ids: number[]; known: number }> {
+    const result = await this.writing(async () => {
+      const known = await knownShas(this.db, items.map((i) => i.row.sha256));
+      const fresh = items.filter((i) => !known.has(i.row.sha256));
+      if (fresh.length === 0) return { ids: [], known: items.length };
+      await this.openVisual();
+      const ids = fresh.map((_, k) => this.nextId + k);
+      try {
+        await stageImported(this.text, ids, fresh.map((f) => f.text));
+        await stageImported(this.visual, ids, fresh.map((f) => f.visual));
+        const images = fresh.map((f, k) => ({ row: { ...f.row, id: ids[k]! }, thumb: f.thumb, vectors: f.vectors }));
+        this.generation = await commitImages(this.db, images, [this.text.take(), this.visual.take()]);
+      } catch (e) {
+        await Promise.all([this.text.reload(), this.visual.reload()]);
+        throw e;
+      }
+      this.nextId += fresh.length;
+      fresh.forEach((f, k) => this.lexical.add(ids[k]!, f.row.record));
+      this.snapshots.markDirty();
+      await Promise.all([this.text.committed(), this.visual.committed()]);
+      return { ids, known: items.length - fresh.length };
+    });
+    if (result.ids.length > 0) announce('added', result.ids);
+    return result;
+  }
+
+  /** The rows both forests hold for `ids` (an export writes them, so an import ranks as this library does). */
+  async forestRows(ids: readonly number[]): Promise<{ text: ({ code: Int8Array; scale: number } | undefined)[]; visual: ({ code: Int8Array; scale: number } | undefined)[] }> {
+    await this.openVisual();
+    return shared(async () => ({ text: await this.text.rowsOf(ids), visual: await this.visual.rowsOf(ids) }));
+  }
+
+  /** Re-analysed image `id` (other models, more captions, text read): new record and text vector, same row.
+   *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file);
+   *  `thumb`, when given, replaces the stored thumbnail. */
+  async replace(id: number, p: PreparedImage, keepVisual: boolean, thumb?: Blob): Promise<void> {
     const done = await this.writing(async () => {
       const [row, old] = await Promise.all([this.row(id), store.vectorsById(this.db, id)]);
       if (!row) return false; // removed meanwhile
@@ -140,10 +205,11 @@ export class Library {
         await this.text.stageReplace(id, p.textVector);
         if (!(keepVisual && old)) await this.visual.stageReplace(id, p.visualVector);
         const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
-        this.generation = await store.commitImage(this.db, { ...row, record: p.record }, undefined, vectors, [this.text.take(), this.visual.take()]);
+        // A row from before perceptual hashes takes the new analysis's (same image).
+        const hashed = row.phash === undefined && p.phash ? { phash: p.phash } : {};
+        this.generation = await store.commitImage(this.db, { ...row, ...hashed, record: p.record }, thumb, vectors, [this.text.take(), this.visual.take()]);
       } catch (e) {
-        await Promise.all([this.text.reload(), this.visual.reload()]);
-        throw e;
+        return this.undo(e);
       }
       // Into the index before anything else can run: a snapshot taken now must hold the new words.
       this.lexical.add(id, p.record);
@@ -165,8 +231,7 @@ export class Library {
         await this.visual.stageDelete(present);
         this.generation = await store.commitRemoval(this.db, present, [this.text.take(), this.visual.take()]);
       } catch (e) {
-        await Promise.all([this.text.reload(), this.visual.reload()]);
-        throw e;
+        return this.undo(e);
       }
       for (const id of present) this.lexical.remove(id);
       this.snapshots.markDirty();
@@ -186,7 +251,7 @@ export class Library {
         return ids;
       } finally {
         // Cleared or not, re-read what is stored: no forest now, until the next image makes one.
-        await Promise.all([this.text.reload(), this.visual.reload()]);
+        await Promise.all([this.text.reload(), this.visual.reload()]).catch(() => (this.unusable = true));
       }
     });
     if (removed.length > 0) announce('removed', removed);
@@ -221,6 +286,13 @@ export class Library {
     if ((await store.readGeneration(this.db)) !== this.generation) await this.refresh();
   }
 
+  /** After a failed write: the forests drop what was staged and re-read what is stored; then `e` is thrown
+   *  (never the re-read's own failure, which leaves this state unusable instead). */
+  private async undo(e: unknown): Promise<never> {
+    await Promise.all([this.text.reload(), this.visual.reload()]).catch(() => (this.unusable = true));
+    throw e;
+  }
+
   /** Runs a write as the only writer across tabs, on state brought up to date first. */
   private writing<T>(fn: () => Promise<T>): Promise<T> {
     return exclusive(async () => {
@@ -231,23 +303,32 @@ export class Library {
 
   /** The lexical ranking of a text query. Needs no model: run it while the embedder loads. */
   prepareText(query: string): PreparedText {
-    const lexical = analyzeQuery(query, this.lexical.options);
-    return { lexical, hits: this.lexical.search(lexical, { limit: DEFAULT_TEXT_SEARCH.limit, explain: false }) };
+    return prepareText(this.lexical, query);
   }
 
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. */
   async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
-    const { lexical, hits } = typeof query === 'string' ? this.prepareText(query) : query;
+    const prepared = typeof query === 'string' ? this.prepareText(query) : query;
     const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
-    // Reasons only for the hits shown, not for every lexical candidate.
-    const fused = fuseTextSearch(vectorHits, hits, { ...DEFAULT_TEXT_SEARCH, limit });
-    return this.present(fused.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: this.lexical.explain(lexical, h.id) })));
+    return this.present(fuseText(this.lexical, prepared, vectorHits, limit));
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
     await this.openVisual();
     const hits = await this.visual.search(vector, limit + 1);
-    return this.present(rankSimilar(hits, { ...DEFAULT_IMAGE_SEARCH, limit, excludeId }));
+    return this.present(rankVisual(hits, limit, excludeId));
+  }
+
+  /** k nearest of `vector` in one space's forest (the map's and the near-duplicate finder's graph). */
+  async nearest(space: 'visual' | 'text', vector: Float32Array, k: number, options: SearchOptions = {}): Promise<ForestHit[]> {
+    if (space === 'visual') await this.openVisual();
+    return (space === 'visual' ? this.visual : this.text).search(vector, k, options);
+  }
+
+  /** The dimension of one space's forest (undefined while it holds nothing). */
+  async forestDim(space: 'visual' | 'text'): Promise<number | undefined> {
+    if (space === 'visual') await this.openVisual();
+    return (space === 'visual' ? this.visual : this.text).dim;
   }
 
   async visualVectorOf(id: number): Promise<Float32Array | undefined> {
@@ -273,13 +354,23 @@ export class Library {
   }
 
   private async present(hits: SearchHit[]): Promise<ResultRow[]> {
-    const rows = await store.rowsByIds(this.db, hits.map((h) => h.id));
-    const out: ResultRow[] = [];
-    hits.forEach((hit, i) => {
-      const row = rows[i];
-      if (!row) return; // deleted between search and read
-      out.push({ id: hit.id, name: row.name, score: hit.score, caption: row.record.captions[0] ?? '', summary: describeMatch(hit, row.record) });
-    });
-    return out;
+    return presentHits(hits, await store.rowsByIds(this.db, hits.map((h) => h.id)));
+  }
+}
+
+/** Stages one forest's rows of a batch, grouped by dimension, the chosen models' first (they decide a new generation). */
+async function stageImported(slot: ForestSlot, ids: readonly number[], rows: readonly ForestRow[]): Promise<void> {
+  const groups = new Map<string, { dim: number; current: boolean; ids: number[]; rows: ForestRow[] }>();
+  rows.forEach((r, k) => {
+    const key = `${r.current}:${r.codes.length}`;
+    const g = groups.get(key) ?? { dim: r.codes.length, current: r.current, ids: [], rows: [] };
+    g.ids.push(ids[k]!);
+    g.rows.push(r);
+    groups.set(key, g);
+  });
+  for (const g of [...groups.values()].sort((a, b) => Number(b.current) - Number(a.current))) {
+    const codes = new Int8Array(g.rows.length * g.dim);
+    g.rows.forEach((r, k) => codes.set(r.codes, k * g.dim));
+    await slot.stageAddRows(g.ids, codes, Float32Array.from(g.rows, (r) => r.unitScale), g.dim, g.current);
   }
 }

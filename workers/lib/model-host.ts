@@ -1,12 +1,15 @@
 // Loads the captioner and embedder once per worker, each when first needed, and hands them out;
 // reloading only when the person picks other models or another backend.
 import manifestJson from '../../models/manifest.json';
-import { findModel, type Manifest, type ModelEntry } from '../../src/core/models/manifest';
+import { findModel, type Dtype, type Manifest, type ModelEntry } from '../../src/core/models/manifest';
 import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
+import type { TextReader } from '../../src/ml/ocr';
+import { loadTextReader } from '../../src/ml/ocr-load';
 import type { FileProgress } from '../../src/ml/load';
-import { prepareRuntime, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
+import { planDownload, type DownloadPlan } from '../../src/ml/model-cache';
+import { prepareRuntime, singleThreadReason, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
 export const MANIFEST = manifestJson as Manifest;
 
@@ -18,17 +21,38 @@ export interface ModelConfig {
   /** URL path of the app's own models/ folder. */
   localModelPath: string;
   ortBase?: string;
+  /** URL of the OCR weights folder (our origin). */
+  ocrBase?: string;
+  /**
+   * Low-memory mode (phones): the captioner loads first, into a WASM heap that holds nothing yet,
+   * and is released once the indexing queue is empty (the page then recycles this worker, the
+   * only way the heap goes back to the system; `npm run bench:memory`).
+   */
+  lowMemory?: boolean;
 }
 
 /** Model files from a folder the person picked (air-gapped use): relative path + file handle. */
 export type ModelFolder = Array<{ path: string; file: Blob }>;
 
-/** What a load needs: the settings plus, for this visit only, a picked folder. */
-export type LoadConfig = ModelConfig & { folder?: ModelFolder };
+/**
+ * What a load needs: the settings plus, for this visit only, a picked folder and whether the person
+ * agreed to download from the hub (false: only cached and self-hosted files are used; undefined, as
+ * in benchmarks and Node: the hub setting alone decides).
+ */
+export type LoadConfig = ModelConfig & {
+  folder?: ModelFolder;
+  hubConsent?: boolean;
+  /** Tests: every model in this dtype instead of the manifest's (WebGPU against WASM in fp32). */
+  dtype?: Dtype;
+  /** Tests: onnxruntime logs everything, node placements included (which nodes run on which backend). */
+  verboseSessions?: boolean;
+};
 
 export interface RuntimeInfo {
   backend: Backend;
   threads: number;
+  /** Why WASM runs on one thread ('' when threads are possible). */
+  singleThread: string;
   captioner: string;
   embedder: string;
 }
@@ -43,6 +67,19 @@ const asTask = <T extends ModelEntry['task']>(e: ModelEntry, task: T): ModelEntr
   if (e.task !== task) throw new Error(`${e.id} is a ${e.task} model, not ${task}`);
   return e as ModelEntry & { task: T };
 };
+
+const VERBOSE = { logSeverityLevel: 0, logVerbosityLevel: 0 };
+
+const entryOf = (config: LoadConfig, id: string): ModelEntry => {
+  const entry = findModel(MANIFEST, id);
+  return config.dtype ? { ...entry, dtype: config.dtype } : entry;
+};
+
+/** The hub is used when the setting allows it and the person agreed to the download (or was not asked: benches). */
+function hubOptions(config: LoadConfig): { allowHub: boolean; awaitingConsent: boolean } {
+  const awaitingConsent = config.allowHub && config.hubConsent === false;
+  return { allowHub: config.allowHub && !awaitingConsent, awaitingConsent };
+}
 
 /** One loaded model, shared by concurrent callers; replaced (and the old one disposed) when its key changes. */
 class ModelSlot<T extends { dispose(): Promise<void> }> {
@@ -72,24 +109,31 @@ class ModelSlot<T extends { dispose(): Promise<void> }> {
  */
 export class ModelHost {
   private runtime: { key: string; backend: Promise<Backend> } | undefined;
+  private folder: FolderCache | undefined;
   private readonly embedderSlot = new ModelSlot<Embedder>();
   private readonly captionerSlot = new ModelSlot<Captioner>();
+  private readonly readerSlot = new ModelSlot<TextReader>();
 
   /** Both models (once per config); concurrent callers share the same loads. */
   async load(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
+    // A WASM heap never shrinks: creating the big captioner's sessions while the heap is empty lets
+    // the embedder fit in what that creation left free. Otherwise the embedder first (search needs only it).
+    const first = config.lowMemory ? await this.captioner(config, onProgress, signal) : undefined;
     const embedder = await this.embedder(config, onProgress, signal);
-    const captioner = await this.captioner(config, onProgress, signal);
+    const captioner = first ?? (await this.captioner(config, onProgress, signal));
     const backend = await this.backend(config);
-    return { captioner, embedder, info: { backend, threads: wasmThreads(), captioner: captioner.modelId, embedder: embedder.modelId } };
+    return { captioner, embedder, info: { backend, threads: wasmThreads(), singleThread: singleThreadReason(), captioner: captioner.modelId, embedder: embedder.modelId } };
   }
 
   /** The sentence embedder alone (what a text search needs). */
   embedder(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Embedder> {
     const backend = this.backend(config);
-    return this.embedderSlot.get(`${this.runtime?.key}|${config.embedderId}`, async () =>
-      createEmbedder(asTask(findModel(MANIFEST, config.embedderId), 'feature-extraction'), {
+    return this.embedderSlot.get(`${this.runtime?.key}|${config.embedderId}|${config.dtype ?? ''}|${config.verboseSessions === true}`, async () =>
+      createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), {
+        ...hubOptions(config),
+        releaseModelBytes: config.lowMemory === true,
+        ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
         backend: await backend,
-        allowHub: config.allowHub,
         onProgress,
         signal,
       }),
@@ -99,29 +143,56 @@ export class ModelHost {
   /** The captioner alone (indexing, query by image). */
   captioner(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Captioner> {
     const backend = this.backend(config);
-    return this.captionerSlot.get(`${this.runtime?.key}|${config.captionerId}`, async () =>
-      createCaptioner(asTask(findModel(MANIFEST, config.captionerId), 'image-to-text'), {
+    return this.captionerSlot.get(`${this.runtime?.key}|${config.captionerId}|${config.dtype ?? ''}|${config.verboseSessions === true}`, async () =>
+      createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), {
+        ...hubOptions(config),
+        releaseModelBytes: config.lowMemory === true,
+        ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
         backend: await backend,
-        allowHub: config.allowHub,
         onProgress,
         signal,
       }),
     );
   }
 
+  /** The text reader (OCR); its files come from our origin whatever the model settings say. */
+  reader(config: LoadConfig, signal?: AbortSignal): Promise<TextReader> {
+    const backend = this.backend(config);
+    const base = config.ocrBase ?? `${config.localModelPath}gutenye/ppocr-v4/`;
+    return this.readerSlot.get(`${this.runtime?.key}|${base}`, async () => {
+      await backend; // onnxruntime-web's file paths are set (our /ort/) before the first session
+      return loadTextReader(base, signal);
+    });
+  }
+
+  /** Disposes the captioner (its heap space is reused by later loads; the page recycles the worker to return it). */
+  releaseCaptioner(): void {
+    this.captionerSlot.drop();
+  }
+
+  /** Where each file of the chosen models would come from, and what the hub would send. */
+  async plan(config: LoadConfig): Promise<DownloadPlan> {
+    await this.backend(config);
+    const entries = [findModel(MANIFEST, config.captionerId), findModel(MANIFEST, config.embedderId)];
+    return planDownload(entries, { localModelPath: config.localModelPath, allowHub: config.allowHub, folder: this.folder });
+  }
+
   /** Configures where models come from once per runtime setting; another setting drops both models. */
   private backend(config: LoadConfig): Promise<Backend> {
     // File handles don't stringify: the folder counts by its paths.
-    const { localModelPath, allowHub, backend, ortBase } = config;
+    const { localModelPath, backend, ortBase } = config;
+    const allowHub = hubOptions(config).allowHub;
     const key = JSON.stringify({ localModelPath, allowHub, backend, ortBase, folder: config.folder?.map((f) => f.path) });
     if (this.runtime?.key !== key) {
       this.embedderSlot.drop();
       this.captionerSlot.drop();
+      this.readerSlot.drop();
       let folder: FolderCache | undefined;
       if (config.folder?.length) {
         folder = new FolderCache();
         for (const f of config.folder) folder.add(f.path, f.file);
       }
+      this.folder = folder;
       this.runtime = { key, backend: prepareRuntime({ localModelPath, allowHub, ortBase, folder }, backend) };
     }
     return this.runtime.backend;

@@ -20,14 +20,25 @@ export async function addToQueue(db: GlimpseDB, items: QueueInput[]): Promise<nu
   );
 }
 
-/** Runs `index` on one queued file and removes it from the queue once it has an outcome. */
-export async function runQueued<R>(db: GlimpseDB, id: number, index: (file: Blob, meta: FileMeta) => Promise<R>): Promise<R | { status: 'missing' }> {
+/**
+ * Runs `index` on one queued file and removes it from the queue once it has an outcome. `index` is
+ * given the queue id so that an image's commit can take it off the queue in its own transaction
+ * (then `leftQueue(outcome)` says so and it is not removed again): a crash between the two would
+ * leave the file queued although indexed. Other outcomes (rejected, duplicate) wrote no image,
+ * so a crash before their removal only runs them again.
+ */
+export async function runQueued<R>(
+  db: GlimpseDB,
+  id: number,
+  index: (file: Blob, meta: FileMeta, queueId: number) => Promise<R>,
+  leftQueue: (outcome: R) => boolean = () => false,
+): Promise<R | { status: 'missing' }> {
   const row = await queue.queueItem(db, id);
   if (!row) return { status: 'missing' };
   const { file, name, path, type, lastModified, handle } = row;
   // Rows queued before handles were kept have none: the image is then stored without one.
-  const outcome = await index(file, { name, path, type, lastModified, ...(handle && { handle }) });
-  await queue.dequeue(db, id);
+  const outcome = await index(file, { name, path, type, lastModified, ...(handle && { handle }) }, id);
+  if (!leftQueue(outcome)) await queue.dequeue(db, id);
   return outcome;
 }
 

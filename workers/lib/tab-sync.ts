@@ -7,7 +7,8 @@
 export const CHANNEL = 'glimpse';
 export const WRITE_LOCK = 'glimpse-write';
 
-export type ChangeKind = 'added' | 'removed' | 'replaced' | 'queued' | 'dequeued' | 'queue-cleared';
+/** 'upgrading': a newer version of the app wants the database (no ids); each page asks its own worker whether it still may use it. */
+export type ChangeKind = 'added' | 'removed' | 'replaced' | 'queued' | 'dequeued' | 'queue-cleared' | 'upgrading';
 
 /** What a tab announces after a write: image ids for added/removed, queue ids for the queue kinds. */
 export interface LibraryChange {

@@ -9,7 +9,7 @@ import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
 import { SketchRows } from './sketch-codec.ts';
 import { Splitter } from './split.ts';
-import { checkRows, dotI8, halfRows, quantizeHalfRow } from './vector-math.ts';
+import { checkQuantized, checkRows, dotI8, halfRows, quantizeHalfRow } from './vector-math.ts';
 
 /** The rows being added: slots from `base` on, and their int8 vectors. */
 interface Batch {
@@ -34,6 +34,25 @@ export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vecto
   const d = s.meta.dim, n = idsIn.length;
   const ids = checkIds(idsIn);
   checkRows(vectors, d, n);
+  return addRows(s, ids, vectors);
+}
+
+/**
+ * Adds rows given in int8 form: `codes` (n·dim) and per row the scale that makes code × scale
+ * unit length (what `vectorsOf` returns, and a library file holds). They are stored as float16 of
+ * code × scale, as any added vector is.
+ */
+export async function addQuantized(s: ForestState, idsIn: ArrayLike<number>, codes: Int8Array, scales: Float32Array): Promise<void> {
+  const d = s.meta.dim, n = idsIn.length;
+  const ids = checkIds(idsIn);
+  checkQuantized(codes, scales, d, n);
+  const vectors = new Float32Array(n * d);
+  for (let i = 0; i < n * d; i++) vectors[i] = codes[i] * scales[Math.floor(i / d)];
+  return addRows(s, ids, vectors);
+}
+
+async function addRows(s: ForestState, ids: Uint32Array, vectors: Float32Array): Promise<void> {
+  const d = s.meta.dim, n = ids.length;
   if (n === 0) return;
   const incoming = new Set(ids);
   for (let slot = 0; slot < s.meta.slotCount; slot++) {

@@ -15,8 +15,11 @@ export const MIN_FORMAT_VERSION = 1;
 export const HEADER_BYTES = 16;
 const MAGIC = 0x42464c47; // "GLFB"
 
-/** 8 is left to LeafRows (the pack branch's sketchInLeaves), so the two formats can merge. */
-export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7, Centroid: 9 } as const;
+/**
+ * LeafRows (leaf-rows.ts) sit beside leaves only in stores opened with `sketchInLeaves`; Centroid
+ * (format 4) holds the point the sketches are centred on.
+ */
+export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7, LeafRows: 8, Centroid: 9 } as const;
 export type BlockKind = (typeof BlockKind)[keyof typeof BlockKind];
 
 export function blockVersion(view: DataView): number {

@@ -3,12 +3,13 @@ import { BlockCache } from './block-cache.ts';
 import { blockVersion } from './block-codec.ts';
 import { CorruptBlockError, ForestNotFoundError, ForestUpgradeError, MemoryBudgetError } from './errors.ts';
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
+import { decodeLeafRows } from './leaf-rows-codec.ts';
 import { PackedLeaf, packLeaf, unpackLeaf } from './leaf-pack.ts';
 import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
 import { decodeCentroid, decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
 import { rotationSeed, SketchSpace, type SketchTable } from './sketch.ts';
-import { centroidKey, dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
+import { centroidKey, dirKey, leafKey, META_KEY, rowsKeyOfLeaf, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-codec.ts';
 
 /** Node pages a descent may fetch in one round (search.ts). */
@@ -43,6 +44,12 @@ export interface StateOptions {
   legacy?: boolean;
   /** Pin the leaves the budget holds at open (default true); false reads every leaf on demand. */
   pinLeaves?: boolean;
+  /**
+   * The store holds each leaf's sketch rows beside it (leaf-rows-codec.ts) and no sketch table is
+   * read: for a read-only store where a read is a round trip (a pack over HTTP). Leaves are then
+   * read on demand (nothing pinned) and cached with their rows.
+   */
+  sketchInLeaves?: boolean;
 }
 
 export class ForestState {
@@ -72,6 +79,8 @@ export class ForestState {
     readonly formatVersion: number,
     /** The centroid and rotation of the sketches (format 4). */
     readonly space: SketchSpace,
+    /** Sketch rows come with the leaves (StateOptions.sketchInLeaves); the table is empty. */
+    readonly sketchInLeaves = false,
   ) {
     this.pinnedPages = dirs.map(() => []);
     this.seenBits = new Uint32Array((slotToId.length + 31) >>> 5);
@@ -98,8 +107,9 @@ export class ForestState {
       slotToId.set(ids.subarray(0, Math.min(SLOT_PAGE, meta.slotCount - p * SLOT_PAGE)), p * SLOT_PAGE);
     });
     // The sketch table, resident: every leaf entry is estimated from it without a read.
-    const sketch = new SketchRows(meta.dim, legacy ? 0 : slotToId.length);
-    if (!legacy) {
+    const rowsInLeaves = !legacy && o.sketchInLeaves === true;
+    const sketch = new SketchRows(meta.dim, legacy || rowsInLeaves ? 0 : slotToId.length);
+    if (!legacy && !rowsInLeaves) {
       const keys = Array.from({ length: Math.ceil(meta.slotCount / SKETCH_PAGE) }, (_, p) => sketchKey(g, p));
       (await store.read(keys)).forEach((b, p) => {
         if (!b) throw new CorruptBlockError(keys[p], 'missing');
@@ -112,7 +122,8 @@ export class ForestState {
       if (!c) throw new CorruptBlockError(centroidKey(g), 'missing');
       centroid = decodeCentroid(centroidKey(g), c, meta.dim);
     }
-    const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), found.version, new SketchSpace(meta.dim, centroid, rotationSeed(meta.seed)));
+    const space = new SketchSpace(meta.dim, centroid, rotationSeed(meta.seed));
+    const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), found.version, space, rowsInLeaves);
     const fixed = state.fixedBytes();
     // Below this a query cannot hold one full leaf per tree at once.
     const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity);
@@ -121,7 +132,7 @@ export class ForestState {
     state.leafReadChunk = o.leafReadChunk;
     state.cache.budgetBytes = o.memoryBudgetBytes - fixed;
     await state.pinTopPages(state.cache.budgetBytes * o.pinnedNodeFraction);
-    if (!legacy && o.pinLeaves !== false) {
+    if (!legacy && !rowsInLeaves && o.pinLeaves !== false) {
       // Leaves are 4 bytes an entry: pin as many as the budget holds beside the pages (at 1M ×
       // 384 with a 10 % budget, most of them), keeping room for what one query loads unpinned
       // (two batches of node pages, two leaves per tree). With room for every leaf with its
@@ -198,13 +209,7 @@ export class ForestState {
         missAt.push(i);
       }
     }
-    if (missKeys.length) {
-      const got = await this.store.read(missKeys);
-      got.forEach((b, j) => {
-        if (!b) throw new CorruptBlockError(missKeys[j], 'missing');
-        out[missAt[j]] = this.cacheLeaf(missKeys[j], b);
-      });
-    }
+    if (missKeys.length) (await this.readLeaves(missKeys)).forEach((leaf, j) => (out[missAt[j]] = leaf));
     return out as LeafBlock[];
   }
 
@@ -253,19 +258,26 @@ export class ForestState {
     const reads: Promise<void>[] = [];
     for (let c = 0; c < miss.length; c += chunk) {
       const keys = miss.slice(c, c + chunk);
-      reads.push(
-        this.store.read(keys).then((got) =>
-          got.forEach((b, j) => {
-            if (!b) throw new CorruptBlockError(keys[j], 'missing');
-            onBlock(this.cacheLeaf(keys[j], b));
-          }),
-        ),
-      );
+      reads.push(this.readLeaves(keys).then((got) => got.forEach(onBlock)));
     }
     for (const hit of hits) onBlock(hit);
     // Wait for every read before reporting a failure, so no callback runs after the caller gave up.
     const failed = (await Promise.allSettled(reads)).find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  /** Leaf blocks read from the store (with their rows when sketchInLeaves), decoded and cached. */
+  private async readLeaves(keys: readonly string[]): Promise<LeafBlock[]> {
+    const rowKeys = this.sketchInLeaves ? keys.map(rowsKeyOfLeaf) : [];
+    const got = await this.store.read(this.sketchInLeaves ? keys.flatMap((k, j) => [k, rowKeys[j]]) : keys);
+    const step = this.sketchInLeaves ? 2 : 1;
+    return keys.map((key, j) => {
+      const b = got[j * step];
+      if (!b) throw new CorruptBlockError(key, 'missing');
+      const rows = this.sketchInLeaves ? got[j * step + 1] : undefined;
+      if (this.sketchInLeaves && !rows) throw new CorruptBlockError(rowKeys[j], 'missing');
+      return this.cacheLeaf(key, b, rows, rowKeys[j]);
+    });
   }
 
   /** A cached leaf, unpacked if the cache holds it packed. */
@@ -274,10 +286,16 @@ export class ForestState {
     return v instanceof PackedLeaf ? { count: v.count, slots: unpackLeaf(v) } : v;
   }
 
-  /** Decodes a leaf read from the store and caches it. */
-  private cacheLeaf(key: string, bytes: Uint8Array, pin = false): LeafBlock {
+  /** Decodes a leaf read from the store (and its rows, when they come with it) and caches it. */
+  private cacheLeaf(key: string, bytes: Uint8Array, rows?: Uint8Array, rowsKey?: string): LeafBlock {
+    if (rows && rowsKey) {
+      const leaf = decodeLeaf(key, bytes, this.meta.dim);
+      leaf.rows = decodeLeafRows(rowsKey, rows, leaf.count, this.meta.dim);
+      this.cache.set(key, leaf, bytes.byteLength + rows.byteLength);
+      return leaf;
+    }
     const e = this.leafEntry(key, bytes, false);
-    this.cache.set(key, e.value, e.cost, pin);
+    this.cache.set(key, e.value, e.cost);
     return e.leaf;
   }
 

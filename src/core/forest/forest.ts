@@ -1,6 +1,6 @@
 // The public face of an open forest: search, add, delete, compact, rebuild.
 import { DEFAULT_LEAF_SIZE, type BuildControl, type ForestBuildOptions } from './build.ts';
-import { addVectors } from './add.ts';
+import { addQuantized, addVectors } from './add.ts';
 import { compactLeaves, deleteIds } from './delete.ts';
 import { DimensionMismatchError, InvalidArgumentError } from './errors.ts';
 import { ForestState } from './forest-state.ts';
@@ -10,7 +10,8 @@ import { rebuildState } from './rebuild.ts';
 import { RERANK_BOUND } from './score.ts';
 import { searchForest, type SearchHit, type SearchTrace } from './search.ts';
 import { genPrefix, type BlockStore } from './store.ts';
-import { checkRows } from './vector-math.ts';
+import { fromHalf } from './half.ts';
+import { checkRows, quantizeHalfRow } from './vector-math.ts';
 
 export interface OpenOptions {
   /** Resident bytes the forest may hold: slot table + sketch table + dedupe bits + leaf-size tables + block cache. Default 64 MB. */
@@ -27,6 +28,12 @@ export interface OpenOptions {
    * once, then queries read only vectors for them. False reads each leaf when a query needs it.
    */
   pinLeaves?: boolean;
+  /**
+   * Each leaf's sketch rows are stored beside it (leafRowsBlocks) and no sketch table is read at
+   * open (default false): for a read-only store where each read is a round trip, such as a pack
+   * read over HTTP. Such a forest can be searched, not changed.
+   */
+  sketchInLeaves?: boolean;
 }
 
 export interface SearchOptions {
@@ -63,7 +70,13 @@ export class Forest {
   private constructor(private state: ForestState, private readonly openOptions: Required<OpenOptions>) {}
 
   static async open(store: BlockStore, options: OpenOptions = {}): Promise<Forest> {
-    const o = { memoryBudgetBytes: options.memoryBudgetBytes ?? 64 << 20, pinnedNodeFraction: options.pinnedNodeFraction ?? 0.8, leafReadChunk: options.leafReadChunk ?? 24, pinLeaves: options.pinLeaves ?? true };
+    const o = {
+      memoryBudgetBytes: options.memoryBudgetBytes ?? 64 << 20,
+      pinnedNodeFraction: options.pinnedNodeFraction ?? 0.8,
+      leafReadChunk: options.leafReadChunk ?? 24,
+      pinLeaves: options.pinLeaves ?? true,
+      sketchInLeaves: options.sketchInLeaves ?? false,
+    };
     return new Forest(await ForestState.open(store, o), o);
   }
 
@@ -119,6 +132,38 @@ export class Forest {
     return this.exclusive(() => addVectors(this.state, ids, vectors));
   }
 
+  /** Adds rows in the forest's own int8 form (see addQuantized): `scales` make each code unit length. */
+  addQuantized(ids: ArrayLike<number>, codes: Int8Array, scales: Float32Array): Promise<void> {
+    return this.exclusive(() => addQuantized(this.state, ids, codes, scales));
+  }
+
+  /**
+   * The rows held for `ids`, in one store read: `unit`, the stored float16 vector as floats (unit
+   * length), and its int8 form (`code`, and the scale that makes it unit length, as `addQuantized`
+   * takes it); undefined for ids the forest does not hold. Scans the slot table (ids are not indexed).
+   */
+  vectorsOf(ids: readonly number[]): Promise<({ code: Int8Array; scale: number; unit: Float32Array } | undefined)[]> {
+    return this.exclusive(async () => {
+      const d = this.state.meta.dim;
+      const want = new Map(ids.map((id, i) => [id, i]));
+      const at = new Array<number>(ids.length).fill(-1);
+      const slotToId = this.state.slotToId;
+      for (let slot = 0; slot < this.state.meta.slotCount; slot++) {
+        const i = slotToId[slot] === TOMBSTONE ? undefined : want.get(slotToId[slot]);
+        if (i !== undefined) at[i] = slot;
+      }
+      const held = at.filter((slot) => slot >= 0);
+      const blocks = await this.state.vectors(held);
+      let k = 0;
+      return at.map((slot) => {
+        if (slot < 0) return undefined;
+        const half = blocks[k++]!.half, code = new Int8Array(d), scale = new Float32Array(1);
+        quantizeHalfRow(half, 0, d, code, scale);
+        return { code, scale: scale[0], unit: Float32Array.from(half, fromHalf) };
+      });
+    }, false);
+  }
+
   delete(ids: ArrayLike<number>): Promise<void> {
     return this.exclusive(() => deleteIds(this.state, ids));
   }
@@ -169,7 +214,8 @@ export class Forest {
   }
 
   /** Serialises mutations; on failure reloads from the store so memory matches what was committed. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  private exclusive<T>(fn: () => Promise<T>, mutates = true): Promise<T> {
+    if (mutates && this.openOptions.sketchInLeaves) return Promise.reject(new InvalidArgumentError('This forest was opened with its sketches in its leaves (a read-only pack): it can be searched, not changed.'));
     const run = this.tail.then(async () => {
       try {
         return await fn();

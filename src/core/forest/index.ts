@@ -8,3 +8,5 @@ export { adviseMaintenance, type MaintenanceAdvice } from './policy.ts';
 export type { ForestMeta, SplitMethod } from './meta-codec.ts';
 export * from './errors.ts';
 export { buildTreeBlocks, type TreeBlocks, type TreeJob } from './tree-blocks.ts';
+export { leafRowsBlocks } from './leaf-rows.ts';
+export { encodeLeafRows, decodeLeafRows } from './leaf-rows-codec.ts';

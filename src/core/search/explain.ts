@@ -27,6 +27,25 @@ function termText(t: TermReason): string {
   return t.relation === 'exact' || t.query === t.matched ? t.matched : `${t.query} ≈ ${t.matched}`;
 }
 
+const OCR_SNIPPET = 90;
+
+/** Written words of `text` whose key was matched, in order, de-duplicated. */
+function matchedSpans(text: string, keys: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const span of text.match(WORD) ?? []) if (spanTerms(span).some((t) => keys.has(t)) && !out.includes(span)) out.push(span);
+  return out;
+}
+
+/** The read text around the first matched word: that line and the next ones, up to a snippet's length. */
+function ocrSnippet(text: string, spans: readonly string[]): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const first = Math.max(0, lines.findIndex((l) => spans.some((s) => (l.match(WORD) ?? [] as string[]).includes(s))));
+  let out = lines[first] ?? '';
+  for (let i = first + 1; i < lines.length && out.length + (lines[i] as string).length + 3 <= OCR_SNIPPET; i++) out += ` · ${lines[i]}`;
+  if (out.length > OCR_SNIPPET) out = `${out.slice(0, OCR_SNIPPET - 1)}…`;
+  return `${first > 0 ? '… ' : ''}${out}`;
+}
+
 /** Index keys that were matched, for finding their surface forms in the captions. */
 function matchedKeys(terms: readonly TermReason[], triplets: readonly TripletReason[], phrases: readonly PhraseReason[]): Set<string> {
   const keys = new Set<string>();
@@ -98,6 +117,12 @@ export function describeMatch(hit: SearchHit, record: AnalyticsRecord): MatchSum
   const highlights = (first: number): string[] => surfaceWords(record.captions, keys, first);
   const quote = (i: number): MatchSummary => ({ kind: 'caption', text: `caption: “${record.captions[i]}”`, highlights: highlights(i) });
 
+  // Words only the photo's own text holds: say so, and quote it ("text in photo: …").
+  const inText = terms.filter((t) => t.fields.includes('ocr'));
+  if (record.ocr?.text && inText.length > caption.covered) {
+    const spans = matchedSpans(record.ocr.text, matchedKeys(inText, [], []));
+    if (spans.length > 0) return { kind: 'ocr', text: `text in photo: “${ocrSnippet(record.ocr.text, spans)}”`, highlights: spans };
+  }
   const allInOne = caption.index >= 0 && caption.covered === terms.length;
   if (allInOne && (terms.length >= 2 || terms[0]?.relation === 'exact')) return quote(caption.index);
   const triplet = [...triplets].sort((a, b) => b.score - a.score)[0];

@@ -18,12 +18,12 @@ export interface SearchHit {
   readonly reasons: readonly MatchReason[];
 }
 
-export type MatchKind = 'caption' | 'triplet' | 'term' | 'visual' | 'semantic';
+export type MatchKind = 'caption' | 'triplet' | 'term' | 'ocr' | 'visual' | 'semantic';
 
 export interface MatchSummary {
   readonly kind: MatchKind;
   /** One short line for a person, plain text (never HTML). */
   readonly text: string;
-  /** Words to highlight, exactly as written in the record's captions (plain text, de-duplicated). */
+  /** Words to highlight, exactly as written in the record's captions, or for 'ocr' in `text` (plain text, de-duplicated). */
   readonly highlights: readonly string[];
 }

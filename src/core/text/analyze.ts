@@ -38,6 +38,7 @@ export function analyzeRecord(record: AnalyticsRecord, analyzer: Analyzer): DocD
     captions: record.captions.map((c) => analyzeText(c, analyzer)),
     tags: [...record.tags],
     triplets: [...record.triplets],
+    ocr: record.ocr ? analyzeText(record.ocr.text, analyzer) : [],
   };
 }
 
@@ -49,10 +50,10 @@ export interface FieldTerms {
 
 export function fieldTerms(doc: DocData, opts: LexicalOptions): FieldTerms {
   const tf = new Map<string, Record<Field, number>>();
-  const lengths: Record<Field, number> = { caption: 0, triplet: 0, tag: 0, phrase: 0 };
+  const lengths: Record<Field, number> = { caption: 0, triplet: 0, tag: 0, phrase: 0, ocr: 0 };
   const add = (key: string, field: Field): void => {
     let row = tf.get(key);
-    if (!row) tf.set(key, (row = { caption: 0, triplet: 0, tag: 0, phrase: 0 }));
+    if (!row) tf.set(key, (row = { caption: 0, triplet: 0, tag: 0, phrase: 0, ocr: 0 }));
     row[field] += 1;
     lengths[field] += 1;
   };
@@ -66,5 +67,6 @@ export function fieldTerms(doc: DocData, opts: LexicalOptions): FieldTerms {
   if (opts.fieldWeights.triplet > 0) {
     for (const t of doc.triplets) for (const k of phraseKeys(`${t.s} ${t.r} ${t.o}`, a)) add(k, 'triplet');
   }
+  if (opts.fieldWeights.ocr > 0) for (const w of doc.ocr) add(keyFor(w, a), 'ocr');
   return { tf, lengths };
 }

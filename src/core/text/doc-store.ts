@@ -119,7 +119,9 @@ export class DocStore {
     for (let n = t[p++] as number; n > 0; n--) tags.push(word());
     const triplets: Triplet[] = [];
     for (let n = t[p++] as number; n > 0; n--) triplets.push({ s: word(), r: word(), o: word() });
-    return { captions, tags, triplets };
+    const ocr: string[] = [];
+    for (let n = t[p++] as number; n > 0; n--) ocr.push(word());
+    return { captions, tags, triplets, ocr };
   }
 
   /** Only the triplets of one document (what rescoring needs). */
@@ -198,13 +200,14 @@ export class DocStore {
     return id;
   }
 
-  /** [#captions, (#words, word...)..., #tags, tag..., #triplets, (s, r, o)...] */
+  /** [#captions, (#words, word...)..., #tags, tag..., #triplets, (s, r, o)..., #ocr, ocr word...] */
   private encode(d: DocData): void {
     const out: number[] = [d.captions.length];
     for (const c of d.captions) out.push(c.length, ...c.map((w) => this.intern(w)));
     out.push(d.tags.length, ...d.tags.map((w) => this.intern(w)));
     out.push(d.triplets.length);
     for (const t of d.triplets) out.push(this.intern(t.s), this.intern(t.r), this.intern(t.o));
+    out.push(d.ocr.length, ...d.ocr.map((w) => this.intern(w)));
     this.text = grown(this.text, this.textLength + out.length, (n) => new Uint32Array(n));
     this.text.set(out, this.textLength);
     this.textLength += out.length;

@@ -27,13 +27,13 @@ class DocKeys {
     return out;
   }
 
-  /** The first word (captions, then tags, then triplet nouns) with this key, as written in the record. */
+  /** The first word (captions, then tags, triplet nouns, OCR text) with this key, as written in the record. */
   surface(key: string): string {
     if (!this.surfaces) {
       const map = new Map<string, string>();
       const d = this.doc;
       this.captions.forEach((keys, i) => keys.forEach((k, j) => void (map.has(k) || map.set(k, d.captions[i]?.[j] as string))));
-      for (const w of [...d.tags, ...d.triplets.flatMap((t) => [t.s, t.o])]) {
+      for (const w of [...d.tags, ...d.triplets.flatMap((t) => [t.s, t.o]), ...d.ocr]) {
         const k = keyFor(w, this.analyzer);
         if (!map.has(k)) map.set(k, w);
       }

@@ -9,6 +9,7 @@
 import { analyzeRecord, fieldTerms, keyFor } from './analyze.ts';
 import { DocStore, type DocArrays } from './doc-store.ts';
 import { explainHit } from './explain.ts';
+import { FuzzyVocabulary } from './fuzzy.ts';
 import {
   FIELDS,
   type DocData,
@@ -19,7 +20,7 @@ import {
   type SearchOptions,
 } from './lexical-types.ts';
 import { FIELD_COUNT as FIELDS_PER_POSTING, TermTable, type PackedPostings, type PostingList } from './postings.ts';
-import { analyzeQuery, type Alternative, type LexicalQuery } from './query.ts';
+import { analyzeQuery, type Alternative, type LexicalQuery, type QueryTerm } from './query.ts';
 import type { AnalyticsRecord } from './record.ts';
 import { TopK } from './top-k.ts';
 import { isRelational, bestTripletMatch, colorConflict } from './triplet-match.ts';
@@ -28,6 +29,7 @@ type FieldCounts = Record<Field, number>;
 
 // A plain module constant: an imported binding can compile to a getter call in the hot loop.
 const FIELD_COUNT: number = FIELDS_PER_POSTING;
+const OCR_FIELD = FIELDS.indexOf('ocr');
 
 /**
  * BM25 candidates rescored with the triplet and colour bonuses when the exact stopping rule does
@@ -53,6 +55,10 @@ export class LexicalIndex {
   private avg: Float64Array | undefined;
   private readonly termWeights: Float64Array;
   private readonly phraseWeights: Float64Array;
+  /** A near spelling counts in the OCR field only. */
+  private readonly fuzzyWeights: Float64Array;
+  /** Keys found in OCR text, for near-spelling matches. */
+  private readonly ocrWords = new FuzzyVocabulary();
   // Search scratch, indexed by slot. A slot's entry counts only if its stamp is the current epoch.
   private acc = new Float64Array(0);
   private accStamp = new Uint32Array(0);
@@ -68,6 +74,7 @@ export class LexicalIndex {
     const fw = options.fieldWeights;
     this.termWeights = Float64Array.from(FIELDS, (f) => (f === 'phrase' ? 0 : fw[f]));
     this.phraseWeights = Float64Array.from(FIELDS, (f) => (f === 'phrase' ? 1 : 0));
+    this.fuzzyWeights = Float64Array.from(FIELDS, (f) => (f === 'ocr' ? fw.ocr : 0));
   }
 
   get size(): number {
@@ -103,6 +110,7 @@ export class LexicalIndex {
         slot,
         FIELDS.map((f) => counts[f]),
       );
+      if (counts.ocr > 0) this.ocrWords.add(key);
     }
     FIELDS.forEach((f, i) => (this.totals[i] = (this.totals[i] as number) + lengths[f]));
     this.avg = undefined;
@@ -112,7 +120,10 @@ export class LexicalIndex {
     const slot = this.docs.slot(id);
     if (slot === undefined) return false;
     const { tf } = fieldTerms(this.docs.data(slot), this.options);
-    for (const key of tf.keys()) this.terms.drop(key);
+    for (const [key, counts] of tf) {
+      this.terms.drop(key);
+      if (counts.ocr > 0) this.ocrWords.remove(key);
+    }
     for (let f = 0; f < FIELD_COUNT; f++)
       this.totals[f] = (this.totals[f] as number) - (this.docs.lengths[slot * FIELD_COUNT + f] as number);
     this.avg = undefined;
@@ -143,13 +154,13 @@ export class LexicalIndex {
   ): { alt: Alternative; counts: FieldCounts; score: number } | undefined {
     const slot = this.docs.slot(id);
     if (slot === undefined) return undefined;
-    const weights = phrase ? this.phraseWeights : this.termWeights;
     const avg = this.averages();
     let best: { alt: Alternative; counts: FieldCounts; score: number } | undefined;
     for (const alt of alts) {
       const list = this.terms.list(alt.key);
       const i = list ? list.find(slot) : -1;
       if (!list || i < 0) continue;
+      const weights = phrase ? this.phraseWeights : this.weightsOf(alt);
       const score = Math.min(baseIdf, this.idf(alt.key)) * alt.weight * this.termScore(list, i, slot, weights, avg);
       if (score > 0 && (!best || score > best.score)) {
         const counts = Object.fromEntries(FIELDS.map((f, j) => [f, list.tf[i * FIELD_COUNT + j] as number])) as FieldCounts;
@@ -160,7 +171,7 @@ export class LexicalIndex {
   }
 
   search(query: string | LexicalQuery, opts: SearchOptions = {}): LexicalHit[] {
-    const q = typeof query === 'string' ? analyzeQuery(query, this.options) : query;
+    const q = this.withNearSpellings(typeof query === 'string' ? analyzeQuery(query, this.options) : query);
     const { limit = 50, minScore = -Infinity, explain = true, rerankDepth = DEFAULT_RERANK_DEPTH } = opts;
     return this.rank(q, limit, minScore, rerankDepth).map(({ id, score }) => ({
       id,
@@ -171,7 +182,26 @@ export class LexicalIndex {
 
   /** Why `id` matched `query` (what search returns as `reasons`). */
   explain(query: LexicalQuery, id: number): MatchReason[] {
-    return this.has(id) ? explainHit(this, query, id) : [];
+    return this.has(id) ? explainHit(this, this.withNearSpellings(query), id) : [];
+  }
+
+  /**
+   * The query with each word's near spellings in OCR text added as alternatives (relation
+   * 'fuzzy', OCR field only). Idempotent: a query that has them already is returned as is.
+   */
+  withNearSpellings(q: LexicalQuery): LexicalQuery {
+    const w = this.options.ocrFuzzy;
+    if (!(w > 0) || this.ocrWords.size === 0 || q.terms.some((t) => t.alternatives.some((a) => a.relation === 'fuzzy'))) return q;
+    const terms = q.terms.map((t): QueryTerm => {
+      const have = new Set(t.alternatives.map((a) => a.key));
+      const near = this.ocrWords.near(t.key).filter((k) => !have.has(k));
+      return near.length === 0 ? t : { ...t, alternatives: [...t.alternatives, ...near.map((key) => ({ key, relation: 'fuzzy' as const, weight: w }))] };
+    });
+    return { ...q, terms };
+  }
+
+  private weightsOf(alt: Alternative): Float64Array {
+    return alt.relation === 'fuzzy' ? this.fuzzyWeights : this.termWeights;
   }
 
   /**
@@ -205,6 +235,10 @@ export class LexicalIndex {
       const f = i % FIELD_COUNT;
       index.totals[f] = (index.totals[f] as number) + (lengths[i] as number);
     }
+    state.terms.forEach((key, t) => {
+      for (let p = state.offsets[t] as number; p < (state.offsets[t + 1] as number); p++)
+        if ((state.tf[p * FIELD_COUNT + OCR_FIELD] as number) > 0) index.ocrWords.add(key);
+    });
     return index;
   }
 
@@ -260,10 +294,11 @@ export class LexicalIndex {
       if (!list) continue;
       // A rare synonym must not outrank the word itself: use the smaller idf.
       const idf = Math.min(baseIdf, this.idf(alt.key)) * alt.weight;
+      const w = alt.relation === 'fuzzy' ? this.fuzzyWeights : weights;
       for (let i = 0; i < list.length; i++) {
         const slot = list.slots[i] as number;
         if (!alive[slot]) continue;
-        const s = idf * this.termScore(list, i, slot, weights, avg);
+        const s = idf * this.termScore(list, i, slot, w, avg);
         if (!(s > 0)) continue;
         if (this.bestStamp[slot] !== termEpoch) {
           this.bestStamp[slot] = termEpoch;

@@ -10,7 +10,7 @@ import type { LexicalOptions } from './lexical-types.ts';
 import { FIELD_COUNT } from './postings.ts';
 
 /** Bump when analysis (tokens, lemmas, keys) or the layout changes: old snapshots must be rebuilt from records. */
-export const LEXICAL_SNAPSHOT_VERSION = 2;
+export const LEXICAL_SNAPSHOT_VERSION = 3; // 3: the 'ocr' field (words read in photos)
 
 export interface LexicalSnapshot {
   readonly format: 'glimpse-lexical';
@@ -80,12 +80,13 @@ function validText(offsets: Uint32Array, text: Uint16Array | Uint32Array, words:
   for (let d = 0; d + 1 < offsets.length; d++) {
     let p = offsets[d] as number;
     const end = offsets[d + 1] as number;
-    // Runs of word ids, each after its count: one per caption, then tags, then triplets (x3).
+    // Runs of word ids, each after its count: one per caption, then tags, triplets (x3), OCR words.
     if (p >= end) return false;
-    const runs = (text[p++] as number) + 2;
+    const captions = text[p++] as number;
+    const runs = captions + 3;
     for (let r = 0; r < runs; r++) {
       if (p >= end) return false;
-      const n = (r === runs - 1 ? 3 : 1) * (text[p++] as number);
+      const n = (r === captions + 1 ? 3 : 1) * (text[p++] as number);
       if (p + n > end) return false;
       for (let i = 0; i < n; i++) if ((text[p++] as number) >= words) return false;
     }

@@ -4,9 +4,12 @@ import type { Triplet } from './triplets.ts';
 
 export type { Relation } from './synonyms.ts';
 
-/** Fields of a document. 'phrase' holds adjacent-word bigrams of captions. */
-export type Field = 'caption' | 'triplet' | 'tag' | 'phrase';
-export const FIELDS: readonly Field[] = ['caption', 'triplet', 'tag', 'phrase'];
+/** Fields of a document. 'phrase' holds adjacent-word bigrams of captions; 'ocr' the words read in the photo. */
+export type Field = 'caption' | 'triplet' | 'tag' | 'phrase' | 'ocr';
+export const FIELDS: readonly Field[] = ['caption', 'triplet', 'tag', 'phrase', 'ocr'];
+
+/** How a query word reached a document word: a synonym step, or (OCR text only) a near spelling. */
+export type MatchRelation = Relation | 'fuzzy';
 
 export interface LexicalOptions {
   /** 'plain': lower-cased words minus stop words, no lemmas (the baseline). 'lemma': full analysis. */
@@ -23,6 +26,11 @@ export interface LexicalOptions {
   readonly tripletWeight: number;
   /** Score taken off per query colour the record contradicts ("black dog" vs "white dog"). */
   readonly colorConflict: number;
+  /**
+   * Weight of a near spelling in the words read in a photo (OCR misreads letters: "passw0rd",
+   * "dentlst"): one edit for words of 4-7 letters, two from 8. 0 = off. Never applies to captions.
+   */
+  readonly ocrFuzzy: number;
 }
 
 /** Why a hit matched. `captions` are indices into the record's captions. */
@@ -31,7 +39,7 @@ export type MatchReason =
       readonly kind: 'term';
       readonly query: string;
       readonly matched: string;
-      readonly relation: Relation;
+      readonly relation: MatchRelation;
       readonly fields: readonly Field[];
       readonly captions: readonly number[];
       readonly score: number;
@@ -67,6 +75,8 @@ export interface DocData {
   readonly captions: readonly (readonly string[])[]; // analysed lemmas per caption
   readonly tags: readonly string[];
   readonly triplets: readonly Triplet[];
+  /** Analysed words read in the photo (OCR), in reading order. */
+  readonly ocr: readonly string[];
 }
 
 const NO_EXPANSION: Record<Relation, number> = { exact: 1, synonym: 0, broader: 0, narrower: 0, related: 0 };
@@ -76,11 +86,12 @@ export const BM25_OPTIONS: LexicalOptions = {
   analyzer: 'plain',
   k1: 1.2,
   b: 0.75,
-  fieldWeights: { caption: 1, triplet: 0, tag: 0 },
+  fieldWeights: { caption: 1, triplet: 0, tag: 0, ocr: 0 },
   expansion: NO_EXPANSION,
   phraseWeight: 0,
   tripletWeight: 0,
   colorConflict: 0,
+  ocrFuzzy: 0,
 };
 
 /**
@@ -94,9 +105,10 @@ export const FULL_OPTIONS: LexicalOptions = {
   analyzer: 'lemma',
   k1: 1.2,
   b: 0.75,
-  fieldWeights: { caption: 1, triplet: 0, tag: 1 },
+  fieldWeights: { caption: 1, triplet: 0, tag: 1, ocr: 1 },
   expansion: { exact: 1, synonym: 0.8, broader: 0.5, narrower: 0.5, related: 0.5 },
   phraseWeight: 0,
   tripletWeight: 0.1,
   colorConflict: 1,
+  ocrFuzzy: 0.7,
 };

@@ -1,13 +1,13 @@
 // Query analysis: terms with weighted expansions, bigrams and query triplets.
 import { analyzeText, bigramKeys, keyFor } from './analyze.ts';
 import { extractCaption } from './extract.ts';
-import type { LexicalOptions, Relation } from './lexical-types.ts';
+import type { LexicalOptions, MatchRelation } from './lexical-types.ts';
 import { expandKey } from './synonyms.ts';
 import type { Triplet } from './triplets.ts';
 
 export interface Alternative {
   readonly key: string;
-  readonly relation: Relation;
+  readonly relation: MatchRelation;
   readonly weight: number;
 }
 

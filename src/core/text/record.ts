@@ -19,6 +19,19 @@ export interface AnalyticsRecord {
   readonly models: ModelIds;
   /** How many captions indexing asked for (sampled ones may repeat the first and be dropped). */
   readonly captionsAsked?: number;
+  /**
+   * Text read in the photo (OCR), lines joined by newlines; '' when the reader found none. Absent
+   * when no reader has looked yet (older records, or OCR turned off): the background pass fills it.
+   */
+  readonly ocr?: OcrText;
+}
+
+export interface OcrText {
+  readonly text: string;
+  /** 0-1, the reader's mean line confidence. */
+  readonly confidence: number;
+  /** The reader's model id. */
+  readonly model: string;
 }
 
 /** Builds the record from an image's captions (tags and triplets are derived, lemmatised). */
@@ -41,6 +54,7 @@ export function isCurrentRecord(x: unknown): x is AnalyticsRecord {
     Array.isArray(r.tags) &&
     r.tags.every((t) => typeof t === 'string') &&
     typeof r.models?.captioner === 'string' &&
-    typeof r.models.embedder === 'string'
+    typeof r.models.embedder === 'string' &&
+    (r.ocr === undefined || (typeof r.ocr?.text === 'string' && typeof r.ocr.confidence === 'number' && typeof r.ocr.model === 'string'))
   );
 }

@@ -25,6 +25,20 @@ export async function imageCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('image-count').textContent());
 }
 
+/**
+ * The queue has stopped (paused, cancelled or full): no photo is being indexed, the count shown is
+ * the stored one, and the rest of `total` waits in the stored queue. Nothing more can be indexed
+ * until the queue runs again, so this is the state to check instead of watching the count for a while.
+ * Needs `&testHooks`.
+ */
+export async function expectStopped(page: Page, count: number, total: number): Promise<void> {
+  await expect.poll(() => page.evaluate(() => window.__glimpse!.activity().indexing)).toBe(false);
+  const status = await page.evaluate(() => window.__glimpse!.libraryStatus());
+  expect(status.count).toBe(count);
+  expect(status.count + status.pending).toBe(total);
+  expect(await imageCount(page)).toBe(count);
+}
+
 export async function waitIndexed(page: Page, timeout = 150_000): Promise<void> {
   await page.getByTestId('index-done').waitFor({ state: 'attached', timeout });
 }

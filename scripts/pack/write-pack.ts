@@ -1,0 +1,100 @@
+// Analysed photos → a pack folder (src/core/pack/format.ts): both forests built in memory with
+// the app's own forest code, each leaf's sketch rows stored beside it (a reader over HTTP opens
+// with sketchInLeaves and reads no sketch table), the lexical index as one part, rows in pages,
+// one part per thumbnail. Parts are named by their SHA-256; existing ones are not rewritten.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildForest } from '../../src/core/forest/build.ts';
+import { leafRowsBlocks } from '../../src/core/forest/leaf-rows.ts';
+import { MemoryBlockStore } from '../../src/core/forest/memory-store.ts';
+import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, partPath, ROWS_PER_PAGE, type PackForest, type PackManifest, type PackRow } from '../../src/core/pack/format.ts';
+import { encodeLexical } from '../../src/pack/lexical-bytes.ts';
+import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text/index.ts';
+import type { WorkItem } from './work.ts';
+
+class Parts {
+  bytes = 0;
+  private readonly seen = new Set<string>();
+  constructor(private readonly dir: string) {
+    mkdirSync(path.join(dir, 'p'), { recursive: true });
+  }
+  put(bytes: Uint8Array): string {
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const file = path.join(this.dir, partPath(hash));
+    if (!existsSync(file)) writeFileSync(file, bytes);
+    if (!this.seen.has(hash)) this.bytes += bytes.byteLength;
+    this.seen.add(hash);
+    return hash;
+  }
+}
+
+/** Same photos in, same pack out: items are ordered by path (then hash), ids follow that order. */
+export function orderItems(items: readonly WorkItem[]): WorkItem[] {
+  return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
+}
+
+async function packForest(parts: Parts, ids: number[], rows: Float32Array[]): Promise<PackForest> {
+  const dim = rows[0]?.length ?? 0;
+  const store = new MemoryBlockStore();
+  const flat = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => flat.set(r, i * dim));
+  await buildForest(store, { dim, ids, vectors: flat }, { seed: 1 });
+  await store.write(await leafRowsBlocks(store));
+  const blocks: Record<string, string> = {};
+  const vectors: Uint8Array[] = [];
+  let generation = 0;
+  for (const key of store.keys().sort()) {
+    // The sketch table stays out: its rows are in the leaf rows blocks.
+    if (/\/k\//.test(key)) continue;
+    const v = /^g(\d+)\/v\/(\d+)$/.exec(key);
+    if (v) {
+      generation = Number(v[1]);
+      vectors[Number(v[2])] = store.raw(key)!;
+    } else blocks[key] = parts.put(store.raw(key)!);
+  }
+  const blockBytes = vectors[0]?.byteLength ?? 0;
+  const all = new Uint8Array(blockBytes * vectors.length);
+  vectors.forEach((b, slot) => {
+    if (b.byteLength !== blockBytes) throw new Error(`vector block ${slot} is ${b.byteLength} bytes, not ${blockBytes}`);
+    all.set(b, slot * blockBytes);
+  });
+  if (vectors.length !== rows.length || vectors.some((b) => b === undefined)) throw new Error('vector slots are not 0…n-1');
+  return { dim, blocks, vectors: { part: parts.put(all), generation, blockBytes, count: vectors.length } };
+}
+
+export async function writePack(outDir: string, work: readonly WorkItem[]): Promise<PackManifest> {
+  const items = orderItems(work);
+  if (items.length === 0) throw new Error('No analysed photos: nothing to pack.');
+  const models = items[0]!.models;
+  const other = items.find((i) => i.models.captioner !== models.captioner || i.models.embedder !== models.embedder);
+  if (other) throw new Error(`${other.path} was analysed with other models (${other.models.captioner}, ${other.models.embedder}) than ${items[0]!.path}; delete the work folder and pack again.`);
+  const parts = new Parts(outDir);
+  const ids = items.map((_, i) => i + 1);
+  const lexical = new LexicalIndex(FULL_OPTIONS);
+  const rows: PackRow[] = items.map((it, i) => {
+    lexical.add(ids[i]!, it.record);
+    const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
+    return { ...row, id: ids[i]!, addedAt: it.takenAt, thumb: parts.put(thumb) };
+  });
+  const rowPages: string[] = [];
+  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(parts.put(new TextEncoder().encode(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
+  const manifest: PackManifest = {
+    format: PACK_FORMAT,
+    version: PACK_VERSION,
+    count: items.length,
+    models,
+    forests: {
+      text: await packForest(parts, ids, items.map((i) => i.text)),
+      visual: await packForest(parts, ids, items.map((i) => i.visual)),
+    },
+    lexical: parts.put(encodeLexical(lexical)),
+    rowPages,
+    bytes: 0,
+  };
+  manifest.bytes = parts.bytes;
+  const file = path.join(outDir, MANIFEST_FILE);
+  writeFileSync(`${file}.tmp`, JSON.stringify(manifest));
+  renameSync(`${file}.tmp`, file);
+  return manifest;
+}

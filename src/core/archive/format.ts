@@ -1,0 +1,142 @@
+// The `.glimpse` library file, format 1: a zip whose entries are laid out for two readers, an
+// import that walks it chunk by chunk, and a reader that fetches parts in place over HTTP Range
+// requests (the static pack). docs/LIBRARY-FORMAT.md is the spec; this file is its types.
+import type { AnalyticsRecord } from '../text/record.ts';
+
+export const FORMAT = 'glimpse-library';
+/** This build writes and reads format 1; a file with a higher `minReaderVersion` is refused. */
+export const FORMAT_VERSION = 1;
+/** First entry, stored: lets a tool tell a library from another zip by its first bytes. */
+export const MIMETYPE = 'application/vnd.glimpse.library+zip';
+/** Photos per chunk: records, vectors and thumbnails of one chunk sit together in the file. */
+export const CHUNK_SIZE = 256;
+
+export type VectorKind = 'text' | 'visual';
+export const VECTOR_KINDS: readonly VectorKind[] = ['text', 'visual'];
+
+/** A model that made some of the vectors: the embedder ('text') or the captioner's encoder ('visual'). */
+export interface ModelRef {
+  id: string;
+  role: 'captioner' | 'embedder';
+  /** The manifest revision of models/manifest.json when the file was written ('' when unknown). */
+  revision: string;
+  dim: number;
+}
+
+/** An entry the manifest vouches for: its exact size and SHA-256 (hex). */
+export interface EntryRef {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** One vector entry: `rows` vectors of one model, in the order of the chunk's photos that model described. */
+export interface VectorEntryRef extends EntryRef {
+  kind: VectorKind;
+  /** Index into `Manifest.models`. */
+  model: number;
+  rows: number;
+}
+
+export interface ChunkRef {
+  /** Index of the chunk's first photo in the whole file. */
+  first: number;
+  count: number;
+  records: EntryRef;
+  vectors: VectorEntryRef[];
+  /** The chunk's thumbnails, one after another (stored): each record gives its offset and size. */
+  thumbs: EntryRef;
+}
+
+export interface Manifest {
+  format: typeof FORMAT;
+  /** Version of the writer's format. */
+  version: number;
+  /** The lowest reader version that can read this file (newer writers may add what older readers ignore). */
+  minReaderVersion: number;
+  app: { name: string; version: string };
+  /** ISO 8601. */
+  created: string;
+  counts: { photos: number; thumbnails: number; originals: number; chunks: number };
+  chunkSize: number;
+  models: ModelRef[];
+  chunks: ChunkRef[];
+  /** Parts a pack adds (forest blocks, keyword index parts); readers skip what they do not know. */
+  extensions: Record<string, unknown>;
+}
+
+/** An original file, vouched for by its photo's record (whose chunk entry the manifest vouches for). */
+export interface FileRef extends EntryRef {
+  type: string;
+}
+
+/** A thumbnail: `bytes` at `offset` in its chunk's thumbnails entry, with their SHA-256 and image type. */
+export interface ThumbRef {
+  offset: number;
+  bytes: number;
+  sha256: string;
+  type: string;
+}
+
+/** One photo as the file holds it (an element of a chunk's `photos/NNNNN.json`). */
+export interface PhotoEntry {
+  sha256: string;
+  name: string;
+  path: string;
+  size: number;
+  type: string;
+  width: number;
+  height: number;
+  addedAt: number;
+  takenAt?: number;
+  /** Perceptual hashes for near-duplicates (hex), when the library had them. */
+  phash?: string;
+  record: AnalyticsRecord;
+  thumb: ThumbRef;
+  original?: FileRef;
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** Entry names. Zero-padded so a plain listing sorts the way the file is laid out. */
+export const entryName = {
+  mimetype: 'mimetype',
+  manifest: 'manifest.json',
+  records: (chunk: number) => `photos/${pad(chunk, 5)}.json`,
+  vectors: (chunk: number, kind: VectorKind, model: number) => `vectors/${pad(chunk, 5)}.${kind}.m${model}.i8`,
+  thumbs: (chunk: number) => `thumbs/${pad(chunk, 5)}.bin`,
+  original: (photo: number, fileName: string) => `originals/${pad(photo, 7)}/${safeFileName(fileName)}`,
+};
+
+/** A file name that is one safe zip path segment (the real name stays in the record). */
+export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/^\.+/, '_').slice(0, 120);
+  return cleaned || 'original';
+}
+
+/** Where a photo's vector sits: its entry (by kind and model) and its row there. */
+export interface VectorSlot {
+  model: number;
+  row: number;
+}
+
+/**
+ * Rows are implicit: within a chunk, a model's entry holds the vectors of the photos that model
+ * described, in photo order. Returns each photo's slot per kind.
+ */
+export function vectorSlots(photos: readonly Pick<PhotoEntry, 'record'>[], models: readonly ModelRef[]): Record<VectorKind, VectorSlot[]> {
+  const modelIndex = (id: string, role: ModelRef['role']): number => models.findIndex((m) => m.id === id && m.role === role);
+  const out: Record<VectorKind, VectorSlot[]> = { text: [], visual: [] };
+  const next = new Map<string, number>();
+  for (const p of photos) {
+    for (const kind of VECTOR_KINDS) {
+      const model = kind === 'text' ? modelIndex(p.record.models.embedder, 'embedder') : modelIndex(p.record.models.captioner, 'captioner');
+      const key = `${kind}:${model}`;
+      const row = next.get(key) ?? 0;
+      next.set(key, row + 1);
+      out[kind].push({ model, row });
+    }
+  }
+  return out;
+}

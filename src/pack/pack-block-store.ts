@@ -1,0 +1,39 @@
+// One forest of a pack as a BlockStore (src/core/forest/store.ts): keys map to parts through the
+// manifest, reads go out together. Read-only: the forest is opened with sketchInLeaves and only searched.
+import type { BlockStore } from '../core/forest/store';
+import { GlimpseError } from '../core/errors';
+import type { PackForest } from '../core/pack/format';
+import type { PackSource } from './pack-source';
+
+export class PackBlockStore implements BlockStore {
+  constructor(
+    private readonly source: PackSource,
+    private readonly forest: PackForest,
+  ) {}
+
+  read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const v = this.forest.vectors;
+    const slots = new Map<string, number>();
+    for (const k of keys) {
+      const m = /^g(\d+)\/v\/(\d+)$/.exec(k);
+      if (m && Number(m[1]) === v.generation && Number(m[2]) < v.count) slots.set(k, Number(m[2]));
+    }
+    const vectors = this.source.slices(v.part, [...new Set(slots.values())], v.blockBytes);
+    return Promise.all(
+      keys.map(async (k) => {
+        const slot = slots.get(k);
+        if (slot !== undefined) return (await vectors).get(slot);
+        const hash = this.forest.blocks[k];
+        return hash === undefined ? undefined : this.source.part(hash);
+      }),
+    );
+  }
+
+  write(): Promise<void> {
+    return Promise.reject(new GlimpseError('ReadOnlyPackError', 'A photo pack is read-only: add it to your library to change it.'));
+  }
+
+  deletePrefix(): Promise<void> {
+    return this.write();
+  }
+}

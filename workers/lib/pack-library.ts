@@ -1,0 +1,127 @@
+// A pack opened by URL (src/pack/): a read-only library searched in place. The same forest code
+// reads blocks over HTTP (PackBlockStore, opened with sketchInLeaves), the same lexical index and
+// ranking (ranking.ts) answer; rows come in pages and thumbnails one part each, when asked for.
+import { DEFAULT_TEXT_SEARCH } from '../../src/core/search';
+import { Forest } from '../../src/core/forest';
+import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
+import { ROWS_PER_PAGE, PackError, type ForestName, type PackRow } from '../../src/core/pack/format';
+import { decodeLexical } from '../../src/pack/lexical-bytes';
+import { PackBlockStore } from '../../src/pack/pack-block-store';
+import { PackSource } from '../../src/pack/pack-source';
+import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/library-pages';
+import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
+
+/** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
+const OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true };
+
+export class PackLibrary {
+  private readonly forests = new Map<ForestName, Promise<Forest>>();
+  private readonly pages = new Map<number, Promise<PackRow[]>>();
+
+  private constructor(
+    readonly source: PackSource,
+    private readonly lexical: LexicalIndex,
+  ) {}
+
+  static async open(url: string, base: string): Promise<PackLibrary> {
+    const source = await PackSource.open(url, base);
+    let lexical: LexicalIndex;
+    try {
+      lexical = decodeLexical(await source.part(source.manifest.lexical), FULL_OPTIONS);
+    } catch (e) {
+      if ((e as Error).name === 'PackUnreadableError') throw e;
+      throw new PackError(url, `its keyword index cannot be read (${(e as Error).message}). Make the pack again with this version of npm run pack.`);
+    }
+    const pack = new PackLibrary(source, lexical);
+    await pack.forest('text'); // the first search should not wait for it
+    return pack;
+  }
+
+  get count(): number {
+    return this.source.manifest.count;
+  }
+
+  /** The embedder the pack's text vectors come from: text queries must use it. */
+  get embedderId(): string {
+    return this.source.manifest.models.embedder;
+  }
+
+  private forest(name: ForestName): Promise<Forest> {
+    let f = this.forests.get(name);
+    if (!f) {
+      f = Forest.open(new PackBlockStore(this.source, this.source.manifest.forests[name]), OPEN).catch((e: unknown) => {
+        this.forests.delete(name);
+        if ((e as Error).name === 'PackUnreadableError') throw e;
+        throw new PackError(this.source.url, `its ${name} index cannot be read (${(e as Error).message}). Make the pack again.`);
+      });
+      this.forests.set(name, f);
+    }
+    return f;
+  }
+
+  prepareText(query: string): PreparedText {
+    return prepareText(this.lexical, query);
+  }
+
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
+    const prepared = typeof query === 'string' ? this.prepareText(query) : query;
+    const forest = await this.forest('text');
+    const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
+    return this.present(fuseText(this.lexical, prepared, vectorHits, limit));
+  }
+
+  async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
+    const hits = await (await this.forest('visual')).search(vector, limit + 1);
+    return this.present(rankVisual(hits, limit, excludeId));
+  }
+
+  async visualVectorOf(id: number): Promise<Float32Array | undefined> {
+    const [row] = await (await this.forest('visual')).vectorsOf([id]);
+    return row && Float32Array.from(row.code, (c) => c * row.scale);
+  }
+
+  async rows(ids: readonly number[]): Promise<(PackRow | undefined)[]> {
+    const need = [...new Set(ids.filter((id) => this.has(id)).map((id) => Math.floor((id - 1) / ROWS_PER_PAGE)))];
+    const pages = new Map(await Promise.all(need.map(async (p) => [p, await this.page(p)] as const)));
+    return ids.map((id) => (this.has(id) ? pages.get(Math.floor((id - 1) / ROWS_PER_PAGE))![(id - 1) % ROWS_PER_PAGE] : undefined));
+  }
+
+  async row(id: number): Promise<PackRow | undefined> {
+    return (await this.rows([id]))[0];
+  }
+
+  async thumb(id: number): Promise<Blob | undefined> {
+    const row = await this.row(id);
+    return row && new Blob([(await this.source.part(row.thumb)) as Uint8Array<ArrayBuffer>], { type: 'image/webp' });
+  }
+
+  /** Newest (highest id) first, as the library's own grid. */
+  async listPage({ before, limit }: PageRequest): Promise<LibraryPage> {
+    const top = Math.min(before === undefined ? this.count : before - 1, this.count);
+    const ids = Array.from({ length: Math.max(0, Math.min(limit, top)) }, (_, k) => top - k);
+    const last = ids[ids.length - 1];
+    return { items: await this.items(ids), ...(last !== undefined && last > 1 ? { next: last } : {}) };
+  }
+
+  async items(ids: readonly number[]): Promise<LibraryItem[]> {
+    return (await this.rows(ids)).filter((r) => r !== undefined).map((r) => ({ id: r.id, name: r.name, caption: r.record.captions[0] ?? '' }));
+  }
+
+  private has(id: number): boolean {
+    return Number.isInteger(id) && id >= 1 && id <= this.count;
+  }
+
+  private page(p: number): Promise<PackRow[]> {
+    let page = this.pages.get(p);
+    if (!page) {
+      page = this.source.part(this.source.manifest.rowPages[p]!).then((b) => JSON.parse(new TextDecoder().decode(b)) as PackRow[]);
+      page.catch(() => this.pages.delete(p));
+      this.pages.set(p, page);
+    }
+    return page;
+  }
+
+  private async present(hits: Parameters<typeof presentHits>[0]): Promise<ResultRow[]> {
+    return presentHits(hits, await this.rows(hits.map((h) => h.id)));
+  }
+}

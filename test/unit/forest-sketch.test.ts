@@ -299,6 +299,12 @@ describe('forest sketch re-rank', () => {
     expect(old.issues).toEqual([]);
     expect(old.live.size).toBe(595);
     await expect(Forest.open(store)).rejects.toMatchObject({ name: 'ForestUpgradeError' });
+    // Stopped after its first tree, with small write batches (so blocks of the new generation were
+    // written): they are deleted, the old forest stays as it was.
+    const before = blocks();
+    const stop = new AbortController();
+    await expect(Forest.upgrade(store, { signal: stop.signal, onProgress: () => stop.abort(), writeBatchBytes: 1 })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(blocks()).toEqual(before);
     await Forest.upgrade(store);
     const now = inspectForest(blocks());
     expect(now.issues).toEqual([]);

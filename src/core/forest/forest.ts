@@ -184,7 +184,12 @@ export class Forest {
    */
   static async upgrade(store: BlockStore, control: BuildControl = {}): Promise<void> {
     const s = await ForestState.open(store, { memoryBudgetBytes: 256 << 20, pinnedNodeFraction: 0, leafReadChunk: 24, legacy: true });
-    const report = await rebuildState(s, { leafSize: DEFAULT_LEAF_SIZE, leafCapacity: undefined }, control);
+    const report = await rebuildState(s, { leafSize: DEFAULT_LEAF_SIZE, leafCapacity: undefined }, control).catch(async (e: unknown) => {
+      // Cut short (an abort, a full disk): the new generation's blocks written so far go; the
+      // old forest, still the committed one, is untouched and upgraded by the next attempt.
+      await store.deletePrefix(genPrefix(s.meta.generation + 1)).catch(() => undefined);
+      throw e;
+    });
     if (report.previousGeneration !== undefined) await store.deletePrefix(genPrefix(report.previousGeneration));
   }
 

@@ -1,4 +1,4 @@
-// npm run bench:index:browser -- --n 100000 [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
+// npm run bench:index:browser -- --n 100000 [--data syn|patches|…] [--trees 16] [--search-k 2000,4000] [--budget-fraction 0.1]
 //   [--pinned-fraction 0.8] [--read-chunk 24] [--threads 2] [--leaf-size L [--leaf-capacity C]] [--settle S]
 //   [--compare-early] [--early-stages 0.2,0.5/0.1,0.3,0.6] [--also-budget-fraction F] [--profile DIR [--port P]] [--json]
 // --early-stages: per searchK, also cold and warm passes with each set of earlyRead shares, beside.
@@ -12,7 +12,6 @@
 // Builds the forest in Node (or reuses bench/out/forest-*.pack), serves its blocks to a page in
 // headless Chromium that writes them into real IndexedDB via IdbForestStore, then measures
 // queries that read from IndexedDB under a memory budget (default 10 % of N·dim·4 bytes).
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -23,8 +22,8 @@ import { ARGS, CHROMIUM } from '../test/browser/helpers/browser.ts';
 import { numList, parseArgs } from './lib/args.ts';
 import { FORMAT_VERSION } from '../src/core/forest/block-codec.ts';
 import { resolveOptions } from '../src/core/forest/build.ts';
-import { indexPack, readRecords, writePack } from './lib/block-pack.ts';
-import { defaultQueries, loadDataset } from './lib/dataset.ts';
+import { indexPack, packPathFor, readRecords, writePack } from './lib/block-pack.ts';
+import { dataOptions, defaultQueries, loadDataset } from './lib/dataset.ts';
 import { apportion, buildInto } from './lib/forest-runs.ts';
 import { round } from './lib/stats.ts';
 
@@ -36,8 +35,8 @@ mkdirSync(cacheDir, { recursive: true });
 const trees = Number(args.get('trees') ?? 16);
 const searchKs = numList(args.get('search-k') ?? '2000');
 const seed = Number(args.get('seed') ?? 1);
-const ds = loadDataset(
-  { n, dim: Number(args.get('dim') ?? 384), queries: Number(args.get('queries') ?? defaultQueries(n)), seed, baseFile: args.get('base'), queryFile: args.get('query'), gtFile: args.get('gt'), cacheDir },
+const ds = await loadDataset(
+  { n, dim: Number(args.get('dim') ?? 384), queries: Number(args.get('queries') ?? defaultQueries(n)), seed, cacheDir, ...(args.has('data') ? dataOptions(args.get('data') as string) : { baseFile: args.get('base'), queryFile: args.get('query'), gtFile: args.get('gt') }) },
   log,
 );
 const d = ds.dim, N = ds.base.length / d, nq = ds.query.length / d;
@@ -47,14 +46,9 @@ const budgetBytes = Math.floor(Number(args.get('budget-fraction') ?? 0.1) * N * 
 const num = (k: string): number | undefined => (args.has(k) ? Number(args.get(k)) : undefined);
 const { leafSize, leafCapacity } = resolveOptions(d, { leafSize: num('leaf-size'), leafCapacity: num('leaf-capacity') });
 
-// Build once, keep the blocks as a pack file (with the build's measured figures beside it).
-// The block format version, a hash of the block codecs' source and the leaf shape are in the
-// name: a pack of older blocks would measure their decode path (or decode wrongly: a codec
-// changed during development once left a pack of another sketch layout), and one of another
-// leaf size another forest.
-const codecs = createHash('sha256');
-for (const f of ['block-codec', 'leaf-codec', 'node-codec', 'meta-codec', 'sketch-codec', 'vector-codec', 'sketch']) codecs.update(readFileSync(resolve(import.meta.dirname, `../src/core/forest/${f}.ts`)));
-const packPath = resolve(cacheDir, `forest-${ds.name}-t${trees}-s${seed}-L${leafSize}-C${leafCapacity}-v${FORMAT_VERSION}-${codecs.digest('hex').slice(0, 8)}.pack`);
+// Build once, keep the blocks as a pack file (with the build's measured figures beside it; the
+// name says which build: block-pack.ts packPathFor).
+const packPath = packPathFor(cacheDir, ds.name, { trees, seed, leafSize, leafCapacity });
 const sidecar = packPath + '.json';
 if (!existsSync(packPath) || !existsSync(sidecar)) {
   log(`building ${trees} trees over ${N} in Node (leaf size ${leafSize}, capacity ${leafCapacity}) …`);

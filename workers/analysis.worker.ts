@@ -319,6 +319,17 @@ const api = {
     return countStale(await lib(), want);
   },
 
+  /** Forests stored by an older build of the app, not searched until upgradeForests rewrites them. */
+  async outdatedForests(): Promise<number> {
+    if (pack) return 0;
+    return (await lib()).outdatedForests();
+  },
+
+  /** Rewrites outdated forests in the current format (the background pass): trees done of all. */
+  async upgradeForests(callId: number, onProgress?: (p: { done: number; total: number }) => void): Promise<number> {
+    return runCancellable(callId, async (signal) => (await lib()).upgradeForests(signal, onProgress));
+  },
+
   /** Re-analyses the next stale image after `afterId` (a cursor the page keeps); undefined when done. */
   async refreshNext(callId: number, afterId: number, want: RefreshWant, opts: IndexOptions): Promise<{ id: number; kind: RefreshKind } | undefined> {
     return runCancellable(callId, async (signal) => {

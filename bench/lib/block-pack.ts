@@ -1,6 +1,9 @@
 // A forest's blocks in one file (built once in Node, then streamed into the
 // browser's IndexedDB): 'GLFP', count, then per block keyLen u16, key, len u32, bytes.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FORMAT_VERSION } from '../../src/core/forest/block-codec.ts';
 import type { MemoryBlockStore } from '../../src/core/forest/index.ts';
 
 export interface PackEntry {
@@ -57,4 +60,27 @@ export function readRecords(fd: number, entries: PackEntry[], from: number, to: 
   const buf = Buffer.alloc(end - start);
   readSync(fd, buf, 0, buf.length, start);
   return buf;
+}
+
+/**
+ * Where a forest built from `name` is kept as a pack. The block format version, a hash of the
+ * block codecs' source and the leaf shape are in the name: a pack of older blocks would measure
+ * their decode path (or decode wrongly: a codec changed during development once left a pack of
+ * another sketch layout), and one of another leaf size another forest.
+ */
+export function packPathFor(cacheDir: string, name: string, o: { trees: number; seed: number; leafSize: number; leafCapacity: number }): string {
+  const codecs = createHash('sha256');
+  for (const f of ['block-codec', 'leaf-codec', 'node-codec', 'meta-codec', 'sketch-codec', 'vector-codec', 'sketch', 'rotation', 'half']) codecs.update(readFileSync(resolve(import.meta.dirname, `../../src/core/forest/${f}.ts`)));
+  return resolve(cacheDir, `forest-${name}-t${o.trees}-s${o.seed}-L${o.leafSize}-C${o.leafCapacity}-v${FORMAT_VERSION}-${codecs.digest('hex').slice(0, 8)}.pack`);
+}
+
+/** Every block of a pack into `store`. */
+export async function loadPack(path: string, store: MemoryBlockStore): Promise<void> {
+  const { fd, entries } = indexPack(path);
+  for (let i = 0; i < entries.length; i += 4096) {
+    const part = entries.slice(i, i + 4096), buf = readRecords(fd, entries, i, i + part.length);
+    const base = part[0].offset - 6 - Buffer.byteLength(part[0].key);
+    await store.write(part.map((e) => ({ key: e.key, bytes: new Uint8Array(buf.buffer, buf.byteOffset + e.offset - base, e.length).slice() })));
+  }
+  closeSync(fd);
 }

@@ -1,5 +1,6 @@
 // Exact search: the brute-force baselines and the ground truth.
 import { TopK } from '../../src/core/forest/heaps.ts';
+import { dotHalf } from '../../src/core/forest/half.ts';
 import { dotF32, dotI8 } from '../../src/core/forest/vector-math.ts';
 
 /** One query, float32 rows: the plain best single-thread scan. */
@@ -17,6 +18,16 @@ export function bruteI8(codes: Int8Array, scales: Float32Array, d: number, q: Fl
   const n = scales.length, top = new TopK(k);
   for (let j = 0; j < n; j++) {
     const s = dotI8(q, codes, j * d, d) * scales[j];
+    if (s > top.floor()) top.push(s, j);
+  }
+  return Int32Array.from(top.order(), (i) => top.slots[i]);
+}
+
+/** One query, float16 rows (what the forest's vector blocks store). */
+export function bruteHalf(half: Uint16Array, d: number, q: Float32Array, k: number): Int32Array {
+  const n = half.length / d, top = new TopK(k);
+  for (let j = 0; j < n; j++) {
+    const s = dotHalf(q, half, j * d, d);
     if (s > top.floor()) top.push(s, j);
   }
   return Int32Array.from(top.order(), (i) => top.slots[i]);

@@ -47,13 +47,15 @@ export interface QueryPass {
   p99Ms: number;
   /** Leaf entries the search read (with repeats across trees): each costs a sketch estimate. */
   entriesPerQuery: number;
-  /** Candidates given an exact int8 dot (the rest were ruled out by their sketch estimate). */
+  /** Candidates given an exact dot (the rest were ruled out by their sketch estimate's bound). */
   rerankedPerQuery: number;
+  /** Candidates whose upper bound reached the k-th best lower bound (the re-rank's pool). */
+  keptPerQuery: number;
   leavesPerQuery: number;
 }
 
 /** The faster of `reps` timed passes (the machine is shared: the best pass is the least disturbed). */
-export async function bestPass(f: Forest, query: Float32Array, d: number, truth: (q: number) => ArrayLike<number>, o: { searchK: number; trees: number; limit?: number; rerankMargin?: number }, reps = 2): Promise<QueryPass> {
+export async function bestPass(f: Forest, query: Float32Array, d: number, truth: (q: number) => ArrayLike<number>, o: { searchK: number; trees: number; limit?: number; rerankBound?: number }, reps = 2): Promise<QueryPass> {
   let best: QueryPass | undefined;
   for (let r = 0; r < reps; r++) {
     const p = await queryPass(f, query, d, truth, o);
@@ -63,18 +65,19 @@ export async function bestPass(f: Forest, query: Float32Array, d: number, truth:
 }
 
 /** One timed pass over the queries (k = 10). `truth(q)` gives the ids to compare against. */
-export async function queryPass(f: Forest, query: Float32Array, d: number, truth: (q: number) => ArrayLike<number>, o: { searchK: number; trees: number; limit?: number; rerankMargin?: number }): Promise<QueryPass> {
+export async function queryPass(f: Forest, query: Float32Array, d: number, truth: (q: number) => ArrayLike<number>, o: { searchK: number; trees: number; limit?: number; rerankBound?: number }): Promise<QueryPass> {
   const nq = Math.min(o.limit ?? Infinity, query.length / d);
   const times: number[] = [];
   const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0 };
-  let rec = 0, entries = 0, reranked = 0, leaves = 0;
+  let rec = 0, entries = 0, reranked = 0, leaves = 0, kept = 0;
   const t0 = performance.now();
   for (let q = 0; q < nq; q++) {
     const s = performance.now();
-    const hits = await f.search(query.subarray(q * d, q * d + d), 10, { searchK: o.searchK, trees: o.trees, rerankMargin: o.rerankMargin, trace });
+    const hits = await f.search(query.subarray(q * d, q * d + d), 10, { searchK: o.searchK, trees: o.trees, rerankBound: o.rerankBound, trace });
     times.push(performance.now() - s);
     entries += trace.entries;
     reranked += trace.reranked ?? 0;
+    kept += trace.kept ?? 0;
     leaves += trace.leaves;
     rec += recallAt(hits.map((h) => h.id), truth(q), 10);
   }
@@ -87,6 +90,7 @@ export async function queryPass(f: Forest, query: Float32Array, d: number, truth
     p99Ms: round(percentile(times, 99)),
     entriesPerQuery: Math.round(entries / nq),
     rerankedPerQuery: Math.round(reranked / nq),
+    keptPerQuery: Math.round(kept / nq),
     leavesPerQuery: Math.round(leaves / nq),
   };
 }

@@ -1,5 +1,7 @@
 // The established peer: hnswlib (C++ HNSW via hnswlib-node), inner-product space
-// on unit vectors (= cosine). The built graph is cached under bench/out.
+// on unit vectors (= cosine). The built graph is cached under bench/out, named by a hash of the
+// base vectors it was built from (two files of one name but other contents never share a graph).
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
@@ -19,16 +21,24 @@ export interface PeerResult {
   buildS: number;
   /** True when the graph came from the cache (buildS is then the original build time, re-measured as load time 0). */
   cached: boolean;
+  /** The cached graph's file. */
+  file: string;
   indexBytes: number;
   sweep: PeerPoint[];
 }
 
+/** The cache file of a graph over `base`: its content's hash, dimension and build parameters. */
+export function graphFile(base: Float32Array, d: number, M: number, efConstruction: number, cacheDir: string): string {
+  const hash = createHash('sha256').update(new Uint8Array(base.buffer, base.byteOffset, base.byteLength)).digest('hex').slice(0, 20);
+  return join(cacheDir, `hnsw-${hash}-d${d}-M${M}-efc${efConstruction}.bin`);
+}
+
 export function runHnsw(
-  name: string, base: Float32Array, query: Float32Array, gt: Int32Array, gtK: number, d: number,
+  base: Float32Array, query: Float32Array, gt: Int32Array, gtK: number, d: number,
   o: { M: number; efConstruction: number; efs: number[]; cacheDir: string }, log: (s: string) => void,
 ): PeerResult {
   const n = base.length / d, nq = query.length / d;
-  const file = join(o.cacheDir, `hnsw-${name}-M${o.M}-efc${o.efConstruction}.bin`);
+  const file = graphFile(base, d, o.M, o.efConstruction, o.cacheDir);
   const index = new hnswlib.HierarchicalNSW('ip', d);
   let buildS = 0, cached = false;
   if (existsSync(file)) {
@@ -71,5 +81,5 @@ export function runHnsw(
     times.sort((a, b) => a - b);
     sweep.push({ ef, recallAt10: round(rec / nq), qps: round((nq * 1000) / total, 1), p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) });
   }
-  return { M: o.M, efConstruction: o.efConstruction, buildS: round(buildS, 1), cached, indexBytes: existsSync(file) ? statSync(file).size : 0, sweep };
+  return { M: o.M, efConstruction: o.efConstruction, buildS: round(buildS, 1), cached, file, indexBytes: existsSync(file) ? statSync(file).size : 0, sweep };
 }

@@ -28,11 +28,11 @@ export function rng32(seed: number): () => number {
   };
 }
 
-function gaussian(r: () => number): number {
+export function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
 }
 
-function unitVector(r: () => number, d: number): Float32Array {
+export function unitVector(r: () => number, d: number): Float32Array {
   const v = new Float32Array(d);
   let s = 0;
   for (let i = 0; i < d; i++) s += (v[i] = gaussian(r)) ** 2;

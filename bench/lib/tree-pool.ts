@@ -7,11 +7,12 @@ export class TreePool {
   private readonly waiting: ((w: Worker) => void)[] = [];
   private readonly all: Worker[] = [];
 
-  constructor(size: number) {
+  /** `forest`: the forest module's URL the workers build with (default this checkout's). */
+  constructor(size: number, forest?: string) {
     for (let i = 0; i < size; i++) {
       // A worker's entry is loaded before tsx's hooks apply, so a tiny JS entry imports the .ts through tsx.
       const entry = new URL('./tree-worker.ts', import.meta.url).href;
-      const w = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`, { eval: true });
+      const w = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`, { eval: true, workerData: { forest } });
       this.all.push(w);
       this.idle.push(w);
     }

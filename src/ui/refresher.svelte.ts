@@ -2,7 +2,7 @@
 // re-index after other models were picked (only once the person agrees). It runs only while the
 // indexing queue is idle and yields to it after the photo in hand. Views follow the worker's
 // 'replaced' announcements (library-state, browse), not this loop.
-import { modelConfig, refreshNextImage, releaseCaptioner, staleImages, type RefreshKind } from '../bridge/bridge';
+import { modelConfig, outdatedForests, refreshNextImage, releaseCaptioner, staleImages, upgradeForests, type RefreshKind } from '../bridge/bridge';
 import { errorMessage, errorName, isAbort } from './errors';
 import { hashMissing } from './hasher';
 import { indexer } from './indexer.svelte';
@@ -13,6 +13,8 @@ class Refresher {
   /** The person asked to re-index photos described by other models. */
   reindexing = $state(false);
   running = $state(false);
+  /** Search forests stored by an older build being rewritten: trees built of all (undefined: none). */
+  upgrading: { done: number; total: number } | undefined = $state();
   error = $state('');
   private controller: AbortController | undefined;
   /** A kick came while a pass ran (a setting changed, photos were added): pass once more from the start. */
@@ -33,7 +35,7 @@ class Refresher {
     this.kick();
   }
 
-  /** Stops re-indexing now (the photo in hand is dropped, not half-written). */
+  /** Stops re-indexing, or the forests' upgrade, now (the photo in hand is dropped, not half-written; the old forest stays). */
   cancel(): void {
     this.reindexing = false;
     this.controller?.abort();
@@ -54,6 +56,17 @@ class Refresher {
       do {
         this.again = false;
         let after = 0;
+        // After an update of the app: forests in an older format are rewritten first (they are
+        // not searched until then; keyword search answers meanwhile).
+        if (this.idle() && (await outdatedForests()) > 0) {
+          this.controller = new AbortController();
+          this.upgrading = { done: 0, total: 1 };
+          try {
+            await upgradeForests(this.controller.signal, (p) => (this.upgrading = p));
+          } finally {
+            this.upgrading = undefined;
+          }
+        }
         await this.check();
         while (this.idle() && this.wanted()) {
           this.controller = new AbortController();

@@ -4,7 +4,11 @@ import { checksum32 } from '../../src/core/forest/checksum.ts';
 import { NodeQueue, TopK } from '../../src/core/forest/heaps.ts';
 import { decodeLeaf, encodeLeaf } from '../../src/core/forest/leaf-codec.ts';
 import { decodePage, emptyPage, encodePage } from '../../src/core/forest/node-codec.ts';
-import { decodeVector, encodeVector } from '../../src/core/forest/vector-codec.ts';
+import { decodeStoredVector, decodeVector, encodeVector } from '../../src/core/forest/vector-codec.ts';
+import { decodeCentroid, encodeCentroid } from '../../src/core/forest/meta-codec.ts';
+import { allocBlock, BlockKind, HEADER_BYTES, sealBlock } from '../../src/core/forest/block-codec.ts';
+import { fromHalf, toHalf } from '../../src/core/forest/half.ts';
+import { packFactors, unpackAdd, unpackError } from '../../src/core/forest/sketch.ts';
 import { decodeSketchPage, encodeSketchPage, SKETCH_PAGE, SketchRows } from '../../src/core/forest/sketch-codec.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
 
@@ -23,25 +27,49 @@ describe('forest building blocks', () => {
     expect(checksum32(bytes.slice(1), 0, 1000)).toBe(checksum32(bytes.subarray(1), 0, 1000)); // aligned or not
   });
 
-  it('round-trips leaf blocks, vector blocks, sketch pages and node pages', () => {
+  it('round-trips leaf blocks, vector blocks, centroids, sketch pages and node pages', () => {
     const d = 5;
     const leaf = decodeLeaf('k', encodeLeaf(Uint32Array.of(9, 4, 7, 1), 3), d);
     expect([...leaf.slots]).toEqual([4, 7, 9]); // stored ascending (leaf-pack.ts)
     expect(leaf.legacy).toBeUndefined();
     // A sketch page holds SKETCH_PAGE slots; a table shorter than that reads back what it holds.
+    // 40 dims rotate in 64: two sign words, the rescale factor, the packed add and error.
     const n = SKETCH_PAGE + 3, rows = new SketchRows(40, n);
-    rows.setRows(0, { words: Uint32Array.from({ length: n * 2 }, (_, i) => i * 7), factors: Float32Array.from({ length: n }, (_, i) => i / 8) });
-    expect([rows.u32[rows.stride], rows.u32[rows.stride + 1], rows.f32[rows.stride + 2]]).toEqual([14, 21, 1 / 8]);
+    expect(rows.stride).toBe(4);
+    const batch = new SketchRows(40, n);
+    batch.u32.set(Uint32Array.from({ length: n * 4 }, (_, i) => i * 7));
+    rows.setRows(0, batch);
+    expect([rows.u32[rows.stride], rows.u32[rows.stride + 1]]).toEqual([28, 35]);
     const back = new SketchRows(40, n);
     decodeSketchPage('k0', encodeSketchPage(rows, n, 0), 0, back);
     decodeSketchPage('k1', encodeSketchPage(rows, n, 1), 1, back);
     expect(back.u32).toEqual(rows.u32);
     expect(() => decodeSketchPage('k', encodeSketchPage(rows, n, 0), 0, new SketchRows(80, n))).toThrow(/corrupted/);
-    const codes = Int8Array.from({ length: 15 }, (_, i) => i - 7);
-    const v = decodeVector('v', encodeVector(0.25, codes, 1, d), d);
-    expect(v.scale).toBe(0.25);
-    expect([...v.code]).toEqual([-2, -1, 0, 1, 2]);
-    expect(() => decodeVector('v', encodeVector(0.25, codes, 1, d), d + 4)).toThrow(/corrupted/);
+    // The packed factors: add to 2^-14 either way, the error never below its value.
+    for (const [add, err] of [[0.3, 0.01], [-1.2, 0.2], [0, 0], [1.9999, 1.5e-5]]) {
+      const pk = packFactors(add, err);
+      expect(Math.abs(unpackAdd(pk) - add)).toBeLessThanOrEqual(2 ** -15);
+      expect(unpackError(pk)).toBeGreaterThanOrEqual(err);
+      expect(unpackError(pk) - err).toBeLessThan(2 ** -15);
+    }
+    // Vectors are float16: a format 4 block holds dim halves; a format 3 block (int8 and scale)
+    // is still read as floats, for an upgrade.
+    const half = Uint16Array.from({ length: 15 }, (_, i) => toHalf((i - 7) / 8));
+    const v = decodeVector('v', encodeVector(half, 1, d), d);
+    expect(Array.from(v.half, fromHalf)).toEqual([-2, -1, 0, 1, 2].map((x) => x / 8));
+    expect(() => decodeVector('v', encodeVector(half, 1, d), d + 4)).toThrow(/corrupted/);
+    const { bytes: v3, view } = allocBlock(BlockKind.Vector, 4 + d);
+    view.setFloat32(HEADER_BYTES, 0.25, true);
+    v3.set(Int8Array.of(-2, -1, 0, 1, 2).map((x) => x & 255), HEADER_BYTES + 4);
+    view.setUint16(4, 3, true);
+    sealBlock(v3);
+    const floats = new Float32Array(d);
+    decodeStoredVector('v3', v3, d, floats);
+    expect([...floats]).toEqual([-0.5, -0.25, 0, 0.25, 0.5]);
+    expect(() => decodeVector('v3', v3, d)).toThrow(/corrupted/);
+    const c = Float32Array.of(0.5, -0.25, 0.125, 0, 1);
+    expect(decodeCentroid('c', encodeCentroid(c), d)).toEqual(c);
+    expect(() => decodeCentroid('c', encodeCentroid(c), d + 1)).toThrow(/corrupted/);
     const p = emptyPage(d);
     p.used = 2;
     p.left.set([-1, 5]);

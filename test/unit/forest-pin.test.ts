@@ -36,7 +36,7 @@ describe('forest leaf pinning', () => {
     const plain = await Forest.open(store, { pinLeaves: false });
     const onDemand = await answers(plain);
     const pages = plain.cacheStats().pinnedBytes, leafBytes = store.byteSize('g1/l/');
-    const rowBytes = N * 8 * 4 * (DIM / 32 + 1); // one sketch row (words + factor) per entry
+    const rowBytes = N * 8 * 4 * (Math.ceil(DIM / 64) * 2 + 2); // one sketch row (words of the rotated dims + two factor words) per entry
     // A roomy budget keeps every leaf with its sketch rows.
     const roomy = await Forest.open(store);
     expect(roomy.cacheStats().pinnedBytes).toBe(pages + leafBytes + rowBytes);

@@ -57,11 +57,6 @@ export async function originalsOnOffer(db: GlimpseDB): Promise<{ count: number; 
   return { count, bytes };
 }
 
-/** The forest's scale for this code when it holds the same code (then an import ranks exactly as here), else the code's own. */
-function unitScale(codes: Int8Array, held: { code: Int8Array; scale: number } | undefined): number {
-  return held && held.code.length === codes.length && held.code.every((c, i) => c === codes[i]) ? held.scale : unitScaleOf(codes);
-}
-
 /** A stored thumbnail's bytes and type (Blob reads go out together: each is a disk read). */
 async function thumbBytes(thumb: Blob | undefined): Promise<{ bytes: Uint8Array; type: string } | undefined> {
   return thumb && { bytes: new Uint8Array(await thumb.arrayBuffer()), type: thumb.type };
@@ -86,7 +81,7 @@ export async function exportLibrary(library: Library, target: WritableStream<Uin
       if (page.length === 0) break;
       after = page.at(-1)!.row.id;
       const chunk: ExportPhoto[] = [];
-      const [held, thumbs] = await Promise.all([library.forestRows(page.map((p) => p.row.id)), Promise.all(page.map(async (p) => thumbBytes(await thumbById(db, p.row.id))))]);
+      const thumbs = await Promise.all(page.map(async (p) => thumbBytes(await thumbById(db, p.row.id))));
       for (const [k, { row, vectors }] of page.entries()) {
         const thumb = thumbs[k];
         if (!thumb || thumb.bytes.byteLength === 0 || !vectors) {
@@ -97,7 +92,8 @@ export async function exportLibrary(library: Library, target: WritableStream<Uin
         const photo: ExportPhoto = {
           ...fields,
           thumb,
-          vectors: { text: { codes: vectors.text, scale: vectors.textScale, unitScale: unitScale(vectors.text, held.text[k]) }, visual: { codes: vectors.visual, scale: vectors.visualScale, unitScale: unitScale(vectors.visual, held.visual[k]) } },
+          // The unit scale the forests use for these codes (library.ts forestVector): an import then holds the very same vectors.
+          vectors: { text: { codes: vectors.text, scale: vectors.textScale, unitScale: unitScaleOf(vectors.text) }, visual: { codes: vectors.visual, scale: vectors.visualScale, unitScale: unitScaleOf(vectors.visual) } },
         };
         if (o.originals) {
           const file = await readableOriginal(await handleById(db, row.id));

@@ -1,6 +1,6 @@
 // One named forest ('text' or 'visual') over the library database: opened lazily, created empty
 // on first use with the model's dimension, its writes staged for the library's transaction.
-import { buildForest, Forest, type SearchHit, type SearchOptions } from '../../src/core/forest';
+import { buildForest, Forest, type BuildControl, type SearchHit, type SearchOptions } from '../../src/core/forest';
 import type { BlockStore } from '../../src/core/forest/store';
 import { StagedForestStore } from '../../src/storage/staged-forest-store';
 import type { GlimpseDB } from '../../src/storage/library-store';
@@ -22,21 +22,44 @@ export class ForestSlot {
     this.store = new StagedForestStore(db, name);
   }
 
+  /**
+   * True while the stored forest was written by an older build (a block format before the current
+   * one): it is rewritten by upgrade(), which the background pass calls with its progress and
+   * signal. Meanwhile it is not searched (keyword search still answers), and a write upgrades it
+   * first, inline (a write must never start a new forest over the old one's vectors).
+   */
+  outdated = false;
+
   async open(): Promise<void> {
     try {
       this.forest = await Forest.open(this.store, OPEN);
+      this.outdated = false;
     } catch (e) {
       const name = (e as Error).name;
-      if (name === 'ForestUpgradeError') {
-        // Written by an older build (vectors inside the leaves): rewritten once, in place, from
-        // its own vectors; it stands alone, so it goes straight to IndexedDB.
-        await Forest.upgrade(this.store.direct());
-        this.forest = await Forest.open(this.store, OPEN);
-        return;
-      }
-      if (name !== 'ForestNotFoundError') throw e;
       this.forest = undefined;
+      this.outdated = name === 'ForestUpgradeError';
+      if (name !== 'ForestNotFoundError' && !this.outdated) throw e;
     }
+  }
+
+  /**
+   * Rewrites an outdated forest in the current format from its own stored vectors (a new
+   * generation; the old one is dropped once the new one is committed), then opens it. An abort
+   * leaves the old forest as it was (the next pass starts again). Returns whether it rewrote.
+   */
+  async upgrade(control: BuildControl = {}): Promise<boolean> {
+    // Another tab may have upgraded it since this one looked.
+    await this.open();
+    if (!this.outdated) return false;
+    // It stands alone (no staged writes go with it), so it goes straight to IndexedDB.
+    await Forest.upgrade(this.store.direct(), control);
+    await this.open();
+    return true;
+  }
+
+  /** Before a write: an outdated forest is upgraded first. */
+  private async current(): Promise<void> {
+    if (this.outdated) await this.upgrade();
   }
 
   get size(): number {
@@ -45,6 +68,7 @@ export class ForestSlot {
 
   /** Stages the add; call take() and commit, or reload() if the commit fails. */
   async stageAdd(id: number, vector: Float32Array): Promise<void> {
+    await this.current();
     if (!this.forest) {
       await buildForest(this.store.direct(), { dim: vector.length, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
       await this.open();
@@ -59,6 +83,7 @@ export class ForestSlot {
   /** Stages the image's new vector in place of its old one. Another dimension (a new model)
    *  starts a new, empty forest generation: images not re-indexed yet leave it until they are. */
   async stageReplace(id: number, vector: Float32Array): Promise<void> {
+    await this.current();
     if (this.forest && this.forest.dim !== vector.length) await this.stageGeneration(vector.length);
     else if (this.forest?.has(id)) await this.forest.delete([id]);
     await this.stageAdd(id, vector);
@@ -86,6 +111,7 @@ export class ForestSlot {
    */
   async stageAddRows(ids: readonly number[], codes: Int8Array, scales: Float32Array, dim: number, current: boolean): Promise<boolean> {
     if (ids.length === 0) return true;
+    await this.current();
     if (!this.forest) {
       await buildForest(this.store.direct(), { dim, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
       await this.open();
@@ -97,12 +123,6 @@ export class ForestSlot {
     return true;
   }
 
-  /** The rows the forest holds for `ids` (undefined where it holds none, or cannot read it). */
-  async rowsOf(ids: readonly number[]): Promise<({ code: Int8Array; scale: number } | undefined)[]> {
-    if (!this.forest) return ids.map(() => undefined);
-    return this.forest.vectorsOf(ids).catch(() => ids.map(() => undefined));
-  }
-
   /** After the library's transaction landed: drop what a reset replaced. */
   async committed(): Promise<void> {
     const stale = this.stale;
@@ -111,6 +131,7 @@ export class ForestSlot {
   }
 
   async stageDelete(ids: number[]): Promise<void> {
+    await this.current();
     // Images awaiting re-index after a model change are not in a new forest yet.
     const present = ids.filter((id) => this.forest?.has(id));
     if (this.forest && present.length > 0) await this.forest.delete(present);

@@ -2,6 +2,7 @@
 // in-memory lexical index, loaded from its snapshot (reconciled with the rows) when the library
 // opens and saved again lazily after changes. Other tabs may write the same database: writes run
 // under a cross-tab lock and first catch up (refresh).
+import { unitScaleOf } from '../../src/core/archive/vectors';
 import { GlimpseError } from '../../src/core/errors';
 import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
 import { quantizeVector } from '../../src/core/forest/vector-math';
@@ -22,6 +23,17 @@ export type { PreparedText, ResultRow };
 function quantize(v: Float32Array): { codes: Int8Array; scale: number } {
   const codes = new Int8Array(v.length);
   return { codes, scale: quantizeVector(v, codes, 0) };
+}
+
+/**
+ * The vector the forests hold for a photo: its stored int8 codes at unit length, computed as an
+ * import computes it from a library file (code × unitScaleOf(code), in float32; Forest.addQuantized).
+ * So the vector store, both forests and an exported file hold one vector, and an imported library
+ * ranks exactly as the exported one (the forest stores it as float16, which holds it within 5e-4).
+ */
+function forestVector(codes: Int8Array): Float32Array {
+  const u = Math.fround(unitScaleOf(codes));
+  return Float32Array.from(codes, (c) => c * u);
 }
 
 function dequantize(codes: Int8Array, scale: number): Float32Array {
@@ -139,8 +151,8 @@ export class Library {
       if (p.phash) row.phash = p.phash;
       await this.openVisual();
       try {
-        await this.text.stageAdd(id, p.textVector);
-        await this.visual.stageAdd(id, p.visualVector);
+        await this.text.stageAdd(id, forestVector(t.codes));
+        await this.visual.stageAdd(id, forestVector(v.codes));
         this.generation = await store.commitImage(this.db, row, p.thumb, vectors, [this.text.take(), this.visual.take()], p.meta.handle, dequeue);
       } catch (e) {
         return this.undo(e);
@@ -185,12 +197,6 @@ export class Library {
     return result;
   }
 
-  /** The rows both forests hold for `ids` (an export writes them, so an import ranks as this library does). */
-  async forestRows(ids: readonly number[]): Promise<{ text: ({ code: Int8Array; scale: number } | undefined)[]; visual: ({ code: Int8Array; scale: number } | undefined)[] }> {
-    await this.openVisual();
-    return shared(async () => ({ text: await this.text.rowsOf(ids), visual: await this.visual.rowsOf(ids) }));
-  }
-
   /** Re-analysed image `id` (other models, more captions, text read): new record and text vector, same row.
    *  `keepVisual` keeps the stored visual vector (same captioner: it came from the full-size file);
    *  `thumb`, when given, replaces the stored thumbnail. */
@@ -202,8 +208,8 @@ export class Library {
       const t = quantize(p.textVector);
       const v = keepVisual && old ? { codes: old.visual, scale: old.visualScale } : quantize(p.visualVector);
       try {
-        await this.text.stageReplace(id, p.textVector);
-        if (!(keepVisual && old)) await this.visual.stageReplace(id, p.visualVector);
+        await this.text.stageReplace(id, forestVector(t.codes));
+        if (!(keepVisual && old)) await this.visual.stageReplace(id, forestVector(v.codes));
         const vectors: VectorRow = { text: t.codes, textScale: t.scale, visual: v.codes, visualScale: v.scale };
         // A row from before perceptual hashes takes the new analysis's (same image).
         const hashed = row.phash === undefined && p.phash ? { phash: p.phash } : {};
@@ -298,6 +304,30 @@ export class Library {
     return exclusive(async () => {
       await this.catchUp();
       return fn();
+    });
+  }
+
+  /** Forests written by an older build, waiting for upgradeForests (not searched meanwhile). */
+  async outdatedForests(): Promise<number> {
+    await this.openVisual();
+    return [this.text, this.visual].filter((f) => f.outdated).length;
+  }
+
+  /**
+   * Rewrites forests stored in an older block format in the current one, from their own vectors
+   * (the background pass, after an update of the app). As the only writer: indexing waits for it.
+   * `onProgress`: trees done of all the trees to build. Returns how many forests were rewritten.
+   */
+  async upgradeForests(signal?: AbortSignal, onProgress?: (p: { done: number; total: number }) => void): Promise<number> {
+    await this.openVisual();
+    return this.writing(async () => {
+      const slots = [this.text, this.visual].filter((f) => f.outdated);
+      let upgraded = 0;
+      for (const [i, slot] of slots.entries()) {
+        const control = { signal, onProgress: (done: number, trees: number) => onProgress?.({ done: i * trees + done, total: slots.length * trees }) };
+        if (await slot.upgrade(control)) upgraded++;
+      }
+      return upgraded;
     });
   }
 

@@ -7,9 +7,9 @@ import { TOMBSTONE } from './meta-codec.ts';
 import { Mutation } from './mutation.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
 import { createRng, mixSeed } from './rng.ts';
-import { sketchAll } from './sketch.ts';
+import { SketchRows } from './sketch-codec.ts';
 import { Splitter } from './split.ts';
-import { checkQuantized, checkRows, dotI8, quantizeRows } from './vector-math.ts';
+import { checkQuantized, checkRows, dotI8, halfRows, quantizeHalfRow } from './vector-math.ts';
 
 /** The rows being added: slots from `base` on, and their int8 vectors. */
 interface Batch {
@@ -32,29 +32,38 @@ interface Target {
 
 export async function addVectors(s: ForestState, idsIn: ArrayLike<number>, vectors: Float32Array): Promise<void> {
   const d = s.meta.dim, n = idsIn.length;
-  checkIds(idsIn);
+  const ids = checkIds(idsIn);
   checkRows(vectors, d, n);
-  const codes = new Int8Array(n * d), scales = new Float32Array(n);
-  quantizeRows(vectors, d, codes, scales);
-  return addQuantized(s, idsIn, codes, scales);
+  return addRows(s, ids, vectors);
 }
 
 /**
- * Adds rows already in the forest's int8 form: `codes` (n·dim) and per row the scale that makes
- * code × scale unit length (what `vectorsOf` returns). A copy of another forest's entries (a
- * library file's vectors) then holds exactly the same vectors.
+ * Adds rows given in int8 form: `codes` (n·dim) and per row the scale that makes code × scale
+ * unit length (what `vectorsOf` returns, and a library file holds). They are stored as float16 of
+ * code × scale, as any added vector is.
  */
 export async function addQuantized(s: ForestState, idsIn: ArrayLike<number>, codes: Int8Array, scales: Float32Array): Promise<void> {
   const d = s.meta.dim, n = idsIn.length;
   const ids = checkIds(idsIn);
   checkQuantized(codes, scales, d, n);
+  const vectors = new Float32Array(n * d);
+  for (let i = 0; i < n * d; i++) vectors[i] = codes[i] * scales[Math.floor(i / d)];
+  return addRows(s, ids, vectors);
+}
+
+async function addRows(s: ForestState, ids: Uint32Array, vectors: Float32Array): Promise<void> {
+  const d = s.meta.dim, n = ids.length;
   if (n === 0) return;
   const incoming = new Set(ids);
   for (let slot = 0; slot < s.meta.slotCount; slot++) {
     const id = s.slotToId[slot];
     if (id !== TOMBSTONE && incoming.has(id)) throw new DuplicateIdError(id);
   }
-  const sk = sketchAll(codes, n, d);
+  const codes = new Int8Array(n * d), scales = new Float32Array(n), half = new Uint16Array(n * d);
+  halfRows(vectors, d, half, codes, scales);
+  // Sketched in the space the forest was built in (its centroid stays as built).
+  const sk = new SketchRows(d, n);
+  s.space.sketchHalves(half, 0, n, sk, 0);
   const base = s.meta.slotCount;
   const batch: Batch = { base, rows: { codes, scales } };
   const unit = new Float32Array(n * d);
@@ -77,7 +86,7 @@ export async function addQuantized(s: ForestState, idsIn: ArrayLike<number>, cod
   s.sketch.setRows(base, sk);
   for (let r = 0; r < n; r += 1) {
     m.touchSlot(base + r);
-    m.putVector(base + r, scales[r], codes, r);
+    m.putVector(base + r, half, r);
   }
   s.meta.slotCount += n;
   s.meta.liveCount += n;
@@ -166,10 +175,7 @@ async function entryRows(m: Mutation, batch: Batch, slots: Uint32Array): Promise
     out.scales[i] = batch.rows.scales[r];
   }
   const vs = await m.s.vectors(stored);
-  vs.forEach((v, j) => {
-    out.codes.set(v.code, at[j] * d);
-    out.scales[at[j]] = v.scale;
-  });
+  vs.forEach((v, j) => quantizeHalfRow(v.half, 0, d, out.codes, out.scales, at[j]));
   return out;
 }
 

@@ -5,16 +5,21 @@ import { CorruptBlockError, FormatVersionError } from './errors.ts';
 
 /**
  * Written by this build. 2: leaf blocks carry a sign sketch per entry. 3: leaves hold slots only;
- * each slot's sketch is stored once (sketch pages) and its vector once (a Vector block).
+ * each slot's sketch is stored once (sketch pages) and its vector once (a Vector block). 4: the
+ * sketch is RaBitQ's (rotated, centred on the stored centroid, with its error factor) and the
+ * vector is float16 (sketch.ts, half.ts).
  */
-export const FORMAT_VERSION = 3;
-/** Oldest version still read: a forest older than 3 is upgraded on open (Forest.upgrade). */
+export const FORMAT_VERSION = 4;
+/** Oldest version still read: a forest older than 4 is upgraded on open (Forest.upgrade). */
 export const MIN_FORMAT_VERSION = 1;
 export const HEADER_BYTES = 16;
 const MAGIC = 0x42464c47; // "GLFB"
 
-/** LeafRows (leaf-rows.ts) sit beside leaves only in stores opened with `sketchInLeaves`. */
-export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7, LeafRows: 8 } as const;
+/**
+ * LeafRows (leaf-rows.ts) sit beside leaves only in stores opened with `sketchInLeaves`; Centroid
+ * (format 4) holds the point the sketches are centred on.
+ */
+export const BlockKind = { Meta: 1, TreeDir: 2, NodePage: 3, Leaf: 4, Slots: 5, Vector: 6, Sketches: 7, LeafRows: 8, Centroid: 9 } as const;
 export type BlockKind = (typeof BlockKind)[keyof typeof BlockKind];
 
 export function blockVersion(view: DataView): number {

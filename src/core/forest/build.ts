@@ -1,18 +1,18 @@
 // buildForest: validate, quantise, build each tree, write blocks in bounded
 // batches, then commit by writing the meta block (old generation is removed after).
 import { throwIfAborted, type SignalLike } from '../errors.ts';
-import { encodeMeta, encodeSlots, SLOT_PAGE, type ForestMeta, type SplitMethod } from './meta-codec.ts';
+import { encodeCentroid, encodeMeta, encodeSlots, SLOT_PAGE, type ForestMeta, type SplitMethod } from './meta-codec.ts';
 import { readMeta } from './forest-state.ts';
 import { createRng, mixSeed } from './rng.ts';
 import { principalBasis, projectRows, type Routing } from './routing.ts';
-import { sketchAll } from './sketch.ts';
+import { centroidOfHalves, rotationSeed, SketchSpace } from './sketch.ts';
 import type { Rows } from './split.ts';
 import { encodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
-import { genPrefix, META_KEY, sketchKey, slotKey, vectorKey, type BlockStore, type BlockWrite } from './store.ts';
+import { centroidKey, genPrefix, META_KEY, sketchKey, slotKey, vectorKey, type BlockStore, type BlockWrite } from './store.ts';
 import { encodeVector } from './vector-codec.ts';
 import { buildTreeBlocks, type TreeBlocks, type TreeJob } from './tree-blocks.ts';
 import { checkIds } from './ids.ts';
-import { checkRows, quantizeRows } from './vector-math.ts';
+import { checkRows, halfRows } from './vector-math.ts';
 import { InvalidArgumentError } from './errors.ts';
 
 export interface ForestBuildOptions {
@@ -97,19 +97,20 @@ export async function buildForest(store: BlockStore, input: BuildInput, options:
   const ids = checkIds(input.ids);
   checkRows(vectors, dim, n);
   const alloc = (bytes: number): ArrayBufferLike => (control.sharedRows ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const codes = new Int8Array(alloc(n * dim)), scales = new Float32Array(alloc(n * 4));
-  quantizeRows(vectors, dim, codes, scales);
+  const codes = new Int8Array(alloc(n * dim)), scales = new Float32Array(alloc(n * 4)), half = new Uint16Array(n * dim);
+  halfRows(vectors, dim, half, codes, scales);
   const prepareMs = (control.now?.() ?? 0) - t0;
-  const report = await writeForest(store, { codes, scales, dim }, ids, options, control);
+  const report = await writeForest(store, { codes, scales, dim }, half, ids, options, control);
   return { ...report, prepareMs };
 }
 
 /**
- * Builds from rows already quantised (rebuild reads int8 back from the vector blocks).
+ * Builds from vectors already stored as float16 (`half`, what the vector blocks hold) and the
+ * int8 rows the splits read (halfRows makes both; rebuild reads float16 back from the blocks).
  * keepPrevious leaves the old generation's blocks for the caller to delete once
  * no search still reads them.
  */
-export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Array, options: ForestBuildOptions, control: BuildControl, keepPrevious = false): Promise<BuildReport> {
+export async function writeForest(store: BlockStore, rows: Rows, half: Uint16Array, ids: Uint32Array, options: ForestBuildOptions, control: BuildControl, keepPrevious = false): Promise<BuildReport> {
   const o = resolveOptions(rows.dim, options);
   const d = rows.dim, n = ids.length;
   const previous = await readMeta(store);
@@ -119,8 +120,10 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
   const build = control.buildTree ?? ((job: TreeJob) => Promise.resolve(buildTreeBlocks(job, control.signal)));
   let routing: Routing | undefined;
   const alloc = (bytes: number): ArrayBufferLike => (control.sharedRows ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  // Sketches are centred on the mean of the stored vectors (a forest built empty has none: zeros).
+  const centroid = centroidOfHalves(half, n, d);
   const sketches = new SketchRows(d, n);
-  sketches.setRows(0, sketchAll(rows.codes, n, d));
+  new SketchSpace(d, centroid, rotationSeed(o.seed)).sketchHalves(half, 0, n, sketches, 0);
   if (o.routingDims > 0 && n > o.leafSize) {
     const basis = principalBasis(rows, o.routingDims, createRng(mixSeed(o.seed, 0x9ca)));
     routing = { rows: projectRows(rows, basis, o.routingDims, alloc), basis };
@@ -141,7 +144,8 @@ export async function writeForest(store: BlockStore, rows: Rows, ids: Uint32Arra
   };
   await Promise.all(Array.from({ length: Math.max(1, control.concurrency ?? 1) }, lane));
   // Each vector and each sketch once (leaves refer to them by slot).
-  for (let i = 0; i < n; i++) await batch.add(vectorKey(g, i), encodeVector(rows.scales[i], rows.codes, i, d));
+  for (let i = 0; i < n; i++) await batch.add(vectorKey(g, i), encodeVector(half, i, d));
+  await batch.add(centroidKey(g), encodeCentroid(centroid));
   for (let p = 0; p * SKETCH_PAGE < n; p++) await batch.add(sketchKey(g, p), encodeSketchPage(sketches, n, p));
   for (let p = 0; p * SLOT_PAGE < n; p++) await batch.add(slotKey(g, p), encodeSlots(ids, p));
   await batch.flush();

@@ -79,6 +79,6 @@ export class MemoryBudgetError extends GlimpseError {
 
 export class ForestUpgradeError extends GlimpseError {
   constructor(version: number) {
-    super('ForestUpgradeError', `This forest was written in format ${version}, which kept vectors inside the leaves. Upgrade it once with Forest.upgrade(store) (it rebuilds from its own stored vectors), then open it again.`);
+    super('ForestUpgradeError', `This forest was written in format ${version}, older than this build reads for search (${version < 3 ? 'vectors inside the leaves' : 'int8 vectors and unrotated sketches'}). Upgrade it once with Forest.upgrade(store) (it rebuilds from its own stored vectors), then open it again.`);
   }
 }

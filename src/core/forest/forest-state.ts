@@ -6,11 +6,11 @@ import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
 import { decodeLeafRows } from './leaf-rows-codec.ts';
 import { PackedLeaf, packLeaf, unpackLeaf } from './leaf-pack.ts';
 import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
-import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
+import { decodeCentroid, decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
-import type { SketchTable } from './sketch.ts';
-import { dirKey, leafKey, META_KEY, rowsKeyOfLeaf, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
-import { decodeVector, type VectorBlock } from './vector-codec.ts';
+import { rotationSeed, SketchSpace, type SketchTable } from './sketch.ts';
+import { centroidKey, dirKey, leafKey, META_KEY, rowsKeyOfLeaf, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
+import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-codec.ts';
 
 /** Node pages a descent may fetch in one round (search.ts). */
 const PENDING_PAGES = 16;
@@ -19,7 +19,7 @@ export async function readMeta(store: BlockStore): Promise<ForestMeta | undefine
   return (await readMetaBlock(store))?.meta;
 }
 
-/** The meta block and its format version (below 3: vectors still live in the leaves). */
+/** The meta block and its format version (below 4: upgraded on open; below 3: vectors still live in the leaves). */
 async function readMetaBlock(store: BlockStore): Promise<{ meta: ForestMeta; version: number } | undefined> {
   const [bytes] = await store.read([META_KEY]);
   if (!bytes) return undefined;
@@ -40,7 +40,7 @@ export interface StateOptions {
   pinnedNodeFraction: number;
   /** Leaf blocks per store read; reads are issued together, scoring overlaps them. */
   leafReadChunk: number;
-  /** Open a forest of format < 3 for reading (only to upgrade it: see Forest.upgrade). */
+  /** Open a forest of format < 4 for reading (only to upgrade it: see Forest.upgrade). */
   legacy?: boolean;
   /** Pin the leaves the budget holds at open (default true); false reads every leaf on demand. */
   pinLeaves?: boolean;
@@ -72,11 +72,13 @@ export class ForestState {
     public meta: ForestMeta,
     readonly dirs: TreeDir[],
     public slotToId: Uint32Array,
-    /** Per slot: its sketch (sketch-codec.ts), as long as slotToId. Empty for a legacy forest. */
+    /** Per slot: its sketch (sketch-codec.ts), as long as slotToId. Empty below format 4. */
     public sketch: SketchRows,
     readonly cache: BlockCache,
-    /** Format < 3: vectors are in the leaves (LeafBlock.legacy), there are no Vector blocks. */
-    readonly legacy: boolean,
+    /** The stored format: below 4 the forest is open only to be upgraded (rebuild.ts). */
+    readonly formatVersion: number,
+    /** The centroid and rotation of the sketches (format 4). */
+    readonly space: SketchSpace,
     /** Sketch rows come with the leaves (StateOptions.sketchInLeaves); the table is empty. */
     readonly sketchInLeaves = false,
   ) {
@@ -88,7 +90,7 @@ export class ForestState {
     const found = await readMetaBlock(store);
     if (!found) throw new ForestNotFoundError();
     const { meta } = found;
-    const legacy = found.version < 3;
+    const legacy = found.version < 4;
     if (legacy && !o.legacy) throw new ForestUpgradeError(found.version);
     const g = meta.generation;
     const dirBytes = await store.read(Array.from({ length: meta.nTrees }, (_, t) => dirKey(g, t)));
@@ -114,7 +116,14 @@ export class ForestState {
         decodeSketchPage(keys[p], b, p, sketch);
       });
     }
-    const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), legacy, rowsInLeaves);
+    let centroid: Float32Array = new Float32Array(meta.dim);
+    if (!legacy) {
+      const [c] = await store.read([centroidKey(g)]);
+      if (!c) throw new CorruptBlockError(centroidKey(g), 'missing');
+      centroid = decodeCentroid(centroidKey(g), c, meta.dim);
+    }
+    const space = new SketchSpace(meta.dim, centroid, rotationSeed(meta.seed));
+    const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), found.version, space, rowsInLeaves);
     const fixed = state.fixedBytes();
     // Below this a query cannot hold one full leaf per tree at once.
     const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity);
@@ -219,6 +228,18 @@ export class ForestState {
     });
   }
 
+  /** Format 3 or 4: the stored vectors of `slots` as floats (row i of the result), for an upgrade. */
+  async storedVectors(slots: ArrayLike<number>): Promise<Float32Array> {
+    const g = this.meta.generation, d = this.meta.dim;
+    const keys = Array.from(slots, (slot) => vectorKey(g, slot));
+    const out = new Float32Array(keys.length * d);
+    (await this.store.read(keys)).forEach((b, i) => {
+      if (!b) throw new CorruptBlockError(keys[i], 'missing');
+      decodeStoredVector(keys[i], b, d, out, i * d);
+    });
+    return out;
+  }
+
   /**
    * Hands every leaf to `onBlock`: the misses are read in chunks of `chunk` keys, all chunk reads
    * issued at once, then the cached leaves are handed over while those reads run, then each
@@ -285,7 +306,7 @@ export class ForestState {
   private leafEntry(key: string, bytes: Uint8Array, trusted: boolean, prev?: LeafBlock): LeafEntry {
     const leaf = decodeLeaf(key, bytes, this.meta.dim, trusted);
     if (this.expand) leaf.rows = this.sketchRowsOf(leaf.slots, prev);
-    if (this.expand || this.legacy) return { leaf, value: leaf, cost: bytes.byteLength + (leaf.rows?.byteLength ?? 0) };
+    if (this.expand || this.formatVersion < 3) return { leaf, value: leaf, cost: bytes.byteLength + (leaf.rows?.byteLength ?? 0) };
     const packed = packLeaf(leaf.slots);
     return { leaf, value: packed, cost: packed.cost };
   }

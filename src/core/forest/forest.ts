@@ -7,10 +7,11 @@ import { ForestState } from './forest-state.ts';
 import { TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { adviseMaintenance, type MaintenanceAdvice } from './policy.ts';
 import { rebuildState } from './rebuild.ts';
-import { RERANK_MARGIN_SQRT_DIM } from './score.ts';
+import { RERANK_BOUND } from './score.ts';
 import { searchForest, type SearchHit, type SearchTrace } from './search.ts';
 import { genPrefix, type BlockStore } from './store.ts';
-import { checkRows } from './vector-math.ts';
+import { fromHalf } from './half.ts';
+import { checkRows, quantizeHalfRow } from './vector-math.ts';
 
 export interface OpenOptions {
   /** Resident bytes the forest may hold: slot table + sketch table + dedupe bits + leaf-size tables + block cache. Default 64 MB. */
@@ -41,12 +42,12 @@ export interface SearchOptions {
   /** Use only the first `trees` trees (fewer reads, lower recall). Default all. */
   trees?: number;
   /**
-   * Cosine margin for skipping exact scores: a candidate whose sketch estimate is more than this
-   * below the k-th best exact score is not re-ranked (its vector is not read); the best k + 54
-   * by estimate always are. Default 1/√dim (0.051 at 384-d); larger is safer and reads more
-   * vectors; Infinity re-ranks every candidate exactly.
+   * ε, in standard errors of each candidate's sketch estimate: a candidate is re-ranked (its
+   * vector read and scored exactly) while its estimate plus ε of its errors could beat the k-th
+   * best exact score; the best k + 54 by estimate always are. Default RERANK_BOUND (1.9, as
+   * RaBitQ's library); larger is safer and reads more vectors; Infinity re-ranks every candidate.
    */
-  rerankMargin?: number;
+  rerankBound?: number;
   /**
    * On big searches (EARLY_READ_MIN_ENTRIES leaf entries or more), request the first vectors once
    * shares EARLY_READ_AT of the entries are scored, so the store reads them while the rest are
@@ -102,15 +103,15 @@ export class Forest {
     if (!Number.isInteger(trees) || trees < 1 || trees > s.meta.nTrees) throw new InvalidArgumentError(`trees must be 1…${s.meta.nTrees}, got ${trees}.`);
     const searchK = Math.max(options.searchK ?? DEFAULT_SEARCH_K, k * trees);
     if (!(searchK > 0)) throw new InvalidArgumentError(`searchK must be positive, got ${options.searchK}.`);
-    const margin = options.rerankMargin ?? RERANK_MARGIN_SQRT_DIM / Math.sqrt(s.meta.dim);
-    if (!(margin >= 0)) throw new InvalidArgumentError(`rerankMargin must be ≥ 0 (Infinity re-ranks every candidate), got ${options.rerankMargin}.`);
+    const bound = options.rerankBound ?? RERANK_BOUND;
+    if (!(bound >= 0)) throw new InvalidArgumentError(`rerankBound must be ≥ 0 (Infinity re-ranks every candidate), got ${options.rerankBound}.`);
     if (s.meta.liveCount === 0) return [];
     let ss = 0;
     for (let i = 0; i < query.length; i++) ss += query[i] * query[i];
     const q = new Float32Array(query.length);
     const inv = 1 / Math.sqrt(ss);
     for (let i = 0; i < q.length; i++) q[i] = query[i] * inv;
-    const run = searchForest(s, q, k, searchK, trees, margin, options.trace, options.earlyRead ?? true);
+    const run = searchForest(s, q, k, searchK, trees, bound, options.trace, options.earlyRead ?? true);
     this.inflight.add(run);
     try {
       return await run;
@@ -137,11 +138,13 @@ export class Forest {
   }
 
   /**
-   * The int8 rows held for `ids` (code, and the scale that makes it unit length), in one store
-   * read; undefined for ids the forest does not hold. Scans the slot table (ids are not indexed).
+   * The rows held for `ids`, in one store read: `unit`, the stored float16 vector as floats (unit
+   * length), and its int8 form (`code`, and the scale that makes it unit length, as `addQuantized`
+   * takes it); undefined for ids the forest does not hold. Scans the slot table (ids are not indexed).
    */
-  vectorsOf(ids: readonly number[]): Promise<({ code: Int8Array; scale: number } | undefined)[]> {
+  vectorsOf(ids: readonly number[]): Promise<({ code: Int8Array; scale: number; unit: Float32Array } | undefined)[]> {
     return this.exclusive(async () => {
+      const d = this.state.meta.dim;
       const want = new Map(ids.map((id, i) => [id, i]));
       const at = new Array<number>(ids.length).fill(-1);
       const slotToId = this.state.slotToId;
@@ -152,7 +155,12 @@ export class Forest {
       const held = at.filter((slot) => slot >= 0);
       const blocks = await this.state.vectors(held);
       let k = 0;
-      return at.map((slot) => (slot < 0 ? undefined : { code: Int8Array.from(blocks[k]!.code), scale: blocks[k++]!.scale }));
+      return at.map((slot) => {
+        if (slot < 0) return undefined;
+        const half = blocks[k++]!.half, code = new Int8Array(d), scale = new Float32Array(1);
+        quantizeHalfRow(half, 0, d, code, scale);
+        return { code, scale: scale[0], unit: Float32Array.from(half, fromHalf) };
+      });
     }, false);
   }
 
@@ -170,17 +178,22 @@ export class Forest {
   }
 
   /**
-   * Rewrites a forest of format < 3 (vectors inside its leaves; Forest.open throws
-   * ForestUpgradeError on it) in the current format, from its own int8 vectors, with the
-   * current default leaf size. Open it afterwards. Writes a new generation, then drops the old.
+   * Rewrites a forest of format < 4 (Forest.open throws ForestUpgradeError on it) in the current
+   * format, from its own stored vectors, with the current default leaf size. Open it afterwards.
+   * Writes a new generation, then drops the old.
    */
   static async upgrade(store: BlockStore, control: BuildControl = {}): Promise<void> {
     const s = await ForestState.open(store, { memoryBudgetBytes: 256 << 20, pinnedNodeFraction: 0, leafReadChunk: 24, legacy: true });
-    const report = await rebuildState(s, { leafSize: DEFAULT_LEAF_SIZE, leafCapacity: undefined }, control);
+    const report = await rebuildState(s, { leafSize: DEFAULT_LEAF_SIZE, leafCapacity: undefined }, control).catch(async (e: unknown) => {
+      // Cut short (an abort, a full disk): the new generation's blocks written so far go; the
+      // old forest, still the committed one, is untouched and upgraded by the next attempt.
+      await store.deletePrefix(genPrefix(s.meta.generation + 1)).catch(() => undefined);
+      throw e;
+    });
     if (report.previousGeneration !== undefined) await store.deletePrefix(genPrefix(report.previousGeneration));
   }
 
-  /** Rebuilds from the stored int8 vectors into a new generation, then switches to it. */
+  /** Rebuilds from the stored vectors into a new generation, then switches to it. */
   rebuild(options: ForestBuildOptions = {}, control: BuildControl = {}): Promise<void> {
     return this.exclusive(async () => {
       const report = await rebuildState(this.state, options, control);

@@ -1,16 +1,25 @@
 // Reads a whole forest from its blocks and says what is wrong with it: every block decoded (so
 // every checksum verified), every tree walked from its root, every live id found exactly once
-// per tree, its vector block present and its sketch matching it. Written as steps that ask for
-// blocks (inspectSteps), so any store can be checked, IndexedDB streamed a step at a time.
+// per tree, its vector block present and its sketch matching it (format 4). Written as steps that
+// ask for blocks (inspectSteps), so any store can be checked, IndexedDB streamed a step at a time.
 import { GlimpseError } from '../errors.ts';
 import { blockVersion } from './block-codec.ts';
 import { decodeLeaf } from './leaf-codec.ts';
-import { decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, TOMBSTONE, type ForestMeta } from './meta-codec.ts';
+import { toHalf } from './half.ts';
+import { decodeCentroid, decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
-import { sketchRows, sketchWords } from './sketch.ts';
-import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey } from './store.ts';
-import { decodeVector } from './vector-codec.ts';
+import { rotationSeed, SketchSpace } from './sketch.ts';
+import { centroidKey, dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey } from './store.ts';
+import { decodeStoredVector, decodeVector } from './vector-codec.ts';
+import { quantizeHalfRow } from './vector-math.ts';
+
+/** A stored vector as an int8 code and scale (what LiveEntry reports, whatever the format). */
+function int8Of(half: Uint16Array, dim: number): LiveEntry {
+  const codes = new Int8Array(dim), scales = new Float32Array(1);
+  quantizeHalfRow(half, 0, dim, codes, scales);
+  return { codes, scale: scales[0] };
+}
 
 export type ForestIssueKind =
   /** A block the forest needs is not stored. */
@@ -45,7 +54,7 @@ export interface ForestInspection {
   /** False when the forest was never created (no blocks, or no committed meta block). */
   present: boolean;
   meta?: ForestMeta;
-  /** Live id → its int8 vector (its vector block; before format 3, the first tree's leaf that holds it). */
+  /** Live id → its vector as int8 (its vector block, quantised; before format 3, the first tree's leaf that holds it). */
   live: Map<number, LiveEntry>;
   issues: ForestIssue[];
 }
@@ -106,7 +115,8 @@ export function* inspectSteps(keys: Iterable<string>, onLive: (id: number, entry
   const g = meta.generation;
   // Before format 3 the vectors lived in the leaves (LeafBlock.legacy); since, in vector blocks.
   const metaBytes = head.get(META_KEY)!;
-  const legacy = blockVersion(new DataView(metaBytes.buffer, metaBytes.byteOffset, metaBytes.byteLength)) < 3;
+  const version = blockVersion(new DataView(metaBytes.buffer, metaBytes.byteOffset, metaBytes.byteLength));
+  const legacy = version < 3;
 
   // Slot table: which slots hold which live ids.
   const slotToId = new Uint32Array(meta.slotCount).fill(TOMBSTONE);
@@ -202,28 +212,43 @@ export function* inspectSteps(keys: Iterable<string>, onLive: (id: number, entry
   for (const [id, entry] of legacyLive) emit(id, entry);
   legacyLive.clear();
 
-  if (!legacy) {
+  // Live slots in the order of their vector keys, so a store can read each step as one range of keys.
+  const byKey = [...slotOf].map(([id, slot]) => [id, slot, vectorKey(g, slot)] as const).sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+  if (version === 3) {
+    // Format 3: int8 vector blocks and sketches of an older kind (read only to upgrade: not checked).
+    for (let p = 0; p * SKETCH_PAGE < meta.slotCount; p++) unseen.delete(sketchKey(g, p));
+    const row = new Float32Array(meta.dim), half = new Uint16Array(meta.dim);
+    for (let from = 0; from < byKey.length; from += VECTOR_STEP) {
+      const part = byKey.slice(from, from + VECTOR_STEP);
+      const vectorStep = yield* fetch(part.map(([, , key]) => key));
+      for (const [id, , key] of part) {
+        const ok = read(vectorStep, key, (b) => (decodeStoredVector(key, b, meta.dim, row), true));
+        if (!ok) continue;
+        for (let i = 0; i < meta.dim; i++) half[i] = toHalf(row[i]);
+        emit(id, int8Of(half, meta.dim));
+      }
+    }
+  } else if (!legacy) {
     // Every live slot's vector, and its sketch as the resident table will hold it.
-    const w = sketchWords(meta.dim), table = new SketchRows(meta.dim, meta.slotCount);
+    const table = new SketchRows(meta.dim, meta.slotCount), mine = new SketchRows(meta.dim, 1);
     const pageOk: boolean[] = [];
     const sketchPages = Array.from({ length: Math.ceil(meta.slotCount / SKETCH_PAGE) }, (_, p) => sketchKey(g, p));
-    const sketchStep = yield* fetch(sketchPages);
+    const sketchStep = yield* fetch([centroidKey(g), ...sketchPages]);
+    const centroid = read(sketchStep, centroidKey(g), (b) => decodeCentroid(centroidKey(g), b, meta.dim));
+    const space = centroid && new SketchSpace(meta.dim, centroid, rotationSeed(meta.seed));
     for (let p = 0; p * SKETCH_PAGE < meta.slotCount; p++) pageOk.push(read(sketchStep, sketchKey(g, p), (b) => decodeSketchPage(sketchKey(g, p), b, p, table)) !== undefined);
     sketchStep.clear();
-    const words = new Uint32Array(w), factors = new Float32Array(1);
-    // In the order of their keys, so a store can read each step as one range of keys.
-    const liveSlots = [...slotOf].map(([id, slot]) => [id, slot, vectorKey(g, slot)] as const).sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    for (let from = 0; from < liveSlots.length; from += VECTOR_STEP) {
-      const part = liveSlots.slice(from, from + VECTOR_STEP);
+    for (let from = 0; from < byKey.length; from += VECTOR_STEP) {
+      const part = byKey.slice(from, from + VECTOR_STEP);
       const vectorStep = yield* fetch(part.map(([, , key]) => key));
-      for (const [id, slot] of part) {
-        const v = read(vectorStep, vectorKey(g, slot), (b) => decodeVector(vectorKey(g, slot), b, meta.dim));
+      for (const [id, slot, key] of part) {
+        const v = read(vectorStep, key, (b) => decodeVector(key, b, meta.dim));
         if (!v) continue;
-        emit(id, { codes: v.code, scale: v.scale });
-        if (!pageOk[Math.floor(slot / SKETCH_PAGE)]) continue;
-        sketchRows(v.code, 1, meta.dim, words, factors);
+        emit(id, int8Of(v.half, meta.dim));
+        if (!space || !pageOk[Math.floor(slot / SKETCH_PAGE)]) continue;
+        space.sketchHalves(v.half, 0, 1, mine, 0);
         const at = slot * table.stride;
-        const same = factors[0] === table.f32[at + w] && words.every((x, i) => x === table.u32[at + i]);
+        const same = mine.u32.every((x, i) => x === table.u32[at + i]);
         if (!same) issues.push({ kind: 'corrupt-block', id, detail: `the sketch of id ${id} in "${sketchKey(g, Math.floor(slot / SKETCH_PAGE))}" does not match its vector` });
       }
     }

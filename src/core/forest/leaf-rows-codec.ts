@@ -18,7 +18,8 @@ export function encodeLeafRows(rows: Uint32Array, count: number, stride: number)
 /** The rows of a leaf of `count` entries at `dim` dimensions (a view into `bytes`). */
 export function decodeLeafRows(key: string, bytes: Uint8Array, count: number, dim: number, trusted = false): Uint32Array {
   const view = openBlock(key, bytes, BlockKind.LeafRows, trusted);
-  const stride = sketchWords(dim) + 1;
+  // SketchRows' stride: the sign words, the rescale factor, the packed add and error factors.
+  const stride = sketchWords(dim) + 2;
   if (view.getUint32(HEADER_BYTES, true) !== count || view.getUint32(HEADER_BYTES + 4, true) !== stride || bytes.byteLength !== HEADER_BYTES + 8 + count * stride * 4) {
     throw new CorruptBlockError(key, `leaf rows of ${bytes.byteLength} bytes do not fit a leaf of ${count} entries at ${dim} dimensions`);
   }

@@ -88,3 +88,18 @@ export function decodeSlots(key: string, bytes: Uint8Array): Uint32Array {
   if (bytes.byteLength !== HEADER_BYTES + SLOT_PAGE * 4) throw new CorruptBlockError(key, 'slot page length');
   return new Uint32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, SLOT_PAGE);
 }
+
+/** Format 4: the centroid of the vectors the forest was built from (zeros when built empty). */
+export function encodeCentroid(c: Float32Array): Uint8Array {
+  const { bytes } = allocBlock(BlockKind.Centroid, c.length * 4);
+  new Float32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, c.length).set(c);
+  return sealBlock(bytes);
+}
+
+export function decodeCentroid(key: string, bytes: Uint8Array, dim: number): Float32Array<ArrayBuffer> {
+  openBlock(key, bytes, BlockKind.Centroid);
+  if (bytes.byteLength !== HEADER_BYTES + dim * 4) throw new CorruptBlockError(key, `centroid of ${bytes.byteLength} bytes, expected ${HEADER_BYTES + dim * 4} for ${dim} dims`);
+  const c = new Float32Array(dim);
+  c.set(new Float32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, dim));
+  return c;
+}

@@ -85,9 +85,9 @@ export class Mutation {
     this.leafWrites.set(leafKey(this.s.meta.generation, t, l), { block: decodeLeaf('new', bytes, this.s.meta.dim, true), bytes });
   }
 
-  /** Stores the vector of a new slot (row `row` of `codes`); its sketch is already in the table. */
-  putVector(slot: number, scale: number, codes: Int8Array, row: number): void {
-    this.vectorWrites.set(slot, encodeVector(scale, codes, row, this.s.meta.dim));
+  /** Stores the vector of a new slot (row `row` of float16 `half`); its sketch is already in the table. */
+  putVector(slot: number, half: Uint16Array, row: number): void {
+    this.vectorWrites.set(slot, encodeVector(half, row, this.s.meta.dim));
     this.dirtySketchPages.add(Math.floor(slot / SKETCH_PAGE));
   }
 

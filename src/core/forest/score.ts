@@ -1,33 +1,34 @@
 // Re-rank of leaf entries against the query, in two steps. While leaves arrive, each distinct
-// live slot's 1-bit sketch estimate (sketch.ts, dim/8 lookups in the resident sketch table) is
-// computed and the best `cap` slots by estimate are kept. Then their int8 vectors (one Vector
-// block each) are read, best estimate first, and scored exactly: first the top k + FIRST_EXTRA,
-// then every remaining candidate whose estimate comes within `margin` of the k-th exact score
-// (one more read; the bar cannot fall, so no third is needed). On big searches the first read
-// starts early: once a share of the leaf entries (each of EARLY_READ_AT) is scored, the vectors
-// of the best k + FIRST_EXTRA so far that are not yet requested are, so the store reads them
-// while the CPU scores the rest; at the end only the ones the final list adds are read. Results
-// are always ranked and scored by the exact int8 dot; the margin only decides which candidates
-// get one. The estimate's error has std ≈ 0.75/√dim (0.037 at 384-d on the bench data); the
-// first read already holds the best estimates, so a margin of about one std loses little (see
-// RERANK_MARGIN_SQRT_DIM). Sketches are taken without a random rotation: fine for embeddings
-// whose energy is spread over many dims; one with a few dominant dims would estimate worse (a
-// larger margin, or a rotation in sketch.ts).
+// live slot's 1-bit sketch estimate (sketch.ts: RaBitQ's unbiased estimate of the cosine, with a
+// per-slot standard error σ) is computed, and a slot is kept while its upper bound, estimate +
+// ε·σ⊥, reaches the k-th best lower bound (estimate − ε·σ) seen so far: below that, k others are
+// better than it whatever the errors are (within ε of them). σ is RaBitQ's bound; σ⊥ the same
+// for the part of the query orthogonal to the slot's vector (sketch.ts perpError), smaller for
+// near neighbours, and only ever used for upper bounds. Then the kept slots' float16 vectors
+// (one Vector block each) are read, best estimate first, and scored exactly: first the top k +
+// FIRST_EXTRA, then every other kept slot whose upper bound reaches the k-th exact score (one
+// more read; the bar cannot fall, so no third is needed). On big searches the first read starts
+// early: once a share of the leaf entries (each of EARLY_READ_AT) is scored, the vectors of the
+// best k + FIRST_EXTRA so far that are not yet requested are, so the store reads them while the
+// CPU scores the rest; at the end only the ones the final list adds are read. Results are always
+// ranked and scored by the exact dot; the bound only decides which slots get one.
+// The rule follows each estimate's own error, so a wider search only adds slots that could still
+// be in the top k: recall does not fall as searchK grows, as it did with a fixed count of
+// candidates kept and a fixed margin (tight neighbourhoods, where many slots are within the
+// sketch's error of the k-th: bench/estimator.ts).
 import type { ForestState } from './forest-state.ts';
 import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
-import { SketchTable } from './sketch.ts';
+import { dotHalf } from './half.ts';
+import { perpError, SketchTable, unpackAdd, unpackError } from './sketch.ts';
 import type { VectorBlock } from './vector-codec.ts';
-import { dotI8 } from './vector-math.ts';
 
 /**
- * Default margin in cosine units, as a multiple of 1/√dim (0.051 at 384-d). Each vector re-ranked
- * is one IndexedDB get: `npm run bench:index -- --n 100000 --trees 16 --search-k 2000
- * --leaf-size 200 --rerank-margin 0.112` re-ranked 90 a query at recall 0.967, against 64 at
- * 0.965 with this default.
+ * Default ε: how many standard errors of its estimate a slot may be off. RaBitQ's reference
+ * library uses 1.9. Each vector re-ranked is one IndexedDB get, so this trades reads for recall.
  */
-export const RERANK_MARGIN_SQRT_DIM = 1.0;
+export const RERANK_BOUND = 1.9;
 /** Candidates beyond k in the first read: most queries need no second one. */
 export const FIRST_EXTRA = 54;
 /**
@@ -50,23 +51,45 @@ export const EARLY_READ_AT: readonly number[] = [0.25];
  */
 export const EARLY_READ_MIN_ENTRIES = 8000;
 
-/**
- * Candidates kept by estimate: every one when the margin spans the whole cosine range (≥ 2),
- * else enough for the margin rule (on the 384-d bench the rule stops well before the cap).
- */
-export function candidateCap(k: number, margin: number, entries: number): number {
-  return Math.max(1, Math.min(entries, margin >= 2 ? entries : Math.max(4 * k, k + 256)));
+/** Slots kept by their bounds (see the file comment): estimate, ε·σ⊥ (the upper bound's) and slot, in arrival order. */
+class Kept {
+  est = new Float64Array(256);
+  err = new Float32Array(256);
+  slot = new Int32Array(256);
+  n = 0;
+
+  push(est: number, err: number, slot: number): void {
+    if (this.n === this.slot.length) {
+      const grow = <T extends Float64Array | Float32Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.est = grow(this.est);
+      this.err = grow(this.err);
+      this.slot = grow(this.slot);
+    }
+    this.est[this.n] = est;
+    this.err[this.n] = err;
+    this.slot[this.n++] = slot;
+  }
 }
 
 export class Scorer {
   readonly top: TopK;
-  /** Distinct live slots given an exact dot product (every candidate with an Infinity margin). */
+  /** Distinct live slots given an exact dot product (every candidate with an Infinity bound). */
   reranked = 0;
-  /** Vector reads (store requests) the exact step made: one per early read that found new slots, then late and margin (see the file comment). */
+  /** Vector reads (store requests) the exact step made: one per early read that found new slots, then late and bound (see the file comment). */
   vectorReads = 0;
   /** With an early read: the first list's slots it lacked (read late). */
   earlyMissed: number | undefined;
-  private readonly cand: TopK;
+  /** Slots kept for the exact step when scoring ended (before the k-th exact score pruned them). */
+  kept = 0;
+  private readonly cand = new Kept();
+  /** The k best lower bounds so far: its floor is the bar a slot's upper bound must reach. */
+  private readonly lower: TopK;
+  /** The k + FIRST_EXTRA best estimates so far: the first list (and what early reads fetch). */
+  private readonly best: TopK;
   /** Set when another search holds the shared bit set (scoring now spans several tasks). */
   private readonly seen: Set<number> | undefined;
   /** The shared bit set as of construction (cleared): an add may swap in a bigger one mid-search. */
@@ -74,6 +97,13 @@ export class Scorer {
   /** Slots beyond that array (added after this search began). */
   private late: Set<number> | undefined;
   private readonly table: SketchTable;
+  /** ε·‖q − c‖: a row's packed error factor times this is its ε·σ (0 with an Infinity bound). */
+  private readonly errScale: number;
+  /** ‖q − c‖² and the rotated dimension, for σ⊥. */
+  private readonly qSq: number;
+  private readonly D: number;
+  /** An Infinity bound: every live slot is kept and scored exactly. */
+  private readonly all: boolean;
   /** A leaf's slots seen for the first time (reused across leaves). */
   private fresh = new Uint32Array(512);
   /** XOR of the rows touched ahead of their estimates: kept so the loads are not optimised away. */
@@ -88,19 +118,25 @@ export class Scorer {
   private readonly requested = new Set<number>();
 
   /**
-   * `margin`: Infinity gives every candidate an exact dot. `cap`: see candidateCap. `entries`: the
-   * leaf entries the descent chose; `earlyAt`: shares of them at which early reads start.
+   * `bound`: ε (Infinity gives every candidate an exact dot). `entries`: the leaf entries the
+   * descent chose; `earlyAt`: shares of them at which early reads start.
    */
-  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly margin: number, cap: number, entries = 0, earlyAt: readonly number[] = []) {
+  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly bound: number, entries = 0, earlyAt: readonly number[] = []) {
     this.top = new TopK(k);
-    this.cand = new TopK(cap);
-    this.earlyAt = margin >= 2 || !(entries >= EARLY_READ_MIN_ENTRIES) ? [] : earlyAt.map((f) => f * entries).sort((a, b) => a - b);
+    this.lower = new TopK(k);
+    this.best = new TopK(k + FIRST_EXTRA);
+    this.earlyAt = bound === Infinity || !(entries >= EARLY_READ_MIN_ENTRIES) ? [] : earlyAt.map((f) => f * entries).sort((a, b) => a - b);
     this.bits = s.seenBits;
     // One bit a slot (125 KB at 1M, cleared per search) fits in L2 beside the sketch rows that
     // stream through; a 4-byte stamp per slot (4 MB) did not.
     if (s.seenHolders++ === 0) this.bits.fill(0);
     else this.seen = new Set();
     this.table = this.takeTable();
+    // An Infinity bound keeps every slot: the bar never rises (and Infinity·0 would be NaN).
+    this.all = bound === Infinity;
+    this.errScale = this.all ? 0 : bound * this.table.errorScale;
+    this.qSq = this.table.errorScale * this.table.errorScale;
+    this.D = s.space.padded;
   }
 
   add(b: LeafBlock): void {
@@ -116,9 +152,9 @@ export class Scorer {
 
   /** Requests the vectors of the best k + FIRST_EXTRA so far not requested yet; finish() awaits them. */
   private prefetch(): void {
-    const order = this.cand.order(), slots: number[] = [];
-    for (const i of order.slice(0, this.top.k + FIRST_EXTRA)) {
-      const slot = this.cand.slots[i];
+    const slots: number[] = [];
+    for (const i of this.best.order()) {
+      const slot = this.best.slots[i];
       if (!this.requested.has(slot)) slots.push(slot);
     }
     if (!slots.length) return;
@@ -130,16 +166,38 @@ export class Scorer {
     this.early.push({ slots, read });
   }
 
+  /**
+   * ε·σ⊥ of a row whose plain upper bound passed: packed error factor `e`, rescale factor `rescale`,
+   * packed add `add` (see perpError). 0 with an Infinity bound.
+   */
+  private upper(e: number, rescale: number, add: number, est: number): number {
+    return this.all ? 0 : this.bound * perpError(e, rescale, est - this.table.base - add, this.qSq, this.D);
+  }
+
+  /**
+   * Keeps a live slot with estimate `est` (upper bound est + `up`, lower est − `lo`) if its upper
+   * bound reaches the k-th best lower bound so far; returns that bar as it stands after.
+   */
+  private consider(est: number, up: number, lo: number, slot: number, bar: number): number {
+    this.cand.push(est, up, slot);
+    if (est > this.best.floor()) this.best.push(est, slot);
+    if (!this.all && est - lo > bar) {
+      this.lower.push(est - lo, slot);
+      return this.lower.floor();
+    }
+    return bar;
+  }
+
   private addFromTable(b: LeafBlock): void {
     const slots = b.slots, n = b.count;
-    const slotToId = this.s.slotToId, cand = this.cand, table = this.table;
+    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale;
     // The table as of now: an add commits its new slots' sketches before any leaf lists them.
     const { u32, f32, stride } = this.s.sketch;
-    const w = stride - 1;
+    const w = stride - 2;
     if (this.fresh.length < n) this.fresh = new Uint32Array(n);
     const fresh = this.fresh;
     // Pass 1: trees repeat slots, so each is estimated once. Each new slot's sketch row (a random
-    // read into the 52 MB table at 1M) is touched here, both of its cache lines, with no work
+    // read into the 56 MB table at 1M) is touched here, both of its cache lines, with no work
     // depending on the load: the CPU then has many misses in flight instead of one per estimate.
     // `npx tsx bench/index-profile.ts --n 1000000 --trees 16 --leaf-size 200 --search-k 20000
     // --margin default --budget-mb 400` gave a leaves step of 4.82 ms before these two passes and
@@ -149,16 +207,22 @@ export class Scorer {
       const slot = slots[a];
       if (!this.firstTime(slot)) continue;
       const at = slot * stride;
-      touch ^= u32[at] ^ u32[at + w];
+      touch ^= u32[at] ^ u32[at + w + 1];
       fresh[m++] = slot;
     }
     this.touch ^= touch;
     // Pass 2: the estimates, from rows now in cache. The tombstone check is another random read:
-    // only candidates that pass pay it.
+    // only slots whose upper bound passes pay it.
+    let bar = this.lower.floor();
+    const base = table.base;
     for (let i = 0; i < m; i++) {
-      const slot = fresh[i];
-      const est = table.estimateAt(u32, f32, slot * stride, w);
-      if (est > cand.floor() && slotToId[slot] !== TOMBSTONE) cand.push(est, slot);
+      const slot = fresh[i], at = slot * stride, packed = u32[at + w + 1], add = unpackAdd(packed), rescale = f32[at + w];
+      const est = base + add + rescale * table.signedSum(u32, at, w);
+      const e = unpackError(packed), lo = e * errScale;
+      // The plain bound first (cheap, and most slots fail it once the bar has risen), then σ⊥.
+      if (est + lo < bar) continue;
+      const up = this.upper(e, rescale, add, est);
+      if (est + up >= bar && slotToId[slot] !== TOMBSTONE) bar = this.consider(est, up, lo, slot, bar);
     }
   }
 
@@ -166,17 +230,22 @@ export class Scorer {
    * The same for a leaf that carries its entries' sketch rows: they are read in order, and the
    * estimate comes first, so the de-duplication bit and the tombstone check (random reads) are
    * paid only by entries that pass. A slot another tree brings again estimates the same and is
-   * skipped again (the floor only rises), so skipping before de-duplicating is safe.
+   * skipped again (the bar only rises), so skipping before de-duplicating is safe.
    */
   private addRows(b: LeafBlock, rows: Uint32Array): void {
     const slots = b.slots, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
-    const stride = this.s.sketch.stride, w = stride - 1;
-    const slotToId = this.s.slotToId, cand = this.cand, table = this.table;
-    for (let a = 0; a < b.count; a++) {
-      const est = table.estimateAt(rows, f32, a * stride, w);
-      if (est <= cand.floor()) continue;
+    const stride = this.s.sketch.stride, w = stride - 2;
+    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, base = table.base;
+    let bar = this.lower.floor();
+    for (let a = 0, at = 0; a < b.count; a++, at += stride) {
+      const packed = rows[at + w + 1], add = unpackAdd(packed), rescale = f32[at + w];
+      const est = base + add + rescale * table.signedSum(rows, at, w);
+      const e = unpackError(packed), lo = e * errScale;
+      if (est + lo < bar) continue;
+      const up = this.upper(e, rescale, add, est);
+      if (est + up < bar) continue;
       const slot = slots[a];
-      if (this.firstTime(slot) && slotToId[slot] !== TOMBSTONE) cand.push(est, slot);
+      if (this.firstTime(slot) && slotToId[slot] !== TOMBSTONE) bar = this.consider(est, up, lo, slot, bar);
     }
   }
 
@@ -197,12 +266,16 @@ export class Scorer {
     return true;
   }
 
-  /** Reads the candidates' vectors and scores them exactly (see the file comment). */
+  /** Reads the kept slots' vectors and scores them exactly (see the file comment). */
   async finish(): Promise<void> {
-    const cand = this.cand, order = cand.order(), n = order.length;
-    const first = this.margin >= 2 ? n : Math.min(n, this.top.k + FIRST_EXTRA);
-    const slotsOf = (from: number, to: number): number[] => order.slice(from, to).map((i) => cand.slots[i]);
-    const want = slotsOf(0, first);
+    const c = this.cand, bar = this.lower.floor();
+    // Slots kept early, before the bar rose past their upper bound, drop out now.
+    const order: number[] = [];
+    for (let i = 0; i < c.n; i++) if (this.all || c.est[i] + c.err[i] >= bar) order.push(i);
+    order.sort((a, b) => c.est[b] - c.est[a] || c.slot[a] - c.slot[b]);
+    this.kept = order.length;
+    const n = order.length, first = Math.min(n, this.top.k + FIRST_EXTRA);
+    const want = order.slice(0, first).map((i) => c.slot[i]);
     // Blocks the early read brought. Only slots a step asks for are scored, so the answer does
     // not depend on the order leaves arrived in (pinned or read on demand).
     const got = new Map<number, VectorBlock>();
@@ -214,10 +287,12 @@ export class Scorer {
       this.early.forEach(({ slots }, r) => slots.forEach((slot, i) => got.set(slot, reads[r][i])));
       this.scoreFetched(want.filter((slot) => got.has(slot)), got);
     } else await this.exact(want);
-    const bar = this.top.floor() - this.margin;
-    let end = first;
-    while (end < n && cand.scores[order[end]] >= bar) end++;
-    const rest = slotsOf(first, end);
+    // Every other kept slot whose upper bound reaches the k-th exact score.
+    const floor = this.top.floor(), rest: number[] = [];
+    for (let j = first; j < n; j++) {
+      const i = order[j];
+      if (this.all || c.est[i] + c.err[i] >= floor) rest.push(c.slot[i]);
+    }
     this.scoreFetched(rest.filter((slot) => got.has(slot)), got);
     await this.exact(rest.filter((slot) => !got.has(slot)));
   }
@@ -242,14 +317,14 @@ export class Scorer {
   }
 
   private score(slot: number, v: VectorBlock): void {
-    this.top.push(dotI8(this.q, v.code, 0, this.q.length) * v.scale, slot);
+    this.top.push(dotHalf(this.q, v.half, 0, this.q.length), slot);
     this.reranked++;
   }
 
   /** The state's spare table if no other search holds it (saves a 48 KB allocation per query at 384-d). */
   private takeTable(): SketchTable {
-    const d = this.q.length, spare = this.s.spareTable;
+    const spare = this.s.spareTable;
     this.s.spareTable = undefined;
-    return (spare?.dim === d ? spare : new SketchTable(d)).fill(this.q);
+    return (spare?.space === this.s.space ? spare : new SketchTable(this.s.space)).fill(this.q);
   }
 }

@@ -1,24 +1,26 @@
 // Best-first descent over all trees with one priority queue (Annoy's margin
 // rule), then batched reads of the chosen leaves, a sketch estimate of every
-// entry, and an exact int8 re-rank of the few best candidates (score.ts),
+// entry, and an exact re-rank of the candidates its error bound keeps (score.ts),
 // each slot scored once.
 import type { ForestState } from './forest-state.ts';
 import { NodeQueue } from './heaps.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
-import { candidateCap, EARLY_READ_AT, Scorer } from './score.ts';
+import { EARLY_READ_AT, Scorer } from './score.ts';
 import { dotI8 } from './vector-math.ts';
 
 export interface SearchHit {
   id: number;
-  /** Cosine similarity (from the int8 vectors; error ~1e-3). */
+  /** Cosine similarity (from the float16 vectors; error ~1e-4). */
   score: number;
 }
 
 export interface SearchTrace {
   leaves: number;
   entries: number;
-  /** Distinct live slots given an exact int8 dot product (score.ts): with an Infinity margin, every candidate. */
+  /** Distinct live slots given an exact dot product (score.ts): with an Infinity bound, every candidate. */
   reranked?: number;
+  /** Slots whose upper bound reached the k-th best lower bound when scoring ended (score.ts). */
+  kept?: number;
   /** Store reads of vector blocks for the exact step (early reads, late, margin: see score.ts). */
   vectorReads?: number;
   /** With an early vector read (score.ts): the first list's slots it lacked. */
@@ -99,13 +101,13 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
   return { leafTree, leafId, entries, pageFetchRounds: rounds };
 }
 
-export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, margin: number, trace?: SearchTrace, earlyRead: boolean | readonly number[] = true): Promise<SearchHit[]> {
+export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, bound: number, trace?: SearchTrace, earlyRead: boolean | readonly number[] = true): Promise<SearchHit[]> {
   const t0 = trace?.clock?.() ?? 0;
   const { leafTree, leafId, entries, pageFetchRounds: rounds } = await descend(s, q, searchK, nTrees);
   const t1 = trace?.clock?.() ?? 0;
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.
-  const scorer = new Scorer(s, q, k, margin, candidateCap(k, margin, entries), entries, earlyRead === true ? EARLY_READ_AT : earlyRead || []);
+  const scorer = new Scorer(s, q, k, bound, entries, earlyRead === true ? EARLY_READ_AT : earlyRead || []);
   let t2: number;
   try {
     await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));
@@ -114,10 +116,10 @@ export async function searchForest(s: ForestState, q: Float32Array, k: number, s
   } finally {
     scorer.release();
   }
-  const { top, reranked, vectorReads, earlyMissed } = scorer;
+  const { top, reranked, vectorReads, earlyMissed, kept } = scorer;
   const slotToId = s.slotToId;
   if (trace) {
-    Object.assign(trace, { leaves: leafId.length, entries, reranked, vectorReads, earlyMissed, pageFetchRounds: rounds });
+    Object.assign(trace, { leaves: leafId.length, entries, reranked, kept, vectorReads, earlyMissed, pageFetchRounds: rounds });
     if (trace.clock) Object.assign(trace, { descentMs: t1 - t0, leavesMs: t2 - t1, vectorsMs: trace.clock() - t2 });
   }
   return top.order().map((i) => ({ id: slotToId[top.slots[i]], score: top.scores[i] }));

@@ -1,22 +1,22 @@
 // The resident sketch table and its pages. Row r holds slot r's 1-bit sketch (sketch.ts): its
-// ⌈dim/32⌉ sign words, then its factor as float bits (52 bytes at 384-d, 3 % of the float
-// vectors). One row is read per candidate, at random: words and factor side by side cost one
-// cache miss, not two. Stored as pages of SKETCH_PAGE rows, and an add rewrites its page:
+// sign words (one bit per rotated dim), its rescale factor as float bits, then its add and error
+// factors packed in one word (56 bytes at 384-d, 3.6 % of the float vectors). One row is read
+// per candidate, at random: words and factors side by side cost one cache miss, not two. Stored as pages of SKETCH_PAGE rows, and an add rewrites its page:
 // 256 rows keep that write small for the app's one-photo commits (13 KB at 384-d).
 import { allocBlock, BlockKind, HEADER_BYTES, openBlock, sealBlock } from './block-codec.ts';
 import { CorruptBlockError } from './errors.ts';
-import { sketchWords, type RowSketches } from './sketch.ts';
+import { sketchWords } from './sketch.ts';
 
 export const SKETCH_PAGE = 256;
 
 export class SketchRows {
   readonly stride: number;
   readonly u32: Uint32Array;
-  /** The same buffer as floats: the factor of slot r is f32[r·stride + stride − 1]. */
+  /** The same buffer as floats: the rescale factor of slot r is f32[r·stride + stride − 2]. */
   readonly f32: Float32Array;
 
   constructor(readonly dim: number, readonly capacity: number) {
-    this.stride = sketchWords(dim) + 1;
+    this.stride = sketchWords(dim) + 2;
     this.u32 = new Uint32Array(capacity * this.stride);
     this.f32 = new Float32Array(this.u32.buffer);
   }
@@ -25,14 +25,9 @@ export class SketchRows {
     return this.u32.byteLength;
   }
 
-  /** Rows [base, base + n) from sketches in row order (sketch.ts's sketchAll). */
-  setRows(base: number, sk: RowSketches): void {
-    const w = this.stride - 1;
-    for (let i = 0; i < sk.factors.length; i++) {
-      const at = (base + i) * this.stride;
-      this.u32.set(sk.words.subarray(i * w, i * w + w), at);
-      this.f32[at + w] = sk.factors[i];
-    }
+  /** Rows [base, base + n) from the rows of another table (the sketches of a batch). */
+  setRows(base: number, from: SketchRows): void {
+    this.u32.set(from.u32, base * this.stride);
   }
 
   /** A copy with room for `capacity` rows. */
@@ -43,7 +38,7 @@ export class SketchRows {
   }
 }
 
-const pageBytes = (dim: number): number => SKETCH_PAGE * (sketchWords(dim) + 1) * 4;
+const pageBytes = (dim: number): number => SKETCH_PAGE * (sketchWords(dim) + 2) * 4;
 
 /** Page p: rows [p·SKETCH_PAGE, …) of the first `rows` slots of the table, zero-padded. */
 export function encodeSketchPage(t: SketchRows, rows: number, page: number): Uint8Array {

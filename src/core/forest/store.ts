@@ -25,6 +25,8 @@ export const leafKey = (g: number, t: number, l: number): string => `g${g}/l/${t
 export const slotKey = (g: number, p: number): string => `g${g}/s/${p}`;
 export const vectorKey = (g: number, slot: number): string => `g${g}/v/${slot}`;
 export const sketchKey = (g: number, p: number): string => `g${g}/k/${p}`;
+/** Format 4: the centroid sketches are centred on (sketch.ts). */
+export const centroidKey = (g: number): string => `g${g}/c`;
 /** A leaf's sketch rows, beside it (leaf-rows.ts): only in stores opened with `sketchInLeaves`. */
 export const leafRowsKey = (g: number, t: number, l: number): string => `g${g}/r/${t}/${l}`;
 export const rowsKeyOfLeaf = (leafKey: string): string => leafKey.replace('/l/', '/r/');

@@ -1,6 +1,7 @@
 // Hot loops over typed arrays. Unrolled by 4: V8 does not auto-vectorise, but
 // independent accumulators still roughly halve the time of a naive loop.
 import { DimensionMismatchError, NonFiniteVectorError, ZeroVectorError } from './errors.ts';
+import { fromHalf, toHalf } from './half.ts';
 
 /** Σ q[i]·codes[off+i] for a float query against an int8 row. */
 export function dotI8(q: Float32Array, codes: Int8Array, off: number, d: number): number {
@@ -125,4 +126,35 @@ export function quantizeVector(v: Float32Array, out: Int8Array, outOff: number):
   const scale = mx / 127;
   for (let i = 0; i < v.length; i++) out[outOff + i] = Math.round(v[i] / scale);
   return scale;
+}
+
+/**
+ * What the forest stores of each row: the unit vector as float16 (`half`, the vector blocks), and
+ * the int8 rows the splits read, quantised from those float16 values so that a rebuild, which has
+ * only them, splits the same rows. `rowOffset`: where row 0 goes in the outputs.
+ */
+export function halfRows(vectors: Float32Array, dim: number, half: Uint16Array, codes: Int8Array, scales: Float32Array, rowOffset = 0): void {
+  const rows = vectors.length / dim;
+  for (let r = 0; r < rows; r++) {
+    const o = r * dim, h = (rowOffset + r) * dim;
+    let ss = 0;
+    for (let i = 0; i < dim; i++) ss += vectors[o + i] * vectors[o + i];
+    const inv = 1 / Math.sqrt(ss);
+    for (let i = 0; i < dim; i++) half[h + i] = toHalf(vectors[o + i] * inv);
+    quantizeHalfRow(half, rowOffset + r, dim, codes, scales);
+  }
+}
+
+/** Row `row` of float16 `half` as an int8 code and scale (quantizeRows' rule) into row `out` of codes/scales. */
+export function quantizeHalfRow(half: Uint16Array, row: number, dim: number, codes: Int8Array, scales: Float32Array, out = row): void {
+  const h = row * dim, c = out * dim;
+  let ss = 0, mx = 0;
+  for (let i = 0; i < dim; i++) {
+    const v = fromHalf(half[h + i]);
+    ss += v * v;
+    mx = Math.max(mx, Math.abs(v));
+  }
+  const norm = Math.sqrt(ss), scale = mx / norm / 127, q = 1 / (scale * norm);
+  for (let i = 0; i < dim; i++) codes[c + i] = Math.round(fromHalf(half[h + i]) * q);
+  scales[out] = scale;
 }

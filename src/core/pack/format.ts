@@ -1,4 +1,4 @@
-// The static pack, format 1: a folder a static host serves as plain files and a browser reads in
+// The static pack, format 2: a folder a static host serves as plain files and a browser reads in
 // place. `pack.json` names everything else; every other file is an immutable part `p/<sha256>`
 // named by the SHA-256 of its bytes, so a host may cache parts forever and a reader checks each
 // one it fetches. docs/PACK-FORMAT.md is the spec; this file is its types and checks.
@@ -6,7 +6,8 @@ import type { PhotoFields } from '../photo/fields.ts';
 import { GlimpseError } from '../errors.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
-export const PACK_VERSION = 1;
+/** 2: the forests' blocks are forest format 4 (RaBitQ sketches, float16 vectors, a centroid block). Format 1 (forest format 3) is refused: make it again. */
+export const PACK_VERSION = 2;
 export const MANIFEST_FILE = 'pack.json';
 /** Photos per row page: a grid page or a result list reads one or two. */
 export const ROWS_PER_PAGE = 100;
@@ -67,6 +68,7 @@ export function checkManifest(json: unknown, url: string): PackManifest {
     throw new PackError(url, `it is not a Glimpse pack (${what}). Check the address, or make the pack again with npm run pack.`);
   };
   if (typeof m !== 'object' || m === null || m.format !== PACK_FORMAT) return bad('no "glimpse-pack" format field');
+  if (typeof m.version === 'number' && m.version < PACK_VERSION) throw new PackError(url, `it is format ${m.version}, made by an older npm run pack; this app reads format ${PACK_VERSION}. Make the pack again with this version of npm run pack.`);
   if (m.version !== PACK_VERSION) throw new PackError(url, `it is format ${String(m.version)}, this app reads format ${PACK_VERSION}. Update the app or make the pack again.`);
   if (!Number.isInteger(m.count) || (m.count as number) < 0) return bad('bad photo count');
   if (typeof m.models?.captioner !== 'string' || typeof m.models.embedder !== 'string') return bad('no models');

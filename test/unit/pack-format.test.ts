@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Forest, MemoryBlockStore } from '../../src/core/forest/index.ts';
+import { checkManifest, PACK_VERSION } from '../../src/core/pack/format.ts';
+
+// A pack written before forest format 4 (pack format 1: its forests are format 3) is refused by
+// name, saying to make it again; its forest blocks could not be searched by this build.
+describe('pack format', () => {
+  const manifest = (version: number): unknown => ({ format: 'glimpse-pack', version, count: 0, models: { captioner: 'c', embedder: 'e' }, forests: {}, lexical: '', rowPages: [] });
+
+  it('refuses a format-1 pack (forest format 3) with the named error and what to do', () => {
+    expect(PACK_VERSION).toBe(2);
+    expect(() => checkManifest(manifest(1), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 1, made by an older npm run pack; this app reads format 2\. Make the pack again/) }));
+    expect(() => checkManifest(manifest(3), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 3, this app reads format 2\. Update the app/) }));
+  });
+
+  it('a format-3 forest opened as a pack opens (sketchInLeaves) is refused by name, not misread', async () => {
+    const fixture = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/forest/format3.json'), 'utf8')) as { blocks: Record<string, string> };
+    const store = new MemoryBlockStore();
+    await store.write(Object.entries(fixture.blocks).map(([key, b64]) => ({ key, bytes: new Uint8Array(Buffer.from(b64, 'base64')) })));
+    await expect(Forest.open(store, { sketchInLeaves: true, pinLeaves: false })).rejects.toMatchObject({ name: 'ForestUpgradeError' });
+  });
+});

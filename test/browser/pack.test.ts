@@ -77,8 +77,9 @@ describe('a pack opened by URL', () => {
       await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain(`12 photos from ${host.url}`);
       // Browsing: the grid's cards get their thumbnails from the pack's parts.
       await page.getByTestId('library-item').first().waitFor();
+      // Each card's image appears once its thumbnail part has arrived: wait for all 12, then decoded.
+      await expect.poll(() => page.locator('[data-testid="library-item"] img').count()).toBe(12);
       await waitThumbs(page);
-      expect(await page.locator('[data-testid="library-item"] img').count()).toBe(12);
       expect(host.requests.filter((r) => r.startsWith('/p/')).length).toBeGreaterThan(12);
       await expect.poll(() => page.getByTestId('add-files').count()).toBe(0);
       const { word, row } = rareWord(rows);

@@ -75,4 +75,36 @@ describe('browsing a big library', () => {
     release();
     await expect.poll(() => page.getByTestId('image-count').textContent()).toBe(String(N));
   });
+
+  it('keeps only the rows near the viewport in the DOM as the grid grows past a few pages', async () => {
+    const loaded = (): Promise<number> => page.evaluate(() => Number(document.querySelector('[data-testid="results-grid"]')?.getAttribute('data-cards')));
+    const ids = (): Promise<number[]> => page.getByTestId('library-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-image-id'))));
+    // Scrolled to the end, again and again: the next pages load (near the end, as before).
+    while ((await loaded()) < 600) {
+      const before = await loaded();
+      await page.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight }));
+      await expect.poll(loaded).toBeGreaterThan(before);
+    }
+    const total = await loaded();
+    // Halfway down: the cards in view are there (no blank screen), a short contiguous run of them.
+    const inView = (): Promise<number | undefined> =>
+      page.evaluate(() => {
+        // Inside the first column, at mid-height or just below (a row gap is 12 px).
+        const x = document.querySelector('[data-testid="results-grid"]')!.getBoundingClientRect().left + 20;
+        const at = (y: number): Element | null | undefined => document.elementFromPoint(x, y)?.closest('[data-testid="library-item"]');
+        const card = at(innerHeight / 2) ?? at(innerHeight / 2 + 30);
+        return card ? Number(card.getAttribute('data-image-id')) : undefined;
+      });
+    await page.evaluate(() => window.scrollTo({ top: document.documentElement.scrollHeight / 2 }));
+    await expect.poll(async () => (await inView()) !== undefined && (await ids()).includes((await inView())!)).toBe(true);
+    const middle = await ids();
+    expect(middle).not.toContain(N);
+    expect(middle.length).toBeLessThan(200);
+    expect(middle.every((id, i) => i === 0 || middle[i - 1]! === id + 1)).toBe(true);
+    // Back at the top: the newest again, and the card count shown is still every loaded one.
+    await page.evaluate(() => window.scrollTo({ top: 0 }));
+    await expect.poll(async () => (await ids())[0]).toBe(N);
+    expect((await ids()).length).toBeLessThan(200);
+    expect(await loaded()).toBeGreaterThanOrEqual(total);
+  });
 });

@@ -126,8 +126,13 @@ export function warmSearch(): Promise<void> {
   return analysis.call(undefined, (r) => r.warmSearch(config));
 }
 
+/** Searches as you type cancel each other: a cancel only asks the worker to stop (the stale answer
+ *  is dropped), never ends it, which at 100,000 photos cost seconds of reloading the library and
+ *  the embedder for the next keystroke. */
+const SEARCH = { restartable: true, keepWorker: true } as const;
+
 export function search(query: string, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.search(id, query, limit, config), READ);
+  return analysis.call(signal, (r, id) => r.search(id, query, limit, config), SEARCH);
 }
 
 export function searchByImage(file: File, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
@@ -135,7 +140,7 @@ export function searchByImage(file: File, limit = 60, signal?: AbortSignal): Pro
 }
 
 export function similarTo(imageId: number, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit), READ);
+  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit), SEARCH);
 }
 
 export function imageDetail(id: number) {

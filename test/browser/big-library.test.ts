@@ -107,4 +107,40 @@ describe('browsing a big library', () => {
     expect((await ids()).length).toBeLessThan(200);
     expect(await loaded()).toBeGreaterThanOrEqual(total);
   });
+
+  it('typing on while a search waits never ends the analysis worker (the library would load again)', async () => {
+    // The embedder's weights are held back (and not yet cached), so every search waits on them.
+    await page.evaluate(() => caches.delete('transformers-cache'));
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let asked = false;
+    await context.route(/all-MiniLM-L6-v2\/onnx\/[^/]*\.onnx$/, async (route) => {
+      asked = true;
+      await held;
+      await route.continue();
+    });
+    await page.close();
+    page = await context.newPage();
+    let spawned = 0;
+    page.on('worker', (w) => void (/analysis\.worker/.test(w.url()) && spawned++));
+    // The page's timers are driven by the test: the search debounce and the bridge's cancel grace
+    // (after which a worker that has not stopped is ended) run only when the clock is moved on.
+    await page.clock.install();
+    await page.goto(`${url}?models=test/tiny`);
+    await expect.poll(() => page.getByTestId('library-item').count()).toBe(120);
+    const input = page.getByTestId('search-input');
+    await input.fill('dog');
+    await page.clock.runFor(500);
+    await expect.poll(() => asked).toBe(true);
+    // The next keystroke cancels the waiting search; well past the grace, the worker must still be the first one.
+    await input.fill('dogs');
+    await page.clock.runFor(5000);
+    expect(spawned).toBe(1);
+    release();
+    // Answered: its hits, or none (the tiny models' captions are random words); 'dog' never answers.
+    const answered = (): Promise<boolean> =>
+      page.evaluate(() => document.querySelector('[data-testid="results-grid"]')?.getAttribute('data-query') === 'dogs' || document.querySelector('[data-testid="no-results"]') !== null);
+    await expect.poll(async () => (await page.clock.runFor(100), await answered())).toBe(true);
+    expect(spawned).toBe(1);
+  });
 });

@@ -49,6 +49,7 @@ describe('browsing a big library', () => {
     await page.getByTestId('add-files').setInputFiles(sharedImages(3));
     await waitIndexed(page);
     await copyRows(N);
+    await page.reload();
   });
   afterAll(async () => {
     await browser.close();
@@ -77,7 +78,8 @@ describe('browsing a big library', () => {
   });
 
   it('keeps only the rows near the viewport in the DOM as the grid grows past a few pages', async () => {
-    const loaded = (): Promise<number> => page.evaluate(() => Number(document.querySelector('[data-testid="results-grid"]')?.getAttribute('data-cards')));
+    const loaded = (): Promise<number> => page.evaluate(() => Number(document.querySelector('[data-testid="results-grid"]')?.getAttribute('data-cards') ?? 0));
+    await expect.poll(loaded).toBeGreaterThanOrEqual(120);
     const ids = (): Promise<number[]> => page.getByTestId('library-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-image-id'))));
     // Scrolled to the end, again and again: the next pages load (near the end, as before).
     while ((await loaded()) < 600) {

@@ -2,16 +2,15 @@
 // test models: main-thread long tasks while 100 photos are indexed through the UI, then the
 // keystroke → results-painted latency with N photos indexed (default 1,000: the 500 shared photos
 // plus mirrored copies, which have other bytes and so are not skipped as duplicates); then opening
-// the app with that library and with --grow rows (default 10,000): navigation → first grid card
-// painted, and the page's list call. The extra rows are copies of the indexed ones (row, thumbnail,
-// vectors; new id, name and hash) written straight to IndexedDB in the page: browsing reads rows
-// only, and the forests do not hold the copies, so no search is timed after growing.
-// Then the map (bench/ui-map.ts): layout time at 1,000 and 10,000 photos, frame time panning and zooming 10,000.
-// After growing: keystroke → results, scrolling the grid to its end, Settings → "Check library"
-// (which names every copy as missing from the forests) and "Clear all", each with its main-thread
-// long tasks.
+// the app with that library. Then a grown library of --grow photos (default 10,000; bench/ui-grow.ts:
+// seeded once by the app's storage code with both forests built over every photo, kept in /tmp
+// between runs): app open → first grid card, keystroke → results painted, scrolling the grid,
+// Settings → "Check library" and "Clear all", each with its main-thread long tasks (count and
+// longest, from a PerformanceObserver). Then the map (bench/ui-map.ts): layout time at 1,000 and
+// 10,000 photos, frame time panning and zooming 10,000.
 // Usage: npm run build && npm run bench:ui [-- --n 1000 --first 100 --queries 40 --grow 10000 --opens 5 --scrolls 5 | --map-only]
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+//        npm run bench:ui -- --grow 100000 --grown-only [--dist DIR] [--port 47319]
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -20,6 +19,7 @@ import { generateTestModels } from '../scripts/onnx/generate.ts';
 import { launch } from '../test/browser/helpers/browser.ts';
 import { captionedEntries, SHARED_IMAGES } from '../test/browser/helpers/library-page.ts';
 import { benchMap } from './ui-map.ts';
+import { grownProfile, profileContext, seedRoute } from './ui-grow.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +31,11 @@ const QUERIES = arg('queries', 40);
 const GROW = arg('grow', 10_000);
 const OPENS = arg('opens', 5);
 const SCROLLS = arg('scrolls', 5);
+// --grown-only: only the grown library's phases; --dist DIR: serve another build (before/after runs).
+const GROWN_ONLY = process.argv.includes('--grown-only');
+const GROWN = GROW > 0 && !process.argv.includes('--map-only');
+const PORT = arg('port', 47_319);
+const DIST = process.argv.includes('--dist') ? process.argv[process.argv.indexOf('--dist') + 1]! : 'dist';
 const median = (xs: number[]): number => pct([...xs].sort((a, b) => a - b), 50);
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
@@ -88,45 +93,6 @@ async function openTimes(page: Page, label: string): Promise<void> {
   console.log(`  next page ("Show more", app settled, thumbnails in): median ${median(nextMs).toFixed(1)} ms (${each(nextMs)})`);
 }
 
-/** Copies the stored images (row, thumbnail, vectors) under new ids until the library holds `n` rows. */
-function growLibrary(page: Page, n: number): Promise<number> {
-  return page.evaluate(async (n) => {
-    // Plain promises only (no named helpers: tsx would wrap them in a function the page lacks).
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const r = indexedDB.open('glimpse');
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => fail(r.error);
-    });
-    type Row = { id: number; sha256: string; name: string; path: string };
-    const read = db.transaction(['images', 'thumbs', 'vectors']);
-    const [rows, thumbs, vectors] = (await Promise.all(
-      ['images', 'thumbs', 'vectors'].map(
-        (store) =>
-          new Promise((ok, fail) => {
-            const r = read.objectStore(store).getAll();
-            r.onsuccess = () => ok(r.result);
-            r.onerror = () => fail(r.error);
-          }),
-      ),
-    )) as [Row[], unknown[], unknown[]];
-    let id = Math.max(...rows.map((r) => r.id)) + 1;
-    let total = rows.length;
-    while (total < n) {
-      const tx = db.transaction(['images', 'thumbs', 'vectors'], 'readwrite');
-      for (let i = 0; i < 500 && total < n; i++, total++, id++) {
-        const k = total % rows.length;
-        const row = rows[k]!;
-        tx.objectStore('images').put({ ...row, id, sha256: `${row.sha256}-copy-${id}`, name: `copy-${id}-${row.name}`, path: `copy-${id}-${row.path}` });
-        tx.objectStore('thumbs').put(thumbs[k], id);
-        tx.objectStore('vectors').put(vectors[k], id);
-      }
-      await new Promise((ok, fail) => ((tx.oncomplete = ok), (tx.onerror = () => fail(tx.error))));
-    }
-    db.close();
-    return total;
-  }, n);
-}
-
 /** Keystroke → results painted for QUERIES queries: the last keystroke of each, then the grid answering it and two frames. */
 async function keystrokes(page: Page, count: string): Promise<void> {
   const words = captionedEntries().flatMap((e) => e.captions).slice(0, QUERIES);
@@ -158,23 +124,26 @@ async function keystrokes(page: Page, count: string): Promise<void> {
 const longTasks = (page: Page): Promise<number[]> => page.evaluate(() => (window as unknown as { __longtasks: number[] }).__longtasks.splice(0));
 const longest = (xs: number[]): string => `${xs.length} long task(s), longest ${xs.length ? Math.max(...xs).toFixed(0) : 0} ms`;
 
-/** Scrolls the library grid to its end `SCROLLS` times: ms from the scroll to the next page's cards in the DOM. */
+/** Scrolls the library grid to its end `SCROLLS` times: ms from the scroll to the next page's cards
+ *  in the grid (its data-cards count: a windowed grid keeps only the rows in view in the DOM). */
 async function scrollGrid(page: Page): Promise<void> {
   await page.getByTestId('index-done').waitFor({ state: 'attached' });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="library-item"] img').length === document.querySelectorAll('[data-testid="library-item"]').length);
   await longTasks(page);
+  // (A build from before the windowed grid has no data-cards: its cards are all in the DOM.)
+  const loaded = (): Promise<number> => page.evaluate(() => Number(document.querySelector('[data-testid="results-grid"]')?.getAttribute('data-cards') ?? document.querySelectorAll('[data-testid="library-item"]').length));
   const ms: number[] = [];
   for (let i = 0; i < SCROLLS; i++) {
-    const before = await page.getByTestId('library-item').count();
+    const before = await loaded();
     const t0 = await page.evaluate(() => {
       window.scrollTo({ top: document.documentElement.scrollHeight });
       return performance.now();
     });
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="library-item"]').length > n, before, { timeout: 120_000 });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="results-grid"]')?.getAttribute('data-cards') ?? document.querySelectorAll('[data-testid="library-item"]').length) > n, before, { timeout: 120_000 });
     ms.push((await page.evaluate(() => performance.now())) - t0);
   }
-  const items = await page.getByTestId('library-item').count();
-  console.log(`  grid scrolled to its end ${SCROLLS} times: next page in the DOM median ${median(ms).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms (${items} cards); ${longest(await longTasks(page))}`);
+  const dom = await page.getByTestId('library-item').count();
+  console.log(`  grid scrolled to its end ${SCROLLS} times: next page in the grid median ${median(ms).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms (${await loaded()} cards loaded, ${dom} in the DOM); ${longest(await longTasks(page))}`);
   await page.evaluate(() => window.scrollTo({ top: 0 }));
 }
 
@@ -202,31 +171,67 @@ async function clearAllTime(page: Page): Promise<void> {
   console.log(`  Clear all: ${((Date.now() - t0) / 1000).toFixed(1)} s to the empty library; ${longest(await longTasks(page))}`);
 }
 
+const longTaskObserver = (): void => {
+  const w = window as unknown as { __longtasks: number[] };
+  w.__longtasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+  // One caption per photo and no background pass adding more: it would compete with what is timed.
+  localStorage.setItem('glimpse.captions', JSON.stringify({ atOnce: 1, total: 1 }));
+  // The first card in the DOM, then two frames: the second starts once the frame holding it was
+  // painted. (No named functions in here: tsx would wrap them in a helper the page lacks.)
+  new MutationObserver((_, observer) => {
+    if (!document.querySelector('[data-testid="library-item"]')) return;
+    observer.disconnect();
+    requestAnimationFrame(() => requestAnimationFrame(() => ((window as unknown as { __firstCard: number }).__firstCard = performance.now())));
+  }).observe(document, { childList: true, subtree: true });
+};
+
+/** The phases at a grown library of `n` real photos (bench/ui-grow.ts): open, search, scroll, check, clear. */
+async function grown(n: number, url: string): Promise<void> {
+  const t = Date.now();
+  const { dir, seeded } = await grownProfile(n, url);
+  console.log(`library of ${n} photos: ${seeded} (ready in ${((Date.now() - t) / 1000).toFixed(0)} s)`);
+  const context = await profileContext(dir);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.addInitScript(longTaskObserver);
+    await page.goto(`${url}?models=test/tiny`);
+    await page.getByTestId('library-item').first().waitFor({ timeout: 30 * 60_000 });
+    // The first open after the copy may convert or upgrade; let it settle before timing opens.
+    await page.getByTestId('index-done').waitFor({ state: 'attached', timeout: 30 * 60_000 });
+    await page.waitForTimeout(2000);
+    const count = await page.getByTestId('image-count').textContent();
+    await longTasks(page);
+    await openTimes(page, `${count} photos`);
+    console.log(`  while opening (${OPENS} opens): ${longest(await longTasks(page))}`);
+    await page.getByTestId('index-done').waitFor({ state: 'attached', timeout: 30 * 60_000 });
+    await longTasks(page);
+    await keystrokes(page, `${count}`);
+    console.log(`  while searching: ${longest(await longTasks(page))}`);
+    await scrollGrid(page);
+    await checkLibraryTime(page);
+    await clearAllTime(page);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first.');
+  const dist = path.resolve(DIST);
+  if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} is missing: run \`npm run build\` first.`);
   generateTestModels({ size: 'tiny' });
-  const files = await imagePaths(N);
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const url = server.resolvedUrls?.local[0];
+  // A kept grown profile is served on a fixed port: IndexedDB belongs to the origin.
+  const server = await preview({ build: { outDir: dist }, preview: { port: GROWN ? PORT : 0, host: '127.0.0.1', strictPort: GROWN }, logLevel: 'warn', plugins: [seedRoute()] });
+  const url = server.resolvedUrls!.local[0]!;
   const browser = await launch();
   try {
     // The map's figures (bench/ui-map.ts): --map-only runs just those.
-    if (process.argv.includes('--map-only')) return await benchMap(browser, url!);
+    if (process.argv.includes('--map-only')) return await benchMap(browser, url);
+    if (GROWN_ONLY) return await grown(GROW, url);
+    const files = await imagePaths(N);
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 850 } })).newPage();
-    await page.addInitScript(() => {
-      const w = window as unknown as { __longtasks: number[] };
-      w.__longtasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
-      // One caption per photo and no background pass adding more: it would compete with what is timed.
-      localStorage.setItem('glimpse.captions', JSON.stringify({ atOnce: 1, total: 1 }));
-      // The first card in the DOM, then two frames: the second starts once the frame holding it was
-      // painted. (No named functions in here: tsx would wrap them in a helper the page lacks.)
-      new MutationObserver((_, observer) => {
-        if (!document.querySelector('[data-testid="library-item"]')) return;
-        observer.disconnect();
-        requestAnimationFrame(() => requestAnimationFrame(() => ((window as unknown as { __firstCard: number }).__firstCard = performance.now())));
-      }).observe(document, { childList: true, subtree: true });
-    });
+    await page.addInitScript(longTaskObserver);
     await page.goto(`${url}?models=test/tiny`);
     await page.getByTestId('empty-library').waitFor();
     const done = () => page.getByTestId('index-done').waitFor({ state: 'attached', timeout: 30 * 60_000 });
@@ -252,25 +257,12 @@ async function main(): Promise<void> {
     console.log(`indexing ${files.length - FIRST} more: ${((Date.now() - t) / 1000).toFixed(1)} s; library holds ${count} photos`);
     await keystrokes(page, count ?? '?');
 
-    // 3. Opening the app with a big library: first page of the grid.
+    // 3. Opening the app with that library: first page of the grid.
     await openTimes(page, `${count} photos`);
-    if (GROW > Number(count)) {
-      t = Date.now();
-      const total = await growLibrary(page, GROW);
-      console.log(`library grown to ${total} rows (copies written in the page: ${((Date.now() - t) / 1000).toFixed(1)} s)`);
-      await longTasks(page);
-      await openTimes(page, `${total} photos`);
-      console.log(`  while opening: ${longest(await longTasks(page))}`);
-      // The copies are not in the forests or the keyword index: a search still ranks the indexed
-      // photos only, against the grown library's rows.
-      await keystrokes(page, `${total} rows (${count} in the forests)`);
-      console.log(`  while searching: ${longest(await longTasks(page))}`);
-      await scrollGrid(page);
-      // The copies are not in the forests, so the check names each of them as missing from both.
-      await checkLibraryTime(page);
-      await clearAllTime(page);
-    }
-    await benchMap(browser, url!);
+    await page.context().close();
+    // 4. A grown library (seeded, kept between runs): every phase at its size.
+    if (GROW > 0) await grown(GROW, url);
+    await benchMap(browser, url);
   } finally {
     await browser.close();
     await server.close();

@@ -62,6 +62,9 @@ export function setModelFolder(files: readonly File[]): number {
   return folder.length;
 }
 
+/** A pack was opened: until the page reloads, browsing reads it (in this worker), not the own library. */
+export let packOpen = false;
+
 /**
  * Opens a static pack read-only: until the page reloads, the library shown and searched is the
  * pack's (the person's own stays as it is). Rejects with name 'PackUnreadableError', the message
@@ -70,6 +73,7 @@ export function setModelFolder(files: readonly File[]): number {
 export async function openPack(url: string): Promise<{ count: number; embedder: string }> {
   const base = location.href;
   const opened = await analysis.call(undefined, (r) => r.openPack(url, base));
+  packOpen = true;
   analysis.onSpawn = (r) => void r.openPack(url, base).catch(() => {});
   return opened;
 }
@@ -122,8 +126,13 @@ export function warmSearch(): Promise<void> {
   return analysis.call(undefined, (r) => r.warmSearch(config));
 }
 
+/** Searches as you type cancel each other: a cancel only asks the worker to stop (the stale answer
+ *  is dropped), never ends it, which at 100,000 photos cost seconds of reloading the library and
+ *  the embedder for the next keystroke. */
+const SEARCH = { restartable: true, keepWorker: true } as const;
+
 export function search(query: string, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.search(id, query, limit, config), READ);
+  return analysis.call(signal, (r, id) => r.search(id, query, limit, config), SEARCH);
 }
 
 export function searchByImage(file: File, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
@@ -131,15 +140,11 @@ export function searchByImage(file: File, limit = 60, signal?: AbortSignal): Pro
 }
 
 export function similarTo(imageId: number, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit), READ);
+  return analysis.call(signal, (r, id) => r.similarTo(id, imageId, limit), SEARCH);
 }
 
 export function imageDetail(id: number) {
   return analysis.call(undefined, (r) => r.detail(id), READ);
-}
-
-export function thumbnail(id: number): Promise<Blob | undefined> {
-  return analysis.call(undefined, (r) => r.thumb(id), READ);
 }
 
 export function removeImages(ids: number[]): Promise<void> {
@@ -151,14 +156,17 @@ export function clearLibrary(): Promise<void> {
   return analysis.call(undefined, (r) => r.clearLibrary());
 }
 
-/** A page of the library, newest first; `next` (when there is more) is the following page's `before`. */
-export function listLibraryPage(request: PageRequest): Promise<LibraryPage> {
+/** Pages, items and thumbnails of an open pack (the browse worker reads only the person's own library). */
+export function packListPage(request: PageRequest): Promise<LibraryPage> {
   return analysis.call(undefined, (r) => r.listPage(request), READ);
 }
 
-/** Current name and first caption of some images; ids no longer stored are left out. */
-export function libraryItems(ids: number[]): Promise<LibraryItem[]> {
+export function packItems(ids: number[]): Promise<LibraryItem[]> {
   return analysis.call(undefined, (r) => r.libraryItems(ids), READ);
+}
+
+export function packThumbnail(id: number): Promise<Blob | undefined> {
+  return analysis.call(undefined, (r) => r.thumb(id), READ);
 }
 
 /** The library's consistency check (Settings → Diagnostics). */

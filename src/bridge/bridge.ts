@@ -50,6 +50,7 @@ export async function inspectImage(file: File, opts: InspectOptions & { signal?:
 
 export * from './analysis-client';
 export * from './archive-client';
+export * from './browse-client';
 export * from './keyword-only-client';
 export * from './queue-client';
 export * from './refresh-client';

@@ -105,10 +105,16 @@ export class SnapshotWriter {
   private writing: Promise<void> | undefined;
   private closed = false;
 
+  /**
+   * `guard` runs each write as the library's writer (its write lock): a snapshot taken while a
+   * re-description's commit is in flight would hold the old words yet clear the list of
+   * re-described ids the commit just wrote, so a reload before the next snapshot lost those words.
+   */
   constructor(
     private readonly db: GlimpseDB,
     private readonly take: () => { index: LexicalIndex; nextId: number },
     private readonly timing: WriterTiming = DEFAULT_WRITER_TIMING,
+    private readonly guard: (write: () => Promise<void>) => Promise<void> = (write) => write(),
   ) {}
 
   get dirty(): boolean {
@@ -133,9 +139,12 @@ export class SnapshotWriter {
     while (this.writing) await this.writing;
     if (this.dirtySince === undefined) return;
     this.dirtySince = undefined;
-    const t0 = Date.now();
-    const { index, nextId } = this.take();
-    this.writing = writeLexicalSnapshot(this.db, toSnapshot(index), nextId)
+    let t0 = Date.now();
+    this.writing = this.guard(() => {
+      t0 = Date.now();
+      const { index, nextId } = this.take();
+      return writeLexicalSnapshot(this.db, toSnapshot(index), nextId);
+    })
       .then(
         () => {
           this.lastCostMs = Date.now() - t0;

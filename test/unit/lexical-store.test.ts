@@ -117,6 +117,37 @@ describe('lexical snapshot store', () => {
     db.close();
   });
 
+  it('takes the snapshot as the writer: a write in flight ends (and its words reach the index) first', async () => {
+    const db = await openGlimpseDB(freshName());
+    const index = indexOf([1, 2]);
+    const stored = async (): Promise<number | undefined> =>
+      ((await db.get('meta', LEXICAL_META_KEY))?.value as { nextId?: number } | undefined)?.nextId;
+    let nextId = 3;
+    let lock: Promise<unknown> = Promise.resolve();
+    const guard = (fn: () => Promise<void>): Promise<void> => {
+      const run = lock.then(fn);
+      lock = run.catch(() => undefined);
+      return run;
+    };
+    // A library write holding the lock: its commit is in flight; it updates the index only at its end.
+    let release!: () => void;
+    const committed = new Promise<void>((r) => (release = r));
+    const write = guard(async () => {
+      await committed;
+      nextId = 9;
+    });
+    const writer = new SnapshotWriter(db, () => ({ index, nextId }), { quietMs: 0, maxWaitMs: 0, costFactor: 0 }, guard);
+    writer.markDirty();
+    const flushed = writer.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await stored()).toBeUndefined();
+    release();
+    await Promise.all([write, flushed]);
+    expect(await stored()).toBe(9);
+    writer.close();
+    db.close();
+  });
+
   it('writes lazily: after a quiet spell, at the latest after maxWait, and at once on flush', async () => {
     const db = await openGlimpseDB(freshName());
     const index = indexOf([1, 2]);

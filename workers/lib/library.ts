@@ -71,7 +71,8 @@ export class Library {
     /** The stored write generation this in-memory state reflects. */
     private generation: number,
   ) {
-    this.snapshots = new SnapshotWriter(db, () => ({ index: this.lexical, nextId: this.nextId }));
+    // Snapshots are written as the writer: never between a commit and its words reaching the index.
+    this.snapshots = new SnapshotWriter(db, () => ({ index: this.lexical, nextId: this.nextId }), undefined, (write) => this.writing(write));
   }
 
   /** Rewrites a library from before schema v4 (Blobs) as bytes, after the open; readers take both

@@ -9,17 +9,17 @@
 // the analysis worker, sampled every 100 ms over CDP per target (Runtime.getHeapUsage: used heap,
 // and used heap plus ArrayBuffer backing stores).
 // Usage: npm run build && npm run bench:archive [-- --n 10000 --thumb 256 --json]
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { build, preview, type Plugin } from 'vite';
+import { preview } from 'vite';
 import { generateTestModels } from '../scripts/onnx/generate.ts';
 import { ARGS, CHROMIUM } from '../test/browser/helpers/browser.ts';
-import { captionedEntries, SHARED_IMAGES } from '../test/browser/helpers/library-page.ts';
+import { captionedEntries } from '../test/browser/helpers/library-page.ts';
 import { importFile } from '../test/browser/helpers/transfer-page.ts';
 import type { SeedReport, SeedSpec } from './archive/seed.ts';
+import { buildSeedPage, seedPageRoute } from './lib/seed-page.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,29 +33,6 @@ const webOut = path.join(root, 'bench/out/archive-web');
 const log = (s: string): void => console.log(s);
 const MB = (b: number): string => (b / 2 ** 20).toFixed(1);
 
-/** Serves the bench page under /__bench/ on the preview server: same origin as the app, same IndexedDB. */
-function benchRoute(): Plugin {
-  return {
-    name: 'glimpse-bench-archive',
-    configurePreviewServer(server) {
-      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
-        const pathname = decodeURIComponent((req.url ?? '').split(/[?#]/)[0] ?? '');
-        if (!pathname.startsWith('/__bench/')) return next();
-        const rel = pathname.slice('/__bench/'.length) || 'index.html';
-        // The shared photos, read in place (thumbnails are made from them in the page).
-        const file = rel.startsWith('img/') ? path.join(SHARED_IMAGES, rel.slice(4)) : path.join(webOut, rel);
-        if (rel.split('/').includes('..') || !existsSync(file)) {
-          res.statusCode = 404;
-          return res.end();
-        }
-        res.setHeader('Content-Type', file.endsWith('.html') ? 'text/html' : file.endsWith('.jpg') ? 'image/jpeg' : 'text/javascript');
-        res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-        res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-        res.end(readFileSync(file));
-      });
-    },
-  };
-}
 
 interface Peak {
   used: number;
@@ -154,8 +131,8 @@ async function openApp(page: Page, url: string): Promise<void> {
 async function main(): Promise<void> {
   if (!existsSync(path.join(root, 'dist/index.html'))) throw new Error('dist/ is missing: run `npm run build` first.');
   generateTestModels({ size: 'tiny' });
-  await build({ configFile: false, root: path.join(root, 'bench/archive'), base: '/__bench/', logLevel: 'warn', build: { outDir: webOut, emptyOutDir: true, target: 'es2022', reportCompressedSize: false, chunkSizeWarningLimit: 1 << 20, rollupOptions: { input: path.join(root, 'bench/archive/index.html') } } });
-  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [benchRoute()] });
+  await buildSeedPage(webOut);
+  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [seedPageRoute('glimpse-bench-archive', webOut)] });
   const url = server.resolvedUrls!.local[0]!;
   const work = mkdtempSync(path.join(tmpdir(), 'glimpse-bench-archive-'));
   const file = path.join(work, 'library.glimpse');

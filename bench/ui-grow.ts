@@ -9,17 +9,17 @@
 // The seeded profile is kept in /tmp under a name carrying N, the schema version and the forest
 // format, and served on a fixed port (IndexedDB belongs to the origin); each run works on a copy,
 // since "Clear all" empties it.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { build, type Plugin } from 'vite';
+import type { Plugin } from 'vite';
 import { FORMAT_VERSION } from '../src/core/forest/block-codec.ts';
 import { DB_VERSION } from '../src/storage/db.ts';
 import { ARGS, CHROMIUM } from '../test/browser/helpers/browser.ts';
-import { captionedEntries, SHARED_IMAGES } from '../test/browser/helpers/library-page.ts';
+import { captionedEntries } from '../test/browser/helpers/library-page.ts';
 import type { SeedReport, SeedSpec } from './archive/seed.ts';
+import { buildSeedPage, seedPageRoute } from './lib/seed-page.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const webOut = path.join(root, 'bench/out/ui-grow-web');
@@ -27,28 +27,9 @@ const webOut = path.join(root, 'bench/out/ui-grow-web');
 const TINY_DIMS = { text: 32, visual: 32 };
 const readyMark = 'glimpse-grown.json';
 
-/** Serves the seed page under /__bench/ on the preview server: same origin as the app, same IndexedDB. */
-export function seedRoute(): Plugin {
-  return {
-    name: 'glimpse-bench-ui-grow',
-    configurePreviewServer(server) {
-      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
-        const pathname = decodeURIComponent((req.url ?? '').split(/[?#]/)[0] ?? '');
-        if (!pathname.startsWith('/__bench/')) return next();
-        const rel = pathname.slice('/__bench/'.length) || 'index.html';
-        const file = rel.startsWith('img/') ? path.join(SHARED_IMAGES, rel.slice(4)) : path.join(webOut, rel);
-        if (rel.split('/').includes('..') || !existsSync(file)) {
-          res.statusCode = 404;
-          return res.end();
-        }
-        res.setHeader('Content-Type', file.endsWith('.html') ? 'text/html' : file.endsWith('.jpg') ? 'image/jpeg' : 'text/javascript');
-        res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-        res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-        res.end(readFileSync(file));
-      });
-    },
-  };
-}
+
+/** The seed page's route for bench:ui's preview server. */
+export const seedRoute = (): Plugin => seedPageRoute('glimpse-bench-ui-grow', webOut);
 
 export const profileContext = (dir: string): Promise<BrowserContext> =>
   chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1200, height: 850 } });
@@ -60,7 +41,7 @@ export async function grownProfile(n: number, url: string): Promise<{ dir: strin
   if (!existsSync(path.join(kept, readyMark))) {
     rmSync(kept, { recursive: true, force: true });
     mkdirSync(kept, { recursive: true });
-    await build({ configFile: false, root: path.join(root, 'bench/archive'), base: '/__bench/', logLevel: 'warn', build: { outDir: webOut, emptyOutDir: true, target: 'es2022', reportCompressedSize: false, chunkSizeWarningLimit: 1 << 20, rollupOptions: { input: path.join(root, 'bench/archive/index.html') } } });
+    await buildSeedPage(webOut);
     const context = await profileContext(kept);
     try {
       const page = context.pages()[0] ?? (await context.newPage());

@@ -8,6 +8,7 @@ import { dumpDatabase, restoreDump, type DatabaseDump } from '../../src/storage/
 import { FOREST_BLOCKS } from '../../src/storage/forest-idb-store.ts';
 import { checkLibrary } from '../../workers/lib/consistency.ts';
 import { Library } from '../../workers/lib/library.ts';
+import { replaceFirstPhoto } from './recommit.ts';
 
 // A person's library from before forest format 4: the schema v3 fixture, made by main's build,
 // holds both forests in block format 3 (int8 vectors, unrotated sketches). After the update the
@@ -68,21 +69,9 @@ describe('forests stored in format 3 after the update', () => {
 
   it('is upgraded first, inline, when a photo is written before the pass ran', async () => {
     const lib = await restored('forest-upgrade-write');
-    const [first] = await lib.db.getAll('images');
-    const vectors = (await lib.db.get('vectors', first!.id))!;
-    await lib.remove([first!.id]);
+    // The first write after the update (a removal) rewrites both forests before it runs.
+    const id = await replaceFirstPhoto(lib);
     expect(await formatOf(lib, 'text')).toBe(FORMAT_VERSION);
-    const id = await lib.commit({
-      sha256: 'a-new-image',
-      meta: { name: 'new.png', path: 'new.png', type: 'image/png', lastModified: 0 },
-      size: 3,
-      width: 1,
-      height: 1,
-      thumb: new Blob([new Uint8Array([1, 2, 3])]),
-      record: first!.record,
-      textVector: Float32Array.from(vectors.text, (c) => c * vectors.textScale),
-      visualVector: Float32Array.from(vectors.visual, (c) => c * vectors.visualScale),
-    });
     expect(await lib.outdatedForests()).toBe(0);
     expect((await lib.searchVisual((await lib.visualVectorOf(id))!, 1))[0]?.id).toBe(id);
     expect((await checkLibrary(lib.db)).problems).toEqual([]);

@@ -11,6 +11,7 @@ import { FOREST_BLOCKS } from '../../src/storage/forest-idb-store.ts';
 import { FORMAT_VERSION } from '../../src/core/forest/block-codec.ts';
 import { checkLibrary } from '../../workers/lib/consistency.ts';
 import { blobsIn } from './dump-blobs.ts';
+import { replaceFirstPhoto } from './recommit.ts';
 import { Library } from '../../workers/lib/library.ts';
 
 // Every released schema, as a real library dumped by the build of its day (test/fixtures/schema/),
@@ -127,20 +128,7 @@ describe('schema upgrades', () => {
     }
 
     // The upgraded library takes removals and new images like a new one.
-    const [first] = await lib.db.getAll('images');
-    const vectors = (await lib.db.get('vectors', first!.id))!;
-    await lib.remove([first!.id]);
-    const id = await lib.commit({
-      sha256: 'a-new-image',
-      meta: { name: 'new.png', path: 'new.png', type: 'image/png', lastModified: 0 },
-      size: 3,
-      width: 1,
-      height: 1,
-      thumb: new Blob([new Uint8Array([1, 2, 3])]),
-      record: first!.record,
-      textVector: Float32Array.from(vectors.text, (c) => c * vectors.textScale),
-      visualVector: Float32Array.from(vectors.visual, (c) => c * vectors.visualScale),
-    });
+    const id = await replaceFirstPhoto(lib);
     expect(await lib.count()).toBe(images);
     expect(blobsIn(await dumpDatabase(lib.db))).toEqual([]);
     expect((await lib.searchVisual((await lib.visualVectorOf(id))!, 1))[0]?.id).toBe(id);

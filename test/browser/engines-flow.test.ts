@@ -20,15 +20,33 @@ async function countIs(p: EnginePage, n: number, timeout = 240_000): Promise<voi
 /** Types a query and waits for its results, each with a decoded thumbnail (stored as bytes since schema v4). */
 async function search(p: EnginePage, query: string): Promise<number> {
   await p.fill('search-input', query);
-  return p.waitUntil(
-    (q) => {
-      const grid = document.querySelector('[data-testid="results-grid"]');
-      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="result"] img'));
-      return grid?.getAttribute('data-query') === q && imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0) ? imgs.length : 0;
-    },
-    query,
-    { what: `results with thumbnails for "${query}"`, timeout: 120_000 },
-  );
+  try {
+    return await p.waitUntil(
+      (q) => {
+        const grid = document.querySelector('[data-testid="results-grid"]');
+        const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="result"] img'));
+        return grid?.getAttribute('data-query') === q && imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0) ? imgs.length : 0;
+      },
+      query,
+      { what: `results with thumbnails for "${query}"`, timeout: 120_000 },
+    );
+  } catch (e) {
+    // Which step stopped: the typed text, the grid's query, the results and their images, the page's errors.
+    const seen = await p
+      .evaluate(() => {
+        const grid = document.querySelector('[data-testid="results-grid"]');
+        const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="result"] img'));
+        return JSON.stringify({
+          input: (document.querySelector('[data-testid="search-input"]') as HTMLInputElement | null)?.value,
+          gridQuery: grid?.getAttribute('data-query'),
+          results: document.querySelectorAll('[data-testid="result"]').length,
+          imgs: imgs.map((i) => ({ src: i.src.slice(0, 16), complete: i.complete, w: i.naturalWidth })),
+          controller: navigator.serviceWorker?.controller !== null,
+        });
+      })
+      .catch((err: unknown) => `(unreadable: ${String(err)})`);
+    throw new Error(`${(e as Error).message}; seen: ${seen}; errors: ${JSON.stringify(await p.takeErrors().catch(() => []))}`, { cause: e });
+  }
 }
 
 describe.each(ENGINES)('person-facing flows in %s', (engine) => {

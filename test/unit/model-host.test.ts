@@ -21,8 +21,9 @@ function fakeModel(kind: string, id: string) {
 }
 
 vi.mock('../../src/ml/embedder', () => ({
-  createEmbedder: vi.fn(async (entry: { id: string }) => {
+  createEmbedder: vi.fn(async (entry: { id: string }, opts: { signal?: AbortSignal }) => {
     await new Promise((r) => setTimeout(r, 5));
+    if (opts.signal?.aborted) throw Object.assign(new Error('stopped'), { name: 'AbortError' });
     if (failNext) {
       failNext = false;
       throw Object.assign(new Error('offline'), { name: 'ModelUnavailableError' });
@@ -44,6 +45,7 @@ vi.mock('../../src/ml/runtime', () => ({
 
 const { ModelHost } = await import('../../workers/lib/model-host.ts');
 const { prepareRuntime } = await import('../../src/ml/runtime');
+const { createEmbedder } = await import('../../src/ml/embedder');
 
 const CONFIG: LoadConfig = {
   captionerId: 'Xenova/vit-gpt2-image-captioning',
@@ -58,6 +60,7 @@ beforeEach(() => {
   disposed.length = 0;
   failNext = false;
   vi.mocked(prepareRuntime).mockClear();
+  vi.mocked(createEmbedder).mockClear();
 });
 
 describe('ModelHost', () => {
@@ -95,6 +98,34 @@ describe('ModelHost', () => {
     expect(created).toEqual(['embedder:Xenova/all-mpnet-base-v2', 'captioner:Xenova/vit-gpt2-image-captioning']);
     expect(vi.mocked(prepareRuntime)).toHaveBeenCalledTimes(2);
     await vi.waitFor(() => expect(disposed).toHaveLength(3));
+  });
+
+  it("a caller's cancel ends only its own wait: the shared load goes on for the others", async () => {
+    const host = new ModelHost();
+    const search = new AbortController();
+    const cancelled = host.embedder(CONFIG, undefined, search.signal);
+    const next = host.embedder(CONFIG, undefined, new AbortController().signal);
+    search.abort();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(next).resolves.toMatchObject({ modelId: CONFIG.embedderId });
+    expect(created).toEqual(['embedder:Xenova/all-MiniLM-L6-v2']);
+  });
+
+  it('the load stops when every caller has cancelled, and the next caller starts a new one', async () => {
+    const host = new ModelHost();
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = host.embedder(CONFIG, undefined, a.signal);
+    const second = host.embedder(CONFIG, undefined, b.signal);
+    a.abort();
+    b.abort();
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(second).rejects.toMatchObject({ name: 'AbortError' });
+    const load = vi.mocked(createEmbedder).mock.calls.at(-1)![1] as { signal: AbortSignal };
+    expect(load.signal.aborted).toBe(true);
+    await expect(host.embedder(CONFIG)).resolves.toMatchObject({ modelId: CONFIG.embedderId });
+    expect(created).toEqual(['embedder:Xenova/all-MiniLM-L6-v2']);
+    expect(vi.mocked(createEmbedder).mock.calls.length).toBeGreaterThanOrEqual(2);
   });
 
   it('a failed load is tried again on the next call', async () => {

@@ -4,6 +4,7 @@ import manifestJson from '../../models/manifest.json';
 import { findModel, type Dtype, type Manifest, type ModelEntry } from '../../src/core/models/manifest';
 import { createCaptioner, type Captioner } from '../../src/ml/captioner';
 import { createEmbedder, type Embedder } from '../../src/ml/embedder';
+import { AbortError } from '../../src/core/errors';
 import { FolderCache } from '../../src/ml/folder-cache';
 import type { TextReader } from '../../src/ml/ocr';
 import { loadTextReader } from '../../src/ml/ocr-load';
@@ -81,19 +82,74 @@ function hubOptions(config: LoadConfig): { allowHub: boolean; awaitingConsent: b
   return { allowHub: config.allowHub && !awaitingConsent, awaitingConsent };
 }
 
-/** One loaded model, shared by concurrent callers; replaced (and the old one disposed) when its key changes. */
-class ModelSlot<T extends { dispose(): Promise<void> }> {
-  private current: { key: string; model: Promise<T> } | undefined;
+interface SlotEntry<T> {
+  key: string;
+  model: Promise<T>;
+  /** Stops the load itself: fired only when every caller waiting with a signal has given up. */
+  stop: AbortController;
+  /** Callers still waiting that can give up (they passed a signal). */
+  waiting: number;
+  /** A caller without a signal waits for good: the load then always runs to its end. */
+  kept: boolean;
+  settled: boolean;
+}
 
-  get(key: string, create: () => Promise<T>): Promise<T> {
-    if (this.current?.key === key) return this.current.model;
-    this.drop();
-    const entry = { key, model: create() };
-    this.current = entry;
-    entry.model.catch(() => {
-      if (this.current === entry) this.current = undefined; // a failed load may succeed later (network back, files added)
+/**
+ * One loaded model, shared by concurrent callers; replaced (and the old one disposed) when its key
+ * changes. A caller's signal ends only its own wait: a search cancelled by the next keystroke must
+ * not cancel the load that the next search (or indexing) waits for, or that one silently runs by
+ * keywords only. The load stops when no caller is left waiting for it.
+ */
+class ModelSlot<T extends { dispose(): Promise<void> }> {
+  private current: SlotEntry<T> | undefined;
+
+  get(key: string, create: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    let entry = this.current?.key === key ? this.current : undefined;
+    if (!entry) {
+      this.drop();
+      const stop = new AbortController();
+      const fresh: SlotEntry<T> = { key, model: create(stop.signal), stop, waiting: 0, kept: false, settled: false };
+      fresh.model.then(
+        () => (fresh.settled = true),
+        () => {
+          fresh.settled = true;
+          if (this.current === fresh) this.current = undefined; // a failed load may succeed later (network back, files added)
+        },
+      );
+      this.current = entry = fresh;
+    }
+    return this.wait(entry, signal);
+  }
+
+  private wait(entry: SlotEntry<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) {
+      entry.kept = true;
+      return entry.model;
+    }
+    entry.waiting++;
+    return new Promise<T>((resolve, reject) => {
+      const leave = (): void => {
+        entry.waiting--;
+        reject(signal.reason instanceof Error && signal.reason.name === 'AbortError' ? signal.reason : new AbortError());
+        if (entry.waiting > 0 || entry.kept || entry.settled) return;
+        // Nobody wants it any more: stop the load, and let the next caller start a new one at once.
+        entry.stop.abort();
+        if (this.current === entry) this.current = undefined;
+        entry.model.then((m) => m.dispose(), () => {}).catch(() => {});
+      };
+      if (signal.aborted) return leave();
+      signal.addEventListener('abort', leave, { once: true });
+      entry.model.then(
+        (m) => {
+          signal.removeEventListener('abort', leave);
+          resolve(m);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', leave);
+          reject(e);
+        },
+      );
     });
-    return entry.model;
   }
 
   drop(): void {
@@ -128,30 +184,36 @@ export class ModelHost {
   /** The sentence embedder alone (what a text search needs). */
   embedder(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Embedder> {
     const backend = this.backend(config);
-    return this.embedderSlot.get(`${this.runtime?.key}|${config.embedderId}|${config.dtype ?? ''}|${config.verboseSessions === true}`, async () =>
-      createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), {
-        ...hubOptions(config),
-        releaseModelBytes: config.lowMemory === true,
-        ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
-        backend: await backend,
-        onProgress,
-        signal,
-      }),
+    return this.embedderSlot.get(
+      `${this.runtime?.key}|${config.embedderId}|${config.dtype ?? ''}|${config.verboseSessions === true}`,
+      async (stop) =>
+        createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), {
+          ...hubOptions(config),
+          releaseModelBytes: config.lowMemory === true,
+          ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
+          backend: await backend,
+          onProgress,
+          signal: stop,
+        }),
+      signal,
     );
   }
 
   /** The captioner alone (indexing, query by image). */
   captioner(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Captioner> {
     const backend = this.backend(config);
-    return this.captionerSlot.get(`${this.runtime?.key}|${config.captionerId}|${config.dtype ?? ''}|${config.verboseSessions === true}`, async () =>
-      createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), {
-        ...hubOptions(config),
-        releaseModelBytes: config.lowMemory === true,
-        ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
-        backend: await backend,
-        onProgress,
-        signal,
-      }),
+    return this.captionerSlot.get(
+      `${this.runtime?.key}|${config.captionerId}|${config.dtype ?? ''}|${config.verboseSessions === true}`,
+      async (stop) =>
+        createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), {
+          ...hubOptions(config),
+          releaseModelBytes: config.lowMemory === true,
+          ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
+          backend: await backend,
+          onProgress,
+          signal: stop,
+        }),
+      signal,
     );
   }
 
@@ -159,10 +221,14 @@ export class ModelHost {
   reader(config: LoadConfig, signal?: AbortSignal): Promise<TextReader> {
     const backend = this.backend(config);
     const base = config.ocrBase ?? `${config.localModelPath}gutenye/ppocr-v4/`;
-    return this.readerSlot.get(`${this.runtime?.key}|${base}`, async () => {
-      await backend; // onnxruntime-web's file paths are set (our /ort/) before the first session
-      return loadTextReader(base, signal);
-    });
+    return this.readerSlot.get(
+      `${this.runtime?.key}|${base}`,
+      async (stop) => {
+        await backend; // onnxruntime-web's file paths are set (our /ort/) before the first session
+        return loadTextReader(base, stop);
+      },
+      signal,
+    );
   }
 
   /** Disposes the captioner (its heap space is reused by later loads; the page recycles the worker to return it). */

@@ -82,7 +82,7 @@ export abstract class EnginePage {
 
   /** What the page tells the person (alerts and status lines), for a timeout's message. */
   private saying(): Promise<string> {
-    return this.evaluate(() => Array.from(document.querySelectorAll('[role="alert"], [role="status"], [data-testid="file-error"]'), (e) => e.textContent?.trim()).join(' | ') || 'nothing').catch((e: unknown) => `(unreadable: ${String(e)})`);
+    return this.evaluate(() => Array.from(document.querySelectorAll('[role="alert"], [role="status"], [data-testid="file-error"], [data-testid="no-results"]'), (e) => e.textContent?.trim()).join(' | ') || 'nothing').catch((e: unknown) => `(unreadable: ${String(e)})`);
   }
 
   /** Waits until the target is attached (in the DOM), visible (has a box), or detached. */

@@ -8,6 +8,7 @@ import { versionConflict } from '../src/storage/db';
 import { openGlimpseDB, thumbById, type GlimpseDB } from '../src/storage/library-store';
 import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequest } from '../src/storage/library-pages';
 import { cancel } from './lib/cancellable';
+import { thumbSrcs } from './lib/thumb-src';
 
 let opened: Promise<GlimpseDB> | undefined;
 
@@ -37,6 +38,10 @@ const api = {
   },
   async thumb(id: number): Promise<Blob | undefined> {
     return thumbById(await db(), id);
+  },
+  /** Thumbnails as data: URLs (see lib/thumb-src.ts), a batch of cards at once. */
+  async thumbSrcs(ids: number[]): Promise<(string | undefined)[]> {
+    return thumbSrcs(await db(), ids);
   },
 };
 

@@ -125,6 +125,12 @@ export async function thumbById(db: GlimpseDB, id: number): Promise<Blob | undef
   return v === undefined || v instanceof Blob ? v : new Blob([v.bytes], { type: v.type });
 }
 
+/** Several thumbnails in one read transaction, as stored (bytes since v4; a Blob before convertBlobs ran), in `ids` order. */
+export async function thumbsByIds(db: GlimpseDB, ids: readonly number[]): Promise<(ThumbRow | Blob | undefined)[]> {
+  const tx = db.transaction('thumbs', 'readonly');
+  return Promise.all(ids.map((id) => tx.store.get(id)));
+}
+
 /** The original file's handle, when one was kept. */
 export function handleById(db: GlimpseDB, id: number): Promise<FileSystemFileHandle | undefined> {
   return db.get('handles', id);

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { launch } from './helpers/browser';
 
-// Thumbnails are object URLs of stored Blobs. At phone size most cards start below the fold, and
-// their lazy <img> fetches its URL only when scrolled near: a URL revoked before that fails
-// (net::ERR_FILE_NOT_FOUND, a card that never shows its picture). An open search runs again whenever
+// Thumbnails are data: URLs made in the browse worker. They were object URLs of stored Blobs: at
+// phone size most cards start below the fold, and their lazy <img> fetches its URL only when
+// scrolled near, so a URL revoked before that failed (net::ERR_FILE_NOT_FOUND, a card that never
+// showed its picture); a data: URL cannot be revoked. An open search runs again whenever
 // the library changes, handing every card a new but equal-id item: that must keep its picture.
 describe('thumbnails', () => {
   let browser: Browser;
@@ -38,7 +39,7 @@ describe('thumbnails', () => {
     // By a photo the library lacks; adding it re-runs the open search, which then shows it first.
     await page.getByTestId('search-image').setInputFiles(images[16]!);
     await expect.poll(async () => (await cards()).length, { timeout: 60_000 }).toBeGreaterThan(4);
-    await expect.poll(async () => (await cards()).every(([, src]) => src.startsWith('blob:'))).toBe(true);
+    await expect.poll(async () => (await cards()).every(([, src]) => src.startsWith('data:image/'))).toBe(true);
     const before = new Map(await cards());
     await page.getByTestId('add-files').setInputFiles(images[16]!);
     await expect.poll(() => page.getByTestId('result').first().getAttribute('data-name'), { timeout: 60_000 }).toBe(added);
@@ -46,7 +47,7 @@ describe('thumbnails', () => {
     const after = new Map(await cards());
     for (const [id, src] of before) if (after.has(id)) expect(after.get(id), `card ${id}`).toBe(src);
 
-    // Every card scrolled into view loads its picture (a revoked URL loads as a broken image).
+    // Every card scrolled into view loads its picture (a broken URL loads as a broken image).
     for (const card of await page.getByTestId('result').all()) await card.scrollIntoViewIfNeeded();
     const loaded = (): Promise<Array<{ complete: boolean; width: number }>> =>
       page.getByTestId('result').evaluateAll((els) => els.map((e) => e.querySelector('img')).map((i) => ({ complete: i?.complete ?? false, width: i?.naturalWidth ?? 0 })));

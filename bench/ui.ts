@@ -195,6 +195,7 @@ async function grown(n: number, url: string): Promise<void> {
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.addInitScript(longTaskObserver);
+    if (process.env.BENCH_VERBOSE) page.on('console', (m) => void (m.text().startsWith('[prof]') && console.log(`  ${m.text()}`)));
     await page.goto(`${url}?models=test/tiny`);
     await page.getByTestId('library-item').first().waitFor({ timeout: 30 * 60_000 });
     // The first open after the copy may convert or upgrade; let it settle before timing opens.

@@ -251,7 +251,7 @@ const api = {
       const embedded = cfg ? watchVectorSide(host.embedder(cfg, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
       const lexical = (opened ? Promise.resolve(opened) : lib()).then((library) => ({ library, text: library.prepareText(query) }));
       const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
-      return library.searchText(text, vector, limit);
+      return library.searchText(text, vector, limit, signal);
     });
   },
 

@@ -6,36 +6,113 @@ import type { BlockStore, BlockWrite } from '../core/forest/store';
 import { IdbForestStore } from './forest-idb-store';
 import type { GlimpseDB } from './db';
 
+/** Bytes of vector blocks kept in memory (see VectorBlockCache). */
+export const VECTOR_CACHE_BYTES = 8 << 20;
+
+/**
+ * Stored vector blocks as read, least recently used dropped past a byte budget. A text search
+ * re-ranks about 1,300 candidates by their vectors, read from IndexedDB each time (the forest does
+ * not cache them: they are scattered); at 100,000 photos those reads were most of a query's time,
+ * and the next keystroke's query wants many of the same. Every key written or deleted through the
+ * store is dropped from it, and all of it when the forest is re-opened or written around the stage.
+ */
+class VectorBlockCache {
+  private readonly lru = new Map<string, Uint8Array>();
+  private bytes = 0;
+  constructor(private readonly budget: number) {}
+
+  get(key: string): Uint8Array | undefined {
+    const b = this.lru.get(key);
+    if (b === undefined) return undefined;
+    this.lru.delete(key);
+    this.lru.set(key, b);
+    return b;
+  }
+
+  set(key: string, b: Uint8Array): void {
+    this.drop(key);
+    if (b.byteLength > this.budget) return;
+    this.lru.set(key, b);
+    this.bytes += b.byteLength;
+    for (const [k, old] of this.lru) {
+      if (this.bytes <= this.budget) break;
+      this.lru.delete(k);
+      this.bytes -= old.byteLength;
+    }
+  }
+
+  drop(key: string): void {
+    const b = this.lru.get(key);
+    if (b === undefined) return;
+    this.lru.delete(key);
+    this.bytes -= b.byteLength;
+  }
+
+  clear(): void {
+    this.lru.clear();
+    this.bytes = 0;
+  }
+}
+
+const isVector = (key: string): boolean => key.includes('/v/');
+
 export class StagedForestStore implements BlockStore {
   private readonly inner: IdbForestStore;
   /** Staged state by key: bytes written, or null when deleted (the last write of a key wins). */
   private overlay = new Map<string, Uint8Array | null>();
+  private readonly vectors = new VectorBlockCache(VECTOR_CACHE_BYTES);
 
   constructor(db: GlimpseDB, readonly forestName: string) {
     this.inner = new IdbForestStore(db as never, forestName);
   }
 
   async read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    if (this.overlay.size === 0) return this.inner.read(keys);
-    const missing = keys.filter((k) => !this.overlay.has(k));
+    const byKey = new Map<string, Uint8Array | undefined>();
+    const missing: string[] = [];
+    for (const k of keys) {
+      if (this.overlay.has(k)) byKey.set(k, this.overlay.get(k) ?? undefined);
+      else {
+        const hit = isVector(k) ? this.vectors.get(k) : undefined;
+        if (hit) byKey.set(k, hit);
+        else missing.push(k);
+      }
+    }
     const fetched = missing.length ? await this.inner.read(missing) : [];
-    const byKey = new Map(missing.map((k, i) => [k, fetched[i]]));
-    return keys.map((k) => (this.overlay.has(k) ? (this.overlay.get(k) ?? undefined) : byKey.get(k)));
+    missing.forEach((k, i) => {
+      const b = fetched[i];
+      byKey.set(k, b);
+      // Not when a write staged it meanwhile: the cache holds what IndexedDB holds.
+      if (b && isVector(k) && !this.overlay.has(k)) this.vectors.set(k, b);
+    });
+    return keys.map((k) => byKey.get(k));
   }
 
   write(puts: readonly BlockWrite[], deletes: readonly string[] = []): Promise<void> {
-    for (const p of puts) this.overlay.set(p.key, p.bytes);
-    for (const k of deletes) this.overlay.set(k, null);
+    for (const p of puts) {
+      this.overlay.set(p.key, p.bytes);
+      this.vectors.drop(p.key);
+    }
+    for (const k of deletes) {
+      this.overlay.set(k, null);
+      this.vectors.drop(k);
+    }
     return Promise.resolve();
   }
 
   deletePrefix(prefix: string): Promise<void> {
+    this.vectors.clear();
     return this.inner.deletePrefix(prefix);
   }
 
   /** Writes straight through (forest creation and maintenance, which stand alone). */
   direct(): BlockStore {
+    this.vectors.clear();
     return this.inner;
+  }
+
+  /** Forgets cached vector blocks: call before the forest is opened again (another tab, or a clear, wrote it). */
+  forgetCached(): void {
+    this.vectors.clear();
   }
 
   /** The net effect of everything staged since the last take (and forgets it). */

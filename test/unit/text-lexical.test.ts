@@ -20,6 +20,16 @@ function build(opts = FULL_OPTIONS): LexicalIndex {
 }
 
 describe('LexicalIndex', () => {
+  it('clear() empties the index at once, and it ranks as a new one afterwards', () => {
+    const index = build();
+    index.clear();
+    expect([...index.ids()]).toEqual([]);
+    expect(index.search('dog')).toEqual([]);
+    for (const [id, caps] of Object.entries(CAPTIONS)) index.add(Number(id), buildRecord(caps, models));
+    const fresh = build();
+    for (const q of ['dog', 'a man rides a bicycle', 'puppy on grass']) expect(index.search(q)).toEqual(fresh.search(q));
+  });
+
   it('ranks an exact caption match first, in both presets', () => {
     for (const opts of [BM25_OPTIONS, FULL_OPTIONS]) {
       expect(build(opts).search('a man rides a bicycle down the street')[0]?.id).toBe(10);

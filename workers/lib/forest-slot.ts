@@ -31,6 +31,7 @@ export class ForestSlot {
   outdated = false;
 
   async open(): Promise<void> {
+    this.store.forgetCached();
     try {
       this.forest = await Forest.open(this.store, OPEN);
       this.outdated = false;

@@ -253,7 +253,7 @@ export class Library {
       try {
         const { ids, generation } = await store.commitClear(this.db, [this.text.name, this.visual.name]);
         this.generation = generation;
-        for (const id of this.lexical.ids()) this.lexical.remove(id);
+        this.lexical.clear();
         this.snapshots.markDirty();
         return ids;
       } finally {
@@ -337,11 +337,16 @@ export class Library {
     return prepareText(this.lexical, query);
   }
 
-  /** Text query: the forest's cosine neighbours fused with the lexical ranking. */
-  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
+  /** Text query: the forest's cosine neighbours fused with the lexical ranking. A query the next
+   *  keystroke superseded (`signal` aborted) stops between its steps, leaving the worker to that one. */
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
     const prepared = typeof query === 'string' ? this.prepareText(query) : query;
+    signal?.throwIfAborted();
     const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
-    return this.present(fuseText(this.lexical, prepared, vectorHits, limit));
+    signal?.throwIfAborted();
+    const fused = fuseText(this.lexical, prepared, vectorHits, limit);
+    signal?.throwIfAborted();
+    return this.present(fused);
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {

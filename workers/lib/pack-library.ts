@@ -64,10 +64,11 @@ export class PackLibrary {
     return prepareText(this.lexical, query);
   }
 
-  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number): Promise<ResultRow[]> {
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
     const prepared = typeof query === 'string' ? this.prepareText(query) : query;
     const forest = await this.forest('text');
     const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
+    signal?.throwIfAborted();
     return this.present(fuseText(this.lexical, prepared, vectorHits, limit));
   }
 

@@ -58,7 +58,7 @@ export class LexicalIndex {
   /** A near spelling counts in the OCR field only. */
   private readonly fuzzyWeights: Float64Array;
   /** Keys found in OCR text, for near-spelling matches. */
-  private readonly ocrWords = new FuzzyVocabulary();
+  private ocrWords = new FuzzyVocabulary();
   // Search scratch, indexed by slot. A slot's entry counts only if its stamp is the current epoch.
   private acc = new Float64Array(0);
   private accStamp = new Uint32Array(0);
@@ -130,6 +130,15 @@ export class LexicalIndex {
     this.docs.kill(slot);
     if (this.docs.dead >= COMPACT_MIN_DEAD && this.docs.dead * 4 >= this.docs.slotCount) this.compact();
     return true;
+  }
+
+  /** Drops every document at once ("Clear all"): remove() one by one re-analyses each, seconds at 100k. */
+  clear(): void {
+    this.docs = new DocStore();
+    this.terms = new TermTable();
+    this.ocrWords = new FuzzyVocabulary();
+    this.totals.fill(0);
+    this.avg = undefined;
   }
 
   /** Analysed data of one image (for snapshots and explanations). */

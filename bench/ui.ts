@@ -9,7 +9,7 @@
 // longest, from a PerformanceObserver). Then the map (bench/ui-map.ts): layout time at 1,000 and
 // 10,000 photos, frame time panning and zooming 10,000.
 // Usage: npm run build && npm run bench:ui [-- --n 1000 --first 100 --queries 40 --grow 10000 --opens 5 --scrolls 5 | --map-only]
-//        npm run bench:ui -- --grow 100000 --grown-only [--dist DIR] [--port 47319]
+//        npm run bench:ui -- --grow 100000 --grown-only [--dist DIR] [--port 47319] [--skip check,clear]
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -35,6 +35,8 @@ const SCROLLS = arg('scrolls', 5);
 const GROWN_ONLY = process.argv.includes('--grown-only');
 const GROWN = GROW > 0 && !process.argv.includes('--map-only');
 const PORT = arg('port', 47_319);
+// --skip check,clear: leave those phases out of the grown library's run (a quick before/after of opening and searching).
+const SKIP = new Set(process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1]!.split(',') : []);
 const DIST = process.argv.includes('--dist') ? process.argv[process.argv.indexOf('--dist') + 1]! : 'dist';
 const median = (xs: number[]): number => pct([...xs].sort((a, b) => a - b), 50);
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
@@ -210,8 +212,8 @@ async function grown(n: number, url: string): Promise<void> {
     await keystrokes(page, `${count}`);
     console.log(`  while searching: ${longest(await longTasks(page))}`);
     await scrollGrid(page);
-    await checkLibraryTime(page);
-    await clearAllTime(page);
+    if (!SKIP.has('check')) await checkLibraryTime(page);
+    if (!SKIP.has('clear')) await clearAllTime(page);
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/li
 import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 
 /** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
-const OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true };
+export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true };
 
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
@@ -50,7 +50,7 @@ export class PackLibrary {
   private forest(name: ForestName): Promise<Forest> {
     let f = this.forests.get(name);
     if (!f) {
-      f = Forest.open(new PackBlockStore(this.source, this.source.manifest.forests[name]), OPEN).catch((e: unknown) => {
+      f = Forest.open(new PackBlockStore(this.source, this.source.manifest.forests[name]), PACK_FOREST_OPEN).catch((e: unknown) => {
         this.forests.delete(name);
         if ((e as Error).name === 'PackUnreadableError') throw e;
         throw new PackError(this.source.url, `its ${name} index cannot be read (${(e as Error).message}). Make the pack again.`);

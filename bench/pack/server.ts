@@ -1,0 +1,83 @@
+// A slow link in front of the built app and a pack: every request waits `latencyMs` before its
+// answer starts, and all answers share one `mbit` Mbit/s link (a reservation queue: each 16 KB chunk
+// is sent when the link would be free). HTTP/1.1 (Node's http; Chromium opens up to 6 connections).
+// /pack/… is served from the pack folder as a static host would (single Range requests, 206),
+// uncached (no-store) so each measured visit fetches afresh; everything else is proxied to the
+// app's `vite preview`. Counts bytes sent per path class.
+import { readFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+export interface Link {
+  url: string;
+  server: Server;
+  /** Body bytes sent for /pack/ requests, and their count. */
+  packBytes: number;
+  packRequests: number;
+  otherBytes: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
+
+export async function slowLink(packDir: string, appUrl: string, latencyMs: number, mbit: number): Promise<Link> {
+  const bytesPerMs = (mbit * 1e6) / 8 / 1000;
+  let linkFree = 0;
+  const send = async (res: ServerResponse, status: number, headers: Record<string, string | string[] | undefined>, body: Uint8Array): Promise<void> => {
+    res.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
+    for (let at = 0; at < body.byteLength; at += 16384) {
+      const chunk = body.subarray(at, at + 16384);
+      linkFree = Math.max(linkFree, performance.now()) + chunk.byteLength / bytesPerMs;
+      const wait = linkFree - performance.now();
+      if (wait > 1) await sleep(wait);
+      res.write(chunk);
+    }
+    res.end();
+  };
+  const link: Link = { url: '', server: undefined as unknown as Server, packBytes: 0, packRequests: 0, otherBytes: 0 };
+  const servePack = async (req: IncomingMessage, res: ServerResponse, rel: string): Promise<void> => {
+    link.packRequests++;
+    let body: Buffer;
+    try {
+      if (rel.split('/').includes('..')) throw new Error('no');
+      body = readFileSync(path.join(packDir, rel || 'pack.json'));
+    } catch {
+      return send(res, 404, {}, new TextEncoder().encode('not found'));
+    }
+    const headers = { 'content-type': rel.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'cache-control': 'no-store', 'accept-ranges': 'bytes' };
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (range) {
+      const [a, b] = [Number(range[1]), Math.min(Number(range[2]), body.byteLength - 1)];
+      link.packBytes += b + 1 - a;
+      return send(res, 206, { ...headers, 'content-range': `bytes ${a}-${b}/${body.byteLength}` }, body.subarray(a, b + 1));
+    }
+    link.packBytes += body.byteLength;
+    return send(res, 200, headers, body);
+  };
+  const proxy = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    new Promise((done) => {
+      const up = request(new URL(req.url ?? '/', appUrl), { method: req.method, headers: { ...req.headers, host: new URL(appUrl).host } }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => {
+          const body = Buffer.concat(chunks);
+          link.otherBytes += body.byteLength;
+          const { 'content-length': _l, 'transfer-encoding': _t, connection: _c, ...headers } = r.headers;
+          void send(res, r.statusCode ?? 502, headers, body).then(done);
+        });
+      });
+      up.on('error', () => {
+        res.writeHead(502);
+        res.end();
+        done();
+      });
+      req.pipe(up);
+    });
+  link.server = createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    void sleep(latencyMs).then(() => (pathname.startsWith('/pack/') ? servePack(req, res, pathname.slice('/pack/'.length)) : proxy(req, res)));
+  });
+  await new Promise<void>((ok) => link.server.listen(0, '127.0.0.1', ok));
+  link.url = `http://127.0.0.1:${(link.server.address() as AddressInfo).port}/`;
+  return link;
+}

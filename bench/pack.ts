@@ -57,7 +57,16 @@ async function query(page: Page, q: string): Promise<number> {
 
 /** Waits until every result thumbnail shown has loaded (their bytes are part of a query's cost). */
 async function thumbsLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="result"] img')).every((i) => i.complete), undefined, { timeout: 60_000 });
+  // Only those in view: the grid's images load lazily.
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="result"] img')).every((i) => {
+        const r = i.getBoundingClientRect();
+        return i.complete || r.bottom < 0 || r.top > innerHeight;
+      }),
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 /** Every file of the pack over the link, 6 at a time (a browser's connections per host). */

@@ -30,7 +30,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 const WRITER = ['scripts/pack/write-pack.ts', 'src/core/pack/format.ts', 'src/pack/lexical-bytes.ts', 'bench/pack/build.ts'];
 
 export function packDir(spec: PackSpec): string {
-  const h = createHash('sha256').update(JSON.stringify(spec));
+  const { queries: _q, ...key } = spec; // queries are drawn after the base: not part of the pack
+  const h = createHash('sha256').update(JSON.stringify(key));
   for (const f of WRITER) if (existsSync(path.join(root, f))) h.update(readFileSync(path.join(root, f)));
   return path.join(tmpdir(), `glimpse-bench-pack-${spec.n}-${h.digest('hex').slice(0, 12)}`);
 }

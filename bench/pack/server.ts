@@ -4,7 +4,7 @@
 // /pack/… is served from the pack folder as a static host would (single Range requests, 206),
 // uncached (no-store) so each measured visit fetches afresh; everything else is proxied to the
 // app's `vite preview`. Counts bytes sent per path class.
-import { readFileSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -21,7 +21,7 @@ export interface Link {
 const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
 
 export async function slowLink(packDir: string, appUrl: string, latencyMs: number, mbit: number): Promise<Link> {
-  const bytesPerMs = (mbit * 1e6) / 8 / 1000;
+  const bytesPerMs = (mbit * 1e6) / 8 / 1000; // Infinity: no bandwidth limit
   let linkFree = 0;
   const send = async (res: ServerResponse, status: number, headers: Record<string, string | string[] | undefined>, body: Uint8Array): Promise<void> => {
     res.writeHead(status, { ...headers, 'content-length': String(body.byteLength) });
@@ -37,22 +37,34 @@ export async function slowLink(packDir: string, appUrl: string, latencyMs: numbe
   const link: Link = { url: '', server: undefined as unknown as Server, packBytes: 0, packRequests: 0, otherBytes: 0 };
   const servePack = async (req: IncomingMessage, res: ServerResponse, rel: string): Promise<void> => {
     link.packRequests++;
-    let body: Buffer;
+    const file = path.join(packDir, rel || 'pack.json');
+    let size: number;
     try {
       if (rel.split('/').includes('..')) throw new Error('no');
-      body = readFileSync(path.join(packDir, rel || 'pack.json'));
+      size = (await stat(file)).size;
     } catch {
       return send(res, 404, {}, new TextEncoder().encode('not found'));
     }
-    const headers = { 'content-type': rel.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'cache-control': 'no-store', 'accept-ranges': 'bytes' };
+    // Only the range asked is read from disk: vector parts are 100+ MB.
+    const read = async (a: number, b: number): Promise<Uint8Array> => {
+      const fh = await open(file);
+      try {
+        const buf = new Uint8Array(b + 1 - a);
+        await fh.read(buf, 0, buf.byteLength, a);
+        return buf;
+      } finally {
+        await fh.close();
+      }
+    };
+    const headers = { 'content-type': rel.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'cache-control': 'no-store', 'accept-ranges': 'bytes', 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-range' };
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
     if (range) {
-      const [a, b] = [Number(range[1]), Math.min(Number(range[2]), body.byteLength - 1)];
+      const [a, b] = [Number(range[1]), Math.min(Number(range[2]), size - 1)];
       link.packBytes += b + 1 - a;
-      return send(res, 206, { ...headers, 'content-range': `bytes ${a}-${b}/${body.byteLength}` }, body.subarray(a, b + 1));
+      return send(res, 206, { ...headers, 'content-range': `bytes ${a}-${b}/${size}` }, await read(a, b));
     }
-    link.packBytes += body.byteLength;
-    return send(res, 200, headers, body);
+    link.packBytes += size;
+    return send(res, 200, headers, await read(0, size - 1));
   };
   const proxy = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
     new Promise((done) => {

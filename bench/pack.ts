@@ -1,7 +1,7 @@
 // bench:pack — issue 15's targets for the static pack. Builds (or reuses, under /tmp) a pack of
 // --n generated photos with the pack command's own writer (bench/pack/build.ts), serves it and the
 // built app through a slow link (bench/pack/server.ts: +50 ms per request, 20 Mbit/s shared,
-// HTTP/1.1) and prints:
+// HTTP/1.1, or HTTP/2 with --http2) and prints:
 // - recall@10 of the pack's text forest read over HTTP by the app's reader, against exact search
 //   over the vectors packed (Node, unthrottled: recall does not depend on the link);
 // - in headless Chromium (the built app, ?pack=/pack/, test models; a first visit has already
@@ -12,7 +12,7 @@
 //   search box's 180 ms debounce; printed also without it;
 // - what fetching the whole pack first would cost over the same link (every file, 6 at a time;
 //   computed from the link unless --whole measure).
-// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models tiny --whole measure --json]
+// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models tiny --whole measure --http2 --json]
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -32,6 +32,7 @@ const spec: PackSpec = { n: num('n', 100_000), queries: num('queries', 20), text
 const MODELS = args.get('models') ?? 'tiny';
 const LATENCY = num('latency', 50), MBIT = num('mbit', 20);
 const JSON_OUT = args.get('json') === 'true';
+const HTTP2 = args.get('http2') === 'true';
 const DEBOUNCE_MS = 180;
 const root = path.resolve(import.meta.dirname, '..');
 const log = (s: string): void => {
@@ -106,13 +107,15 @@ async function main(): Promise<void> {
   log(`recall@10 (${spec.queries} queries, text forest over HTTP vs exact): ${recall.recall.toFixed(3)}; ${KB(recall.bytesPerQuery)} read per query after open`);
 
   const app = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const link = await slowLink(dir, app.resolvedUrls!.local[0]!, LATENCY, MBIT);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const link = await slowLink(dir, app.resolvedUrls!.local[0]!, LATENCY, MBIT, HTTP2);
+  // HTTP/2 needs TLS: the bench's certificate is self-signed.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: HTTP2 ? [...ARGS, '--ignore-certificate-errors'] : ARGS, headless: true });
   const texts = heldOutQueries(captionedEntries()).filter((q, i, all) => all.indexOf(q) === i);
   const queries = texts.slice(0, spec.queries + 2);
-  const out: Record<string, unknown> = { n: spec.n, queries: spec.queries, models: MODELS, latencyMs: LATENCY, mbit: MBIT, packBytes: manifest.bytes, manifestBytes, recall: recall.recall };
+  const out: Record<string, unknown> = { http: HTTP2 ? 2 : 1.1, n: spec.n, queries: spec.queries, models: MODELS, latencyMs: LATENCY, mbit: MBIT, packBytes: manifest.bytes, manifestBytes, recall: recall.recall };
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ ignoreHTTPSErrors: HTTP2 });
+    log(`link: HTTP/${HTTP2 ? '2 over TLS' : '1.1'}, +${LATENCY} ms a request, ${MBIT} Mbit/s shared`);
     const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}`;
     // First visit: the app and the embedder get cached; then the pack's parts are forgotten.
     const warm = await context.newPage();
@@ -139,9 +142,10 @@ async function main(): Promise<void> {
     }
     const ms = later.map((l) => l.ms).sort((a, b) => a - b), bytes = later.map((l) => l.bytes).sort((a, b) => a - b);
     log(`later queries (${later.length}): p50 ${percentile(ms, 50).toFixed(0)} ms (${(percentile(ms, 50) - DEBOUNCE_MS).toFixed(0)} after the debounce), p90 ${percentile(ms, 90).toFixed(0)} ms; pack bytes p50 ${KB(percentile(bytes, 50))}, max ${KB(bytes[bytes.length - 1] ?? 0)}`);
+    log(`pack requests came over HTTP/${[...link.versions].join(', ')}`);
     const whole = await wholePack(link, dir);
     log(`whole pack first: ${MB(whole.bytes)} in ${whole.files} files, ${whole.seconds.toFixed(0)} s over the same link (${whole.measured ? 'measured' : 'bytes at the link rate + 50 ms per request, 6 at a time; --whole measure to fetch it'})`);
-    Object.assign(out, { wholeMeasured: whole.measured, wholeFiles: whole.files, firstMs, firstMsAfterDebounce: firstMs - DEBOUNCE_MS, firstBytes, firstRequests, firstWithThumbs, laterP50Ms: percentile(ms, 50), laterP90Ms: percentile(ms, 90), laterP50Bytes: percentile(bytes, 50), laterMaxBytes: bytes[bytes.length - 1], wholeBytes: whole.bytes, wholeSeconds: whole.seconds, later });
+    Object.assign(out, { httpVersions: [...link.versions], wholeMeasured: whole.measured, wholeFiles: whole.files, firstMs, firstMsAfterDebounce: firstMs - DEBOUNCE_MS, firstBytes, firstRequests, firstWithThumbs, laterP50Ms: percentile(ms, 50), laterP90Ms: percentile(ms, 90), laterP50Bytes: percentile(bytes, 50), laterMaxBytes: bytes[bytes.length - 1], wholeBytes: whole.bytes, wholeSeconds: whole.seconds, later });
     await context.close();
   } finally {
     await browser.close();

@@ -2,13 +2,15 @@
 // the app's own forest code, each leaf's sketch rows stored beside it (a reader over HTTP opens
 // with sketchInLeaves and reads no sketch table), the lexical index as one part, rows in pages,
 // one part per thumbnail. Parts are named by their SHA-256; existing ones are not rewritten.
+// Forest blocks and row pages are listed in the part table (fixed-size records read by Range),
+// so pack.json stays small.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildForest } from '../../src/core/forest/build.ts';
 import { leafRowsBlocks } from '../../src/core/forest/leaf-rows.ts';
 import { MemoryBlockStore } from '../../src/core/forest/memory-store.ts';
-import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, partPath, ROWS_PER_PAGE, type PackForest, type PackManifest, type PackRow } from '../../src/core/pack/format.ts';
+import { blockKind, MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, partPath, ROWS_PER_PAGE, tableRecord, TABLE_RECORD, type PackForest, type PackManifest, type PackRow, type TableRun } from '../../src/core/pack/format.ts';
 import { encodeLexical } from '../../src/pack/lexical-bytes.ts';
 import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text/index.ts';
 import type { WorkItem } from './work.ts';
@@ -34,14 +36,29 @@ export function orderItems(items: readonly WorkItem[]): WorkItem[] {
   return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
 }
 
-async function packForest(parts: Parts, ids: number[], rows: Float32Array[]): Promise<PackForest> {
+/** The part table being written: runs of records, in order. */
+class Table {
+  readonly hashes: (string | undefined)[] = [];
+  run(hashes: readonly (string | undefined)[]): TableRun {
+    const first = this.hashes.length;
+    this.hashes.push(...hashes);
+    return [first, hashes.length];
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.hashes.length * TABLE_RECORD);
+    this.hashes.forEach((h, i) => out.set(tableRecord(h), i * TABLE_RECORD));
+    return out;
+  }
+}
+
+async function packForest(parts: Parts, table: Table, ids: number[], rows: Float32Array[]): Promise<PackForest> {
   const dim = rows[0]?.length ?? 0;
   const store = new MemoryBlockStore();
   const flat = new Float32Array(rows.length * dim);
   rows.forEach((r, i) => flat.set(r, i * dim));
   await buildForest(store, { dim, ids, vectors: flat }, { seed: 1 });
   await store.write(await leafRowsBlocks(store));
-  const blocks: Record<string, string> = {};
+  const kinds = new Map<string, (string | undefined)[]>();
   const vectors: Uint8Array[] = [];
   let generation = 0;
   for (const key of store.keys().sort()) {
@@ -51,8 +68,15 @@ async function packForest(parts: Parts, ids: number[], rows: Float32Array[]): Pr
     if (v) {
       generation = Number(v[1]);
       vectors[Number(v[2])] = store.raw(key)!;
-    } else blocks[key] = parts.put(store.raw(key)!);
+    } else {
+      const [kind, n] = blockKind(key);
+      let list = kinds.get(kind);
+      if (!list) kinds.set(kind, (list = []));
+      list[n] = parts.put(store.raw(key)!);
+    }
   }
+  const blocks: Record<string, TableRun> = {};
+  for (const [kind, list] of [...kinds].sort(([a], [b]) => (a < b ? -1 : 1))) blocks[kind] = table.run(Array.from(list));
   const blockBytes = vectors[0]?.byteLength ?? 0;
   const all = new Uint8Array(blockBytes * vectors.length);
   vectors.forEach((b, slot) => {
@@ -77,19 +101,23 @@ export async function writePack(outDir: string, work: readonly WorkItem[]): Prom
     const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
     return { ...row, id: ids[i]!, addedAt: it.takenAt, thumb: parts.put(thumb) };
   });
+  const table = new Table();
   const rowPages: string[] = [];
   for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(parts.put(new TextEncoder().encode(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
+  const rowRun = table.run(rowPages);
+  const forests = {
+    text: await packForest(parts, table, ids, items.map((i) => i.text)),
+    visual: await packForest(parts, table, ids, items.map((i) => i.visual)),
+  };
   const manifest: PackManifest = {
     format: PACK_FORMAT,
     version: PACK_VERSION,
     count: items.length,
     models,
-    forests: {
-      text: await packForest(parts, ids, items.map((i) => i.text)),
-      visual: await packForest(parts, ids, items.map((i) => i.visual)),
-    },
+    table: { part: parts.put(table.bytes()), records: table.hashes.length },
+    forests,
     lexical: parts.put(encodeLexical(lexical)),
-    rowPages,
+    rows: rowRun,
     bytes: 0,
   };
   manifest.bytes = parts.bytes;

@@ -1,8 +1,8 @@
 // One forest of a pack as a BlockStore (src/core/forest/store.ts): keys map to parts through the
-// manifest, reads go out together. Read-only: the forest is opened with sketchInLeaves and only searched.
+// part table (read by Range, the records a read needs), reads go out together. Read-only: the forest is opened with sketchInLeaves and only searched.
 import type { BlockStore } from '../core/forest/store';
 import { GlimpseError } from '../core/errors';
-import type { PackForest } from '../core/pack/format';
+import { blockKind, type PackForest } from '../core/pack/format';
 import type { PackSource } from './pack-source';
 
 export class PackBlockStore implements BlockStore {
@@ -19,12 +19,21 @@ export class PackBlockStore implements BlockStore {
       if (m && Number(m[1]) === v.generation && Number(m[2]) < v.count) slots.set(k, Number(m[2]));
     }
     const vectors = this.source.slices(v.part, [...new Set(slots.values())], v.blockBytes);
+    const records = new Map<string, number>();
+    for (const k of keys) {
+      if (slots.has(k)) continue;
+      const [kind, n] = blockKind(k);
+      const run = Object.hasOwn(this.forest.blocks, kind) ? this.forest.blocks[kind] : undefined;
+      if (run && n < run[1]) records.set(k, run[0] + n);
+    }
+    const recordList = [...new Set(records.values())];
+    const parts = this.source.tableParts(recordList).then((got) => new Map(recordList.map((r, i) => [r, got[i]])));
     return Promise.all(
       keys.map(async (k) => {
         const slot = slots.get(k);
         if (slot !== undefined) return (await vectors).get(slot);
-        const hash = this.forest.blocks[k];
-        return hash === undefined ? undefined : this.source.part(hash);
+        const r = records.get(k);
+        return r === undefined ? undefined : (await parts).get(r);
       }),
     );
   }

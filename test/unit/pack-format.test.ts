@@ -7,12 +7,12 @@ import { checkManifest, PACK_VERSION } from '../../src/core/pack/format.ts';
 // A pack written before forest format 4 (pack format 1: its forests are format 3) is refused by
 // name, saying to make it again; its forest blocks could not be searched by this build.
 describe('pack format', () => {
-  const manifest = (version: number): unknown => ({ format: 'glimpse-pack', version, count: 0, models: { captioner: 'c', embedder: 'e' }, forests: {}, lexical: '', rowPages: [] });
+  const manifest = (version: number): unknown => ({ format: 'glimpse-pack', version, count: 0, models: { captioner: 'c', embedder: 'e' }, forests: {}, lexical: '', rows: [0, 0], table: { part: '', records: 0 } });
 
-  it('refuses a format-1 pack (forest format 3) with the named error and what to do', () => {
-    expect(PACK_VERSION).toBe(2);
-    expect(() => checkManifest(manifest(1), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 1, made by an older npm run pack; this app reads format 2\. Make the pack again/) }));
-    expect(() => checkManifest(manifest(3), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 3, this app reads format 2\. Update the app/) }));
+  it('refuses a format-1 or format-2 pack (forest format 3; a manifest listing every part) with the named error and what to do', () => {
+    expect(PACK_VERSION).toBe(3);
+    for (const old of [1, 2]) expect(() => checkManifest(manifest(old), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(new RegExp(`format ${old}, made by an older npm run pack; this app reads format 3\\. Make the pack again`)) }));
+    expect(() => checkManifest(manifest(4), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 4, this app reads format 3\. Update the app/) }));
   });
 
   it('a format-3 forest opened as a pack opens (sketchInLeaves) is refused by name, not misread', async () => {

@@ -13,7 +13,7 @@ import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/li
 import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 
 /** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
-const OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true };
+export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true };
 
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
@@ -50,7 +50,7 @@ export class PackLibrary {
   private forest(name: ForestName): Promise<Forest> {
     let f = this.forests.get(name);
     if (!f) {
-      f = Forest.open(new PackBlockStore(this.source, this.source.manifest.forests[name]), OPEN).catch((e: unknown) => {
+      f = Forest.open(new PackBlockStore(this.source, this.source.manifest.forests[name]), PACK_FOREST_OPEN).catch((e: unknown) => {
         this.forests.delete(name);
         if ((e as Error).name === 'PackUnreadableError') throw e;
         throw new PackError(this.source.url, `its ${name} index cannot be read (${(e as Error).message}). Make the pack again.`);
@@ -84,7 +84,8 @@ export class PackLibrary {
 
   async rows(ids: readonly number[]): Promise<(PackRow | undefined)[]> {
     const need = [...new Set(ids.filter((id) => this.has(id)).map((id) => Math.floor((id - 1) / ROWS_PER_PAGE)))];
-    const pages = new Map(await Promise.all(need.map(async (p) => [p, await this.page(p)] as const)));
+    this.loadPages(need.filter((p) => !this.pages.has(p)));
+    const pages = new Map(await Promise.all(need.map(async (p) => [p, await this.pages.get(p)!] as const)));
     return ids.map((id) => (this.has(id) ? pages.get(Math.floor((id - 1) / ROWS_PER_PAGE))![(id - 1) % ROWS_PER_PAGE] : undefined));
   }
 
@@ -130,14 +131,26 @@ export class PackLibrary {
     return Number.isInteger(id) && id >= 1 && id <= this.count;
   }
 
-  private page(p: number): Promise<PackRow[]> {
-    let page = this.pages.get(p);
-    if (!page) {
-      page = this.source.part(this.source.manifest.rowPages[p]!).then((b) => JSON.parse(new TextDecoder().decode(b)) as PackRow[]);
-      page.catch(() => this.pages.delete(p));
+  /** Row page parts through the part table, in one table read for all pages asked at once. */
+  private pageParts(pages: readonly number[]): Promise<Uint8Array[]> {
+    const [first] = this.source.manifest.rows;
+    return this.source.tableParts(pages.map((p) => first + p)).then((got) =>
+      got.map((b, i) => {
+        if (!b) throw new PackError(this.source.url, `its row page ${pages[i]} is missing from its part table. Make the pack again.`);
+        return b;
+      }),
+    );
+  }
+
+  /** Starts reading `pages` (one part table read for all of them); each is kept once asked. */
+  private loadPages(pages: readonly number[]): void {
+    if (pages.length === 0) return;
+    const batch = this.pageParts(pages);
+    pages.forEach((p, i) => {
+      const page = batch.then((parts) => JSON.parse(new TextDecoder().decode(parts[i])) as PackRow[]);
+      page.catch(() => this.pages.delete(p)); // a later call may succeed (network back)
       this.pages.set(p, page);
-    }
-    return page;
+    });
   }
 
   private async present(hits: Parameters<typeof presentHits>[0]): Promise<ResultRow[]> {

@@ -1,28 +1,42 @@
-// The static pack, format 2: a folder a static host serves as plain files and a browser reads in
-// place. `pack.json` names everything else; every other file is an immutable part `p/<sha256>`
-// named by the SHA-256 of its bytes, so a host may cache parts forever and a reader checks each
-// one it fetches. docs/PACK-FORMAT.md is the spec; this file is its types and checks.
+// The static pack, format 3: a folder a static host serves as plain files and a browser reads in
+// place. Every file but `pack.json` is an immutable part `p/<sha256>` named by the SHA-256 of its
+// bytes, so a host may cache parts forever and a reader checks each one it fetches. pack.json stays
+// a few KiB whatever the photo count: the parts it does not name are listed in the part table, a
+// part of fixed-size records (hash + checksum) read by HTTP Range, so a query reads only the
+// entries it needs. docs/PACK-FORMAT.md is the spec; this file is its types and checks.
+import { checksum32 } from '../forest/checksum.ts';
 import type { PhotoFields } from '../photo/fields.ts';
 import { GlimpseError } from '../errors.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
-/** 2: the forests' blocks are forest format 4 (RaBitQ sketches, float16 vectors, a centroid block). Format 1 (forest format 3) is refused: make it again. */
-export const PACK_VERSION = 2;
+/**
+ * 3: parts listed in a ranged part table (pack.json no longer grows with the photo count), rows in
+ * pages of 4. 2: forest blocks of forest format 4. Older formats are refused: make the pack again.
+ */
+export const PACK_VERSION = 3;
 export const MANIFEST_FILE = 'pack.json';
-/** Photos per row page: a grid page or a result list reads one or two. */
-export const ROWS_PER_PAGE = 100;
+/**
+ * Photos per row page. Small: a result list's ids are scattered over the pack, so a page of 100
+ * cost ~100 KB per result; 4 keeps a query's rows to a few KB each, and a grid page reads a few.
+ */
+export const ROWS_PER_PAGE = 4;
+/** Part table records: the part's SHA-256 (32 bytes), then checksum32 of those bytes (LE). An all-zero hash: no part. */
+export const TABLE_RECORD = 36;
+/** A run of part table records: [first record, count]. */
+export type TableRun = [number, number];
 
 export type ForestName = 'text' | 'visual';
 
 /**
- * One forest: its block keys (src/core/forest/store.ts) mapped to part hashes, except the vector
- * blocks: those (one per slot, all of one size) sit in slot order in one part, read with Range
- * requests (a part per vector would make the manifest grow with the photo count). Each forest block
- * carries its own checksum, so a ranged read is checked too. Opened with sketchInLeaves.
+ * One forest. Its blocks (src/core/forest/store.ts keys, `<kind>/<n>` or a plain key) are parts
+ * listed in the part table: `blocks[kind]` is the run of records of n = 0, 1, …; a plain key is
+ * its own kind with n = 0. The vector blocks (one per slot, all of one size) sit in slot order in
+ * one part, read with Range requests. Each forest block carries its own checksum, so a ranged read
+ * is checked too. Opened with sketchInLeaves.
  */
 export interface PackForest {
   dim: number;
-  blocks: Record<string, string>;
+  blocks: Record<string, TableRun>;
   vectors: { part: string; generation: number; blockBytes: number; count: number };
 }
 
@@ -33,10 +47,12 @@ export interface PackManifest {
   count: number;
   models: { captioner: string; embedder: string };
   forests: Record<ForestName, PackForest>;
+  /** The part table: its part (read by Range, never whole) and its record count. */
+  table: { part: string; records: number };
   /** The lexical index snapshot (lexical-bytes.ts). */
   lexical: string;
-  /** Row pages in id order: page k holds ids k·ROWS_PER_PAGE + 1 … */
-  rowPages: string[];
+  /** Row pages in id order in the part table: page k holds ids k·ROWS_PER_PAGE + 1 … */
+  rows: TableRun;
   /** Bytes of all parts together (what fetching the whole pack would cost). */
   bytes: number;
 }
@@ -49,6 +65,31 @@ export interface PackRow extends PhotoFields {
 }
 
 export const partPath = (hash: string): string => `p/${hash}`;
+
+/** A forest block key as its table kind and number: `g1/l/17` → [`g1/l`, 17], `meta` → [`meta`, 0]. */
+export function blockKind(key: string): [string, number] {
+  const m = /^(.*)\/(\d+)$/.exec(key);
+  return m ? [m[1]!, Number(m[2])] : [key, 0];
+}
+
+/** One part table record. */
+export function tableRecord(hash: string | undefined): Uint8Array {
+  const out = new Uint8Array(TABLE_RECORD);
+  if (hash) for (let i = 0; i < 32; i++) out[i] = parseInt(hash.slice(i * 2, i * 2 + 2), 16);
+  new DataView(out.buffer).setUint32(32, checksum32(out, 0, 32), true);
+  return out;
+}
+
+/** The hash a record holds (undefined: no part), or null when its checksum fails. */
+export function readTableRecord(rec: Uint8Array): string | undefined | null {
+  if (rec.byteLength !== TABLE_RECORD || new DataView(rec.buffer, rec.byteOffset).getUint32(32, true) !== checksum32(rec, 0, 32)) return null;
+  let hex = '', zero = true;
+  for (let i = 0; i < 32; i++) {
+    zero &&= rec[i] === 0;
+    hex += rec[i]!.toString(16).padStart(2, '0');
+  }
+  return zero ? undefined : hex;
+}
 const HEX = /^[0-9a-f]{64}$/;
 
 /** A pack that cannot be read; the message names the URL and what to do. */
@@ -71,15 +112,18 @@ export function checkManifest(json: unknown, url: string): PackManifest {
   if (typeof m.version === 'number' && m.version < PACK_VERSION) throw new PackError(url, `it is format ${m.version}, made by an older npm run pack; this app reads format ${PACK_VERSION}. Make the pack again with this version of npm run pack.`);
   if (m.version !== PACK_VERSION) throw new PackError(url, `it is format ${String(m.version)}, this app reads format ${PACK_VERSION}. Update the app or make the pack again.`);
   if (!Number.isInteger(m.count) || (m.count as number) < 0) return bad('bad photo count');
+  const t = m.table;
+  if (!t || typeof t.part !== 'string' || !HEX.test(t.part) || !Number.isInteger(t.records) || t.records < 0) return bad('no part table');
+  const run = (r: unknown): boolean => Array.isArray(r) && r.length === 2 && r.every((x) => Number.isInteger(x) && x >= 0) && r[0] + r[1] <= t.records;
   if (typeof m.models?.captioner !== 'string' || typeof m.models.embedder !== 'string') return bad('no models');
   for (const name of ['text', 'visual'] as const) {
     const f = m.forests?.[name];
     if (!f || !Number.isInteger(f.dim) || typeof f.blocks !== 'object' || f.blocks === null) return bad(`no ${name} forest`);
-    for (const h of Object.values(f.blocks)) if (typeof h !== 'string' || !HEX.test(h)) return bad('a bad part name');
+    for (const r of Object.values(f.blocks)) if (!run(r)) return bad('a bad block run');
     const v = f.vectors;
     if (!v || typeof v.part !== 'string' || !HEX.test(v.part) || ![v.generation, v.blockBytes, v.count].every((x) => Number.isInteger(x) && x >= 0)) return bad(`no ${name} vectors`);
   }
   if (typeof m.lexical !== 'string' || !HEX.test(m.lexical)) return bad('no keyword index');
-  if (!Array.isArray(m.rowPages) || m.rowPages.length !== Math.ceil((m.count as number) / ROWS_PER_PAGE) || !m.rowPages.every((h) => typeof h === 'string' && HEX.test(h))) return bad('bad row pages');
+  if (!run(m.rows) || (m.rows as TableRun)[1] !== Math.ceil((m.count as number) / ROWS_PER_PAGE)) return bad('bad row pages');
   return m as PackManifest;
 }

@@ -1,0 +1,159 @@
+// bench:pack — issue 15's targets for the static pack. Builds (or reuses, under /tmp) a pack of
+// --n generated photos with the pack command's own writer (bench/pack/build.ts), serves it and the
+// built app through a slow link (bench/pack/server.ts: +50 ms per request, 20 Mbit/s shared,
+// HTTP/1.1, or HTTP/2 with --http2) and prints:
+// - recall@10 of the pack's text forest read over HTTP by the app's reader, against exact search
+//   over the vectors packed (Node, unthrottled: recall does not depend on the link);
+// - in headless Chromium (the built app, ?pack=/pack/, test models; a first visit has already
+//   cached the app and the embedder, then the pack's part cache is emptied and pack files are
+//   no-store): the first text result's time from the page being ready (search box shown) and the
+//   pack bytes fetched until then (the pack's only: app and models are not counted), then each later
+//   query's pack bytes and times (p50). Times run from typing the query, so they include the
+//   search box's 180 ms debounce; printed also without it;
+// - what fetching the whole pack first would cost over the same link (every file, 6 at a time;
+//   computed from the link unless --whole measure).
+// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models tiny --whole measure --http2 --json]
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { preview } from 'vite';
+import { ARGS, CHROMIUM } from '../test/browser/helpers/browser.ts';
+import { parseArgs } from './lib/args.ts';
+import { percentile } from './lib/stats.ts';
+import { heldOutQueries } from './pipeline/synthetic.ts';
+import { captionedEntries } from '../test/browser/helpers/library-page.ts';
+import { ensurePack, type PackSpec } from './pack/build.ts';
+import { packRecall } from './pack/recall.ts';
+import { slowLink, type Link } from './pack/server.ts';
+
+const args = parseArgs(process.argv.slice(2));
+const num = (k: string, d: number): number => Number(args.get(k) ?? d);
+const spec: PackSpec = { n: num('n', 100_000), queries: num('queries', 20), textDim: 384, visualDim: 768, thumbs: num('thumbs', 1000), seed: num('seed', 7) };
+const MODELS = args.get('models') ?? 'tiny';
+const LATENCY = num('latency', 50), MBIT = num('mbit', 20);
+const JSON_OUT = args.get('json') === 'true';
+const HTTP2 = args.get('http2') === 'true';
+const DEBOUNCE_MS = 180;
+const root = path.resolve(import.meta.dirname, '..');
+const log = (s: string): void => {
+  if (!JSON_OUT) console.log(s);
+};
+const KB = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
+const MB = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MB`;
+
+/** Types `q` and waits until the grid shows its results (or says none); ms from typing. */
+async function query(page: Page, q: string): Promise<number> {
+  const t0 = performance.now();
+  await page.getByTestId('search-input').fill(q);
+  await page.waitForFunction(
+    (q) => {
+      const grid = document.querySelector<HTMLElement>('[data-testid="results-grid"]');
+      return grid?.dataset.query === q || (document.querySelector('[data-testid="no-results"]') !== null && !grid);
+    },
+    q,
+    { timeout: 120_000, polling: 'raf' },
+  );
+  return performance.now() - t0;
+}
+
+/** Waits until every result thumbnail shown has loaded (their bytes are part of a query's cost). */
+async function thumbsLoaded(page: Page): Promise<void> {
+  // Only those in view: the grid's images load lazily.
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="result"] img')).every((i) => {
+        const r = i.getBoundingClientRect();
+        return i.complete || r.bottom < 0 || r.top > innerHeight;
+      }),
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+/**
+ * Every file of the pack over the link, 6 at a time (a browser's connections per host): measured
+ * with --whole measure (minutes at 100,000 photos), else what the link makes it: all bytes at the
+ * link's rate plus one latency per request, 6 requests in flight.
+ */
+async function wholePack(link: Link, dir: string): Promise<{ bytes: number; seconds: number; files: number; measured: boolean }> {
+  const files = ['pack.json', ...readdirSync(path.join(dir, 'p')).map((f) => `p/${f}`)];
+  if (args.get('whole') !== 'measure') {
+    const bytes = files.reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+    return { bytes, seconds: (bytes * 8) / (MBIT * 1e6) + (files.length * LATENCY) / 6 / 1000, files: files.length, measured: false };
+  }
+  const before = link.packBytes, t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (next < files.length) {
+        const f = files[next++]!;
+        await (await fetch(new URL(`pack/${f}`, link.url))).arrayBuffer();
+      }
+    }),
+  );
+  return { bytes: link.packBytes - before, seconds: (performance.now() - t0) / 1000, files: files.length, measured: true };
+}
+
+async function main(): Promise<void> {
+  if (!statSync(path.join(root, 'dist/index.html'), { throwIfNoEntry: false })) throw new Error('dist/ is missing: run npm run build first.');
+  const t0 = performance.now();
+  const { dir, manifest, base, query: qv, buildSeconds } = await ensurePack(spec, log);
+  const manifestBytes = statSync(path.join(dir, 'pack.json')).size;
+  log(`pack: ${dir} (${manifest.count} photos, ${MB(manifest.bytes)} of parts, pack.json ${KB(manifestBytes)}${buildSeconds ? `, built in ${buildSeconds.toFixed(0)} s` : ', cached'})`);
+
+  const plain = await slowLink(dir, 'http://127.0.0.1:9/', 0, Infinity);
+  const recall = await packRecall(`${plain.url}pack/`, base, qv, spec.textDim);
+  plain.server.close();
+  log(`recall@10 (${spec.queries} queries, text forest over HTTP vs exact): ${recall.recall.toFixed(3)}; ${KB(recall.bytesPerQuery)} read per query after open`);
+
+  const app = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const link = await slowLink(dir, app.resolvedUrls!.local[0]!, LATENCY, MBIT, HTTP2);
+  // HTTP/2 needs TLS: the bench's certificate is self-signed.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: HTTP2 ? [...ARGS, '--ignore-certificate-errors'] : ARGS, headless: true });
+  const texts = heldOutQueries(captionedEntries()).filter((q, i, all) => all.indexOf(q) === i);
+  const queries = texts.slice(0, spec.queries + 2);
+  const out: Record<string, unknown> = { http: HTTP2 ? 2 : 1.1, n: spec.n, queries: spec.queries, models: MODELS, latencyMs: LATENCY, mbit: MBIT, packBytes: manifest.bytes, manifestBytes, recall: recall.recall };
+  try {
+    const context = await browser.newContext({ ignoreHTTPSErrors: HTTP2 });
+    log(`link: HTTP/${HTTP2 ? '2 over TLS' : '1.1'}, +${LATENCY} ms a request, ${MBIT} Mbit/s shared`);
+    const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}`;
+    // First visit: the app and the embedder get cached; then the pack's parts are forgotten.
+    const warm = await context.newPage();
+    await warm.goto(url);
+    await query(warm, queries[0]!);
+    await warm.evaluate(() => caches.delete('glimpse-pack-parts-v1'));
+    await warm.close();
+
+    const page = await context.newPage();
+    const b0 = link.packBytes, r0 = link.packRequests;
+    await page.goto(url, { waitUntil: 'load' });
+    await page.getByTestId('search-input').waitFor();
+    const firstMs = await query(page, queries[1]!);
+    const firstBytes = link.packBytes - b0, firstRequests = link.packRequests - r0;
+    await thumbsLoaded(page);
+    const firstWithThumbs = link.packBytes - b0;
+    log(`first text result: ${firstMs.toFixed(0)} ms from the page being ready (${(firstMs - DEBOUNCE_MS).toFixed(0)} ms after the debounce); pack bytes ${MB(firstBytes)} in ${firstRequests} requests, ${MB(firstWithThumbs)} with its thumbnails`);
+    const later: { ms: number; bytes: number }[] = [];
+    for (const q of queries.slice(2)) {
+      const b = link.packBytes;
+      const ms = await query(page, q);
+      await thumbsLoaded(page);
+      later.push({ ms, bytes: link.packBytes - b });
+    }
+    const ms = later.map((l) => l.ms).sort((a, b) => a - b), bytes = later.map((l) => l.bytes).sort((a, b) => a - b);
+    log(`later queries (${later.length}): p50 ${percentile(ms, 50).toFixed(0)} ms (${(percentile(ms, 50) - DEBOUNCE_MS).toFixed(0)} after the debounce), p90 ${percentile(ms, 90).toFixed(0)} ms; pack bytes p50 ${KB(percentile(bytes, 50))}, max ${KB(bytes[bytes.length - 1] ?? 0)}`);
+    log(`pack requests came over HTTP/${[...link.versions].join(', ')}`);
+    const whole = await wholePack(link, dir);
+    log(`whole pack first: ${MB(whole.bytes)} in ${whole.files} files, ${whole.seconds.toFixed(0)} s over the same link (${whole.measured ? 'measured' : 'bytes at the link rate + 50 ms per request, 6 at a time; --whole measure to fetch it'})`);
+    Object.assign(out, { httpVersions: [...link.versions], wholeMeasured: whole.measured, wholeFiles: whole.files, firstMs, firstMsAfterDebounce: firstMs - DEBOUNCE_MS, firstBytes, firstRequests, firstWithThumbs, laterP50Ms: percentile(ms, 50), laterP90Ms: percentile(ms, 90), laterP50Bytes: percentile(bytes, 50), laterMaxBytes: bytes[bytes.length - 1], wholeBytes: whole.bytes, wholeSeconds: whole.seconds, later });
+    await context.close();
+  } finally {
+    await browser.close();
+    link.server.close();
+    await app.close();
+  }
+  out.seconds = (performance.now() - t0) / 1000;
+  if (JSON_OUT) console.log(JSON.stringify(out, null, 2));
+}
+
+await main();

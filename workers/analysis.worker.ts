@@ -32,6 +32,7 @@ import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, 
 import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { neighbourGraph, neighboursOf, type GraphProgress } from './lib/map-input';
 import { countUnhashed, hashNext, similarPairs, type SimilarPairs } from './lib/similar';
+import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
 import { readLayout, tagsOfImages, writeLayout, type MapSpace, type StoredLayout } from '../src/storage/map-store';
 import type { KnnGraph, Newcomer } from '../src/core/map';
 
@@ -61,7 +62,7 @@ let pack: Promise<PackLibrary> | undefined;
  *  A failed open is not kept: the next call tries again (a full disk may have been freed since). */
 function openLibrary(name?: string): Promise<Library> {
   listen();
-  const opening = shared(() => Library.open(name));
+  const opening = tracedLibrary(() => shared(() => Library.open(name)));
   opening.then(
     // A newer version in another tab wants the database: db.ts lets go of it; the pages are told,
     // so this tab asks to be reloaded at once rather than at its next call.
@@ -171,11 +172,17 @@ const api = {
     return { count: p.count, embedder: p.embedderId };
   },
 
-  async open(name?: string): Promise<{ count: number }> {
+  /** With `config`, the embedder starts loading beside the library read (lib/search-warmup.ts). */
+  async open(name?: string, config?: LoadConfig): Promise<{ count: number }> {
     if (pack) return { count: (await pack).count };
+    markStartup('open');
     if (!library) dbName = name;
+    if (config) void warmEmbedder(async () => countImages(await browseDB()), () => watchVectorSide(host.embedder(config)));
     return { count: await (await lib()).count() };
   },
+
+  /** Test hook: where the worker's cold start went (lib/search-warmup.ts). */
+  startupTrace,
 
   /** Image count and queue length as stored (shared by all tabs). */
   async status(): Promise<{ count: number; pending: number }> {

@@ -22,6 +22,7 @@ async function listLibrary(): Promise<bridge.LibraryItem[]> {
 const hooks = {
   inspectImage: bridge.inspectImage,
   openLibrary: bridge.openLibrary,
+  startupTrace: bridge.startupTrace,
   loadModels: bridge.loadModels,
   addImage: bridge.addImage,
   search: bridge.search,

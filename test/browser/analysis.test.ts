@@ -67,4 +67,19 @@ describe('analysis worker in Chromium', () => {
     await page.waitForFunction(() => window.__glimpse !== undefined);
     expect((await page.evaluate(() => window.__glimpse!.openLibrary())).count).toBe(20);
   });
+
+  it('starts the embedder while the library is still being read (cold start)', async () => {
+    await page.reload();
+    await page.waitForFunction(() => window.__glimpse !== undefined);
+    // The page opens the library by itself; wait until both loads have ended.
+    await page.waitForFunction(async () => {
+      const names = (await window.__glimpse!.startupTrace()).map((m) => m.name);
+      return names.includes('library-ready') && names.includes('embedder-ready');
+    });
+    const trace = await page.evaluate(() => window.__glimpse!.startupTrace());
+    const at = (name: string): number => trace.find((m) => m.name === name)?.at ?? NaN;
+    expect(trace.map((m) => m.name)).not.toContain('embedder-failed');
+    expect(at('embedder-start')).toBeLessThan(at('library-ready'));
+    expect(at('library-start')).toBeLessThan(at('library-ready'));
+  });
 });

@@ -157,7 +157,7 @@ describe('captioner (tiny test model)', () => {
     let seed = 7;
     const noise = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
     const images = [image, flat(() => 0), flat(() => 255), flat(noise)];
-    const alone = [];
+    const alone: { captions: string[]; visual: Float32Array }[] = [];
     for (const img of images) alone.push(await captioner.caption(img, { count: 1, maxNewTokens: 8 }));
     type Run = { run(feeds: Record<string, unknown>): Promise<unknown> };
     const run = vi.spyOn((ort.InferenceSession as unknown as { prototype: Run }).prototype, 'run');

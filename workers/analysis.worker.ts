@@ -20,7 +20,7 @@ import { OCR_SIZE, OCR_THUMB_SIZE } from './lib/read-text';
 import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
-import { exifTakenAt } from './lib/exif';
+import { withTakenAt } from './lib/exif';
 import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
@@ -32,6 +32,8 @@ import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, 
 import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { neighbourGraph, neighboursOf, type GraphProgress } from './lib/map-input';
 import { countUnhashed, hashNext, similarPairs, type SimilarPairs } from './lib/similar';
+import { analyzeBatch } from './lib/analyze-batch';
+import { QueueLookahead } from './lib/queue-batch';
 import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
 import { readLayout, tagsOfImages, writeLayout, type MapSpace, type StoredLayout } from '../src/storage/map-store';
 import type { KnnGraph, Newcomer } from '../src/core/map';
@@ -52,6 +54,7 @@ export interface IndexOptions {
 }
 
 const host = new ModelHost();
+const lookahead = new QueueLookahead();
 let library: Promise<Library> | undefined;
 let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
@@ -121,10 +124,13 @@ async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal:
   const library = await lib();
   try {
     const m = await host.load(opts.models, undefined, signal);
-    // The row's takenAt is the file's lastModified unless EXIF says when the photo was taken.
-    const taken = { ...meta, lastModified: (await exifTakenAt(file)) ?? meta.lastModified };
     const ocr = opts.ocr ? await ocrOptions(opts.models, signal) : undefined;
-    const result = await analyzeImage(file, taken, m, { ...opts, ocr, signal, isKnown: (sha) => library.isKnown(sha) });
+    const analyze = { ...opts, ocr, signal, isKnown: (sha: string) => library.isKnown(sha) };
+    // Queued: analysed with the next queued photos in one caption batch (lib/queue-batch.ts).
+    const result =
+      queueId === undefined
+        ? await analyzeImage(file, await withTakenAt(file, meta), m, analyze)
+        : await lookahead.analyze(library.db, queueId, { file, meta }, JSON.stringify(opts), signal, async (items, s) => analyzeBatch(await Promise.all(items.map(async (i) => ({ file: i.file, meta: await withTakenAt(i.file, i.meta) }))), m, { ...analyze, signal: s }));
     if (!result.prepared) return { status: 'duplicate', stageMs: result.stageMs };
     const t = performance.now();
     // Indexed from the queue: the commit takes the file off the queue in the same transaction.
@@ -226,11 +232,13 @@ const api = {
   },
 
   async dropQueued(queueId: number): Promise<void> {
+    lookahead.forget(queueId);
     await dequeue((await lib()).db, queueId);
     announce('dequeued', [queueId]);
   },
 
   async clearQueue(): Promise<void> {
+    lookahead.forget();
     await clearQueue((await lib()).db);
     announce('queue-cleared', []);
   },

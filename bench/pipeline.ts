@@ -17,6 +17,8 @@
 //   --images DIR      index the JPEGs of DIR instead of the shared 224-px photos
 //   --ocr-compare     Chromium: each photo is indexed with text reading off, removed, then with it on (the
 //                     app's default), side by side; prints both medians and their ratio
+//   --queue-compare   Chromium: each pass also indexes the photos through the queue (caption batches of
+//                     up to 3, workers/lib/queue-batch.ts), side by side with addImage one by one; prints both
 //   --json            last line: the Chromium figures as JSON, Node's under "node"
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     'rebuild-lexical': { type: 'boolean', default: false },
     'cold-runs': { type: 'string', default: '1' },
     'ocr-compare': { type: 'boolean', default: false },
+    'queue-compare': { type: 'boolean', default: false },
     images: { type: 'string' },
   },
 });
@@ -138,6 +141,7 @@ if (envs.includes('chromium')) {
       maxNewTokens,
       thumbSize: THUMB,
       ocrCompare: values['ocr-compare'],
+      queueCompare: values['queue-compare'],
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
       query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
       probe,

@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { PackRow } from '../src/core/pack/format';
 import type { ImageRow } from '../src/storage/rows';
-import { GlimpseError, isNamedError } from '../src/core/errors';
+import { GlimpseError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
 import type { DownloadPlan } from '../src/ml/model-cache';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
@@ -13,14 +13,13 @@ import { countImages, handleById, openGlimpseDB, type GlimpseDB } from '../src/s
 import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
 import { tempExportFile, writableFor } from '../src/archive/targets';
-import { analyzeImage, type FileMeta, type OcrOptions, type StageMs } from './lib/analyze-image';
+import type { FileMeta } from './lib/analyze-image';
 import { exportLibrary, originalsOnOffer, type ExportProgress, type ExportResult } from './lib/archive-export';
 import { importLibraryFile, type ImportPlan, type ImportProgress, type ImportResult, type ImportWant } from './lib/archive-import';
 import { OCR_SIZE, OCR_THUMB_SIZE } from './lib/read-text';
 import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
-import { exifTakenAt } from './lib/exif';
 import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
@@ -32,25 +31,15 @@ import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, 
 import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { neighbourGraph, neighboursOf, type GraphProgress } from './lib/map-input';
 import { countUnhashed, hashNext, similarPairs, type SimilarPairs } from './lib/similar';
+import { FileIndexer, type AddOutcome, type IndexOptions } from './lib/index-file';
+import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
 import { readLayout, tagsOfImages, writeLayout, type MapSpace, type StoredLayout } from '../src/storage/map-store';
 import type { KnnGraph, Newcomer } from '../src/core/map';
 
-export type AddOutcome =
-  | { status: 'indexed'; id: number; stageMs: StageMs & { write: number } }
-  | { status: 'duplicate'; stageMs: StageMs }
-  | { status: 'rejected'; code: string; message: string };
-
-export interface IndexOptions {
-  captionCount: number;
-  maxNewTokens: number;
-  thumbSize: number;
-  /** Read text in photos (OCR); off when absent. */
-  ocr?: boolean;
-  /** Sent with every call: a worker replaced after a cancel starts with no state. */
-  models: LoadConfig;
-}
+export type { AddOutcome, IndexOptions } from './lib/index-file';
 
 const host = new ModelHost();
+const indexer = new FileIndexer(host, () => lib());
 let library: Promise<Library> | undefined;
 let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
@@ -61,7 +50,7 @@ let pack: Promise<PackLibrary> | undefined;
  *  A failed open is not kept: the next call tries again (a full disk may have been freed since). */
 function openLibrary(name?: string): Promise<Library> {
   listen();
-  const opening = shared(() => Library.open(name));
+  const opening = tracedLibrary(() => shared(() => Library.open(name)));
   opening.then(
     // A newer version in another tab wants the database: db.ts lets go of it; the pages are told,
     // so this tab asks to be reloaded at once rather than at its next call.
@@ -115,47 +104,6 @@ export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { 
 
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
-/** Decode → captions → record → SBERT → one transaction. Rejections are data: comlink would drop the error's `code`. */
-async function indexFile(file: Blob, meta: FileMeta, opts: IndexOptions, signal: AbortSignal, queueId?: number): Promise<AddOutcome> {
-  const library = await lib();
-  try {
-    const m = await host.load(opts.models, undefined, signal);
-    // The row's takenAt is the file's lastModified unless EXIF says when the photo was taken.
-    const taken = { ...meta, lastModified: (await exifTakenAt(file)) ?? meta.lastModified };
-    const ocr = opts.ocr ? await ocrOptions(opts.models, signal) : undefined;
-    const result = await analyzeImage(file, taken, m, { ...opts, ocr, signal, isKnown: (sha) => library.isKnown(sha) });
-    if (!result.prepared) return { status: 'duplicate', stageMs: result.stageMs };
-    const t = performance.now();
-    // Indexed from the queue: the commit takes the file off the queue in the same transaction.
-    const id = await library.commit(result.prepared, queueId).catch((e: unknown) => {
-      // Another tab indexed the same file while this one analysed it.
-      if (isNamedError(e, 'DuplicateImageError')) return undefined;
-      throw e;
-    });
-    if (id === undefined) return { status: 'duplicate', stageMs: result.stageMs };
-    return { status: 'indexed', id, stageMs: { ...result.stageMs, write: performance.now() - t } };
-  } catch (e) {
-    if (e instanceof GlimpseError && e.name === 'ImageRejectedError') {
-      return { status: 'rejected', code: (e as GlimpseError & { code: string }).code, message: e.message };
-    }
-    throw e;
-  }
-}
-
-/** The reader for this analysis; undefined (no text read now, the background pass tries again) when its files cannot be had. */
-async function ocrOptions(models: LoadConfig, signal: AbortSignal): Promise<OcrOptions | undefined> {
-  try {
-    const reader = await host.reader(models, signal);
-    ocrProblem = undefined;
-    return { reader, size: OCR_SIZE, thumbSize: OCR_THUMB_SIZE };
-  } catch (e) {
-    if (isNamedError(e, 'AbortError')) throw e;
-    ocrProblem = e instanceof Error ? e.message : String(e);
-    return undefined;
-  }
-}
-/** Why text could not be read lately (shown in Settings); cleared when the reader loads. */
-let ocrProblem: string | undefined;
 
 const api = {
   cancel,
@@ -171,11 +119,17 @@ const api = {
     return { count: p.count, embedder: p.embedderId };
   },
 
-  async open(name?: string): Promise<{ count: number }> {
+  /** With `config`, the embedder starts loading beside the library read (lib/search-warmup.ts). */
+  async open(name?: string, config?: LoadConfig): Promise<{ count: number }> {
     if (pack) return { count: (await pack).count };
+    markStartup('open');
     if (!library) dbName = name;
+    if (config) void warmEmbedder(async () => countImages(await browseDB()), () => watchVectorSide(host.embedder(config)));
     return { count: await (await lib()).count() };
   },
+
+  /** Test hook: where the worker's cold start went (lib/search-warmup.ts). */
+  startupTrace,
 
   /** Image count and queue length as stored (shared by all tabs). */
   async status(): Promise<{ count: number; pending: number }> {
@@ -195,7 +149,7 @@ const api = {
   },
 
   async addImage(callId: number, file: Blob, meta: FileMeta, opts: IndexOptions): Promise<AddOutcome> {
-    return runCancellable(callId, (signal) => indexFile(file, meta, opts, signal));
+    return runCancellable(callId, (signal) => indexer.index(file, meta, opts, signal));
   },
 
   /** Stores files in the persistent queue; returns their queue ids. */
@@ -212,18 +166,20 @@ const api = {
   /** Indexes one queued file; it leaves the queue once it has an outcome (kept when cancelled or on errors). */
   async indexQueued(callId: number, queueId: number, opts: IndexOptions): Promise<AddOutcome | { status: 'missing' }> {
     return runCancellable(callId, async (signal) => {
-      const outcome = await runQueued((await lib()).db, queueId, (file, meta, id) => indexFile(file, meta, opts, signal, id), (o) => o.status === 'indexed');
+      const outcome = await runQueued((await lib()).db, queueId, (file, meta, id) => indexer.index(file, meta, opts, signal, id), (o) => o.status === 'indexed');
       if (outcome.status !== 'missing') announce('dequeued', [queueId]);
       return outcome;
     });
   },
 
   async dropQueued(queueId: number): Promise<void> {
+    indexer.lookahead.forget(queueId);
     await dequeue((await lib()).db, queueId);
     announce('dequeued', [queueId]);
   },
 
   async clearQueue(): Promise<void> {
+    indexer.lookahead.forget();
     await clearQueue((await lib()).db);
     announce('queue-cleared', []);
   },
@@ -263,7 +219,7 @@ const api = {
 
   /** Why text in photos could not be read lately (the reader's files were missing); undefined when it works. */
   textReading(): string | undefined {
-    return ocrProblem;
+    return indexer.ocrProblem;
   },
 
   /** Why the last text search ran by keywords only (the models could not load); undefined if it did not. */

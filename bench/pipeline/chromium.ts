@@ -34,6 +34,8 @@ export interface ChromiumOptions {
   thumbSize: number;
   /** Index each photo with OCR off first (then remove it), to compare side by side. */
   ocrCompare?: boolean;
+  /** Each pass also indexes the photos through the queue (caption batches, lib/queue-batch.ts), side by side. */
+  queueCompare?: boolean;
   /** models/<folder>/ as the page's `?models=` */
   modelsFolder: string;
   /** coldRuns: browser restarts timing the app worker's first search (the report gives their median). */
@@ -187,6 +189,27 @@ async function indexRun(page: Page, captionCount: number, o: ChromiumOptions): P
     },
     { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize, ocrCompare: !!o.ocrCompare },
   );
+  if (o.queueCompare) {
+    const ids = r.out.flatMap((x) => (x.outcome.status === 'indexed' ? [x.outcome.id] : []));
+    await page.evaluate((ids) => window.__glimpse!.removeImages(ids), ids);
+    const q = await page.evaluate(
+      async ({ captionCount, maxNewTokens, thumbSize }) => {
+        const files = (window as unknown as BenchWindow).__benchFiles!;
+        const start = performance.now();
+        const queued = await window.__glimpse!.enqueueFiles(files.map((f) => ({ file: f, path: f.name })));
+        const out: string[] = [];
+        for (const id of queued) out.push((await window.__glimpse!.indexQueued(id, { captionCount, maxNewTokens, thumbSize, ocr: true })).status);
+        return { wallMs: performance.now() - start, out };
+      },
+      { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize },
+    );
+    if (q.out.some((s) => s !== 'indexed')) throw new Error(`queue pass: ${q.out.join(', ')}`);
+    const n = r.out.length;
+    o.log(`chromium: queue side by side, captions=${captionCount}, ${n} photos: addImage one by one ${(r.wallMs / n).toFixed(0)} ms/photo (${((1000 * n) / r.wallMs).toFixed(2)}/s), queue in caption batches ${(q.wallMs / n).toFixed(0)} ms/photo (${((1000 * n) / q.wallMs).toFixed(2)}/s) → time per photo ×${(q.wallMs / r.wallMs).toFixed(2)}`);
+    // The queue pass's images stay: the caller reads and removes them under the addImage pass's outcomes.
+    const byName = new Map(await page.evaluate(async () => (await window.__glimpse!.listLibrary()).map((i) => [i.name, i.id] as const)));
+    for (const x of r.out) if (x.outcome.status === 'indexed') x.outcome = { ...x.outcome, id: byName.get(x.name) ?? -1 };
+  }
   const offs = r.out.map((x) => x.offMs).filter((x): x is number => x !== undefined);
   if (offs.length) {
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;

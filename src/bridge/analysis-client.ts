@@ -78,8 +78,14 @@ export async function openPack(url: string): Promise<{ count: number; embedder: 
   return opened;
 }
 
+/** Opens the library; the embedder starts loading beside it (when there are photos), so the first search waits less. */
 export function openLibrary(): Promise<{ count: number }> {
-  return analysis.call(undefined, (r) => r.open());
+  return analysis.call(undefined, (r) => r.open(undefined, config));
+}
+
+/** Tests: the analysis worker's startup marks (which load started and ended when). */
+export function startupTrace(): Promise<{ name: string; at: number }[]> {
+  return analysis.call(undefined, (r) => r.startupTrace());
 }
 
 /** Image count and queue length as stored, shared by every tab. */

@@ -2,7 +2,7 @@
 // handles (structured clone, no bytes read here) and then asks for one item at a time.
 import type { AddOutcome } from '../../workers/analysis.worker';
 import type { QueueInfo } from '../../workers/lib/queue';
-import { analysis, DEFAULT_INDEX_SETTINGS, loadConfig } from './analysis-client';
+import { analysis, DEFAULT_INDEX_SETTINGS, loadConfig, type IndexSettings } from './analysis-client';
 import { captionPlan, ocrEnabled } from './settings';
 
 export interface PickedFile {
@@ -37,8 +37,8 @@ export function queuedFiles(): Promise<QueueInfo[]> {
  * then stays queued). A cancelled call answers once the worker has stopped, with the outcome if
  * the photo was stored anyway.
  */
-export function indexQueued(queueId: number, signal?: AbortSignal): Promise<QueueOutcome> {
-  const settings = { ...DEFAULT_INDEX_SETTINGS, captionCount: captionPlan().atOnce, ocr: ocrEnabled(), models: loadConfig() };
+export function indexQueued(queueId: number, signal?: AbortSignal, overrides?: Partial<IndexSettings>): Promise<QueueOutcome> {
+  const settings = { ...DEFAULT_INDEX_SETTINGS, captionCount: captionPlan().atOnce, ocr: ocrEnabled(), ...overrides, models: loadConfig() };
   return analysis.call<QueueOutcome>(signal, (r, id) => r.indexQueued(id, queueId, settings), { settle: true });
 }
 

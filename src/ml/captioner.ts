@@ -6,7 +6,7 @@ import type { ModelEntry } from '../core/models/manifest';
 import { AbortError } from '../core/errors';
 import { HOIST_OPTION, installHoistHook, RELEASE_BYTES_OPTION } from './hoisted-session';
 import { loadPipeline, type LoadOptions } from './load';
-import { meanPoolRows, repeatBatch, trimAtEos } from './tensor-utils';
+import { batchRow, meanPoolRows, repeatRows, trimAtEos } from './tensor-utils';
 
 export interface Rgba {
   data: Uint8ClampedArray;
@@ -25,6 +25,9 @@ export interface Captioner {
   readonly modelId: string;
   readonly dim: number;
   caption(image: Rgba, opts: CaptionOptions): Promise<{ captions: string[]; visual: Float32Array }>;
+  /** Several images at once: one encoder run and one greedy and one sampled decode for all (fewer,
+   *  larger session runs; on WASM the per-run overhead is shared). Greedy captions equal caption()'s. */
+  captionBatch(images: Rgba[], opts: CaptionOptions): Promise<{ captions: string[]; visual: Float32Array }[]>;
   /** The visual vector alone (query by image). */
   encode(image: Rgba, signal?: AbortSignal): Promise<Float32Array>;
   /** The greedy caption's token ids, each step's logits and the visual vector (comparing backends: test/browser/webgpu.test.ts). */
@@ -98,19 +101,22 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
   if (!params.includes('encoder_outputs')) params.push('encoder_outputs');
   const eos = Number((pipe.model.config as { eos_token_id?: number }).eos_token_id ?? -1);
 
-  async function runEncoder(image: Rgba): Promise<{ pixels: Tensor; hidden: Tensor }> {
-    const raw = new RawImage(image.data, image.width, image.height, 4);
-    const { pixel_values } = (await pipe.processor(raw)) as { pixel_values: Tensor };
+  /** [images, tokens, dim]: the encoder's output for a batch of images. */
+  async function runEncoder(images: Rgba[]): Promise<Tensor> {
+    const raws = images.map((image) => new RawImage(image.data, image.width, image.height, 4));
+    const { pixel_values } = (await pipe.processor(raws.length === 1 ? raws[0] : raws)) as { pixel_values: Tensor };
     const out = await encoderSession!.run({ pixel_values: pixel_values.ort_tensor });
-    return { pixels: pixel_values, hidden: new Tensor(out['last_hidden_state'] as never) };
+    return new Tensor(out['last_hidden_state'] as never);
   }
 
-  async function generateIds(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number, recorder?: LogitsRecorder): Promise<number[][]> {
+  /** One decode of `encoded`'s rows (each row one caption). */
+  async function generateIds(encoded: Tensor, sample: boolean, maxNewTokens: number, recorder?: LogitsRecorder): Promise<number[][]> {
     // generate() reads the batch size from its `inputs`; the encoder output is what the decoder uses.
+    const batch = encoded.dims[0] ?? 1;
     const inputs = new Tensor('float32', new Float32Array(batch), [batch, 1, 1, 1]);
     const ids = (await pipe.model.generate({
       inputs,
-      encoder_outputs: repeatBatch(hidden, batch),
+      encoder_outputs: encoded,
       max_new_tokens: maxNewTokens,
       ...(sample ? { do_sample: true, top_k: 40, temperature: 0.9 } : {}),
       ...(recorder ? { logits_processor: [recorder] } : {}),
@@ -118,34 +124,43 @@ export async function createCaptioner(entry: ModelEntry & { task: 'image-to-text
     return trimAtEos(ids.tolist() as bigint[][], eos);
   }
 
-  async function generate(hidden: Tensor, batch: number, sample: boolean, maxNewTokens: number): Promise<string[]> {
-    const rows = await generateIds(hidden, batch, sample, maxNewTokens);
+  async function generate(encoded: Tensor, sample: boolean, maxNewTokens: number): Promise<string[]> {
+    const rows = await generateIds(encoded, sample, maxNewTokens);
     return pipe.tokenizer.batch_decode(rows, { skip_special_tokens: true }).map((t: string) => t.trim());
+  }
+
+  async function captionBatch(images: Rgba[], { count, maxNewTokens, signal }: CaptionOptions): Promise<{ captions: string[]; visual: Float32Array }[]> {
+    if (images.length === 0) return [];
+    const hidden = await runEncoder(images);
+    if (signal?.aborted) throw new AbortError();
+    // Row i: image i's greedy caption; then (count-1) sampled rows per image, image by image.
+    const greedy = await generate(hidden, false, maxNewTokens);
+    if (count > 1 && signal?.aborted) throw new AbortError();
+    const more = count > 1 ? await generate(repeatRows(hidden, count - 1), true, maxNewTokens) : [];
+    return images.map((_, i) => ({
+      captions: [greedy[i]!, ...more.slice(i * (count - 1), (i + 1) * (count - 1))],
+      visual: meanPoolRows(batchRow(hidden, i)),
+    }));
   }
 
   const dim = (pipe.model.config as { encoder?: { hidden_size?: number } }).encoder?.hidden_size ?? entry.dim;
   return {
     modelId: entry.id,
     dim,
-    async caption(image, { count, maxNewTokens, signal }) {
-      const { hidden } = await runEncoder(image);
-      if (signal?.aborted) throw new AbortError();
-      const captions = await generate(hidden, 1, false, maxNewTokens);
-      if (count > 1) {
-        if (signal?.aborted) throw new AbortError();
-        captions.push(...(await generate(hidden, count - 1, true, maxNewTokens)));
-      }
-      return { captions, visual: meanPoolRows(hidden) };
+    async caption(image, opts) {
+      const [one] = await captionBatch([image], opts);
+      return one!;
     },
+    captionBatch,
     async encode(image, signal) {
-      const { hidden } = await runEncoder(image);
+      const hidden = await runEncoder([image]);
       if (signal?.aborted) throw new AbortError();
       return meanPoolRows(hidden);
     },
     async greedyTokens(image, maxNewTokens) {
-      const { hidden } = await runEncoder(image);
+      const hidden = await runEncoder([image]);
       const recorder = new LogitsRecorder();
-      const [tokens = []] = await generateIds(hidden, 1, false, maxNewTokens, recorder);
+      const [tokens = []] = await generateIds(hidden, false, maxNewTokens, recorder);
       const vocab = recorder.steps[0]?.length ?? 0;
       const logits = new Float32Array(recorder.steps.length * vocab);
       recorder.steps.forEach((row, i) => logits.set(row, i * vocab));

@@ -88,3 +88,9 @@ export function clearQueue(db: GlimpseDB): Promise<void> {
 export function queueLength(db: GlimpseDB): Promise<number> {
   return db.count('queue');
 }
+
+/** Up to `n` queued ids after `afterId`, oldest first (the look-ahead of a batch). */
+export async function nextQueueIds(db: GlimpseDB, afterId: number, n: number): Promise<number[]> {
+  if (n <= 0) return [];
+  return (await db.getAllKeys('queue', IDBKeyRange.lowerBound(afterId, true), n)).map(Number);
+}

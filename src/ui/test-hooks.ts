@@ -22,6 +22,7 @@ async function listLibrary(): Promise<bridge.LibraryItem[]> {
 const hooks = {
   inspectImage: bridge.inspectImage,
   openLibrary: bridge.openLibrary,
+  startupTrace: bridge.startupTrace,
   loadModels: bridge.loadModels,
   addImage: bridge.addImage,
   search: bridge.search,
@@ -34,6 +35,8 @@ const hooks = {
   listLibrary,
   queuedFiles: bridge.queuedFiles,
   enqueueFiles: bridge.enqueueFiles,
+  /** One queued item indexed the way the indexer does it (settings overridable: benchmarks). */
+  indexQueued: (queueId: number, settings?: Partial<bridge.IndexSettings>) => bridge.indexQueued(queueId, undefined, settings),
   /** What the pickers hand over ({file, path, handle}), added the way the Add buttons add it. */
   addPicked: (files: bridge.PickedFile[]) => indexer.add(sortImages(files).files),
   checkLibrary: bridge.checkLibrary,

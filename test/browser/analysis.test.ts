@@ -67,4 +67,18 @@ describe('analysis worker in Chromium', () => {
     await page.waitForFunction(() => window.__glimpse !== undefined);
     expect((await page.evaluate(() => window.__glimpse!.openLibrary())).count).toBe(20);
   });
+
+  it('starts the embedder while the library is still being read (cold start)', async () => {
+    await page.reload();
+    await page.waitForFunction(() => window.__glimpse !== undefined);
+    // The page opens the library by itself; wait until both loads have ended.
+    const trace = () => page.evaluate(() => window.__glimpse!.startupTrace());
+    await expect
+      .poll(async () => (await trace()).map((m) => m.name), { timeout: 60_000 })
+      .toEqual(expect.arrayContaining(['library-ready', 'embedder-ready']));
+    const marks = await trace();
+    const at = (name: string): number => marks.find((m) => m.name === name)?.at ?? NaN;
+    expect(at('embedder-start')).toBeLessThan(at('library-ready'));
+    expect(at('library-start')).toBeLessThan(at('library-ready'));
+  });
 });

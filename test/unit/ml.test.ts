@@ -15,7 +15,7 @@ import { createEmbedder, type Embedder } from '../../src/ml/embedder';
 import { FolderCache } from '../../src/ml/folder-cache';
 import type { LoadOptions } from '../../src/ml/load';
 import { prepareRuntime } from '../../src/ml/runtime';
-import { meanPoolRows, repeatBatch, trimAtEos } from '../../src/ml/tensor-utils';
+import { batchRow, meanPoolRows, repeatRows, trimAtEos } from '../../src/ml/tensor-utils';
 
 const IMAGES = path.resolve(repoRoot, '../shared/data/captioned/images');
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'models/manifest.json'), 'utf8')) as Manifest;
@@ -151,10 +151,42 @@ describe('captioner (tiny test model)', () => {
     expect(b.captions[0]).toBe(a.captions[0]);
   });
 
+  it('captionBatch(): the greedy captions and visual vectors equal caption()\'s, image by image, from one encoder run', async () => {
+    // Photos all get the same caption from the random tiny model: a black, a white and a noise image do not.
+    const flat = (value: (i: number) => number): Rgba => ({ data: Uint8ClampedArray.from({ length: 64 * 64 * 4 }, (_, i) => (i % 4 === 3 ? 255 : value(i))), width: 64, height: 64 });
+    let seed = 7;
+    const noise = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+    const images = [image, flat(() => 0), flat(() => 255), flat(noise)];
+    const alone: { captions: string[]; visual: Float32Array }[] = [];
+    for (const img of images) alone.push(await captioner.caption(img, { count: 1, maxNewTokens: 8 }));
+    type Run = { run(feeds: Record<string, unknown>): Promise<unknown> };
+    const run = vi.spyOn((ort.InferenceSession as unknown as { prototype: Run }).prototype, 'run');
+    try {
+      const batch = await captioner.captionBatch(images, { count: 3, maxNewTokens: 8 });
+      expect(batch).toHaveLength(4);
+      expect(batch.map((b) => b.captions.length)).toEqual([3, 3, 3, 3]);
+      expect(batch.map((b) => b.captions[0])).toEqual(alone.map((a) => a.captions[0]));
+      batch.forEach((b, i) => {
+        const v = alone[i]!.visual;
+        expect(b.visual.length).toBe(v.length);
+        // The q8 encoder quantizes its activations with one scale per tensor, here the batch's:
+        // the vectors differ a little (~1e-4), not the greedy captions.
+        b.visual.forEach((x, d) => expect(x).toBeCloseTo(v[d]!, 3));
+      });
+      // The random-weight model still tells images apart: not every caption is the same.
+      expect(new Set(alone.map((a) => a.captions[0])).size).toBeGreaterThan(1);
+      expect(run.mock.calls.filter(([feeds]) => 'pixel_values' in feeds)).toHaveLength(1);
+    } finally {
+      run.mockRestore();
+    }
+    expect(await captioner.captionBatch([], { count: 3, maxNewTokens: 8 })).toEqual([]);
+  });
+
   it('an aborted signal rejects with AbortError', async () => {
     const ac = new AbortController();
     ac.abort();
     expect((await rejection(captioner.caption(image, { count: 2, maxNewTokens: 4, signal: ac.signal }))).name).toBe('AbortError');
+    expect((await rejection(captioner.captionBatch([image, image], { count: 2, maxNewTokens: 4, signal: ac.signal }))).name).toBe('AbortError');
     expect((await rejection(captioner.encode(image, ac.signal))).name).toBe('AbortError');
   });
 });
@@ -235,12 +267,22 @@ describe('tensor-utils', () => {
     expect(Array.from(meanPoolRows(new Tensor('float32', new Float32Array(4), [1, 2, 2])))).toEqual([0, 0]);
   });
 
-  it('repeatBatch: n copies along the first axis; n = 1 is the same tensor', () => {
+  it('repeatRows: each row n times in place along the first axis; n = 1 is the same tensor', () => {
     const t = new Tensor('float32', new Float32Array([1, 2, 3, 4]), [1, 2, 2]);
-    expect(repeatBatch(t, 1)).toBe(t);
-    const r = repeatBatch(t, 3);
+    expect(repeatRows(t, 1)).toBe(t);
+    const r = repeatRows(t, 3);
     expect(r.dims).toEqual([3, 2, 2]);
     expect(Array.from(r.data as Float32Array)).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4]);
+    const two = repeatRows(new Tensor('float32', new Float32Array([1, 2, 3, 4]), [2, 2]), 2);
+    expect(two.dims).toEqual([4, 2]);
+    expect(Array.from(two.data as Float32Array)).toEqual([1, 2, 1, 2, 3, 4, 3, 4]);
+  });
+
+  it('batchRow: row i of a batch as a batch-1 tensor', () => {
+    const t = new Tensor('float32', new Float32Array([1, 2, 3, 4, 5, 6]), [3, 1, 2]);
+    const r = batchRow(t, 1);
+    expect(r.dims).toEqual([1, 1, 2]);
+    expect(Array.from(r.data as Float32Array)).toEqual([3, 4]);
   });
 
   it('trimAtEos: drops the start token and everything from the first EOS', () => {

@@ -59,14 +59,23 @@ export interface AnalyzeOptions {
   knownText?: OcrText;
 }
 
-export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, opts: AnalyzeOptions): Promise<{ prepared?: PreparedImage; duplicate?: string; stageMs: StageMs }> {
+/** A stopwatch that adds each lap to its stage. */
+export function stopwatch(): { stageMs: StageMs; lap: (stage: keyof StageMs) => void; restart: () => void } {
   const stageMs: StageMs = { decode: 0, caption: 0, textDetect: 0, ocr: 0, triplets: 0, embed: 0 };
   let t = performance.now();
-  const lap = (stage: keyof StageMs): void => {
-    const now = performance.now();
-    stageMs[stage] += now - t;
-    t = now;
+  return {
+    stageMs,
+    lap: (stage) => {
+      const now = performance.now();
+      stageMs[stage] += now - t;
+      t = now;
+    },
+    restart: () => void (t = performance.now()),
   };
+}
+
+export async function analyzeImage(file: Blob, meta: FileMeta, models: Loaded, opts: AnalyzeOptions): Promise<{ prepared?: PreparedImage; duplicate?: string; stageMs: StageMs }> {
+  const { stageMs, lap } = stopwatch();
   const bytes = await file.arrayBuffer();
   const decoded = await (opts.decode ?? decodeImage)(bytes, meta.name, meta.type, { thumbSize: opts.thumbSize, modelSize: 512, signal: opts.signal, keepSource: !!opts.ocr && !opts.knownText });
   try {
@@ -88,15 +97,28 @@ async function describe(
   lap: (stage: keyof StageMs) => void,
 ): Promise<PreparedImage> {
   if (!decoded.pixels) throw new Error('decodeImage returned no pixels for the model');
-  const { captions, visual } = await models.captioner.caption(decoded.pixels, {
+  const described = await models.captioner.caption(decoded.pixels, {
     count: opts.captionCount,
     maxNewTokens: opts.maxNewTokens,
     signal: opts.signal,
   });
   lap('caption');
+  return complete(file, meta, decoded, described, models, opts, lap);
+}
+
+/** After the captions: text in the photo (OCR), the record, its SBERT vector. */
+export async function complete(
+  file: Blob,
+  meta: FileMeta,
+  decoded: Awaited<ReturnType<Decoder>>,
+  { captions, visual }: { captions: string[]; visual: Float32Array },
+  models: Loaded,
+  opts: AnalyzeOptions,
+  lap: (stage: keyof StageMs) => void,
+): Promise<PreparedImage> {
   let thumb = decoded.thumbnail;
   let ocr: AnalyticsRecord['ocr'] = opts.knownText;
-  if (!ocr && opts.ocr && decoded.source) {
+  if (!ocr && opts.ocr && decoded.source && decoded.pixels) {
     const read = await readText(opts.ocr, decoded.pixels, decoded.source, opts.signal, lap);
     ocr = read.ocr;
     if (read.thumb) thumb = read.thumb;

@@ -18,3 +18,8 @@ export async function exifTakenAt(file: Blob): Promise<number | undefined> {
   }
   return undefined;
 }
+
+/** The file's meta with lastModified replaced by when the photo was taken, when EXIF says so (the row's takenAt). */
+export async function withTakenAt<M extends { lastModified: number }>(file: Blob, meta: M): Promise<M> {
+  return { ...meta, lastModified: (await exifTakenAt(file)) ?? meta.lastModified };
+}

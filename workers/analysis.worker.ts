@@ -45,6 +45,8 @@ let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
 /** A pack opened by URL: while it is open, reads and searches go to it, never to the person's library. */
 let pack: Promise<PackLibrary> | undefined;
+/** Tests only (setImportBatch): photos per import transaction. */
+let importBatch: number | undefined;
 
 /** Opens while no tab writes; listening starts first, so no write after the open goes unseen.
  *  A failed open is not kept: the next call tries again (a full disk may have been freed since). */
@@ -391,7 +393,7 @@ const api = {
 
   /** Checks a library file whole, then merges it into the library (see lib/archive-import.ts). */
   async importLibrary(callId: number, file: Blob, fileName: string, want: ImportWant, confirm: (plan: ImportPlan) => Promise<boolean>, onProgress?: (p: ImportProgress) => void): Promise<ImportResult> {
-    return runCancellable(callId, async (signal) => importLibraryFile(await lib(), file, fileName, { want, revisionOf, confirm, onProgress, signal }));
+    return runCancellable(callId, async (signal) => importLibraryFile(await lib(), file, fileName, { want, revisionOf, confirm, onProgress, signal, batch: importBatch }));
   },
 
   /** "Add to my library" for the open pack: read whole as a library file, then imported (lib/pack-import.ts). */
@@ -400,6 +402,11 @@ const api = {
       if (!pack) throw new GlimpseError('NoPackError', 'No photo pack is open: open one by its address first.');
       return addPackToLibrary(await pack, await lib(), { want, revisionOf, confirm, onProgress, signal });
     });
+  },
+
+  /** Tests only: photos per import transaction (undefined: the default), so a test can cut an import between many batches. */
+  setImportBatch(n: number | undefined): void {
+    importBatch = n;
   },
 
   /** Tests only: a simulated storage quota in bytes for later writes (undefined lifts it). */

@@ -186,6 +186,11 @@ export function dumpLibrary(): Promise<DatabaseDump> {
 }
 
 /** Tests only (through the test hooks): the worker's writes fail with QuotaExceededError past `bytes`. */
+/** Tests only: photos per import transaction (undefined: the default). */
+export function setImportBatch(n: number | undefined): Promise<void> {
+  return analysis.call(undefined, (r) => r.setImportBatch(n));
+}
+
 export function simulateQuota(bytes: number | undefined): Promise<void> {
   return analysis.call(undefined, (r) => r.simulateQuota(bytes));
 }

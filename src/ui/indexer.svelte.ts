@@ -8,6 +8,7 @@ import { download } from './download.svelte';
 import { errorMessage, errorName, isAbort } from './errors';
 import { library } from './library-state.svelte';
 import { models } from './model-state.svelte';
+import { queueGate } from './queue-gate';
 
 const PAUSED_KEY = 'glimpse.queue.paused';
 
@@ -164,6 +165,7 @@ class Indexer {
       await models.ensure();
       while (batch.length > 0 && !this.paused) {
         for (const item of batch) {
+          await queueGate.pass();
           if (this.paused) break;
           this.current = item.name;
           this.stage = 'Describing and indexing';

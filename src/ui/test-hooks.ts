@@ -6,6 +6,7 @@ import { indexer } from './indexer.svelte';
 import { refresher } from './refresher.svelte';
 import { sortImages } from './pick-files';
 import { mapProbe } from './map/probe';
+import { queueGate } from './queue-gate';
 
 /** Every image, newest first, read a page at a time (the app itself never asks for all of them). */
 async function listLibrary(): Promise<bridge.LibraryItem[]> {
@@ -42,6 +43,7 @@ const hooks = {
   checkLibrary: bridge.checkLibrary,
   dumpLibrary: bridge.dumpLibrary,
   simulateQuota: bridge.simulateQuota,
+  setImportBatch: bridge.setImportBatch,
   storedMapLayout: bridge.storedMapLayout,
   layoutGraph: bridge.layoutGraph,
   /** The map on screen: photos in view with their canvas positions, and recent frame draw times. */
@@ -53,6 +55,10 @@ const hooks = {
   unhashedCount: bridge.unhashedCount,
   hashNextImage: bridge.hashNextImage,
   modelProbe: bridge.modelProbe,
+  /** Holds the indexing queue before its next photo (`passes` more may start), lets more through, or opens it. */
+  holdQueue: (passes?: number) => queueGate.hold(passes),
+  allowQueue: (n: number) => queueGate.allow(n),
+  releaseQueue: () => queueGate.release(),
   /** What the page is doing: a test that checks that nothing more happens waits for these to settle, not for a clock. */
   activity: () => ({ indexing: indexer.running, paused: indexer.paused, pending: indexer.pending, refreshing: refresher.running, browsing: browse.loading }),
 };

@@ -10,7 +10,7 @@ import { useBrowser } from './helpers/use-browser';
 
 // An import cut off anywhere leaves every photo wholly there or absent: a 2,000-photo library file
 // (generated: records, vectors, small thumbnails) is imported, and 10 times the page is closed or
-// its renderer crashed (CDP Page.crash) at a random, seeded moment while the import writes, then
+// its renderer crashed (CDP Page.crash) at a seeded point while the import writes, then
 // reopened and the same file picked again. In the end every photo is in the library exactly once
 // and the consistency check finds 0 problems.
 describe('interrupted import', () => {
@@ -49,21 +49,29 @@ describe('interrupted import', () => {
     try {
       let page = await open(context);
       for (let k = 0; k < 10; k++) {
+        // Small transactions (25 photos) so the import is many batches long, and a kill at a seeded
+        // state: once `target` photos are written, while the next batch is under way. A state, not a
+        // clock: on a fast machine a timed kill could land after the import is done.
+        await page.evaluate(() => window.__glimpse!.setImportBatch(25));
+        const target = 25 * (1 + Math.floor(random() * 6));
         const run = await importRun(page);
         await page.getByTestId('import-library').setInputFiles(file);
-        // Until the import writes (or is done already, once every photo is in).
+        await page.waitForFunction(
+          ({ target, run }) => {
+            const m = /, (\d+) added/.exec(document.querySelector('[data-testid="import-progress"]')?.textContent ?? '');
+            return (m !== null && Number(m[1]) >= target) || document.querySelector(`[data-testid="import-done"][data-run="${run}"]`) !== null;
+          },
+          { target, run: run + 1 },
+          { timeout: 60_000 },
+        );
         const writing = page.locator('[data-testid="import-progress"]', { hasText: 'Importing' });
-        const done = page.locator(`[data-testid="import-done"][data-run="${run + 1}"]`);
-        await writing.or(done).first().waitFor({ timeout: 60_000 });
-        const delay = Math.round(random() * 1500);
-        await page.waitForTimeout(delay);
         if (await writing.count()) midImport++;
         const said = (await page.getByTestId('import-progress').textContent().catch(() => null)) ?? 'done';
         const crash = random() < 0.5;
         await killPage(context, page, crash, 60_000);
         if (crash) crashes++;
         else closes++;
-        log(`kill ${k + 1}: ${crash ? 'crash' : 'close'} ${delay} ms after writing began (${said.trim()})`);
+        log(`kill ${k + 1}: ${crash ? 'crash' : 'close'} once ${target} were written (${said.trim()})`);
         page = await open(context);
       }
       const final = await importFile(page, file);
@@ -72,8 +80,8 @@ describe('interrupted import', () => {
       expect(crashes + closes).toBe(10);
       expect(crashes).toBeGreaterThan(0);
       expect(closes).toBeGreaterThan(0);
-      // Most kills must land while photos are being written, or the loop tests little.
-      expect(midImport).toBeGreaterThanOrEqual(5);
+      // The kills must land while photos are being written, or the loop tests little.
+      expect(midImport).toBeGreaterThanOrEqual(8);
       expect(names.length).toBe(N);
       expect(new Set(names).size).toBe(N);
       expect([...names].sort()).toEqual(photos.map((p) => p.name).sort());

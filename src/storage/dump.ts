@@ -2,6 +2,7 @@
 // tests (test/fixtures/schema/) and a way to look at a library from a bug report.
 // Blobs, ArrayBuffers and typed arrays travel as base64 under a tag ({ $blob }, { $ab }, { $ta }).
 import type { DBSchema, IDBPDatabase } from 'idb';
+import { fromBase64, toBase64 } from './base64';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -22,16 +23,6 @@ export interface DatabaseDump {
 
 const TYPED = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array } as const;
 type TypedName = keyof typeof TYPED;
-
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
 
 /** Structured-clone data → JSON. Async because a Blob's bytes can only be read that way. */
 export async function encodeValue(v: unknown): Promise<Json> {

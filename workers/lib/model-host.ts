@@ -8,7 +8,7 @@ import { AbortError } from '../../src/core/errors';
 import { FolderCache } from '../../src/ml/folder-cache';
 import type { TextReader } from '../../src/ml/ocr';
 import { loadTextReader } from '../../src/ml/ocr-load';
-import type { FileProgress } from '../../src/ml/load';
+import type { FileProgress, LoadOptions } from '../../src/ml/load';
 import { planDownload, type DownloadPlan } from '../../src/ml/model-cache';
 import { prepareRuntime, singleThreadReason, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
 
@@ -183,29 +183,21 @@ export class ModelHost {
 
   /** The sentence embedder alone (what a text search needs). */
   embedder(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Embedder> {
-    const backend = this.backend(config);
-    return this.embedderSlot.get(
-      `${this.runtime?.key}|${config.embedderId}|${config.dtype ?? ''}|${config.verboseSessions === true}`,
-      async (stop) =>
-        createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), {
-          ...hubOptions(config),
-          releaseModelBytes: config.lowMemory === true,
-          ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),
-          backend: await backend,
-          onProgress,
-          signal: stop,
-        }),
-      signal,
-    );
+    return this.hosted(this.embedderSlot, config, config.embedderId, (opts) => createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), opts), onProgress, signal);
   }
 
   /** The captioner alone (indexing, query by image). */
   captioner(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Captioner> {
+    return this.hosted(this.captionerSlot, config, config.captionerId, (opts) => createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), opts), onProgress, signal);
+  }
+
+  /** One model in its slot, created with the options both models share; keyed by what changes its sessions. */
+  private hosted<T extends { dispose(): Promise<void> }>(slot: ModelSlot<T>, config: LoadConfig, id: string, create: (opts: LoadOptions) => Promise<T>, onProgress: ((p: FileProgress) => void) | undefined, signal: AbortSignal | undefined): Promise<T> {
     const backend = this.backend(config);
-    return this.captionerSlot.get(
-      `${this.runtime?.key}|${config.captionerId}|${config.dtype ?? ''}|${config.verboseSessions === true}`,
+    return slot.get(
+      `${this.runtime?.key}|${id}|${config.dtype ?? ''}|${config.verboseSessions === true}`,
       async (stop) =>
-        createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), {
+        create({
           ...hubOptions(config),
           releaseModelBytes: config.lowMemory === true,
           ...(config.verboseSessions ? { sessionOptions: VERBOSE } : {}),

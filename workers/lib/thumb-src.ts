@@ -3,19 +3,12 @@
 // that never showed), and one kept alive pins its Blob. Encoded here, off the main thread, a
 // batch of ids per call (one read transaction for the cards of a frame).
 import { thumbsByIds, type GlimpseDB } from '../../src/storage/library-store';
+import { toBase64 } from '../../src/storage/base64';
 import type { ThumbRow } from '../../src/storage/rows';
-
-/** Base64 of `bytes`, in chunks (String.fromCharCode takes a bounded number of arguments). */
-export function base64(bytes: Uint8Array): string {
-  let binary = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(binary);
-}
 
 export async function dataUrl(stored: ThumbRow | Blob): Promise<string> {
   const bytes = stored instanceof Blob ? await stored.arrayBuffer() : stored.bytes;
-  return `data:${stored.type || 'image/webp'};base64,${base64(new Uint8Array(bytes))}`;
+  return `data:${stored.type || 'image/webp'};base64,${toBase64(new Uint8Array(bytes))}`;
 }
 
 /** The thumbnails of `ids` as data: URLs, in order; undefined where none is stored. */

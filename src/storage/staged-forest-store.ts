@@ -2,11 +2,12 @@
 // writes them together with the image row in one transaction (an image is fully indexed or not).
 // Reads see the staged writes first, so a forest can be replaced (new generation) and then
 // changed again before anything reaches IndexedDB.
+import { LRUCache } from 'lru-cache';
 import type { BlockStore, BlockWrite } from '../core/forest/store';
 import { IdbForestStore } from './forest-idb-store';
 import type { GlimpseDB } from './db';
 
-/** Bytes of vector blocks kept in memory (see VectorBlockCache). */
+/** Bytes of vector blocks kept in memory (the cache below). */
 export const VECTOR_CACHE_BYTES = 8 << 20;
 
 /**
@@ -15,52 +16,16 @@ export const VECTOR_CACHE_BYTES = 8 << 20;
  * not cache them: they are scattered); at 100,000 photos those reads were most of a query's time,
  * and the next keystroke's query wants many of the same. Every key written or deleted through the
  * store is dropped from it, and all of it when the forest is re-opened or written around the stage.
+ * lru-cache (isaacs, the npm ecosystem's standard LRU) does the byte budget and the eviction order.
  */
-class VectorBlockCache {
-  private readonly lru = new Map<string, Uint8Array>();
-  private bytes = 0;
-  constructor(private readonly budget: number) {}
-
-  get(key: string): Uint8Array | undefined {
-    const b = this.lru.get(key);
-    if (b === undefined) return undefined;
-    this.lru.delete(key);
-    this.lru.set(key, b);
-    return b;
-  }
-
-  set(key: string, b: Uint8Array): void {
-    this.drop(key);
-    if (b.byteLength > this.budget) return;
-    this.lru.set(key, b);
-    this.bytes += b.byteLength;
-    for (const [k, old] of this.lru) {
-      if (this.bytes <= this.budget) break;
-      this.lru.delete(k);
-      this.bytes -= old.byteLength;
-    }
-  }
-
-  drop(key: string): void {
-    const b = this.lru.get(key);
-    if (b === undefined) return;
-    this.lru.delete(key);
-    this.bytes -= b.byteLength;
-  }
-
-  clear(): void {
-    this.lru.clear();
-    this.bytes = 0;
-  }
-}
-
+const vectorCache = (): LRUCache<string, Uint8Array> => new LRUCache({ maxSize: VECTOR_CACHE_BYTES, sizeCalculation: (b) => Math.max(1, b.byteLength) });
 const isVector = (key: string): boolean => key.includes('/v/');
 
 export class StagedForestStore implements BlockStore {
   private readonly inner: IdbForestStore;
   /** Staged state by key: bytes written, or null when deleted (the last write of a key wins). */
   private overlay = new Map<string, Uint8Array | null>();
-  private readonly vectors = new VectorBlockCache(VECTOR_CACHE_BYTES);
+  private readonly vectors = vectorCache();
 
   constructor(db: GlimpseDB, readonly forestName: string) {
     this.inner = new IdbForestStore(db as never, forestName);
@@ -90,11 +55,11 @@ export class StagedForestStore implements BlockStore {
   write(puts: readonly BlockWrite[], deletes: readonly string[] = []): Promise<void> {
     for (const p of puts) {
       this.overlay.set(p.key, p.bytes);
-      this.vectors.drop(p.key);
+      this.vectors.delete(p.key);
     }
     for (const k of deletes) {
       this.overlay.set(k, null);
-      this.vectors.drop(k);
+      this.vectors.delete(k);
     }
     return Promise.resolve();
   }

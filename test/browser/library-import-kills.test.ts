@@ -96,6 +96,8 @@ describe('interrupted import', () => {
     const context = await browser.newContext();
     try {
       const page = await open(context);
+      // Many small transactions: the cancel lands while the import runs, also on a fast machine.
+      await page.evaluate(() => window.__glimpse!.setImportBatch(25));
       await page.getByTestId('import-library').setInputFiles(file);
       await page.locator('[data-testid="import-progress"]', { hasText: /Importing .*, [1-9]\d* added/ }).waitFor({ timeout: 60_000 });
       await page.getByTestId('import-cancel').click();

@@ -1,6 +1,7 @@
 // Analysed photos → a pack folder (src/core/pack/format.ts): both forests built in memory with
 // the app's own forest code, each leaf's sketch rows stored beside it (a reader over HTTP opens
-// with sketchInLeaves and reads no sketch table), the lexical index as one part, rows in pages,
+// with sketchInLeaves and reads no sketch table), the lexical index split (a head part, directory
+// pages, one postings part read by Range: src/core/text/lexical-split.ts), rows in pages,
 // one part per thumbnail. Parts are named by their SHA-256; existing ones are not rewritten.
 // Forest blocks and row pages are listed in the part table (fixed-size records read by Range),
 // so pack.json stays small.
@@ -11,7 +12,7 @@ import { buildForest } from '../../src/core/forest/build.ts';
 import { leafRowsBlocks } from '../../src/core/forest/leaf-rows.ts';
 import { MemoryBlockStore } from '../../src/core/forest/memory-store.ts';
 import { blockKind, MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, partPath, ROWS_PER_PAGE, tableRecord, TABLE_RECORD, type PackForest, type PackManifest, type PackRow, type TableRun } from '../../src/core/pack/format.ts';
-import { encodeLexical } from '../../src/pack/lexical-bytes.ts';
+import { splitLexical } from '../../src/core/text/lexical-split.ts';
 import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text/index.ts';
 import type { WorkItem } from './work.ts';
 
@@ -116,7 +117,7 @@ export async function writePack(outDir: string, work: readonly WorkItem[]): Prom
     models,
     table: { part: parts.put(table.bytes()), records: table.hashes.length },
     forests,
-    lexical: parts.put(encodeLexical(lexical)),
+    lexical: parts.put(new TextEncoder().encode(JSON.stringify(splitLexical(lexical, (b) => parts.put(b))))),
     rows: rowRun,
     bytes: 0,
   };

@@ -91,6 +91,40 @@ export class PackSource {
   private readonly ranges = new Map<string, Uint8Array>();
 
   /**
+   * Byte ranges [start, end) of part `hash`, in order, through Range requests sent together
+   * (ranges within 8 KB of each other in one request), kept in memory. Not checked against the
+   * part's hash: the caller checks each range against its own checksum (the keyword postings).
+   */
+  async byteRanges(hash: string, want: readonly (readonly [number, number])[]): Promise<Uint8Array[]> {
+    const out: (Uint8Array | undefined)[] = want.map(([a, b]) => (b <= a ? new Uint8Array(0) : this.ranges.get(`${hash}@${a}-${b}`)));
+    const todo = want.map((r, i) => [r[0], r[1], i] as const).filter((_, i) => !out[i]).sort((x, y) => x[0] - y[0]);
+    const runs: { a: number; b: number; parts: (readonly [number, number, number])[] }[] = [];
+    for (const r of todo) {
+      const last = runs[runs.length - 1];
+      if (last && r[0] - last.b <= 8192) {
+        last.b = Math.max(last.b, r[1]);
+        last.parts.push(r);
+      } else runs.push({ a: r[0], b: r[1], parts: [r] });
+    }
+    const url = new URL(partPath(hash), this.root).href;
+    await Promise.all(
+      runs.map(async ({ a, b, parts }) => {
+        const { bytes, fetched } = await cachedBytes(this.url, url, `bytes=${a}-${b - 1}`);
+        if (fetched) this.fetchedBytes += bytes.byteLength;
+        // A host that ignores Range sends the whole part (200): cut the ranges from it.
+        const base = bytes.byteLength === b - a ? a : 0;
+        for (const [s, e, i] of parts) {
+          const got = bytes.subarray(s - base, e - base);
+          if (got.byteLength !== e - s) throw new PackError(this.url, `${url} is shorter than its manifest says. Upload the pack again, whole.`);
+          this.ranges.set(`${hash}@${s}-${e}`, got);
+          out[i] = got;
+        }
+      }),
+    );
+    return out as Uint8Array[];
+  }
+
+  /**
    * The part hashes of part table records `indices` (undefined: no part there), read together by
    * Range; each record's checksum is checked (a range cannot be checked against the table's name).
    */

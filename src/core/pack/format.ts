@@ -1,4 +1,4 @@
-// The static pack, format 3: a folder a static host serves as plain files and a browser reads in
+// The static pack, format 4: a folder a static host serves as plain files and a browser reads in
 // place. Every file but `pack.json` is an immutable part `p/<sha256>` named by the SHA-256 of its
 // bytes, so a host may cache parts forever and a reader checks each one it fetches. pack.json stays
 // a few KiB whatever the photo count: the parts it does not name are listed in the part table, a
@@ -10,10 +10,12 @@ import { GlimpseError } from '../errors.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
 /**
- * 3: parts listed in a ranged part table (pack.json no longer grows with the photo count), rows in
- * pages of 4. 2: forest blocks of forest format 4. Older formats are refused: make the pack again.
+ * 4: the keyword index split (a head, directory pages, postings read by Range), so a query reads
+ * only its words' postings. 3: parts listed in a ranged part table (pack.json no longer grows with
+ * the photo count), rows in pages of 4. 2: forest blocks of forest format 4. Older formats are
+ * refused: make the pack again.
  */
-export const PACK_VERSION = 3;
+export const PACK_VERSION = 4;
 export const MANIFEST_FILE = 'pack.json';
 /**
  * Photos per row page. Small: a result list's ids are scattered over the pack, so a page of 100
@@ -49,7 +51,7 @@ export interface PackManifest {
   forests: Record<ForestName, PackForest>;
   /** The part table: its part (read by Range, never whole) and its record count. */
   table: { part: string; records: number };
-  /** The lexical index snapshot (lexical-bytes.ts). */
+  /** The head of the split keyword index (src/core/text/lexical-split.ts): JSON naming its directory pages and postings part. */
   lexical: string;
   /** Row pages in id order in the part table: page k holds ids k·ROWS_PER_PAGE + 1 … */
   rows: TableRun;

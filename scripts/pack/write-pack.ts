@@ -6,6 +6,7 @@
 // Forest blocks and row pages are listed in the part table (fixed-size records read by Range),
 // so pack.json stays small.
 import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildForest } from '../../src/core/forest/build.ts';
@@ -117,7 +118,7 @@ export async function writePack(outDir: string, work: readonly WorkItem[]): Prom
     models,
     table: { part: parts.put(table.bytes()), records: table.hashes.length },
     forests,
-    lexical: parts.put(new TextEncoder().encode(JSON.stringify(splitLexical(lexical, (b) => parts.put(b))))),
+    lexical: parts.put(new TextEncoder().encode(JSON.stringify(splitLexical(lexical, (b) => parts.put(b), { deflate: (b) => deflateRawSync(b, { level: 9 }) })))),
     rows: rowRun,
     bytes: 0,
   };

@@ -1,5 +1,6 @@
 // The split keyword index (the static pack's): a query reads only its words' directory pages and
 // postings, and ranks and explains exactly as the in-memory LexicalIndex over the same records.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LexicalIndex } from '../../src/core/text/lexical-index.ts';
 import { BM25_OPTIONS, FULL_OPTIONS, type LexicalOptions } from '../../src/core/text/lexical-types.ts';
@@ -69,29 +70,33 @@ function memoryParts(): { put: (b: Uint8Array) => string; fetch: SplitFetch; rea
             return parts.get(name)!.slice(a, b);
           }),
         ),
+      inflate: (b) => Promise.resolve(new Uint8Array(inflateRawSync(b))),
     },
   };
 }
 
-function build(options: LexicalOptions, n: number, pageKeys?: number): { index: LexicalIndex; split: SplitLexical; read: { parts: number; bytes: number }; postingsBytes: number } {
+const deflate = (b: Uint8Array): Uint8Array => deflateRawSync(b);
+
+function build(options: LexicalOptions, n: number, pageKeys: number, compress = true): { index: LexicalIndex; split: SplitLexical; read: { parts: number; bytes: number }; postingsBytes: number } {
   const index = new LexicalIndex(options);
   for (const { id, record } of records(n, 4242)) index.add(id, record);
   // Removed documents must not count (df, N, field totals): drop a few.
   for (let i = 0; i < n; i += 17) index.remove(3 * i + 7);
   const mem = memoryParts();
-  const head = JSON.parse(JSON.stringify(splitLexical(index, mem.put, pageKeys))) as unknown;
+  const head = JSON.parse(JSON.stringify(splitLexical(index, mem.put, { pageKeys, ...(compress ? { deflate } : {}) }))) as unknown;
   const split = SplitLexical.open(head, mem.fetch, options);
   return { index, split, read: mem.read, postingsBytes: split.head.postingsBytes };
 }
 
 describe('split keyword index', () => {
-  for (const [name, options] of [
-    ['full options', FULL_OPTIONS],
-    ['bigrams and triplet-field terms on', { ...FULL_OPTIONS, phraseWeight: 0.5, fieldWeights: { ...FULL_OPTIONS.fieldWeights, triplet: 0.3 } }],
-    ['plain BM25', BM25_OPTIONS],
+  for (const [name, options, compress] of [
+    ['full options, deflated entries', FULL_OPTIONS, true],
+    ['full options, entries stored', FULL_OPTIONS, false],
+    ['bigrams and triplet-field terms on', { ...FULL_OPTIONS, phraseWeight: 0.5, fieldWeights: { ...FULL_OPTIONS.fieldWeights, triplet: 0.3 } }, true],
+    ['plain BM25', BM25_OPTIONS, true],
   ] as const) {
     it(`ranks and explains as the in-memory index (${name})`, async () => {
-      const { index, split } = build(options, 1200, 16);
+      const { index, split } = build(options, 1200, 16, compress);
       let compared = 0;
       for (const text of QUERIES) {
         const q = analyzeQuery(text, options);
@@ -124,7 +129,7 @@ describe('split keyword index', () => {
     const index = new LexicalIndex(FULL_OPTIONS);
     for (const { id, record } of records(200, 7)) index.add(id, record);
     const mem = memoryParts();
-    const head = splitLexical(index, mem.put);
+    const head = splitLexical(index, mem.put, { deflate });
     const fetch: SplitFetch = { ...mem.fetch, ranges: async (n, r) => (await mem.fetch.ranges(n, r)).map((b) => (b.length > 2 && (b[1]! ^= 1), b)) };
     const split = SplitLexical.open(head, fetch, FULL_OPTIONS);
     await expect(split.prepare(analyzeQuery('dog', FULL_OPTIONS))).rejects.toMatchObject({ name: 'SplitIndexError', message: expect.stringContaining('fail their checksum') });

@@ -34,7 +34,7 @@ export class PackLibrary {
     let lexical: SplitLexical;
     try {
       const head: unknown = JSON.parse(new TextDecoder().decode(await source.part(source.manifest.lexical)));
-      lexical = SplitLexical.open(head, { part: (h) => source.part(h), ranges: (h, r) => source.byteRanges(h, r) }, FULL_OPTIONS);
+      lexical = SplitLexical.open(head, { part: (h) => source.part(h), ranges: (h, r) => source.byteRanges(h, r), inflate: inflateRaw }, FULL_OPTIONS);
     } catch (e) {
       throw keywordError(url, e);
     }
@@ -178,6 +178,12 @@ export class PackLibrary {
   private async present(hits: Parameters<typeof presentHits>[0]): Promise<ResultRow[]> {
     return presentHits(hits, await this.rows(hits.map((h) => h.id)));
   }
+}
+
+/** Raw deflate undone by the platform (DecompressionStream: browsers and Node). */
+async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** A keyword index that cannot be read, as the PackError naming the pack (one already is one). */

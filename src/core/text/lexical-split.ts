@@ -10,15 +10,19 @@
 //   length in the fields where the term occurs (all BM25F needs, so no per-document table); per
 //   triplet subject key (TRIPLET_KEY + key), the triplets of that subject with their ids (what the
 //   triplet bonus and colour conflict of the rerank read, so no per-document fetch either).
-// Varints throughout; keys front-coded as UTF-16 code units (core has no TextEncoder).
+// Varints throughout; keys front-coded as UTF-16 code units (core has no TextEncoder). An entry
+// is stored deflated (raw deflate) when that is smaller: postings are runs of small numbers.
+// The writer is handed the compressor and the reader the decompressor (core has neither).
 import { checksum32 } from '../forest/checksum.ts';
 import { GlimpseError } from '../errors.ts';
+import { isColor } from './colors.ts';
 import { DocStore } from './doc-store.ts';
 import { keyOf } from './lemmatize.ts';
 import type { LexicalIndex } from './lexical-index.ts';
 import { LEXICAL_SNAPSHOT_VERSION } from './lexical-snapshot.ts';
 import { FIELDS, type LexicalOptions } from './lexical-types.ts';
 import { FIELD_COUNT } from './postings.ts';
+import { isRelational } from './triplet-match.ts';
 import type { Triplet } from './triplets.ts';
 
 export const SPLIT_FORMAT = 'glimpse-lexical-split';
@@ -43,6 +47,8 @@ export interface SplitHead {
   readonly totals: readonly number[];
   /** Keys found in OCR text, for near spellings. */
   readonly ocrWords: readonly string[];
+  /** How entries may be compressed ('deflate-raw': an entry flagged in its directory entry is raw deflate). */
+  readonly compression: 'none' | 'deflate-raw';
   /** The postings part and its size. */
   readonly postings: string;
   readonly postingsBytes: number;
@@ -52,6 +58,8 @@ export interface SplitHead {
 
 export interface DirEntry {
   readonly df: number;
+  /** The entry's bytes are raw deflate. */
+  readonly deflated: boolean;
   readonly start: number;
   readonly end: number;
   readonly checksum: number;
@@ -124,7 +132,9 @@ function tripletLists(docs: DocStore, ids: Float64Array): Map<string, { id: numb
   const order = Array.from(ids.keys()).sort((a, b) => (ids[a] as number) - (ids[b] as number));
   for (const slot of order) {
     for (const t of docs.triplets(slot)) {
-      if (t.s === '') continue; // never matches (termSim of an empty word is 0)
+      // Only these can score: a (s, r, o) for the bonus, a (noun, is, colour) for a conflict. An
+      // empty subject never matches (termSim of an empty word is 0).
+      if (t.s === '' || !(isRelational(t) || (t.r === 'is' && isColor(t.o)))) continue;
       const key = TRIPLET_KEY + keyOf(t.s);
       let list = out.get(key);
       if (!list) out.set(key, (list = []));
@@ -155,12 +165,17 @@ function encodeTriplets(list: readonly { id: number; t: Triplet }[]): Uint8Array
  * The split index of `index`: parts handed to `put` (which stores them and returns their name),
  * the head returned. Same index in, same parts out.
  */
-export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => string, pageKeys = DIRECTORY_PAGE_KEYS): SplitHead {
+export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => string, o: { deflate?: (bytes: Uint8Array) => Uint8Array; pageKeys?: number } = {}): SplitHead {
+  const pageKeys = o.pageKeys ?? DIRECTORY_PAGE_KEYS;
+  const pack = (bytes: Uint8Array): { bytes: Uint8Array; deflated: boolean } => {
+    const small = o.deflate && bytes.byteLength > 16 ? o.deflate(bytes) : undefined;
+    return small && small.byteLength < bytes.byteLength ? { bytes: small, deflated: true } : { bytes, deflated: false };
+  };
   const s = index.state();
   const { ids, lengths } = s.docs;
   const totals = new Array<number>(FIELD_COUNT).fill(0);
   for (let i = 0; i < lengths.length; i++) totals[i % FIELD_COUNT]! += lengths[i] as number;
-  const entries = new Map<string, { df: number; bytes: Uint8Array }>();
+  const entries = new Map<string, { df: number; bytes: Uint8Array; deflated: boolean }>();
   const ocrWords: string[] = [];
   s.terms.forEach((key, t) => {
     const [a, b] = [s.offsets[t] as number, s.offsets[t + 1] as number];
@@ -183,9 +198,9 @@ export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => st
       ocr ||= (s.tf[p * FIELD_COUNT + OCR_FIELD] as number) > 0;
     }
     if (ocr) ocrWords.push(key);
-    entries.set(key, { df: b - a, bytes: o.bytes() });
+    entries.set(key, { df: b - a, ...pack(o.bytes()) });
   });
-  for (const [key, list] of tripletLists(DocStore.from(s.docs), ids)) entries.set(key, { df: list.length, bytes: encodeTriplets(list) });
+  for (const [key, list] of tripletLists(DocStore.from(s.docs), ids)) entries.set(key, { df: list.length, ...pack(encodeTriplets(list)) });
 
   const keys = [...entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let size = 0;
@@ -195,24 +210,24 @@ export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => st
   let at = 0;
   for (let p = 0; p < keys.length; p += pageKeys) {
     const page = keys.slice(p, p + pageKeys);
-    const o = new Out();
-    o.uint(page.length);
-    o.uint(at);
+    const w = new Out();
+    w.uint(page.length);
+    w.uint(at);
     let prev = '';
     for (const key of page) {
       const e = entries.get(key)!;
       let shared = 0;
       while (shared < prev.length && shared < key.length && prev.charCodeAt(shared) === key.charCodeAt(shared)) shared++;
-      o.uint(shared);
-      o.chars(key.slice(shared));
-      o.uint(e.df);
-      o.uint(e.bytes.byteLength);
-      o.u32(checksum32(e.bytes, 0, e.bytes.byteLength));
+      w.uint(shared);
+      w.chars(key.slice(shared));
+      w.uint(e.df);
+      w.uint(e.bytes.byteLength * 2 + (e.deflated ? 1 : 0));
+      w.u32(checksum32(e.bytes, 0, e.bytes.byteLength));
       postings.set(e.bytes, at);
       at += e.bytes.byteLength;
       prev = key;
     }
-    pages.push([page[0]!, put(o.bytes())]);
+    pages.push([page[0]!, put(w.bytes())]);
   }
   let maxId = 0;
   for (const id of ids) maxId = Math.max(maxId, id);
@@ -225,6 +240,7 @@ export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => st
     maxId,
     totals,
     ocrWords: ocrWords.sort(),
+    compression: o.deflate ? 'deflate-raw' : 'none',
     postings: put(postings),
     postingsBytes: postings.byteLength,
     pages,
@@ -248,6 +264,7 @@ export function checkHead(json: unknown, expected?: LexicalOptions): SplitHead {
     !count(h.maxId) ||
     !count(h.postingsBytes) ||
     typeof h.postings !== 'string' ||
+    (h.compression !== 'none' && h.compression !== 'deflate-raw') ||
     !Array.isArray(h.totals) ||
     h.totals.length !== FIELD_COUNT ||
     !h.totals.every(count) ||
@@ -285,10 +302,11 @@ export function readPage(bytes: Uint8Array, postingsBytes: number): Map<string, 
     if (shared > prev.length) throw new RangeError('bad key prefix');
     const key = prev.slice(0, shared) + r.chars();
     const df = r.uint();
-    const length = r.uint();
+    const size = r.uint();
+    const length = Math.floor(size / 2);
     const checksum = r.u32();
     if (at + length > postingsBytes) throw new RangeError('an entry past the postings part');
-    out.set(key, { df, start: at, end: at + length, checksum });
+    out.set(key, { df, deflated: size % 2 === 1, start: at, end: at + length, checksum });
     at += length;
     prev = key;
   }

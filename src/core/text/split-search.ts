@@ -22,10 +22,11 @@ import type { Triplet } from './triplets.ts';
 const FIELD_COUNT: number = FIELDS_PER_POSTING;
 type FieldCounts = Record<Field, number>;
 
-/** How the searcher reads parts: a whole part (checked against its name), and byte ranges of one. */
+/** How the searcher reads parts: a whole part (checked against its name), byte ranges of one, and raw inflate (for a head with compression 'deflate-raw'). */
 export interface SplitFetch {
   part(name: string): Promise<Uint8Array>;
   ranges(name: string, ranges: readonly (readonly [number, number])[]): Promise<Uint8Array[]>;
+  inflate?(bytes: Uint8Array): Promise<Uint8Array>;
 }
 
 /** A part that does not decode or fails its checksum; the caller names the pack. */
@@ -135,10 +136,14 @@ export class SplitLexical {
       const batch = this.fetch.ranges(this.head.postings, ranges);
       missing.forEach((k, i) => {
         const e = dir.get(k)!;
-        const got = batch.then((all) => {
-          const bytes = all[i]!;
+        const got = batch.then(async (all) => {
+          let bytes = all[i]!;
           if (bytes.byteLength !== e.end - e.start || checksum32(bytes, 0, bytes.byteLength) !== e.checksum) throw new SplitIndexError(`the postings of "${k.replace(TRIPLET_KEY, '')}" in part ${this.head.postings} fail their checksum (damaged, or changed while being read)`);
           try {
+            if (e.deflated) {
+              if (!this.fetch.inflate) throw new RangeError('a deflated entry and no inflate');
+              bytes = await this.fetch.inflate(bytes);
+            }
             return k.startsWith(TRIPLET_KEY) ? readTriplets(bytes) : readPostings(bytes, e.df);
           } catch (err) {
             throw new SplitIndexError(`the postings of "${k.replace(TRIPLET_KEY, '')}" in part ${this.head.postings} do not decode (${(err as Error).message})`);

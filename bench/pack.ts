@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       traces.push(t);
       log(`  ${label}: ${ms.toFixed(0)} ms, ${formatTrace(t)}`);
     };
-    traced('first query (requests from opening the page)', openedAt, firstMs);
+    traced(`first query (requests from opening the page; page ready at ${(typedAt - openedAt).toFixed(0)} ms)`, openedAt, firstMs);
     await thumbsLoaded(page);
     const firstWithThumbs = link.packBytes - b0;
     log(`first text result: ${firstMs.toFixed(0)} ms from the page being ready (${(firstMs - DEBOUNCE_MS).toFixed(0)} ms after the debounce); pack bytes ${MB(firstBytes)} in ${firstRequests} requests, ${MB(firstWithThumbs)} with its thumbnails`);

@@ -38,6 +38,8 @@ export function partKinds(dir: string, m: PackManifest): Map<string, string> {
 export interface QueryTrace {
   requests: number;
   rounds: number;
+  /** ms from `from` until the last of these requests was answered. */
+  lastAnswer: number;
   byKind: Record<string, number>;
 }
 
@@ -53,11 +55,12 @@ export function traceOf(trace: Link['trace'], kinds: Map<string, string>, from: 
     const kind = r.file === '' || r.file === 'pack.json' ? 'manifest' : (kinds.get(r.file.replace(/^p\//, '')) ?? 'thumb');
     byKind[kind] = (byKind[kind] ?? 0) + 1;
   });
-  return { requests: mine.length, rounds: Math.max(0, ...round), byKind };
+  const lastAnswer = Math.max(0, ...mine.map((r) => r.done - from));
+  return { requests: mine.length, rounds: Math.max(0, ...round), lastAnswer, byKind };
 }
 
 export const formatTrace = (t: QueryTrace): string =>
-  `${t.requests} requests in ${t.rounds} rounds (${Object.entries(t.byKind)
+  `${t.requests} requests in ${t.rounds} rounds, the last answered at ${t.lastAnswer.toFixed(0)} ms (${Object.entries(t.byKind)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${n}`)
     .join(', ')})`;

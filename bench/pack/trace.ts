@@ -38,7 +38,8 @@ export function partKinds(dir: string, m: PackManifest): Map<string, string> {
 export interface QueryTrace {
   requests: number;
   rounds: number;
-  /** ms from `from` until the last of these requests was answered. */
+  /** ms from `from` until the first of these requests came in, and until the last was answered. */
+  firstAsk: number;
   lastAnswer: number;
   byKind: Record<string, number>;
 }
@@ -56,11 +57,11 @@ export function traceOf(trace: Link['trace'], kinds: Map<string, string>, from: 
     byKind[kind] = (byKind[kind] ?? 0) + 1;
   });
   const lastAnswer = Math.max(0, ...mine.map((r) => r.done - from));
-  return { requests: mine.length, rounds: Math.max(0, ...round), lastAnswer, byKind };
+  return { requests: mine.length, rounds: Math.max(0, ...round), firstAsk: (mine[0]?.at ?? from) - from, lastAnswer, byKind };
 }
 
 export const formatTrace = (t: QueryTrace): string =>
-  `${t.requests} requests in ${t.rounds} rounds, the last answered at ${t.lastAnswer.toFixed(0)} ms (${Object.entries(t.byKind)
+  `${t.requests} requests in ${t.rounds} rounds, the first asked at ${t.firstAsk.toFixed(0)} ms, the last answered at ${t.lastAnswer.toFixed(0)} ms (${Object.entries(t.byKind)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${n}`)
     .join(', ')})`;

@@ -160,14 +160,17 @@ export class PackSource {
     if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== hash) {
       throw new PackError(this.url, `its part ${partPath(hash)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
     }
-    await keep();
+    void keep(); // off the query's path, as in cachedBytes
     return bytes;
   }
 }
 
-/** Cache Storage where the platform has it (not in Node); a refused open only loses the offline copy. */
+let opened: Promise<Cache | undefined> | undefined;
+
+/** Cache Storage where the platform has it (not in Node), opened once; a refused open only loses the offline copy. */
 function packCache(): Promise<Cache | undefined> {
-  return typeof caches === 'undefined' ? Promise.resolve(undefined) : caches.open(PACK_CACHE).catch(() => undefined);
+  opened ??= typeof caches === 'undefined' ? Promise.resolve(undefined) : caches.open(PACK_CACHE).catch(() => undefined);
+  return opened;
 }
 
 /**
@@ -186,7 +189,8 @@ async function cachedBytes(packUrl: string, url: string, range?: string, keepNow
   const keep = async (): Promise<void> => {
     if (kept) await cache!.put(res.status === 206 ? key : url, kept).catch(() => {});
   };
-  if (keepNow) await keep();
+  // Kept off the query's path: the bytes go back while the cache writes.
+  if (keepNow) void keep();
   return { bytes: new Uint8Array(await res.arrayBuffer()), fetched: true, keep };
 }
 

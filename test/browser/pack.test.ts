@@ -168,7 +168,7 @@ describe('a pack opened by URL', () => {
           const kept = await Promise.all((await cache.keys()).map((k) => cache.match(k)));
           return kept.filter((r) => r?.headers.get('x-glimpse-pack-cache') === 'sw').length;
         });
-      // The service worker answers only once its cache.put is done, but the reader may still be on other parts.
+      // The service worker keeps a part after answering with it: wait until its cache holds some.
       await expect.poll(keptBySw).toBeGreaterThan(0);
       await page.getByRole('button', { name: 'Clear photo search' }).click();
       const seen = host.requests.length;

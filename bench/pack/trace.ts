@@ -18,7 +18,11 @@ export function partKinds(dir: string, m: PackManifest): Map<string, string> {
       if (h) kinds.set(h, kind);
     }
   };
-  run(m.rows, 'rows');
+  if (Array.isArray(m.rows)) run(m.rows as unknown as [number, number], 'rows'); // format 3: row pages in the table
+  else {
+    kinds.set(m.rows.part, 'rows');
+    kinds.set(m.rows.index, 'rows-index');
+  }
   for (const name of ['text', 'visual'] as const) {
     const f = m.forests[name];
     kinds.set(f.vectors.part, `${name}:vectors`);

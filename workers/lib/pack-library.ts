@@ -8,7 +8,7 @@ import { Forest } from '../../src/core/forest';
 import { analyzeQuery, FULL_OPTIONS } from '../../src/core/text';
 import { analyzeRecord } from '../../src/core/text/analyze';
 import { SplitLexical, type SplitView } from '../../src/core/text/split-search';
-import { ROWS_PER_PAGE, PackError, type ForestName, type PackRow } from '../../src/core/pack/format';
+import { partPath, ROWS_PER_PAGE, PackError, rowOffsets, rowPageJson, type ForestName, type PackRow } from '../../src/core/pack/format';
 import { PackBlockStore } from '../../src/pack/pack-block-store';
 import { PackSource } from '../../src/pack/pack-source';
 import type { StoredRow } from '../../src/core/archive/index';
@@ -21,6 +21,7 @@ export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false,
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
   private readonly pages = new Map<number, Promise<PackRow[]>>();
+  private offsets: Promise<Float64Array> | undefined;
   /** The split index's view of each prepared query (its postings), for explaining the hits shown. */
   private readonly views = new WeakMap<PreparedText, SplitView>();
 
@@ -39,7 +40,9 @@ export class PackLibrary {
       throw keywordError(url, e);
     }
     const pack = new PackLibrary(source, lexical);
-    await pack.forest('text'); // the first search should not wait for it
+    // The first search should not wait for these: the rows index is read meanwhile.
+    pack.rowOffsets().catch(() => {}); // a failure is told by the read that needs it
+    await pack.forest('text');
     return pack;
   }
 
@@ -153,18 +156,38 @@ export class PackLibrary {
     return Number.isInteger(id) && id >= 1 && id <= this.count;
   }
 
-  /** Row page parts through the part table, in one table read for all pages asked at once. */
-  private pageParts(pages: readonly number[]): Promise<Uint8Array[]> {
-    const [first] = this.source.manifest.rows;
-    return this.source.tableParts(pages.map((p) => first + p)).then((got) =>
-      got.map((b, i) => {
-        if (!b) throw new PackError(this.source.url, `its row page ${pages[i]} is missing from its part table. Make the pack again.`);
-        return b;
-      }),
+  /** Byte offsets of the row pages in the rows part (its index, read whole once). */
+  private rowOffsets(): Promise<Float64Array> {
+    const { index, pages } = this.source.manifest.rows;
+    this.offsets ??= this.source.part(index).then(
+      (b) => {
+        try {
+          return rowOffsets(b, pages);
+        } catch (e) {
+          throw new PackError(this.source.url, `its rows index ${partPath(index)} does not add up (${(e as Error).message}). Make the pack again.`);
+        }
+      },
+      (e: unknown) => {
+        this.offsets = undefined; // a later call may succeed (network back)
+        throw e;
+      },
     );
+    return this.offsets;
   }
 
-  /** Starts reading `pages` (one part table read for all of them); each is kept once asked. */
+  /** Row pages by Range from the rows part, all asked at once (neighbours in one request), each checked against its checksum. */
+  private async pageParts(pages: readonly number[]): Promise<Uint8Array[]> {
+    const at = await this.rowOffsets();
+    const { part } = this.source.manifest.rows;
+    const got = await this.source.byteRanges(part, pages.map((p) => [at[p]!, at[p + 1]!] as const));
+    return got.map((b, i) => {
+      const json = rowPageJson(b);
+      if (!json) throw new PackError(this.source.url, `its row page ${pages[i]} in ${partPath(part)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
+      return json;
+    });
+  }
+
+  /** Starts reading `pages` (one batch of ranges for all of them); each is kept once asked. */
   private loadPages(pages: readonly number[]): void {
     if (pages.length === 0) return;
     const batch = this.pageParts(pages);

@@ -12,7 +12,8 @@
 //   search box's 180 ms debounce; printed also without it;
 // - what fetching the whole pack first would cost over the same link (every file, 6 at a time;
 //   computed from the link unless --whole measure).
-// --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts).
+// --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
+// --no-sw blocks the service worker (to see what it costs a query).
 // Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models tiny --whole measure --http2 --trace --json]
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +37,8 @@ const LATENCY = num('latency', 50), MBIT = num('mbit', 20);
 const JSON_OUT = args.get('json') === 'true';
 const HTTP2 = args.get('http2') === 'true';
 const TRACE = args.get('trace') === 'true';
+/** --no-sw: the service worker blocked (how much of a query's time it takes). */
+const NO_SW = args.get('sw') === 'false';
 const DEBOUNCE_MS = 180;
 const root = path.resolve(import.meta.dirname, '..');
 const log = (s: string): void => {
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
   const queries = texts.slice(0, spec.queries + 2);
   const out: Record<string, unknown> = { http: HTTP2 ? 2 : 1.1, n: spec.n, queries: spec.queries, models: MODELS, latencyMs: LATENCY, mbit: MBIT, packBytes: manifest.bytes, manifestBytes, recall: recall.recall };
   try {
-    const context = await browser.newContext({ ignoreHTTPSErrors: HTTP2 });
+    const context = await browser.newContext({ ignoreHTTPSErrors: HTTP2, ...(NO_SW ? { serviceWorkers: 'block' as const } : {}) });
     log(`link: HTTP/${HTTP2 ? '2 over TLS' : '1.1'}, +${LATENCY} ms a request, ${MBIT} Mbit/s shared`);
     const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}`;
     // First visit: the app and the embedder get cached; then the pack's parts are forgotten.

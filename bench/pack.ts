@@ -12,7 +12,9 @@
 //   search box's 180 ms debounce; printed also without it;
 // - what fetching the whole pack first would cost over the same link (every file, 6 at a time;
 //   computed from the link unless --whole measure).
-// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models tiny --whole measure --http2 --json]
+// --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
+// --no-sw blocks the service worker (to see what it costs a query).
+// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models tiny --whole measure --http2 --trace --json]
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -25,6 +27,7 @@ import { captionedEntries } from '../test/browser/helpers/library-page.ts';
 import { ensurePack, type PackSpec } from './pack/build.ts';
 import { packRecall } from './pack/recall.ts';
 import { slowLink, type Link } from './pack/server.ts';
+import { formatTrace, partKinds, traceOf, type QueryTrace } from './pack/trace.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (k: string, d: number): number => Number(args.get(k) ?? d);
@@ -33,6 +36,9 @@ const MODELS = args.get('models') ?? 'tiny';
 const LATENCY = num('latency', 50), MBIT = num('mbit', 20);
 const JSON_OUT = args.get('json') === 'true';
 const HTTP2 = args.get('http2') === 'true';
+const TRACE = args.get('trace') === 'true';
+/** --no-sw: the service worker blocked (how much of a query's time it takes). */
+const NO_SW = args.get('sw') === 'false';
 const DEBOUNCE_MS = 180;
 const root = path.resolve(import.meta.dirname, '..');
 const log = (s: string): void => {
@@ -41,9 +47,12 @@ const log = (s: string): void => {
 const KB = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
 const MB = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MB`;
 
+/** performance.now() when the last query was typed. */
+let typedAt = 0;
+
 /** Types `q` and waits until the grid shows its results (or says none); ms from typing. */
 async function query(page: Page, q: string): Promise<number> {
-  const t0 = performance.now();
+  const t0 = (typedAt = performance.now());
   await page.getByTestId('search-input').fill(q);
   await page.waitForFunction(
     (q) => {
@@ -114,7 +123,7 @@ async function main(): Promise<void> {
   const queries = texts.slice(0, spec.queries + 2);
   const out: Record<string, unknown> = { http: HTTP2 ? 2 : 1.1, n: spec.n, queries: spec.queries, models: MODELS, latencyMs: LATENCY, mbit: MBIT, packBytes: manifest.bytes, manifestBytes, recall: recall.recall };
   try {
-    const context = await browser.newContext({ ignoreHTTPSErrors: HTTP2 });
+    const context = await browser.newContext({ ignoreHTTPSErrors: HTTP2, ...(NO_SW ? { serviceWorkers: 'block' as const } : {}) });
     log(`link: HTTP/${HTTP2 ? '2 over TLS' : '1.1'}, +${LATENCY} ms a request, ${MBIT} Mbit/s shared`);
     const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}`;
     // First visit: the app and the embedder get cached; then the pack's parts are forgotten.
@@ -125,11 +134,20 @@ async function main(): Promise<void> {
     await warm.close();
 
     const page = await context.newPage();
-    const b0 = link.packBytes, r0 = link.packRequests;
+    const b0 = link.packBytes, r0 = link.packRequests, openedAt = performance.now();
     await page.goto(url, { waitUntil: 'load' });
     await page.getByTestId('search-input').waitFor();
     const firstMs = await query(page, queries[1]!);
     const firstBytes = link.packBytes - b0, firstRequests = link.packRequests - r0;
+    const kinds = TRACE ? partKinds(dir, manifest) : undefined;
+    const traces: QueryTrace[] = [];
+    const traced = (label: string, from: number, ms: number): void => {
+      if (!kinds) return;
+      const t = traceOf(link.trace, kinds, from, typedAt + ms);
+      traces.push(t);
+      log(`  ${label}: ${ms.toFixed(0)} ms, ${formatTrace(t)}`);
+    };
+    traced(`first query (requests from opening the page; page ready at ${(typedAt - openedAt).toFixed(0)} ms)`, openedAt, firstMs);
     await thumbsLoaded(page);
     const firstWithThumbs = link.packBytes - b0;
     log(`first text result: ${firstMs.toFixed(0)} ms from the page being ready (${(firstMs - DEBOUNCE_MS).toFixed(0)} ms after the debounce); pack bytes ${MB(firstBytes)} in ${firstRequests} requests, ${MB(firstWithThumbs)} with its thumbnails`);
@@ -137,6 +155,7 @@ async function main(): Promise<void> {
     for (const q of queries.slice(2)) {
       const b = link.packBytes;
       const ms = await query(page, q);
+      traced(`"${q.slice(0, 40)}"`, typedAt, ms);
       await thumbsLoaded(page);
       later.push({ ms, bytes: link.packBytes - b });
     }
@@ -145,7 +164,7 @@ async function main(): Promise<void> {
     log(`pack requests came over HTTP/${[...link.versions].join(', ')}`);
     const whole = await wholePack(link, dir);
     log(`whole pack first: ${MB(whole.bytes)} in ${whole.files} files, ${whole.seconds.toFixed(0)} s over the same link (${whole.measured ? 'measured' : 'bytes at the link rate + 50 ms per request, 6 at a time; --whole measure to fetch it'})`);
-    Object.assign(out, { httpVersions: [...link.versions], wholeMeasured: whole.measured, wholeFiles: whole.files, firstMs, firstMsAfterDebounce: firstMs - DEBOUNCE_MS, firstBytes, firstRequests, firstWithThumbs, laterP50Ms: percentile(ms, 50), laterP90Ms: percentile(ms, 90), laterP50Bytes: percentile(bytes, 50), laterMaxBytes: bytes[bytes.length - 1], wholeBytes: whole.bytes, wholeSeconds: whole.seconds, later });
+    Object.assign(out, { httpVersions: [...link.versions], wholeMeasured: whole.measured, wholeFiles: whole.files, firstMs, firstMsAfterDebounce: firstMs - DEBOUNCE_MS, firstBytes, firstRequests, firstWithThumbs, laterP50Ms: percentile(ms, 50), laterP90Ms: percentile(ms, 90), laterP50Bytes: percentile(bytes, 50), laterMaxBytes: bytes[bytes.length - 1], ...(TRACE ? { traces } : {}), wholeBytes: whole.bytes, wholeSeconds: whole.seconds, later });
     await context.close();
   } finally {
     await browser.close();

@@ -207,7 +207,7 @@ const api = {
       const opened = pack && (await pack);
       const cfg = config && opened ? { ...config, embedderId: opened.embedderId } : config;
       const embedded = cfg ? watchVectorSide(host.embedder(cfg, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
-      const lexical = (opened ? Promise.resolve(opened) : lib()).then((library) => ({ library, text: library.prepareText(query) }));
+      const lexical = (opened ? Promise.resolve(opened) : lib()).then(async (library) => ({ library, text: await library.prepareText(query) }));
       const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
       return library.searchText(text, vector, limit, signal);
     });

@@ -23,6 +23,8 @@ export interface Link {
   otherBytes: number;
   /** HTTP versions the pack's requests came in (to show HTTP/2 was spoken). */
   versions: Set<string>;
+  /** Every /pack/ request: when it came in and was answered (performance.now()), its file, range and bytes. */
+  trace: { at: number; done: number; file: string; range?: string; bytes: number }[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
@@ -49,8 +51,11 @@ export async function slowLink(packDir: string, appUrl: string, latencyMs: numbe
     }
     res.end();
   };
-  const link: Link = { url: '', server: undefined as unknown as Server, packBytes: 0, packRequests: 0, otherBytes: 0, versions: new Set() };
-  const servePack = async (req: IncomingMessage, res: ServerResponse, rel: string): Promise<void> => {
+  const link: Link = { url: '', server: undefined as unknown as Server, packBytes: 0, packRequests: 0, otherBytes: 0, versions: new Set(), trace: [] };
+  const servePack = async (req: IncomingMessage, res: ServerResponse, rel: string, at: number): Promise<void> => {
+    const entry: Link['trace'][number] = { at, done: 0, file: rel, ...(req.headers.range ? { range: req.headers.range } : {}), bytes: 0 };
+    link.trace.push(entry);
+    res.on('finish', () => (entry.done = performance.now()));
     link.packRequests++;
     link.versions.add(req.httpVersion);
     const file = path.join(packDir, rel || 'pack.json');
@@ -77,9 +82,11 @@ export async function slowLink(packDir: string, appUrl: string, latencyMs: numbe
     if (range) {
       const [a, b] = [Number(range[1]), Math.min(Number(range[2]), size - 1)];
       link.packBytes += b + 1 - a;
+      entry.bytes = b + 1 - a;
       return send(res, 206, { ...headers, 'content-range': `bytes ${a}-${b}/${size}` }, await read(a, b));
     }
     link.packBytes += size;
+    entry.bytes = size;
     return send(res, 200, headers, await read(0, size - 1));
   };
   const proxy = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
@@ -105,7 +112,8 @@ export async function slowLink(packDir: string, appUrl: string, latencyMs: numbe
     });
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    void sleep(latencyMs).then(() => (pathname.startsWith('/pack/') ? servePack(req, res, pathname.slice('/pack/'.length)) : proxy(req, res)));
+    const at = performance.now();
+    void sleep(latencyMs).then(() => (pathname.startsWith('/pack/') ? servePack(req, res, pathname.slice('/pack/'.length), at) : proxy(req, res)));
   };
   // The compatibility API's request and response act as http's for what is used here.
   link.server = http2 ? (createSecureServer({ ...selfSigned(), allowHTTP1: true }, handle as never) as unknown as Server) : createServer(handle);

@@ -1,17 +1,20 @@
 // Analysed photos → a pack folder (src/core/pack/format.ts): both forests built in memory with
 // the app's own forest code, each leaf's sketch rows stored beside it (a reader over HTTP opens
-// with sketchInLeaves and reads no sketch table), the lexical index as one part, rows in pages,
+// with sketchInLeaves and reads no sketch table), the lexical index split (a head part, directory
+// pages, one postings part read by Range: src/core/text/lexical-split.ts), rows in pages in one
+// part read by Range (with an index of their lengths),
 // one part per thumbnail. Parts are named by their SHA-256; existing ones are not rewritten.
-// Forest blocks and row pages are listed in the part table (fixed-size records read by Range),
+// Forest blocks are listed in the part table (fixed-size records read by Range),
 // so pack.json stays small.
 import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildForest } from '../../src/core/forest/build.ts';
 import { leafRowsBlocks } from '../../src/core/forest/leaf-rows.ts';
 import { MemoryBlockStore } from '../../src/core/forest/memory-store.ts';
-import { blockKind, MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, partPath, ROWS_PER_PAGE, tableRecord, TABLE_RECORD, type PackForest, type PackManifest, type PackRow, type TableRun } from '../../src/core/pack/format.ts';
-import { encodeLexical } from '../../src/pack/lexical-bytes.ts';
+import { blockKind, MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, partPath, rowPageBytes, ROWS_PER_PAGE, tableRecord, TABLE_RECORD, type PackForest, type PackManifest, type PackRow, type TableRun } from '../../src/core/pack/format.ts';
+import { splitLexical } from '../../src/core/text/lexical-split.ts';
 import { FULL_OPTIONS, LexicalIndex } from '../../src/core/text/index.ts';
 import type { WorkItem } from './work.ts';
 
@@ -102,9 +105,17 @@ export async function writePack(outDir: string, work: readonly WorkItem[]): Prom
     return { ...row, id: ids[i]!, addedAt: it.takenAt, thumb: parts.put(thumb) };
   });
   const table = new Table();
-  const rowPages: string[] = [];
-  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(parts.put(new TextEncoder().encode(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
-  const rowRun = table.run(rowPages);
+  const rowPages: Uint8Array[] = [];
+  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(rowPageBytes(new TextEncoder().encode(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
+  const rowIndex: number[] = [];
+  for (const page of rowPages) for (let n = page.byteLength; ; n = Math.floor(n / 0x80)) {
+    if (n < 0x80) {
+      rowIndex.push(n);
+      break;
+    }
+    rowIndex.push((n % 0x80) | 0x80);
+  }
+  const rowsRef = { part: parts.put(Buffer.concat(rowPages)), index: parts.put(Uint8Array.from(rowIndex)), pages: rowPages.length };
   const forests = {
     text: await packForest(parts, table, ids, items.map((i) => i.text)),
     visual: await packForest(parts, table, ids, items.map((i) => i.visual)),
@@ -116,8 +127,8 @@ export async function writePack(outDir: string, work: readonly WorkItem[]): Prom
     models,
     table: { part: parts.put(table.bytes()), records: table.hashes.length },
     forests,
-    lexical: parts.put(encodeLexical(lexical)),
-    rows: rowRun,
+    lexical: parts.put(new TextEncoder().encode(JSON.stringify(splitLexical(lexical, (b) => parts.put(b), { deflate: (b) => deflateRawSync(b, { level: 9 }) })))),
+    rows: rowsRef,
     bytes: 0,
   };
   manifest.bytes = parts.bytes;

@@ -5,17 +5,20 @@ import { asRange, FROM_PACK_CACHE, isPackPart, PACK_CACHE, partKey, storable } f
 
 declare const self: ServiceWorkerGlobalScope;
 
-async function part(request: Request): Promise<Response> {
+const opened = (): Promise<Cache> => caches.open(PACK_CACHE);
+
+/** The answer goes back as soon as it is here; keeping it runs after (`keep`, given to waitUntil), off the query's path. */
+async function part(request: Request, keep: (p: Promise<unknown>) => void): Promise<Response> {
   const range = request.headers.get('range');
   const key = partKey(request.url, range);
-  const cache = await caches.open(PACK_CACHE);
+  const cache = await opened();
   const hit = await cache.match(key);
   if (hit) return asRange(hit, range);
   const res = await fetch(request);
   // A host that ignores Range answers 200 with the whole part: kept under the part's own key.
   if (res.status === 200 || (res.status === 206 && range)) {
     const kept = await storable(res, { [FROM_PACK_CACHE]: 'sw' });
-    await cache.put(res.status === 200 ? request.url : key, kept.clone()).catch(() => {}); // a full disk only loses the offline copy
+    keep(cache.put(res.status === 200 ? request.url : key, kept.clone()).catch(() => {})); // a full disk only loses the offline copy
     return asRange(kept, res.status === 206 ? range : null);
   }
   return res;
@@ -23,5 +26,5 @@ async function part(request: Request): Promise<Response> {
 
 self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || !isPackPart(event.request.url)) return;
-  event.respondWith(part(event.request));
+  event.respondWith(part(event.request, (p) => event.waitUntil(p)));
 });

@@ -106,6 +106,9 @@ describe('a pack opened by URL', () => {
       const others = work.filter((w) => w.name !== name).map((w) => ({ name: w.name, cos: cos(w.visual) }));
       const shownNames = (): Promise<(string | null)[]> => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
       await page.getByText('Photos like').waitFor();
+      // The grid answers the photo (not the words searched before): wait on its state, not on names
+      // that the text results may hold too.
+      await expect.poll(() => page.getByTestId('results-grid').getAttribute('data-query'), { timeout: 30_000 }).toBe(`like:${name}`);
       for (const o of others.filter((o) => o.cos > 0.05)) await expect.poll(shownNames).toContain(o.name);
       const shown = await shownNames();
       expect(shown).not.toContain(name);
@@ -165,7 +168,7 @@ describe('a pack opened by URL', () => {
           const kept = await Promise.all((await cache.keys()).map((k) => cache.match(k)));
           return kept.filter((r) => r?.headers.get('x-glimpse-pack-cache') === 'sw').length;
         });
-      // The service worker answers only once its cache.put is done, but the reader may still be on other parts.
+      // The service worker keeps a part after answering with it: wait until its cache holds some.
       await expect.poll(keptBySw).toBeGreaterThan(0);
       await page.getByRole('button', { name: 'Clear photo search' }).click();
       const seen = host.requests.length;

@@ -1,16 +1,19 @@
 // A pack opened by URL (src/pack/): a read-only library searched in place. The same forest code
-// reads blocks over HTTP (PackBlockStore, opened with sketchInLeaves), the same lexical index and
-// ranking (ranking.ts) answer; rows come in pages and thumbnails one part each, when asked for.
-import { DEFAULT_TEXT_SEARCH } from '../../src/core/search';
+// reads blocks over HTTP (PackBlockStore, opened with sketchInLeaves); keyword search reads the
+// split index (src/core/text/split-search.ts: a query fetches its words' directory pages and
+// postings only) and ranks as the library's lexical index does; the same fusion (ranking.ts)
+// answers; rows come in pages and thumbnails one part each, when asked for.
+import { DEFAULT_TEXT_SEARCH, fuseTextSearch } from '../../src/core/search';
 import { Forest } from '../../src/core/forest';
-import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
-import { ROWS_PER_PAGE, PackError, type ForestName, type PackRow } from '../../src/core/pack/format';
-import { decodeLexical } from '../../src/pack/lexical-bytes';
+import { analyzeQuery, FULL_OPTIONS } from '../../src/core/text';
+import { analyzeRecord } from '../../src/core/text/analyze';
+import { SplitLexical, type SplitView } from '../../src/core/text/split-search';
+import { partPath, ROWS_PER_PAGE, PackError, rowOffsets, rowPageJson, type ForestName, type PackRow } from '../../src/core/pack/format';
 import { PackBlockStore } from '../../src/pack/pack-block-store';
 import { PackSource } from '../../src/pack/pack-source';
 import type { StoredRow } from '../../src/core/archive/index';
 import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/library-pages';
-import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
+import { presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 
 /** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
 export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true };
@@ -18,23 +21,28 @@ export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false,
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
   private readonly pages = new Map<number, Promise<PackRow[]>>();
+  private offsets: Promise<Float64Array> | undefined;
+  /** The split index's view of each prepared query (its postings), for explaining the hits shown. */
+  private readonly views = new WeakMap<PreparedText, SplitView>();
 
   private constructor(
     readonly source: PackSource,
-    private readonly lexical: LexicalIndex,
+    private readonly lexical: SplitLexical,
   ) {}
 
   static async open(url: string, base: string): Promise<PackLibrary> {
     const source = await PackSource.open(url, base);
-    let lexical: LexicalIndex;
+    let lexical: SplitLexical;
     try {
-      lexical = decodeLexical(await source.part(source.manifest.lexical), FULL_OPTIONS);
+      const head: unknown = JSON.parse(new TextDecoder().decode(await source.part(source.manifest.lexical)));
+      lexical = SplitLexical.open(head, { part: (h) => source.part(h), ranges: (h, r) => source.byteRanges(h, r), inflate: inflateRaw }, FULL_OPTIONS);
     } catch (e) {
-      if ((e as Error).name === 'PackUnreadableError') throw e;
-      throw new PackError(url, `its keyword index cannot be read (${(e as Error).message}). Make the pack again with this version of npm run pack.`);
+      throw keywordError(url, e);
     }
     const pack = new PackLibrary(source, lexical);
-    await pack.forest('text'); // the first search should not wait for it
+    // The first search should not wait for these: the rows index is read meanwhile.
+    pack.rowOffsets().catch(() => {}); // a failure is told by the read that needs it
+    await pack.forest('text');
     return pack;
   }
 
@@ -60,16 +68,33 @@ export class PackLibrary {
     return f;
   }
 
-  prepareText(query: string): PreparedText {
-    return prepareText(this.lexical, query);
+  /** The lexical half of a text search: fetches the query's directory pages and postings, then ranks. */
+  async prepareText(query: string): Promise<PreparedText> {
+    let view: SplitView;
+    try {
+      view = await this.lexical.prepare(analyzeQuery(query, this.lexical.options));
+    } catch (e) {
+      throw keywordError(this.source.url, e);
+    }
+    const prepared: PreparedText = { lexical: view.query, hits: view.search({ limit: DEFAULT_TEXT_SEARCH.limit }) };
+    this.views.set(prepared, view);
+    return prepared;
   }
 
   async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
-    const prepared = typeof query === 'string' ? this.prepareText(query) : query;
+    const prepared = typeof query === 'string' || !this.views.has(query) ? await this.prepareText(typeof query === 'string' ? query : query.lexical.text) : query;
+    const view = this.views.get(prepared)!;
     const forest = await this.forest('text');
     const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
     signal?.throwIfAborted();
-    return this.present(fuseText(this.lexical, prepared, vectorHits, limit));
+    const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
+    // Reasons come from each hit's row (its analysed record), read anyway to show it.
+    const rows = await this.rows(fused.map((h) => h.id));
+    const hits = fused.map((h, i) => {
+      const row = rows[i];
+      return h.lexicalScore === undefined || !row ? h : { ...h, reasons: view.explain(h.id, analyzeRecord(row.record, view.options.analyzer)) };
+    });
+    return presentHits(hits, rows);
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
@@ -131,18 +156,38 @@ export class PackLibrary {
     return Number.isInteger(id) && id >= 1 && id <= this.count;
   }
 
-  /** Row page parts through the part table, in one table read for all pages asked at once. */
-  private pageParts(pages: readonly number[]): Promise<Uint8Array[]> {
-    const [first] = this.source.manifest.rows;
-    return this.source.tableParts(pages.map((p) => first + p)).then((got) =>
-      got.map((b, i) => {
-        if (!b) throw new PackError(this.source.url, `its row page ${pages[i]} is missing from its part table. Make the pack again.`);
-        return b;
-      }),
+  /** Byte offsets of the row pages in the rows part (its index, read whole once). */
+  private rowOffsets(): Promise<Float64Array> {
+    const { index, pages } = this.source.manifest.rows;
+    this.offsets ??= this.source.part(index).then(
+      (b) => {
+        try {
+          return rowOffsets(b, pages);
+        } catch (e) {
+          throw new PackError(this.source.url, `its rows index ${partPath(index)} does not add up (${(e as Error).message}). Make the pack again.`);
+        }
+      },
+      (e: unknown) => {
+        this.offsets = undefined; // a later call may succeed (network back)
+        throw e;
+      },
     );
+    return this.offsets;
   }
 
-  /** Starts reading `pages` (one part table read for all of them); each is kept once asked. */
+  /** Row pages by Range from the rows part, all asked at once (neighbours in one request), each checked against its checksum. */
+  private async pageParts(pages: readonly number[]): Promise<Uint8Array[]> {
+    const at = await this.rowOffsets();
+    const { part } = this.source.manifest.rows;
+    const got = await this.source.byteRanges(part, pages.map((p) => [at[p]!, at[p + 1]!] as const));
+    return got.map((b, i) => {
+      const json = rowPageJson(b);
+      if (!json) throw new PackError(this.source.url, `its row page ${pages[i]} in ${partPath(part)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
+      return json;
+    });
+  }
+
+  /** Starts reading `pages` (one batch of ranges for all of them); each is kept once asked. */
   private loadPages(pages: readonly number[]): void {
     if (pages.length === 0) return;
     const batch = this.pageParts(pages);
@@ -156,4 +201,16 @@ export class PackLibrary {
   private async present(hits: Parameters<typeof presentHits>[0]): Promise<ResultRow[]> {
     return presentHits(hits, await this.rows(hits.map((h) => h.id)));
   }
+}
+
+/** Raw deflate undone by the platform (DecompressionStream: browsers and Node). */
+async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A keyword index that cannot be read, as the PackError naming the pack (one already is one). */
+function keywordError(url: string, e: unknown): Error {
+  if ((e as Error).name === 'PackUnreadableError') return e as Error;
+  return new PackError(url, `its keyword index cannot be read (${(e as Error).message}). Make the pack again with this version of npm run pack.`);
 }

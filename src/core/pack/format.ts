@@ -1,4 +1,4 @@
-// The static pack, format 3: a folder a static host serves as plain files and a browser reads in
+// The static pack, format 4: a folder a static host serves as plain files and a browser reads in
 // place. Every file but `pack.json` is an immutable part `p/<sha256>` named by the SHA-256 of its
 // bytes, so a host may cache parts forever and a reader checks each one it fetches. pack.json stays
 // a few KiB whatever the photo count: the parts it does not name are listed in the part table, a
@@ -10,10 +10,14 @@ import { GlimpseError } from '../errors.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
 /**
- * 3: parts listed in a ranged part table (pack.json no longer grows with the photo count), rows in
- * pages of 4. 2: forest blocks of forest format 4. Older formats are refused: make the pack again.
+ * 4: the keyword index split (a head, directory pages, postings read by Range), so a query reads
+ * only its words' postings; row pages back to back in one part read by Range, located by a small
+ * index of their lengths (not through the part table: at 100,000 photos each result's table
+ * record was a request of its own, before the row's). 3: parts listed in a ranged part table (pack.json no longer grows with
+ * the photo count), rows in pages of 4. 2: forest blocks of forest format 4. Older formats are
+ * refused: make the pack again.
  */
-export const PACK_VERSION = 3;
+export const PACK_VERSION = 4;
 export const MANIFEST_FILE = 'pack.json';
 /**
  * Photos per row page. Small: a result list's ids are scattered over the pack, so a page of 100
@@ -49,10 +53,14 @@ export interface PackManifest {
   forests: Record<ForestName, PackForest>;
   /** The part table: its part (read by Range, never whole) and its record count. */
   table: { part: string; records: number };
-  /** The lexical index snapshot (lexical-bytes.ts). */
+  /** The head of the split keyword index (src/core/text/lexical-split.ts): JSON naming its directory pages and postings part. */
   lexical: string;
-  /** Row pages in id order in the part table: page k holds ids k·ROWS_PER_PAGE + 1 … */
-  rows: TableRun;
+  /**
+   * Row pages in id order: page k holds ids k·ROWS_PER_PAGE + 1 …, JSON then checksum32 of it (4
+   * bytes LE), back to back in `part` (read by Range); `index` is a part of their byte lengths
+   * (varints, `pages` of them), read whole once.
+   */
+  rows: { part: string; index: string; pages: number };
   /** Bytes of all parts together (what fetching the whole pack would cost). */
   bytes: number;
 }
@@ -124,6 +132,42 @@ export function checkManifest(json: unknown, url: string): PackManifest {
     if (!v || typeof v.part !== 'string' || !HEX.test(v.part) || ![v.generation, v.blockBytes, v.count].every((x) => Number.isInteger(x) && x >= 0)) return bad(`no ${name} vectors`);
   }
   if (typeof m.lexical !== 'string' || !HEX.test(m.lexical)) return bad('no keyword index');
-  if (!run(m.rows) || (m.rows as TableRun)[1] !== Math.ceil((m.count as number) / ROWS_PER_PAGE)) return bad('bad row pages');
+  const r = m.rows;
+  if (!r || typeof r.part !== 'string' || !HEX.test(r.part) || typeof r.index !== 'string' || !HEX.test(r.index) || r.pages !== Math.ceil((m.count as number) / ROWS_PER_PAGE)) return bad('bad row pages');
   return m as PackManifest;
+}
+
+/** Varint byte lengths of row pages (the rows index) as offsets: pages + 1 of them. RangeError when they do not add up. */
+export function rowOffsets(index: Uint8Array, pages: number): Float64Array {
+  const out = new Float64Array(pages + 1);
+  let at = 0;
+  for (let p = 0; p < pages; p++) {
+    let n = 0, scale = 1;
+    for (;;) {
+      if (at >= index.length) throw new RangeError('the rows index is short');
+      const v = index[at++]!;
+      n += (v & 0x7f) * scale;
+      if (v < 0x80) break;
+      scale *= 0x80;
+    }
+    if (n < 4) throw new RangeError(`row page ${p} is too short`);
+    out[p + 1] = out[p]! + n;
+  }
+  if (at !== index.length) throw new RangeError('the rows index has trailing bytes');
+  return out;
+}
+
+/** One row page as stored: its JSON, then checksum32 of those bytes (LE). */
+export function rowPageBytes(json: Uint8Array): Uint8Array {
+  const out = new Uint8Array(json.byteLength + 4);
+  out.set(json);
+  new DataView(out.buffer).setUint32(json.byteLength, checksum32(json, 0, json.byteLength), true);
+  return out;
+}
+
+/** The JSON of a stored row page, or null when its checksum fails. */
+export function rowPageJson(page: Uint8Array): Uint8Array | null {
+  if (page.byteLength < 4) return null;
+  const json = page.subarray(0, page.byteLength - 4);
+  return new DataView(page.buffer, page.byteOffset).getUint32(json.byteLength, true) === checksum32(json, 0, json.byteLength) ? json : null;
 }

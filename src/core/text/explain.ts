@@ -43,10 +43,17 @@ class DocKeys {
   }
 }
 
+/** What explaining needs of an index: the in-memory one, or a split one read over HTTP (split-search.ts). */
+export type ExplainSource = Pick<LexicalIndex, 'options' | 'idf' | 'bestAlternative' | 'tripletIdf'>;
+
 export function explainHit(index: LexicalIndex, q: LexicalQuery, id: number): MatchReason[] {
-  const reasons: MatchReason[] = [];
   const doc = index.docData(id);
-  if (!doc) return reasons;
+  return doc ? explainDoc(index, q, id, doc) : [];
+}
+
+/** Reasons of hit `id`, whose analysed data is `doc`. */
+export function explainDoc(index: ExplainSource, q: LexicalQuery, id: number, doc: DocData): MatchReason[] {
+  const reasons: MatchReason[] = [];
   const keys = new DocKeys(doc, index.options.analyzer);
   for (const t of q.terms) {
     const best = index.bestAlternative(id, t.alternatives, index.idf(t.key), false);

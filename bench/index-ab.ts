@@ -1,10 +1,12 @@
 // npx tsx bench/index-ab.ts --old DIR [--data patches,syn,…] [--n 100000] [--queries 1000] [--trees 16]
-//   [--search-k 2000,4000,8000,16000] [--leaf-size 200] [--threads 2] [--rounds 3] [--json]
+//   [--search-k 2000,4000,8000,16000] [--leaf-size 200 | --leaf-sizes OLD,NEW] [--trees-ab OLD,NEW] [--threads 2] [--rounds 3] [--json]
 // The forest of another checkout (DIR: a copy of its src/, e.g. `git archive <commit> src | tar -x -C DIR`)
 // against this one, on the same data, in one process: both are built, then every searchK is
 // measured in rounds that alternate old and new, so a load that changes during the run (this
 // machine is shared) weighs on both alike. Reports per searchK and side: recall@10, the best q/s
-// of the rounds, vectors re-ranked per query, and the ratio new/old of the q/s.
+// of the rounds, vectors re-ranked per query, and the ratio new/old of the q/s. `--leaf-sizes 100,50`
+// builds each side with its own leaf size, `--trees-ab 16,24` with its own tree count (with
+// `--old .` these compare settings of one checkout).
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,19 +33,21 @@ const sides: Side[] = [
   { name: 'old', url: urls[0], mod: (await import(urls[0])) as ForestModule },
   { name: 'new', url: urls[1], mod: (await import(urls[1])) as ForestModule },
 ];
-const trees = Number(args.get('trees') ?? 16), searchKs = numList(args.get('search-k') ?? '2000,4000,8000,16000');
+const treesAb = args.has('trees-ab') ? numList(args.get('trees-ab') as string) : undefined;
+const trees = Number(args.get('trees') ?? 16), treesOf = (side: number): number => treesAb?.[side] ?? trees, searchKs = numList(args.get('search-k') ?? '2000,4000,8000,16000');
 const rounds = Number(args.get('rounds') ?? 3), threads = Number(args.get('threads') ?? availableParallelism());
-const leaf = args.has('leaf-size') ? { leafSize: Number(args.get('leaf-size')) } : {};
+const leafSizes = args.has('leaf-sizes') ? numList(args.get('leaf-sizes') as string) : undefined;
+const leafOf = (side: number): { leafSize?: number } => (leafSizes ? { leafSize: leafSizes[side] } : args.has('leaf-size') ? { leafSize: Number(args.get('leaf-size')) } : {});
 const out: Record<string, unknown>[] = [];
 for (const set of (args.get('data') ?? 'syn').split(',')) {
   const ds = await loadDataset({ n: Number(args.get('n') ?? 100000), dim: 384, queries: Number(args.get('queries') ?? 1000), seed: 1, cacheDir: args.get('cache-dir') ?? 'bench/out', ...dataOptions(set) }, log);
   const d = ds.dim, n = ds.base.length / d, nq = ds.query.length / d;
-  for (const side of sides) {
+  for (const [si, side] of sides.entries()) {
     // Each side's trees are built by its own code on worker threads.
     const store = new side.mod.MemoryBlockStore();
     const t0 = performance.now();
     const pool = threads > 1 ? new TreePool(threads, side.url) : undefined;
-    await side.mod.buildForest(store, { dim: d, ids: Uint32Array.from({ length: n }, (_, i) => i), vectors: ds.base }, { nTrees: trees, seed: 1, ...leaf }, pool ? { buildTree: (job) => pool.build(job), concurrency: pool.size, sharedRows: true } : {}).finally(() => pool?.close());
+    await side.mod.buildForest(store, { dim: d, ids: Uint32Array.from({ length: n }, (_, i) => i), vectors: ds.base }, { nTrees: treesOf(si), seed: 1, ...leafOf(si) }, pool ? { buildTree: (job) => pool.build(job), concurrency: pool.size, sharedRows: true } : {}).finally(() => pool?.close());
     log(`${set} ${side.name}: built in ${((performance.now() - t0) / 1000).toFixed(1)} s (${threads} threads)`);
     side.forest = await side.mod.Forest.open(store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER, pinnedNodeFraction: 1 });
   }

@@ -7,7 +7,7 @@ import { decodePage, emptyPage, encodePage } from '../../src/core/forest/node-co
 import { decodeStoredVector, decodeVector, encodeVector } from '../../src/core/forest/vector-codec.ts';
 import { decodeCentroid, encodeCentroid } from '../../src/core/forest/meta-codec.ts';
 import { allocBlock, BlockKind, HEADER_BYTES, sealBlock } from '../../src/core/forest/block-codec.ts';
-import { fromHalf, toHalf } from '../../src/core/forest/half.ts';
+import { dotHalf, fromHalf, toHalf } from '../../src/core/forest/half.ts';
 import { packFactors, unpackAdd, unpackError } from '../../src/core/forest/sketch.ts';
 import { decodeSketchPage, encodeSketchPage, SKETCH_PAGE, SketchRows } from '../../src/core/forest/sketch-codec.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
@@ -81,6 +81,21 @@ describe('forest building blocks', () => {
     expect(q.used).toBe(2);
     expect([...q.left, ...q.right, ...q.offset, ...q.scale]).toEqual([-1, 5, 1, -3, 0.5, -1, 2, 3]);
     expect([...q.normals]).toEqual([1, 2, 3, 4, 5, -1, -2, -3, -4, -5]);
+  });
+
+  it('dotHalf (one table load per element) sums exactly what fromHalf gives, for every finite float16', () => {
+    const finite = Uint16Array.from({ length: 65536 }, (_, h) => h).filter((h) => ((h >>> 10) & 31) !== 31);
+    const r = createRng(3);
+    const q = Float32Array.from(finite, () => r.next() - 0.5);
+    const d = finite.length - 1; // odd, so the tail element is summed too
+    let s0 = 0, s1 = 0;
+    for (let i = 0; i + 1 < d; i += 2) {
+      s0 += q[i] * fromHalf(finite[i]);
+      s1 += q[i + 1] * fromHalf(finite[i + 1]);
+    }
+    s0 += q[d - 1] * fromHalf(finite[d - 1]);
+    expect(dotHalf(q, finite, 0, d)).toBe(s0 + s1);
+    expect(dotHalf(q.subarray(5), finite, 5, 100)).toBe(dotHalf(q.subarray(5, 105), finite.slice(5, 105), 0, 100));
   });
 
   it('TopK keeps the k best of a stream, best first', () => {

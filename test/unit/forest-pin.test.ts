@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildForest, Forest, MemoryBlockStore } from '../../src/core/forest/index.ts';
+import { buildForest, Forest, MemoryBlockStore, type SearchTrace } from '../../src/core/forest/index.ts';
 import { decodeLeaf } from '../../src/core/forest/leaf-codec.ts';
 import { packLeaf } from '../../src/core/forest/leaf-pack.ts';
 import { clustered, row } from './forest-fixture.ts';
 
 // Leaves are pinned at open when the budget holds them (then a query reads only vectors), packed
-// (leaf-pack.ts), or with their entries' sketch rows when it holds them that way; answers never change.
+// (leaf-pack.ts), or with their entries' sketch rows when it holds them that way; answers never change,
+// nor do the candidates kept and re-ranked (leaves with rows skip a repeated slot before its estimate,
+// leaves without after: score.ts).
 const DIM = 64, N = 3000;
 const base = clustered(N, DIM, 21);
 const queries = clustered(20, DIM, 22);
@@ -23,9 +25,13 @@ class CountingStore extends MemoryBlockStore {
   }
 }
 
+/** Each query's hits, and the slots its bound kept and re-ranked: the same whatever a leaf carries. */
 async function answers(f: Forest): Promise<unknown[]> {
   const out = [];
-  for (let q = 0; q < 20; q++) out.push(await f.search(row(queries, DIM, q), 10, { searchK: 600 }));
+  for (let q = 0; q < 20; q++) {
+    const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0 };
+    out.push({ hits: await f.search(row(queries, DIM, q), 10, { searchK: 600, trace }), kept: trace.kept, reranked: trace.reranked });
+  }
   return out;
 }
 

@@ -227,25 +227,32 @@ export class Scorer {
   }
 
   /**
-   * The same for a leaf that carries its entries' sketch rows: they are read in order, and the
-   * estimate comes first, so the de-duplication bit and the tombstone check (random reads) are
-   * paid only by entries that pass. A slot another tree brings again estimates the same and is
-   * skipped again (the bar only rises), so skipping before de-duplicating is safe.
+   * The same for a leaf that carries its entries' sketch rows, read in order. The de-duplication
+   * bit comes first: trees repeat most slots of a wide search, and one bit (a slot's first
+   * meeting marks it, whether it passes or not) costs less than the estimate it saves. A slot
+   * that failed the bound would fail again (the bar only rises), so the answers are the same as
+   * estimating first. The tombstone check (a random read) is paid only by slots that pass.
    */
   private addRows(b: LeafBlock, rows: Uint32Array): void {
     const slots = b.slots, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
     const stride = this.s.sketch.stride, w = stride - 2;
     const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, base = table.base;
+    const bits = this.seen ? undefined : this.bits, nBits = this.bits.length;
     let bar = this.lower.floor();
     for (let a = 0, at = 0; a < b.count; a++, at += stride) {
+      const slot = slots[a];
+      // The bit set inline (the common case: one search at a time, no slot added since it began).
+      if (bits && slot >>> 5 < nBits) {
+        const i = slot >>> 5, bit = 1 << (slot & 31);
+        if (bits[i] & bit) continue;
+        bits[i] |= bit;
+      } else if (!this.firstTime(slot)) continue;
       const packed = rows[at + w + 1], add = unpackAdd(packed), rescale = f32[at + w];
       const est = base + add + rescale * table.signedSum(rows, at, w);
       const e = unpackError(packed), lo = e * errScale;
       if (est + lo < bar) continue;
       const up = this.upper(e, rescale, add, est);
-      if (est + up < bar) continue;
-      const slot = slots[a];
-      if (this.firstTime(slot) && slotToId[slot] !== TOMBSTONE) bar = this.consider(est, up, lo, slot, bar);
+      if (est + up >= bar && slotToId[slot] !== TOMBSTONE) bar = this.consider(est, up, lo, slot, bar);
     }
   }
 

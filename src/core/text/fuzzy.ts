@@ -3,6 +3,7 @@
 // text (a caption's "car" is not a "cat"). Candidates come from a trigram index over the OCR
 // vocabulary (a word with k edits keeps at least grams − 3k of its trigrams), then a bounded
 // Levenshtein distance decides.
+import type { LexicalQuery, QueryTerm } from './query.ts';
 
 /** Edits allowed for a query word of this length: none below 4 letters, one up to 7, two from 8. */
 export function maxEdits(length: number): number {
@@ -87,4 +88,18 @@ export class FuzzyVocabulary {
     }
     return out.sort((a, b) => a.d - b.d || (a.word < b.word ? -1 : 1)).map((x) => x.word);
   }
+}
+
+/**
+ * `q` with the near spellings of each word in OCR text (`ocr`) added as 'fuzzy' alternatives of
+ * weight `weight`. Idempotent: a query that has them already is returned as is.
+ */
+export function withNearSpellings(q: LexicalQuery, ocr: FuzzyVocabulary, weight: number): LexicalQuery {
+  if (!(weight > 0) || ocr.size === 0 || q.terms.some((t) => t.alternatives.some((a) => a.relation === 'fuzzy'))) return q;
+  const terms = q.terms.map((t): QueryTerm => {
+    const have = new Set(t.alternatives.map((a) => a.key));
+    const near = ocr.near(t.key).filter((k) => !have.has(k));
+    return near.length === 0 ? t : { ...t, alternatives: [...t.alternatives, ...near.map((key) => ({ key, relation: 'fuzzy' as const, weight }))] };
+  });
+  return { ...q, terms };
 }

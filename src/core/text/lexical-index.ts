@@ -9,7 +9,7 @@
 import { analyzeRecord, fieldTerms, keyFor } from './analyze.ts';
 import { DocStore, type DocArrays } from './doc-store.ts';
 import { explainHit } from './explain.ts';
-import { FuzzyVocabulary } from './fuzzy.ts';
+import { FuzzyVocabulary, withNearSpellings } from './fuzzy.ts';
 import {
   FIELDS,
   type DocData,
@@ -20,7 +20,7 @@ import {
   type SearchOptions,
 } from './lexical-types.ts';
 import { FIELD_COUNT as FIELDS_PER_POSTING, TermTable, type PackedPostings, type PostingList } from './postings.ts';
-import { analyzeQuery, type Alternative, type LexicalQuery, type QueryTerm } from './query.ts';
+import { analyzeQuery, type Alternative, type LexicalQuery } from './query.ts';
 import type { AnalyticsRecord } from './record.ts';
 import { TopK } from './top-k.ts';
 import { isRelational, bestTripletMatch, colorConflict } from './triplet-match.ts';
@@ -199,14 +199,7 @@ export class LexicalIndex {
    * 'fuzzy', OCR field only). Idempotent: a query that has them already is returned as is.
    */
   withNearSpellings(q: LexicalQuery): LexicalQuery {
-    const w = this.options.ocrFuzzy;
-    if (!(w > 0) || this.ocrWords.size === 0 || q.terms.some((t) => t.alternatives.some((a) => a.relation === 'fuzzy'))) return q;
-    const terms = q.terms.map((t): QueryTerm => {
-      const have = new Set(t.alternatives.map((a) => a.key));
-      const near = this.ocrWords.near(t.key).filter((k) => !have.has(k));
-      return near.length === 0 ? t : { ...t, alternatives: [...t.alternatives, ...near.map((key) => ({ key, relation: 'fuzzy' as const, weight: w }))] };
-    });
-    return { ...q, terms };
+    return withNearSpellings(q, this.ocrWords, this.options.ocrFuzzy);
   }
 
   private weightsOf(alt: Alternative): Float64Array {

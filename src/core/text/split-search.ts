@@ -8,12 +8,12 @@ import { GlimpseError } from '../errors.ts';
 import { checksum32 } from '../forest/checksum.ts';
 import { keyFor } from './analyze.ts';
 import { explainDoc } from './explain.ts';
-import { FuzzyVocabulary } from './fuzzy.ts';
+import { FuzzyVocabulary, withNearSpellings } from './fuzzy.ts';
 import { DEFAULT_RERANK_DEPTH } from './lexical-index.ts';
 import { checkHead, pageOf, readPage, readPostings, readTriplets, TRIPLET_KEY, type DirEntry, type SplitHead, type SplitPostings } from './lexical-split.ts';
 import { FIELDS, type DocData, type Field, type LexicalHit, type LexicalOptions, type MatchReason, type SearchOptions } from './lexical-types.ts';
 import { FIELD_COUNT as FIELDS_PER_POSTING } from './postings.ts';
-import type { Alternative, LexicalQuery, QueryTerm } from './query.ts';
+import type { Alternative, LexicalQuery } from './query.ts';
 import { expandKey, relationOf } from './synonyms.ts';
 import { TopK } from './top-k.ts';
 import { bestTripletMatch, colorConflict, isRelational } from './triplet-match.ts';
@@ -60,14 +60,7 @@ export class SplitLexical {
 
   /** The query with near spellings in OCR text added (as LexicalIndex.withNearSpellings). */
   withNearSpellings(q: LexicalQuery): LexicalQuery {
-    const w = this.options.ocrFuzzy;
-    if (!(w > 0) || this.ocr.size === 0 || q.terms.some((t) => t.alternatives.some((a) => a.relation === 'fuzzy'))) return q;
-    const terms = q.terms.map((t): QueryTerm => {
-      const have = new Set(t.alternatives.map((a) => a.key));
-      const near = this.ocr.near(t.key).filter((k) => !have.has(k));
-      return near.length === 0 ? t : { ...t, alternatives: [...t.alternatives, ...near.map((key) => ({ key, relation: 'fuzzy' as const, weight: w }))] };
-    });
-    return { ...q, terms };
+    return withNearSpellings(q, this.ocr, this.options.ocrFuzzy);
   }
 
   /** Fetches what `query` needs (two rounds of requests at most) and returns a view that ranks and explains it. */

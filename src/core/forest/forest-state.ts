@@ -11,6 +11,7 @@ import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
 import { rotationSeed, SketchSpace, type SketchTable } from './sketch.ts';
 import { centroidKey, dirKey, leafKey, META_KEY, rowsKeyOfLeaf, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-codec.ts';
+import { VectorSlab } from './vector-slab.ts';
 
 /** Node pages a descent may fetch in one round (search.ts). */
 const PENDING_PAGES = 16;
@@ -25,6 +26,11 @@ async function readMetaBlock(store: BlockStore): Promise<{ meta: ForestMeta; ver
   if (!bytes) return undefined;
   const meta = decodeMeta(META_KEY, bytes);
   return { meta, version: blockVersion(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
+}
+
+/** Bytes one query may load unpinned: two batches of node pages, two leaves per tree. */
+function queryRoom(meta: ForestMeta): number {
+  return 2 * PENDING_PAGES * (leafBytes(0) + NODES_PER_PAGE * (16 + meta.dim)) + 2 * meta.nTrees * leafBytes(meta.leafCapacity);
 }
 
 /** A decoded leaf, what the cache keeps of it, and the bytes charged for that. */
@@ -66,6 +72,8 @@ export class ForestState {
   /** The caller's whole budget; the cache gets what the fixed arrays leave. */
   budgetBytes = Infinity;
   leafReadChunk = 24;
+  /** Vectors searches re-ranked, kept for the next (vector-slab.ts); sized at open from what the budget leaves. */
+  slab = new VectorSlab(0, 0, 0);
 
   private constructor(
     readonly store: BlockStore,
@@ -137,18 +145,25 @@ export class ForestState {
       // 384 with a 10 % budget, most of them), keeping room for what one query loads unpinned
       // (two batches of node pages, two leaves per tree). With room for every leaf with its
       // entries' sketch rows (a roomy budget), keep them that way.
-      const room = 2 * PENDING_PAGES * (leafBytes(0) + NODES_PER_PAGE * (16 + meta.dim)) + 2 * meta.nTrees * leafBytes(meta.leafCapacity);
+      const room = queryRoom(meta);
       const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
       const free = state.cache.budgetBytes - state.cache.pinnedByteCount - room;
       state.expand = free >= entries * (4 + sketch.stride * 4) + dirs.reduce((n, d) => n + d.leafCount, 0) * leafBytes(0);
       await state.pinLeaves(free);
     }
+    if (!legacy) {
+      // What pinning left, beyond the room one query needs, holds re-ranked vectors.
+      const room = queryRoom(meta);
+      const cap = state.cache.budgetBytes - state.cache.pinnedByteCount - room;
+      state.slab = new VectorSlab(meta.dim, slotToId.length, Math.min(cap, (slotToId.length + 256) * (4 + 2 * meta.dim)));
+      state.rebudget();
+    }
     return state;
   }
 
-  /** Resident arrays outside the cache: slot table, sketch table, dedupe bits, leaf size tables. */
+  /** Resident arrays outside the cache: slot table, sketch table, dedupe bits, leaf size tables, vector slab. */
   fixedBytes(): number {
-    return this.slotToId.byteLength + this.sketch.byteLength + this.seenBits.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
+    return this.slotToId.byteLength + this.sketch.byteLength + this.seenBits.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0) + this.slab.bytes;
   }
 
   residentBytes(): number {
@@ -165,6 +180,7 @@ export class ForestState {
     this.sketch = this.sketch.grown(cap);
     // Searches in flight keep their old array (slots beyond it go to their `late` set).
     this.seenBits = new Uint32Array((cap + 31) >>> 5);
+    this.slab.ensureSlots(cap);
     this.rebudget();
   }
 
@@ -237,6 +253,31 @@ export class ForestState {
       if (!b) throw new CorruptBlockError(keys[i], 'missing');
       return decodeVector(keys[i], b, d);
     });
+  }
+
+  /**
+   * For a search's re-rank: the float16 vectors of `slots` (in that order), from the slab when it
+   * holds them, else from the store in one read (verified, then kept in the slab if it has room).
+   */
+  async searchVectors(slots: readonly number[]): Promise<Uint16Array[]> {
+    const slab = this.slab, d = this.meta.dim, out = new Array<Uint16Array>(slots.length);
+    let miss: number[] | undefined;
+    for (let i = 0; i < slots.length; i++) {
+      const r = slab.row(slots[i]);
+      if (r >= 0) {
+        const off = slab.rowOffset(r);
+        out[i] = slab.page(r).subarray(off, off + d);
+      } else (miss ??= []).push(i);
+    }
+    if (!miss) return out;
+    const blocks = await this.vectors(miss.map((i) => slots[i]));
+    let grew = false;
+    miss.forEach((i, j) => {
+      out[i] = blocks[j].half;
+      grew = slab.put(slots[i], blocks[j].half) || grew;
+    });
+    if (grew) this.rebudget();
+    return out;
   }
 
   /** Format 3 or 4: the stored vectors of `slots` as floats (row i of the result), for an upgrade. */

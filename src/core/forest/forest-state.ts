@@ -61,6 +61,8 @@ export interface StateOptions {
 export class ForestState {
   /** Pinned node pages per tree, by page number: the hot path skips the cache map. */
   readonly pinnedPages: (NodePage | undefined)[][];
+  /** Pinned leaves per tree, by leaf id: a search's leaf lookups skip the key string and the cache map. */
+  private readonly pinnedLeaves: (LeafBlock | PackedLeaf | undefined)[][];
   /** De-duplication bits, one per slot, lent to one search at a time (score.ts). */
   seenBits: Uint32Array;
   /** Leaves in the cache carry their entries' sketch rows (LeafBlock.rows). */
@@ -91,6 +93,7 @@ export class ForestState {
     readonly sketchInLeaves = false,
   ) {
     this.pinnedPages = dirs.map(() => []);
+    this.pinnedLeaves = dirs.map(() => []);
     this.seenBits = new Uint32Array((slotToId.length + 31) >>> 5);
   }
 
@@ -228,11 +231,10 @@ export class ForestState {
     const out: (LeafBlock | undefined)[] = new Array(ids.length);
     const missKeys: string[] = [], missAt: number[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const key = leafKey(g, trees[i], ids[i]);
-      const hit = this.cachedLeaf(key);
+      const hit = this.leafIfLoaded(trees[i], ids[i]);
       if (hit) out[i] = hit;
       else {
-        missKeys.push(key);
+        missKeys.push(leafKey(g, trees[i], ids[i]));
         missAt.push(i);
       }
     }
@@ -301,10 +303,9 @@ export class ForestState {
     const g = this.meta.generation;
     const miss: string[] = [], hits: LeafBlock[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const key = leafKey(g, trees[i], ids[i]);
-      const hit = this.cachedLeaf(key);
+      const hit = this.leafIfLoaded(trees[i], ids[i]);
       if (hit) hits.push(hit);
-      else miss.push(key);
+      else miss.push(leafKey(g, trees[i], ids[i]));
     }
     // The reads go out first, so the store works while the cached leaves are scored.
     const reads: Promise<void>[] = [];
@@ -332,10 +333,19 @@ export class ForestState {
     });
   }
 
-  /** A cached leaf, unpacked if the cache holds it packed. */
-  private cachedLeaf(key: string): LeafBlock | undefined {
-    const v = this.cache.get<LeafBlock | PackedLeaf>(key);
+  /** A pinned or cached leaf, unpacked if held packed; undefined if it must be read. */
+  private leafIfLoaded(t: number, l: number): LeafBlock | undefined {
+    const v = this.pinnedLeaves[t][l] ?? this.cache.get<LeafBlock | PackedLeaf>(leafKey(this.meta.generation, t, l));
     return v instanceof PackedLeaf ? { count: v.count, slots: unpackLeaf(v) } : v;
+  }
+
+  /** Caches a leaf entry, pinned or not; a pinned one also goes in the direct table. */
+  private setLeaf(key: string, e: LeafEntry, pin: boolean): void {
+    this.cache.set(key, e.value, e.cost, pin);
+    if (!pin) return;
+    // Keys are g<gen>/l/<tree>/<leaf> (store.ts).
+    const parts = key.split('/');
+    this.pinnedLeaves[Number(parts[2])][Number(parts[3])] = e.value;
   }
 
   /** Decodes a leaf read from the store (and its rows, when they come with it) and caches it. */
@@ -368,7 +378,7 @@ export class ForestState {
     const old = this.cache.peek<LeafBlock | PackedLeaf>(key);
     if (!old) return;
     const e = this.leafEntry(key, bytes, true, old instanceof PackedLeaf ? undefined : old);
-    this.cache.set(key, e.value, e.cost, this.cache.isPinned(key));
+    this.setLeaf(key, e, this.cache.isPinned(key));
   }
 
   /**
@@ -423,7 +433,7 @@ export class ForestState {
         }
         if (used + e.cost > budget) return;
         used += e.cost;
-        this.cache.set(keys[i], e.value, e.cost, true);
+        this.setLeaf(keys[i], e, true);
       }
     }
   }

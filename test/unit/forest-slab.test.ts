@@ -44,6 +44,13 @@ describe('forest vector slab', () => {
     expect(await answers(f)).toEqual(cold);
     expect(store.vectorReads).toBe(coldReads);
 
+    // Leaves read on demand keep room for all of them; an unlimited budget still keeps vectors.
+    const onDemand = await Forest.open(store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER, pinLeaves: false });
+    await answers(onDemand);
+    store.vectorReads = 0;
+    expect(await answers(onDemand)).toEqual(cold);
+    expect(store.vectorReads).toBe(0);
+
     // A budget just above the minimum leaves no room: every pass reads, answers unchanged.
     const err = await Forest.open(store, { memoryBudgetBytes: 1 }).catch((e: Error) => e);
     const minimum = Number(/at least (\d+)/.exec((err as Error).message)?.[1]);

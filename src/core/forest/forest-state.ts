@@ -155,9 +155,12 @@ export class ForestState {
       await state.pinLeaves(free);
     }
     if (!legacy) {
-      // What pinning left, beyond the room one query needs, holds re-ranked vectors.
-      const room = queryRoom(meta);
-      const cap = state.cache.budgetBytes - state.cache.pinnedByteCount - room;
+      // What pinning left, beyond the room one query needs, holds re-ranked vectors. Leaves read
+      // on demand (not pinned) keep first call on it: room for all of them cached stays free.
+      const leavesPinned = !rowsInLeaves && o.pinLeaves !== false;
+      const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
+      const leafRoom = leavesPinned ? 0 : entries * (4 + (rowsInLeaves ? sketch.stride * 4 : 0)) + dirs.reduce((n, d) => n + d.leafCount, 0) * leafBytes(0);
+      const cap = state.cache.budgetBytes - state.cache.pinnedByteCount - queryRoom(meta) - leafRoom;
       state.slab = new VectorSlab(meta.dim, slotToId.length, Math.min(cap, (slotToId.length + 256) * (4 + 2 * meta.dim)));
       state.rebudget();
     }

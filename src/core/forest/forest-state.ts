@@ -265,22 +265,7 @@ export class ForestState {
    * holds them, else from the store in one read (verified, then kept in the slab if it has room).
    */
   async searchVectors(slots: readonly number[]): Promise<Uint16Array[]> {
-    const slab = this.slab, d = this.meta.dim, out = new Array<Uint16Array>(slots.length);
-    let miss: number[] | undefined;
-    for (let i = 0; i < slots.length; i++) {
-      const r = slab.row(slots[i]);
-      if (r >= 0) {
-        const off = slab.rowOffset(r);
-        out[i] = slab.page(r).subarray(off, off + d);
-      } else (miss ??= []).push(i);
-    }
-    if (!miss) return out;
-    const blocks = await this.vectors(miss.map((i) => slots[i]));
-    let grew = false;
-    miss.forEach((i, j) => {
-      out[i] = blocks[j].half;
-      grew = slab.put(slots[i], blocks[j].half) || grew;
-    });
+    const { out, grew } = await this.slab.get(slots, (miss) => this.vectors(miss));
     if (grew) this.rebudget();
     return out;
   }

@@ -25,16 +25,41 @@ export class VectorSlab {
   }
 
   /** The row of `slot` (its half floats start at rowOffset), or -1. */
-  row(slot: number): number {
+  private row(slot: number): number {
     return slot < this.where.length ? this.where[slot] - 1 : -1;
   }
 
-  page(row: number): Uint16Array {
+  private page(row: number): Uint16Array {
     return this.pages[row >>> ROW_SHIFT];
   }
 
-  rowOffset(row: number): number {
+  private rowOffset(row: number): number {
     return (row & (ROWS_PER_PAGE - 1)) * this.dim;
+  }
+
+  /**
+   * The vectors of `slots` (in that order): views into the slab for those it holds, the rest
+   * through `read` (one store read that verifies them), then kept if the cap allows. `grew`: a
+   * page was allocated (the caller's budget for other things shrank).
+   */
+  async get(slots: readonly number[], read: (slots: number[]) => Promise<{ half: Uint16Array }[]>): Promise<{ out: Uint16Array[]; grew: boolean }> {
+    const d = this.dim, out = new Array<Uint16Array>(slots.length);
+    let miss: number[] | undefined;
+    for (let i = 0; i < slots.length; i++) {
+      const r = this.row(slots[i]);
+      if (r >= 0) {
+        const off = this.rowOffset(r);
+        out[i] = this.page(r).subarray(off, off + d);
+      } else (miss ??= []).push(i);
+    }
+    if (!miss) return { out, grew: false };
+    const blocks = await read(miss.map((i) => slots[i]));
+    let grew = false;
+    miss.forEach((i, j) => {
+      out[i] = blocks[j].half;
+      grew = this.put(slots[i], blocks[j].half) || grew;
+    });
+    return { out, grew };
   }
 
   /** Keeps a verified vector (`dim` float16 bits) for `slot` if the cap allows; returns whether a page was allocated. */

@@ -111,7 +111,7 @@ describe('forest building blocks', () => {
     const r = createRng(3);
     const q = new NodeQueue();
     const ps = Array.from({ length: 1000 }, () => r.next() * 10 - 5);
-    ps.forEach((p, i) => q.push(p, i % 7, i));
+    ps.forEach((p, i) => q.push(p, i % 7, i, i % 5));
     const out: number[] = [];
     while (q.size) {
       out.push(q.topPriority());
@@ -119,6 +119,22 @@ describe('forest building blocks', () => {
       q.pop();
     }
     expect(out).toEqual([...ps].sort((a, b) => b - a));
+  });
+
+  it('NodeQueue breaks equal priorities by tree, depth, node, whatever the push order', () => {
+    const r = createRng(4);
+    // Few distinct priorities, so most items tie; (tree, node) pairs are distinct.
+    const items = Array.from({ length: 400 }, (_, i) => ({ p: r.int(4), t: i % 3, n: (i * 7919) % 1000 - 500, d: r.int(6) }));
+    const popAll = (order: typeof items): string[] => {
+      const q = new NodeQueue();
+      for (const e of order) q.push(e.p, e.t, e.n, e.d);
+      const out: string[] = [];
+      for (; q.size; q.pop()) out.push(`${q.topPriority()}/${q.topTree()}/${q.topDepth()}/${q.topNode()}`);
+      return out;
+    };
+    const want = [...items].sort((a, b) => b.p - a.p || a.t - b.t || a.d - b.d || a.n - b.n).map((e) => `${e.p}/${e.t}/${e.d}/${e.n}`);
+    expect(popAll(items)).toEqual(want);
+    expect(popAll([...items].reverse())).toEqual(want);
   });
 
   it('BlockCache evicts least-recently-used within its budget, never pinned entries', () => {

@@ -11,6 +11,7 @@ import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
 import { rotationSeed, SketchSpace, type SketchTable } from './sketch.ts';
 import { centroidKey, dirKey, leafKey, META_KEY, rowsKeyOfLeaf, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-codec.ts';
+import { VectorSlab } from './vector-slab.ts';
 
 /** Node pages a descent may fetch in one round (search.ts). */
 const PENDING_PAGES = 16;
@@ -25,6 +26,11 @@ async function readMetaBlock(store: BlockStore): Promise<{ meta: ForestMeta; ver
   if (!bytes) return undefined;
   const meta = decodeMeta(META_KEY, bytes);
   return { meta, version: blockVersion(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
+}
+
+/** Bytes one query may load unpinned: two batches of node pages, two leaves per tree. */
+function queryRoom(meta: ForestMeta): number {
+  return 2 * PENDING_PAGES * (leafBytes(0) + NODES_PER_PAGE * (16 + meta.dim)) + 2 * meta.nTrees * leafBytes(meta.leafCapacity);
 }
 
 /** A decoded leaf, what the cache keeps of it, and the bytes charged for that. */
@@ -55,6 +61,8 @@ export interface StateOptions {
 export class ForestState {
   /** Pinned node pages per tree, by page number: the hot path skips the cache map. */
   readonly pinnedPages: (NodePage | undefined)[][];
+  /** Pinned leaves per tree, by leaf id: a search's leaf lookups skip the key string and the cache map. */
+  private readonly pinnedLeaves: (LeafBlock | PackedLeaf | undefined)[][];
   /** De-duplication bits, one per slot, lent to one search at a time (score.ts). */
   seenBits: Uint32Array;
   /** Leaves in the cache carry their entries' sketch rows (LeafBlock.rows). */
@@ -66,6 +74,8 @@ export class ForestState {
   /** The caller's whole budget; the cache gets what the fixed arrays leave. */
   budgetBytes = Infinity;
   leafReadChunk = 24;
+  /** Vectors searches re-ranked, kept for the next (vector-slab.ts); sized at open from what the budget leaves. */
+  slab = new VectorSlab(0, 0, 0);
 
   private constructor(
     readonly store: BlockStore,
@@ -83,6 +93,7 @@ export class ForestState {
     readonly sketchInLeaves = false,
   ) {
     this.pinnedPages = dirs.map(() => []);
+    this.pinnedLeaves = dirs.map(() => []);
     this.seenBits = new Uint32Array((slotToId.length + 31) >>> 5);
   }
 
@@ -137,18 +148,28 @@ export class ForestState {
       // 384 with a 10 % budget, most of them), keeping room for what one query loads unpinned
       // (two batches of node pages, two leaves per tree). With room for every leaf with its
       // entries' sketch rows (a roomy budget), keep them that way.
-      const room = 2 * PENDING_PAGES * (leafBytes(0) + NODES_PER_PAGE * (16 + meta.dim)) + 2 * meta.nTrees * leafBytes(meta.leafCapacity);
+      const room = queryRoom(meta);
       const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
       const free = state.cache.budgetBytes - state.cache.pinnedByteCount - room;
       state.expand = free >= entries * (4 + sketch.stride * 4) + dirs.reduce((n, d) => n + d.leafCount, 0) * leafBytes(0);
       await state.pinLeaves(free);
     }
+    if (!legacy) {
+      // What pinning left, beyond the room one query needs, holds re-ranked vectors. Leaves read
+      // on demand (not pinned) keep first call on it: room for all of them cached stays free.
+      const leavesPinned = !rowsInLeaves && o.pinLeaves !== false;
+      const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
+      const leafRoom = leavesPinned ? 0 : entries * (4 + (rowsInLeaves ? sketch.stride * 4 : 0)) + dirs.reduce((n, d) => n + d.leafCount, 0) * leafBytes(0);
+      const cap = state.cache.budgetBytes - state.cache.pinnedByteCount - queryRoom(meta) - leafRoom;
+      state.slab = new VectorSlab(meta.dim, slotToId.length, Math.min(cap, (slotToId.length + 256) * (4 + 2 * meta.dim)));
+      state.rebudget();
+    }
     return state;
   }
 
-  /** Resident arrays outside the cache: slot table, sketch table, dedupe bits, leaf size tables. */
+  /** Resident arrays outside the cache: slot table, sketch table, dedupe bits, leaf size tables, vector slab. */
   fixedBytes(): number {
-    return this.slotToId.byteLength + this.sketch.byteLength + this.seenBits.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0);
+    return this.slotToId.byteLength + this.sketch.byteLength + this.seenBits.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0) + this.slab.bytes;
   }
 
   residentBytes(): number {
@@ -165,6 +186,7 @@ export class ForestState {
     this.sketch = this.sketch.grown(cap);
     // Searches in flight keep their old array (slots beyond it go to their `late` set).
     this.seenBits = new Uint32Array((cap + 31) >>> 5);
+    this.slab.ensureSlots(cap);
     this.rebudget();
   }
 
@@ -178,21 +200,32 @@ export class ForestState {
     return this.pinnedPages[t][p] ?? this.cache.get<NodePage>(pageKey(this.meta.generation, t, p));
   }
 
-  async loadPages(reqs: readonly { t: number; p: number }[]): Promise<void> {
+  /**
+   * Loads node pages into the cache and returns them (in `reqs` order): with a budget near the
+   * minimum the cache may evict a page as the next one lands, so callers use what this returns
+   * rather than looking the pages up again (a descent that did looped forever).
+   */
+  async loadPages(reqs: readonly { t: number; p: number }[]): Promise<NodePage[]> {
     const g = this.meta.generation;
-    const want = [...new Set(reqs.map((r) => pageKey(g, r.t, r.p)))].filter((k) => !this.cache.peek(k));
+    const keys = reqs.map((r) => pageKey(g, r.t, r.p));
+    const have = new Map<string, NodePage>();
+    for (const k of keys) {
+      const hit = this.cache.peek<NodePage>(k);
+      if (hit) have.set(k, hit);
+    }
+    const want = [...new Set(keys)].filter((k) => !have.has(k));
     const got = await this.store.read(want);
     got.forEach((b, i) => {
       if (!b) throw new CorruptBlockError(want[i], 'missing');
-      this.cache.set(want[i], decodePage(want[i], b, this.meta.dim), b.byteLength);
+      const page = decodePage(want[i], b, this.meta.dim);
+      have.set(want[i], page);
+      this.cache.set(want[i], page, b.byteLength);
     });
+    return keys.map((k) => have.get(k) as NodePage);
   }
 
   async page(t: number, p: number): Promise<NodePage> {
-    const hit = this.pageIfLoaded(t, p);
-    if (hit) return hit;
-    await this.loadPages([{ t, p }]);
-    return this.pageIfLoaded(t, p) as NodePage;
+    return this.pageIfLoaded(t, p) ?? (await this.loadPages([{ t, p }]))[0];
   }
 
   /** Leaf blocks for (tree, leaf) pairs: cache first, the rest in one store read. */
@@ -201,11 +234,10 @@ export class ForestState {
     const out: (LeafBlock | undefined)[] = new Array(ids.length);
     const missKeys: string[] = [], missAt: number[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const key = leafKey(g, trees[i], ids[i]);
-      const hit = this.cachedLeaf(key);
+      const hit = this.leafIfLoaded(trees[i], ids[i]);
       if (hit) out[i] = hit;
       else {
-        missKeys.push(key);
+        missKeys.push(leafKey(g, trees[i], ids[i]));
         missAt.push(i);
       }
     }
@@ -226,6 +258,16 @@ export class ForestState {
       if (!b) throw new CorruptBlockError(keys[i], 'missing');
       return decodeVector(keys[i], b, d);
     });
+  }
+
+  /**
+   * For a search's re-rank: the float16 vectors of `slots` (in that order), from the slab when it
+   * holds them, else from the store in one read (verified, then kept in the slab if it has room).
+   */
+  async searchVectors(slots: readonly number[]): Promise<Uint16Array[]> {
+    const { out, grew } = await this.slab.get(slots, (miss) => this.vectors(miss));
+    if (grew) this.rebudget();
+    return out;
   }
 
   /** Format 3 or 4: the stored vectors of `slots` as floats (row i of the result), for an upgrade. */
@@ -249,10 +291,9 @@ export class ForestState {
     const g = this.meta.generation;
     const miss: string[] = [], hits: LeafBlock[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const key = leafKey(g, trees[i], ids[i]);
-      const hit = this.cachedLeaf(key);
+      const hit = this.leafIfLoaded(trees[i], ids[i]);
       if (hit) hits.push(hit);
-      else miss.push(key);
+      else miss.push(leafKey(g, trees[i], ids[i]));
     }
     // The reads go out first, so the store works while the cached leaves are scored.
     const reads: Promise<void>[] = [];
@@ -280,10 +321,19 @@ export class ForestState {
     });
   }
 
-  /** A cached leaf, unpacked if the cache holds it packed. */
-  private cachedLeaf(key: string): LeafBlock | undefined {
-    const v = this.cache.get<LeafBlock | PackedLeaf>(key);
+  /** A pinned or cached leaf, unpacked if held packed; undefined if it must be read. */
+  private leafIfLoaded(t: number, l: number): LeafBlock | undefined {
+    const v = this.pinnedLeaves[t][l] ?? this.cache.get<LeafBlock | PackedLeaf>(leafKey(this.meta.generation, t, l));
     return v instanceof PackedLeaf ? { count: v.count, slots: unpackLeaf(v) } : v;
+  }
+
+  /** Caches a leaf entry, pinned or not; a pinned one also goes in the direct table. */
+  private setLeaf(key: string, e: LeafEntry, pin: boolean): void {
+    this.cache.set(key, e.value, e.cost, pin);
+    if (!pin) return;
+    // Keys are g<gen>/l/<tree>/<leaf> (store.ts).
+    const parts = key.split('/');
+    this.pinnedLeaves[Number(parts[2])][Number(parts[3])] = e.value;
   }
 
   /** Decodes a leaf read from the store (and its rows, when they come with it) and caches it. */
@@ -316,7 +366,7 @@ export class ForestState {
     const old = this.cache.peek<LeafBlock | PackedLeaf>(key);
     if (!old) return;
     const e = this.leafEntry(key, bytes, true, old instanceof PackedLeaf ? undefined : old);
-    this.cache.set(key, e.value, e.cost, this.cache.isPinned(key));
+    this.setLeaf(key, e, this.cache.isPinned(key));
   }
 
   /**
@@ -371,7 +421,7 @@ export class ForestState {
         }
         if (used + e.cost > budget) return;
         used += e.cost;
-        this.cache.set(keys[i], e.value, e.cost, true);
+        this.setLeaf(keys[i], e, true);
       }
     }
   }

@@ -208,9 +208,11 @@ export class Forest {
     return this.state.residentBytes();
   }
 
-  /** Frees the block cache except pinned node pages (e.g. when the app is backgrounded). */
+  /** Frees the block cache except pinned node pages, and the vector slab (e.g. when the app is backgrounded). */
   releaseCache(): void {
     this.state.cache.dropUnpinned();
+    this.state.slab.clear();
+    this.state.rebudget();
   }
 
   cacheStats(): { bytes: number; pinnedBytes: number; budgetBytes: number; hits: number; misses: number } {

@@ -1,9 +1,16 @@
 // Two small heaps on typed arrays (no per-item objects in the hot loop).
 
-/** Max-heap of (priority, tree, node) for best-first descent over all trees. */
+/**
+ * Max-heap of (priority, tree, node, depth) for best-first descent over all trees. Equal
+ * priorities are common (a child inherits its parent's bound), so ties are broken by tree, then
+ * depth, then node: the order is total and a child always ranks after its parent, so the pops do
+ * not depend on when items were pushed (a descent that expands resident nodes while pages load
+ * reaches the leaves a fully resident one does, in the same order).
+ */
 export class NodeQueue {
   private pri = new Float64Array(256);
-  private tree = new Int32Array(256);
+  /** tree << 16 | depth: ascending ranks first among equal priorities. */
+  private tie = new Int32Array(256);
   private node = new Int32Array(256);
   size = 0;
 
@@ -11,20 +18,21 @@ export class NodeQueue {
     this.size = 0;
   }
 
-  push(p: number, t: number, n: number): void {
+  push(p: number, t: number, n: number, depth: number): void {
     if (this.size === this.pri.length) this.grow();
     let i = this.size++;
-    const pri = this.pri, tree = this.tree, node = this.node;
+    const pri = this.pri, tie = this.tie, node = this.node, k = (t << 16) | depth;
     while (i > 0) {
       const up = (i - 1) >> 1;
-      if (pri[up] >= p) break;
-      pri[i] = pri[up];
-      tree[i] = tree[up];
+      const pu = pri[up];
+      if (pu > p || (pu === p && (tie[up] < k || (tie[up] === k && node[up] < n)))) break;
+      pri[i] = pu;
+      tie[i] = tie[up];
       node[i] = node[up];
       i = up;
     }
     pri[i] = p;
-    tree[i] = t;
+    tie[i] = k;
     node[i] = n;
   }
 
@@ -32,7 +40,10 @@ export class NodeQueue {
     return this.pri[0];
   }
   topTree(): number {
-    return this.tree[0];
+    return this.tie[0] >>> 16;
+  }
+  topDepth(): number {
+    return this.tie[0] & 0xffff;
   }
   topNode(): number {
     return this.node[0];
@@ -41,32 +52,36 @@ export class NodeQueue {
   pop(): void {
     const n = --this.size;
     if (n === 0) return;
-    const pri = this.pri, tree = this.tree, node = this.node;
-    const p = pri[n], t = tree[n], nd = node[n];
+    const pri = this.pri, tie = this.tie, node = this.node;
+    const p = pri[n], k = tie[n], nd = node[n];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      if (c + 1 < n && pri[c + 1] > pri[c]) c++;
-      if (pri[c] <= p) break;
-      pri[i] = pri[c];
-      tree[i] = tree[c];
+      if (c + 1 < n) {
+        const a = pri[c + 1], b = pri[c];
+        if (a > b || (a === b && (tie[c + 1] < tie[c] || (tie[c + 1] === tie[c] && node[c + 1] < node[c])))) c++;
+      }
+      const pc = pri[c];
+      if (pc < p || (pc === p && (tie[c] > k || (tie[c] === k && node[c] > nd)))) break;
+      pri[i] = pc;
+      tie[i] = tie[c];
       node[i] = node[c];
       i = c;
     }
     pri[i] = p;
-    tree[i] = t;
+    tie[i] = k;
     node[i] = nd;
   }
 
   private grow(): void {
     const cap = this.pri.length * 2;
-    const pri = new Float64Array(cap), tree = new Int32Array(cap), node = new Int32Array(cap);
+    const pri = new Float64Array(cap), tie = new Int32Array(cap), node = new Int32Array(cap);
     pri.set(this.pri);
-    tree.set(this.tree);
+    tie.set(this.tie);
     node.set(this.node);
     this.pri = pri;
-    this.tree = tree;
+    this.tie = tie;
     this.node = node;
   }
 }

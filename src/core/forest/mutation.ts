@@ -118,6 +118,8 @@ export class Mutation {
     const deletes = [...this.vectorDeletes].map((slot) => vectorKey(g, slot));
     puts.push({ key: META_KEY, bytes: encodeMeta(s.meta) });
     await s.store.write(puts, deletes);
+    for (const slot of this.vectorWrites.keys()) s.slab.forget(slot);
+    for (const slot of this.vectorDeletes) s.slab.forget(slot);
     for (const [t, dir] of this.dirs) s.dirs[t] = dir;
 
     for (const [key, { bytes }] of this.leafWrites) s.recacheLeaf(key, bytes);

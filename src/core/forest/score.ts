@@ -22,7 +22,6 @@ import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
 import { dotHalf } from './half.ts';
 import { perpError, SketchTable, unpackAdd, unpackError } from './sketch.ts';
-import type { VectorBlock } from './vector-codec.ts';
 
 /**
  * Default ε: how many standard errors of its estimate a slot may be off. RaBitQ's reference
@@ -114,7 +113,7 @@ export class Scorer {
   private readonly earlyAt: number[];
   private stage = 0;
   /** The early reads (see the file comment): their slots and blocks, as requested. */
-  private readonly early: { slots: number[]; read: Promise<VectorBlock[]> }[] = [];
+  private readonly early: { slots: number[]; read: Promise<Uint16Array[]> }[] = [];
   private readonly requested = new Set<number>();
 
   /**
@@ -159,7 +158,7 @@ export class Scorer {
     }
     if (!slots.length) return;
     for (const slot of slots) this.requested.add(slot);
-    const read = this.s.vectors(slots);
+    const read = this.s.searchVectors(slots);
     // Awaited in finish(); a search that fails before then must not leave a rejection unhandled.
     read.catch(() => undefined);
     this.vectorReads++;
@@ -285,7 +284,7 @@ export class Scorer {
     const want = order.slice(0, first).map((i) => c.slot[i]);
     // Blocks the early read brought. Only slots a step asks for are scored, so the answer does
     // not depend on the order leaves arrived in (pinned or read on demand).
-    const got = new Map<number, VectorBlock>();
+    const got = new Map<number, Uint16Array>();
     if (this.early.length) {
       // The first list's slots the early reads lack are read now, queued behind them.
       const late = want.filter((slot) => !this.requested.has(slot));
@@ -314,17 +313,17 @@ export class Scorer {
   private async exact(slots: number[]): Promise<void> {
     if (!slots.length) return;
     this.vectorReads++;
-    const vs = await this.s.vectors(slots);
+    const vs = await this.s.searchVectors(slots);
     slots.forEach((slot, i) => this.score(slot, vs[i]));
   }
 
   /** Scores `slots` exactly from blocks already read. */
-  private scoreFetched(slots: number[], blocks: Map<number, VectorBlock>): void {
-    for (const slot of slots) this.score(slot, blocks.get(slot) as VectorBlock);
+  private scoreFetched(slots: number[], blocks: Map<number, Uint16Array>): void {
+    for (const slot of slots) this.score(slot, blocks.get(slot) as Uint16Array);
   }
 
-  private score(slot: number, v: VectorBlock): void {
-    this.top.push(dotHalf(this.q, v.half, 0, this.q.length), slot);
+  private score(slot: number, half: Uint16Array): void {
+    this.top.push(dotHalf(this.q, half, 0, this.q.length), slot);
     this.reranked++;
   }
 

@@ -4,7 +4,7 @@
 // each slot scored once.
 import type { ForestState } from './forest-state.ts';
 import { NodeQueue } from './heaps.ts';
-import { NODES_PER_PAGE, PAGE_SHIFT } from './node-codec.ts';
+import { NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { EARLY_READ_AT, Scorer } from './score.ts';
 import { dotI8 } from './vector-math.ts';
 
@@ -38,10 +38,14 @@ const PENDING_BATCH = 16;
 /** Leaves held back while pages load (bounds the work done ahead of a round trip). */
 const MAX_DEFERRED = 256;
 
+/** Key of a held page: tree × this + page (trees < 256, so the key stays an exact double). */
+const HELD_TREE = 2 ** 32;
+
 interface Entry {
   pri: number;
   t: number;
   n: number;
+  depth: number;
 }
 
 /** The leaves a best-first descent chose, in the order it reached them. */
@@ -57,21 +61,23 @@ export interface Descent {
 export async function descend(s: ForestState, q: Float32Array, searchK: number, nTrees: number): Promise<Descent> {
   const d = s.meta.dim;
   const pq = new NodeQueue();
-  for (let t = 0; t < nTrees; t++) pq.push(Infinity, t, s.dirs[t].root);
+  for (let t = 0; t < nTrees; t++) pq.push(Infinity, t, s.dirs[t].root, 0);
   const leafTree: number[] = [], leafId: number[] = [];
   let entries = 0, rounds = 0;
   // Once a node's page is missing, nothing ranked below it may be *counted* before the page
   // arrives, or the best-first order breaks: leaves popped meanwhile wait in `deferred`.
   // Resident nodes are still expanded, which finds more missing pages for the same batch.
   const pending: Entry[] = [], deferred: Entry[] = [];
+  // Pages this descent loaded, held until it ends: a small cache may already have evicted them.
+  let held: Map<number, NodePage> | undefined;
 
   for (;;) {
     while (pq.size > 0 && entries < searchK) {
-      const pri = pq.topPriority(), t = pq.topTree(), n = pq.topNode();
+      const pri = pq.topPriority(), t = pq.topTree(), n = pq.topNode(), depth = pq.topDepth();
       pq.pop();
       if (n < 0) {
         if (pending.length) {
-          deferred.push({ pri, t, n });
+          deferred.push({ pri, t, n, depth });
           if (deferred.length >= MAX_DEFERRED) break;
           continue;
         }
@@ -80,22 +86,25 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
         entries += s.dirs[t].leafSizes[~n];
         continue;
       }
-      const page = s.pageIfLoaded(t, n >> PAGE_SHIFT);
+      const page = s.pageIfLoaded(t, n >> PAGE_SHIFT) ?? held?.get(t * HELD_TREE + (n >> PAGE_SHIFT));
       if (!page) {
-        pending.push({ pri, t, n });
+        pending.push({ pri, t, n, depth });
         if (pending.length >= PENDING_BATCH) break;
         continue;
       }
       const i = n & (NODES_PER_PAGE - 1);
       const m = dotI8(q, page.normals, i * d, d) * page.scale[i] + page.offset[i];
-      pq.push(Math.min(pri, m), t, page.right[i]);
-      pq.push(Math.min(pri, -m), t, page.left[i]);
+      pq.push(Math.min(pri, m), t, page.right[i], depth + 1);
+      pq.push(Math.min(pri, -m), t, page.left[i], depth + 1);
     }
     if (!pending.length) break;
     rounds++;
-    await s.loadPages(pending.map((e) => ({ t: e.t, p: e.n >> PAGE_SHIFT })));
-    for (const e of pending) pq.push(e.pri, e.t, e.n);
-    for (const e of deferred) pq.push(e.pri, e.t, e.n);
+    const reqs = pending.map((e) => ({ t: e.t, p: e.n >> PAGE_SHIFT }));
+    const pages = await s.loadPages(reqs);
+    held ??= new Map();
+    reqs.forEach((r, i) => held!.set(r.t * HELD_TREE + r.p, pages[i]));
+    for (const e of pending) pq.push(e.pri, e.t, e.n, e.depth);
+    for (const e of deferred) pq.push(e.pri, e.t, e.n, e.depth);
     pending.length = deferred.length = 0;
   }
   return { leafTree, leafId, entries, pageFetchRounds: rounds };

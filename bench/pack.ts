@@ -137,6 +137,11 @@ async function main(): Promise<void> {
     const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}`;
     // First visit: the app and the embedder get cached; then the pack's parts are forgotten.
     const warm = await context.newPage();
+    // A query that never shows results is a failure in the page: say what it printed.
+    warm.on('console', (m) => {
+      if (m.type() === 'error') console.error(`page: ${m.text()}`);
+    });
+    warm.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     await warm.goto(url);
     await query(warm, queries[0]!);
     await warm.evaluate(() => caches.delete('glimpse-pack-parts-v1'));

@@ -14,7 +14,7 @@
 //   computed from the link unless --whole measure).
 // --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
 // --no-sw blocks the service worker (to see what it costs a query).
-// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models tiny --whole measure --http2 --trace --json]
+// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models bench --whole measure --http2 --trace --json]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -33,7 +33,8 @@ import { formatTrace, partKinds, traceOf, type QueryTrace } from './pack/trace.t
 const args = parseArgs(process.argv.slice(2));
 const num = (k: string, d: number): number => Number(args.get(k) ?? d);
 const spec: PackSpec = { n: num('n', 100_000), queries: num('queries', 20), textDim: 384, visualDim: 768, thumbs: num('thumbs', 1000), seed: num('seed', 7) };
-const MODELS = args.get('models') ?? 'tiny';
+/** Test models whose embedder gives the pack's text width (npm run models:test:bench), so text queries read the forest. */
+const MODELS = args.get('models') ?? 'bench';
 const LATENCY = num('latency', 50), MBIT = num('mbit', 20);
 const JSON_OUT = args.get('json') === 'true';
 const HTTP2 = args.get('http2') === 'true';
@@ -106,6 +107,14 @@ async function wholePack(link: Link, dir: string): Promise<{ bytes: number; seco
 
 async function main(): Promise<void> {
   if (!statSync(path.join(root, 'dist/index.html'), { throwIfNoEntry: false })) throw new Error('dist/ is missing: run npm run build first.');
+  // The page's query vectors come from the test embedder: when its width is not the pack's, the
+  // browser's text queries skip the text forest and the times would leave its reads out. Refused.
+  const config = path.join(root, `models/test/${MODELS}/Xenova/all-MiniLM-L6-v2/config.json`);
+  const embedderDim = statSync(config, { throwIfNoEntry: false }) && (JSON.parse(readFileSync(config, 'utf8')) as { hidden_size?: number }).hidden_size;
+  if (embedderDim !== spec.textDim) {
+    throw new Error(`bench:pack: the test embedder in models/test/${MODELS} gives ${embedderDim || 'no'} vectors, the pack's text vectors are ${spec.textDim}-d, so text queries would not read the text forest. Run npm run models:test:bench (or pass --models with a ${spec.textDim}-d test embedder).`);
+  }
+
   const t0 = performance.now();
   const { dir, manifest, base, query: qv, buildSeconds } = await ensurePack(spec, log);
   const manifestBytes = statSync(path.join(dir, 'pack.json')).size;
@@ -115,11 +124,6 @@ async function main(): Promise<void> {
   const recall = await packRecall(`${plain.url}pack/`, base, qv, spec.textDim);
   plain.server.close();
   log(`recall@10 (${spec.queries} queries, text forest over HTTP vs exact): ${recall.recall.toFixed(3)}; ${KB(recall.bytesPerQuery)} read per query after open`);
-  // The page's query vectors come from the test embedder: when its size is not the pack's, the
-  // browser's text queries cannot use the text forest, and the times below leave its reads out.
-  const embedderDim = (JSON.parse(readFileSync(path.join(root, `models/test/${MODELS}/Xenova/all-MiniLM-L6-v2/config.json`), 'utf8')) as { hidden_size?: number }).hidden_size;
-  if (embedderDim !== spec.textDim) log(`note: the ${MODELS} test embedder gives ${embedderDim}-d vectors, the pack's text vectors are ${spec.textDim}-d: in the browser, text queries do not read the text forest after opening (the recall above is measured in Node, with the forest)`);
-
   const app = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const link = await slowLink(dir, app.resolvedUrls!.local[0]!, LATENCY, MBIT, HTTP2);
   // HTTP/2 needs TLS: the bench's certificate is self-signed.
@@ -133,6 +137,11 @@ async function main(): Promise<void> {
     const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}`;
     // First visit: the app and the embedder get cached; then the pack's parts are forgotten.
     const warm = await context.newPage();
+    // A query that never shows results is a failure in the page: say what it printed.
+    warm.on('console', (m) => {
+      if (m.type() === 'error') console.error(`page: ${m.text()}`);
+    });
+    warm.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     await warm.goto(url);
     await query(warm, queries[0]!);
     await warm.evaluate(() => caches.delete('glimpse-pack-parts-v1'));

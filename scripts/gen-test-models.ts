@@ -1,5 +1,5 @@
 // Random-weight ONNX stand-ins for the real models (no model hub in CI), see scripts/onnx/generate.ts.
-// Usage: tsx scripts/gen-test-models.ts [--size tiny|full|all] [--out models/test] [--seed N] [--force]
+// Usage: tsx scripts/gen-test-models.ts [--size tiny|bench|full|all] [--out models/test] [--seed N] [--force]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateTestModels } from './onnx/generate.ts';
@@ -13,11 +13,11 @@ const { values } = parseArgs({
     force: { type: 'boolean', default: false },
   },
 });
-const sizes: ModelSize[] = values.size === 'all' ? ['tiny', 'full'] : values.size === 'tiny' || values.size === 'full' ? [values.size] : [];
+const sizes: ModelSize[] = values.size === 'all' ? ['tiny', 'full'] : values.size === 'tiny' || values.size === 'bench' || values.size === 'full' ? [values.size] : [];
 const seed = values.seed === undefined ? undefined : Number(values.seed);
 const usage =
   sizes.length === 0
-    ? `--size must be tiny, full or all (got ${values.size})`
+    ? `--size must be tiny, bench, full or all (got ${values.size})`
     : seed !== undefined && !Number.isSafeInteger(seed)
       ? `--seed must be an integer (got ${values.seed})`
       : '';

@@ -38,6 +38,23 @@ export class PackBlockStore implements BlockStore {
     );
   }
 
+  /**
+   * What a forest's open reads (ForestState.open with pinPages 'roots'): the meta block, tree
+   * directories, slot pages, the centroid and each tree's root page. Reading them in one call
+   * before the open fetches their table records and parts together, so the open's own reads
+   * (one after another: meta, then directories, then slots…) are answered from memory.
+   */
+  openKeys(): string[] {
+    const keys: string[] = [];
+    for (const [kind, [, count]] of Object.entries(this.forest.blocks)) {
+      if (kind === 'meta') keys.push(kind);
+      else if (/\/c$/.test(kind)) keys.push(kind);
+      else if (/\/[ds]$/.test(kind)) for (let n = 0; n < count; n++) keys.push(`${kind}/${n}`);
+      else if (/\/n\/\d+$/.test(kind) && count > 0) keys.push(`${kind}/0`);
+    }
+    return keys;
+  }
+
   write(): Promise<void> {
     return Promise.reject(new GlimpseError('ReadOnlyPackError', 'A photo pack is read-only: add it to your library to change it.'));
   }

@@ -4,7 +4,7 @@
 // offline. pack.json is read from the network first, the cache when offline. Every failure is a
 // PackError naming the pack's URL and what to do.
 import { checkManifest, MANIFEST_FILE, PackError, partPath, readTableRecord, TABLE_RECORD, type PackManifest } from '../core/pack/format';
-import { FROM_PACK_CACHE, PACK_CACHE, partKey, storable } from '../sw/pack-parts';
+import { FROM_PACK_CACHE, PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
 
 /** `url` may name the pack's folder or its pack.json; relative URLs resolve against the page. */
 export function packUrls(url: string, base: string): { manifest: string; root: string } {
@@ -183,7 +183,7 @@ async function cachedBytes(packUrl: string, url: string, range?: string, keepNow
   const key = partKey(url, range ?? null);
   const hit = await cache?.match(key).catch(() => undefined);
   if (hit) return { bytes: new Uint8Array(await hit.arrayBuffer()), fetched: false, keep: () => Promise.resolve() };
-  const res = await get(packUrl, url, range);
+  const res = await get(packUrl, url, range, cache !== undefined);
   const fromSw = res.headers.get(FROM_PACK_CACHE) === 'sw';
   const kept = cache && !fromSw ? await storable(res) : undefined;
   const keep = async (): Promise<void> => {
@@ -212,14 +212,17 @@ async function manifestBytes(packUrl: string, url: string): Promise<Uint8Array<A
 /** The host could not be reached (offline, or CORS refused): the one failure the cached pack.json answers. */
 class UnreachableError extends PackError {}
 
-async function get(packUrl: string, url: string, range?: string): Promise<Response> {
+/** `missed`: the reader just looked the part up in Cache Storage; same origin, the service worker is told so (READER_MISSED). */
+async function get(packUrl: string, url: string, range?: string, missed = false): Promise<Response> {
   let res: Response;
+  const headers: Record<string, string> = range ? { range } : {};
+  if (missed && typeof location !== 'undefined' && new URL(url).origin === location.origin) headers[READER_MISSED] = '1';
   try {
     // A Range request skips the HTTP cache: Chromium's cache lets one request at a time at a URL
     // (its cache lock), so a query's ranges of one part (row pages, postings, vectors) went one
     // after another (bench:pack --trace: 60 row pages in 60 rounds). Offline copies are ours
     // (Cache Storage), so nothing is lost.
-    res = await fetch(url, { mode: 'cors', credentials: 'omit', ...(range ? { headers: { range }, cache: 'no-store' as const } : {}) });
+    res = await fetch(url, { mode: 'cors', credentials: 'omit', headers, ...(range ? { cache: 'no-store' as const } : {}) });
   } catch {
     // fetch tells a refused cross-origin read and a network failure apart only in the console.
     throw new UnreachableError(packUrl, `${url} could not be fetched: the host is unreachable, or it does not allow this site to read it (CORS: it must send Access-Control-Allow-Origin).`);

@@ -1,7 +1,7 @@
 // The service worker's part of offline packs (pack-parts.ts): a request for a pack part is
 // answered from the cache first, else fetched and kept. Cache-first is safe: a part's name is the
 // SHA-256 of its bytes, and the reader checks every whole part it gets against it.
-import { asRange, FROM_PACK_CACHE, isPackPart, PACK_CACHE, partKey, storable } from './pack-parts';
+import { asRange, FROM_PACK_CACHE, isPackPart, PACK_CACHE, partKey, READER_MISSED, storable } from './pack-parts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -12,7 +12,8 @@ async function part(request: Request, keep: (p: Promise<unknown>) => void): Prom
   const range = request.headers.get('range');
   const key = partKey(request.url, range);
   const cache = await opened();
-  const hit = await cache.match(key);
+  // The reader just missed in this cache (READER_MISSED): no second lookup.
+  const hit = request.headers.has(READER_MISSED) ? undefined : await cache.match(key);
   if (hit) return asRange(hit, range);
   const res = await fetch(request);
   // A host that ignores Range answers 200 with the whole part: kept under the part's own key.

@@ -16,7 +16,8 @@ import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/li
 import { presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 
 /** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
-export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true };
+// Only each tree's root page is pinned: the others come as a descent needs them and stay cached.
+export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true, pinPages: 'roots' as const };
 
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
@@ -58,7 +59,9 @@ export class PackLibrary {
   private forest(name: ForestName): Promise<Forest> {
     let f = this.forests.get(name);
     if (!f) {
-      f = Forest.open(new PackBlockStore(this.source, this.source.manifest.forests[name]), PACK_FOREST_OPEN).catch((e: unknown) => {
+      const store = new PackBlockStore(this.source, this.source.manifest.forests[name]);
+      // The open's blocks in one batch of requests (see openKeys); its reads then hit memory.
+      f = store.read(store.openKeys()).then(() => Forest.open(store, PACK_FOREST_OPEN)).catch((e: unknown) => {
         this.forests.delete(name);
         if ((e as Error).name === 'PackUnreadableError') throw e;
         throw new PackError(this.source.url, `its ${name} index cannot be read (${(e as Error).message}). Make the pack again.`);

@@ -34,6 +34,8 @@ export interface OpenOptions {
    * read over HTTP. Such a forest can be searched, not changed.
    */
   sketchInLeaves?: boolean;
+  /** Which node pages to pin at open (StateOptions.pinPages): 'budget' (default) or only each tree's 'roots'. */
+  pinPages?: 'budget' | 'roots';
 }
 
 export interface SearchOptions {
@@ -76,6 +78,7 @@ export class Forest {
       leafReadChunk: options.leafReadChunk ?? 24,
       pinLeaves: options.pinLeaves ?? true,
       sketchInLeaves: options.sketchInLeaves ?? false,
+      pinPages: options.pinPages ?? 'budget',
     };
     return new Forest(await ForestState.open(store, o), o);
   }

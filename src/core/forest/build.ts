@@ -2,7 +2,7 @@
 // batches, then commit by writing the meta block (old generation is removed after).
 import { throwIfAborted, type SignalLike } from '../errors.ts';
 import { encodeCentroid, encodeMeta, encodeSlots, SLOT_PAGE, type ForestMeta, type SplitMethod } from './meta-codec.ts';
-import { readMeta } from './forest-state.ts';
+import { readMeta } from './forest-open.ts';
 import { createRng, mixSeed } from './rng.ts';
 import { principalBasis, projectRows, type Routing } from './routing.ts';
 import { centroidOfHalves, rotationSeed, SketchSpace } from './sketch.ts';

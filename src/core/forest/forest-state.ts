@@ -1,32 +1,20 @@
 // What an open forest keeps resident, and cached access to its blocks.
 import { BlockCache } from './block-cache.ts';
-import { blockVersion } from './block-codec.ts';
 import { CorruptBlockError, ForestNotFoundError, ForestUpgradeError, MemoryBudgetError } from './errors.ts';
 import { decodeLeaf, leafBytes, type LeafBlock } from './leaf-codec.ts';
 import { decodeLeafRows } from './leaf-rows-codec.ts';
 import { PackedLeaf, packLeaf, unpackLeaf } from './leaf-pack.ts';
-import { decodeSketchPage, SKETCH_PAGE, SketchRows } from './sketch-codec.ts';
-import { decodeCentroid, decodeDir, decodeMeta, decodeSlots, SLOT_PAGE, type ForestMeta, type TreeDir } from './meta-codec.ts';
+import { copySketchRows, type SketchRows } from './sketch-codec.ts';
+import { readMetaBlock, readResident } from './forest-open.ts';
+import type { ForestMeta, TreeDir } from './meta-codec.ts';
 import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
 import { rotationSeed, SketchSpace, type SketchTable } from './sketch.ts';
-import { centroidKey, dirKey, leafKey, META_KEY, rowsKeyOfLeaf, pageKey, sketchKey, slotKey, vectorKey, type BlockStore } from './store.ts';
+import { leafKey, rowsKeyOfLeaf, pageKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-codec.ts';
 import { VectorSlab } from './vector-slab.ts';
 
 /** Node pages a descent may fetch in one round (search.ts). */
 const PENDING_PAGES = 16;
-
-export async function readMeta(store: BlockStore): Promise<ForestMeta | undefined> {
-  return (await readMetaBlock(store))?.meta;
-}
-
-/** The meta block and its format version (below 4: upgraded on open; below 3: vectors still live in the leaves). */
-async function readMetaBlock(store: BlockStore): Promise<{ meta: ForestMeta; version: number } | undefined> {
-  const [bytes] = await store.read([META_KEY]);
-  if (!bytes) return undefined;
-  const meta = decodeMeta(META_KEY, bytes);
-  return { meta, version: blockVersion(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
-}
 
 /** Bytes one query may load unpinned: two batches of node pages, two leaves per tree. */
 function queryRoom(meta: ForestMeta): number {
@@ -110,36 +98,8 @@ export class ForestState {
     const { meta } = found;
     const legacy = found.version < 4;
     if (legacy && !o.legacy) throw new ForestUpgradeError(found.version);
-    const g = meta.generation;
-    const dirBytes = await store.read(Array.from({ length: meta.nTrees }, (_, t) => dirKey(g, t)));
-    const dirs = dirBytes.map((b, t) => {
-      if (!b) throw new CorruptBlockError(dirKey(g, t), 'missing');
-      return decodeDir(dirKey(g, t), b);
-    });
-    const pages = Math.ceil(meta.slotCount / SLOT_PAGE);
-    const slotBytes = await store.read(Array.from({ length: pages }, (_, p) => slotKey(g, p)));
-    const slotToId = new Uint32Array(Math.max(meta.slotCount, 1));
-    slotBytes.forEach((b, p) => {
-      if (!b) throw new CorruptBlockError(slotKey(g, p), 'missing');
-      const ids = decodeSlots(slotKey(g, p), b);
-      slotToId.set(ids.subarray(0, Math.min(SLOT_PAGE, meta.slotCount - p * SLOT_PAGE)), p * SLOT_PAGE);
-    });
-    // The sketch table, resident: every leaf entry is estimated from it without a read.
     const rowsInLeaves = !legacy && o.sketchInLeaves === true;
-    const sketch = new SketchRows(meta.dim, legacy || rowsInLeaves ? 0 : slotToId.length);
-    if (!legacy && !rowsInLeaves) {
-      const keys = Array.from({ length: Math.ceil(meta.slotCount / SKETCH_PAGE) }, (_, p) => sketchKey(g, p));
-      (await store.read(keys)).forEach((b, p) => {
-        if (!b) throw new CorruptBlockError(keys[p], 'missing');
-        decodeSketchPage(keys[p], b, p, sketch);
-      });
-    }
-    let centroid: Float32Array = new Float32Array(meta.dim);
-    if (!legacy) {
-      const [c] = await store.read([centroidKey(g)]);
-      if (!c) throw new CorruptBlockError(centroidKey(g), 'missing');
-      centroid = decodeCentroid(centroidKey(g), c, meta.dim);
-    }
+    const { dirs, slotToId, sketch, centroid } = await readResident(store, meta, legacy, rowsInLeaves);
     const space = new SketchSpace(meta.dim, centroid, rotationSeed(meta.seed));
     const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), found.version, space, rowsInLeaves);
     const fixed = state.fixedBytes();
@@ -377,33 +337,9 @@ export class ForestState {
     this.setLeaf(key, e, this.cache.isPinned(key));
   }
 
-  /**
-   * The sketch rows of these slots, in order. Rows of `prev` (an older copy of the leaf) are
-   * copied from it while its slots line up in order, as they do after an add appends to a leaf:
-   * reading the 52 MB table at random for every entry of every rewritten leaf was most of an
-   * add's time at 1M.
-   */
+  /** The sketch rows of these slots, in order, reusing `prev`'s (sketch-codec.ts copySketchRows). */
   sketchRowsOf(slots: Uint32Array, prev?: LeafBlock): Uint32Array {
-    const { u32, stride } = this.sketch, rows = new Uint32Array(slots.length * stride);
-    const pr = prev?.rows, ps = prev?.slots;
-    // The common case, an add that appends: the old rows are one prefix, copied in one go.
-    let j = 0;
-    if (pr && ps) while (j < slots.length && j < ps.length && slots[j] === ps[j]) j++;
-    if (pr && j) rows.set(pr.subarray(0, j * stride));
-    for (let i = j, o = j * stride; i < slots.length; i++) {
-      const slot = slots[i];
-      let from = u32, at = slot * stride;
-      if (pr && ps) {
-        while (j < ps.length && ps[j] !== slot) j++;
-        if (j < ps.length) {
-          from = pr;
-          at = j * stride;
-        }
-      }
-      // A word loop: a subarray per row (two allocations) cost more than the copy.
-      for (let a = at, e = at + stride; a < e; a++) rows[o++] = from[a];
-    }
-    return rows;
+    return copySketchRows(this.sketch, slots, prev);
   }
 
   /** Pins leaves, round-robin over trees in leaf order, while they fit in `budget` bytes. */

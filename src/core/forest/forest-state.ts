@@ -11,7 +11,8 @@ import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
 import { rotationSeed, SketchSpace, type SketchTable } from './sketch.ts';
 import { leafKey, rowsKeyOfLeaf, pageKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-codec.ts';
-import { VectorSlab } from './vector-slab.ts';
+import { VectorSlab, type SlabRows } from './vector-slab.ts';
+import { NodeQueue } from './heaps.ts';
 
 /** Node pages a descent may fetch in one round (search.ts). */
 const PENDING_PAGES = 16;
@@ -64,6 +65,8 @@ export class ForestState {
   private expand = false;
   /** Searches currently scoring with seenBits (the first one owns them; see score.ts). */
   seenHolders = 0;
+  /** A descent's priority queue, lent to one search at a time (search.ts): it grew 3 times a query. */
+  spareQueue: NodeQueue | undefined;
   /** A query table for the sketch estimate, lent to one search at a time (score.ts). */
   spareTable: SketchTable | undefined;
   /** The caller's whole budget; the cache gets what the fixed arrays leave. */
@@ -232,10 +235,10 @@ export class ForestState {
    * For a search's re-rank: the float16 vectors of `slots` (in that order), from the slab when it
    * holds them, else from the store in one read (verified, then kept in the slab if it has room).
    */
-  async searchVectors(slots: readonly number[]): Promise<Uint16Array[]> {
-    const { out, grew } = await this.slab.get(slots, (miss) => this.vectors(miss));
+  async searchVectors(slots: readonly number[]): Promise<SlabRows> {
+    const { data, off, grew } = await this.slab.get(slots, (miss) => this.vectors(miss));
     if (grew) this.rebudget();
-    return out;
+    return { data, off };
   }
 
   /** Format 3 or 4: the stored vectors of `slots` as floats (row i of the result), for an upgrade. */

@@ -22,6 +22,7 @@ import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
 import { dotHalf } from './half.ts';
 import { perpError, SketchTable, unpackAdd, unpackError } from './sketch.ts';
+import type { SlabRows } from './vector-slab.ts';
 
 /**
  * Default ε: how many standard errors of its estimate a slot may be off. RaBitQ's reference
@@ -49,6 +50,9 @@ export const EARLY_READ_AT: readonly number[] = [0.25];
  * early read lowered p50 at 1M (searchK 20000–24000) but was mixed at 100k with searchK 2000–4000.
  */
 export const EARLY_READ_MIN_ENTRIES = 8000;
+
+/** An early read's index times this plus a row in it: one number per slot fetched (finish). */
+const ROW_BASE = 2 ** 32;
 
 /** Slots kept by their bounds (see the file comment): estimate, ε·σ⊥ (the upper bound's) and slot, in arrival order. */
 class Kept {
@@ -113,7 +117,7 @@ export class Scorer {
   private readonly earlyAt: number[];
   private stage = 0;
   /** The early reads (see the file comment): their slots and blocks, as requested. */
-  private readonly early: { slots: number[]; read: Promise<Uint16Array[]> }[] = [];
+  private readonly early: { slots: number[]; read: Promise<SlabRows> }[] = [];
   private readonly requested = new Set<number>();
 
   /**
@@ -284,14 +288,17 @@ export class Scorer {
     const want = order.slice(0, first).map((i) => c.slot[i]);
     // Blocks the early read brought. Only slots a step asks for are scored, so the answer does
     // not depend on the order leaves arrived in (pinned or read on demand).
-    const got = new Map<number, Uint16Array>();
+    const got = new Map<number, number>();
+    const blocks: SlabRows[] = [];
     if (this.early.length) {
       // The first list's slots the early reads lack are read now, queued behind them.
       const late = want.filter((slot) => !this.requested.has(slot));
       this.earlyMissed = late.length;
       const [reads] = await Promise.all([Promise.all(this.early.map((e) => e.read)), this.exact(late)]);
-      this.early.forEach(({ slots }, r) => slots.forEach((slot, i) => got.set(slot, reads[r][i])));
-      this.scoreFetched(want.filter((slot) => got.has(slot)), got);
+      // got: slot → read r and row i, as r·2^32 + i (exact in a double).
+      this.early.forEach(({ slots }, r) => slots.forEach((slot, i) => got.set(slot, r * ROW_BASE + i)));
+      blocks.push(...reads);
+      this.scoreFetched(want.filter((slot) => got.has(slot)), got, blocks);
     } else await this.exact(want);
     // Every other kept slot whose upper bound reaches the k-th exact score.
     const floor = this.top.floor(), rest: number[] = [];
@@ -299,7 +306,7 @@ export class Scorer {
       const i = order[j];
       if (this.all || c.est[i] + c.err[i] >= floor) rest.push(c.slot[i]);
     }
-    this.scoreFetched(rest.filter((slot) => got.has(slot)), got);
+    this.scoreFetched(rest.filter((slot) => got.has(slot)), got, blocks);
     await this.exact(rest.filter((slot) => !got.has(slot)));
   }
 
@@ -313,17 +320,20 @@ export class Scorer {
   private async exact(slots: number[]): Promise<void> {
     if (!slots.length) return;
     this.vectorReads++;
-    const vs = await this.s.searchVectors(slots);
-    slots.forEach((slot, i) => this.score(slot, vs[i]));
+    const { data, off } = await this.s.searchVectors(slots);
+    for (let i = 0; i < slots.length; i++) this.score(slots[i], data[i], off[i]);
   }
 
-  /** Scores `slots` exactly from blocks already read. */
-  private scoreFetched(slots: number[], blocks: Map<number, Uint16Array>): void {
-    for (const slot of slots) this.score(slot, blocks.get(slot) as Uint16Array);
+  /** Scores `slots` exactly from early reads (`got`: slot → read·2^32 + row). */
+  private scoreFetched(slots: number[], got: Map<number, number>, reads: SlabRows[]): void {
+    for (const slot of slots) {
+      const at = got.get(slot) as number, r = Math.floor(at / ROW_BASE), i = at - r * ROW_BASE;
+      this.score(slot, reads[r].data[i], reads[r].off[i]);
+    }
   }
 
-  private score(slot: number, half: Uint16Array): void {
-    this.top.push(dotHalf(this.q, half, 0, this.q.length), slot);
+  private score(slot: number, half: Uint16Array, off: number): void {
+    this.top.push(dotHalf(this.q, half, off, this.q.length), slot);
     this.reranked++;
   }
 

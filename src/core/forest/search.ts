@@ -60,7 +60,10 @@ export interface Descent {
 /** Best-first descent over the first `nTrees` trees until `searchK` leaf entries are gathered. */
 export async function descend(s: ForestState, q: Float32Array, searchK: number, nTrees: number): Promise<Descent> {
   const d = s.meta.dim;
-  const pq = new NodeQueue();
+  // The state's spare queue when no other descent holds it (it is handed back at the end).
+  const pq = s.spareQueue ?? new NodeQueue();
+  s.spareQueue = undefined;
+  pq.clear();
   for (let t = 0; t < nTrees; t++) pq.push(Infinity, t, s.dirs[t].root, 0);
   const leafTree: number[] = [], leafId: number[] = [];
   let entries = 0, rounds = 0;
@@ -107,6 +110,7 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
     for (const e of deferred) pq.push(e.pri, e.t, e.n, e.depth);
     pending.length = deferred.length = 0;
   }
+  s.spareQueue = pq;
   return { leafTree, leafId, entries, pageFetchRounds: rounds };
 }
 

@@ -8,6 +8,12 @@
 const ROW_SHIFT = 8;
 const ROWS_PER_PAGE = 1 << ROW_SHIFT;
 
+/** Float16 vectors: vector i is data[i][off[i], off[i] + dim). */
+export interface SlabRows {
+  data: Uint16Array[];
+  off: Int32Array;
+}
+
 export class VectorSlab {
   /** Per slot: its row + 1, or 0 when not held (Int32Array fills with 0). */
   private where: Int32Array;
@@ -38,28 +44,29 @@ export class VectorSlab {
   }
 
   /**
-   * The vectors of `slots` (in that order): views into the slab for those it holds, the rest
+   * The vectors of `slots` (in that order): vector i is data[i] from off[i] (a slab page for those
+   * it holds, no view made: a subarray per vector was an allocation per re-ranked slot), the rest
    * through `read` (one store read that verifies them), then kept if the cap allows. `grew`: a
    * page was allocated (the caller's budget for other things shrank).
    */
-  async get(slots: readonly number[], read: (slots: number[]) => Promise<{ half: Uint16Array }[]>): Promise<{ out: Uint16Array[]; grew: boolean }> {
-    const d = this.dim, out = new Array<Uint16Array>(slots.length);
+  async get(slots: readonly number[], read: (slots: number[]) => Promise<{ half: Uint16Array }[]>): Promise<SlabRows & { grew: boolean }> {
+    const data = new Array<Uint16Array>(slots.length), off = new Int32Array(slots.length);
     let miss: number[] | undefined;
     for (let i = 0; i < slots.length; i++) {
       const r = this.row(slots[i]);
       if (r >= 0) {
-        const off = this.rowOffset(r);
-        out[i] = this.page(r).subarray(off, off + d);
+        data[i] = this.page(r);
+        off[i] = this.rowOffset(r);
       } else (miss ??= []).push(i);
     }
-    if (!miss) return { out, grew: false };
+    if (!miss) return { data, off, grew: false };
     const blocks = await read(miss.map((i) => slots[i]));
     let grew = false;
     miss.forEach((i, j) => {
-      out[i] = blocks[j].half;
+      data[i] = blocks[j].half;
       grew = this.put(slots[i], blocks[j].half) || grew;
     });
-    return { out, grew };
+    return { data, off, grew };
   }
 
   /** Keeps a verified vector (`dim` float16 bits) for `slot` if the cap allows; returns whether a page was allocated. */

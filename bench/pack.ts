@@ -13,7 +13,8 @@
 // - what fetching the whole pack first would cost over the same link (every file, 6 at a time;
 //   computed from the link unless --whole measure).
 // --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
-// --no-sw blocks the service worker (to see what it costs a query).
+// --no-sw blocks the service worker (to see what it costs a query); --diag prints the warm-up's
+// console and its pack requests every 5 s.
 // Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models bench --whole measure --http2 --trace --json]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -41,6 +42,8 @@ const HTTP2 = args.get('http2') === 'true';
 const TRACE = args.get('trace') === 'true';
 /** --no-sw: the service worker blocked (how much of a query's time it takes). */
 const NO_SW = args.get('sw') === 'false';
+/** --diag: during the warm-up query, every console message and the pack requests every 5 s (what a stuck query waits on). */
+const DIAG = args.get('diag') === 'true';
 
 const root = path.resolve(import.meta.dirname, '..');
 const log = (s: string): void => {
@@ -142,8 +145,14 @@ async function main(): Promise<void> {
       if (m.type() === 'error') console.error(`page: ${m.text()}`);
     });
     warm.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    if (DIAG) warm.on('console', (m) => console.error(`page ${m.type()}: ${m.text()}`));
+    const diag = DIAG ? setInterval(() => {
+      const t = link.trace, n = t.length, open = t.filter((e) => !e.done).length;
+      console.error(`diag: ${n} requests, ${open} open, ${(link.packBytes / 1e6).toFixed(2)} MB; last: ${t.slice(-3).map((e) => `${e.file} ${e.range ?? ''}`).join(' | ')}`);
+    }, 5000) : undefined;
     await warm.goto(url);
     await query(warm, queries[0]!);
+    clearInterval(diag);
     await warm.evaluate(() => caches.delete('glimpse-pack-parts-v1'));
     await warm.close();
 

@@ -18,6 +18,15 @@ import { presentHits, rankVisual, type PreparedText, type ResultRow } from './ra
 /** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
 // Only each tree's root page is pinned: the others come as a descent needs them and stay cached.
 export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false, sketchInLeaves: true, pinPages: 'roots' as const };
+/**
+ * A text query's vector half over HTTP. Each vector re-ranked is one Range request (slots lie
+ * scattered over the vectors part, so neighbours rarely share one): with the default bound
+ * (RERANK_BOUND) k = 100 re-ranked ~1,500 vectors at 100,000 photos, 2,000 requests through a
+ * phone's six connections, and the first query passed 120 s (bench:pack). Bound 0 re-ranks the
+ * best k + FIRST_EXTRA by sketch estimate (and the few whose estimate reaches the k-th exact
+ * score); no early read, whose slots may drop out of the list (requests for nothing).
+ */
+export const PACK_TEXT_SEARCH = { rerankBound: 0, earlyRead: false } as const;
 
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
@@ -88,7 +97,7 @@ export class PackLibrary {
     const prepared = typeof query === 'string' || !this.views.has(query) ? await this.prepareText(typeof query === 'string' ? query : query.lexical.text) : query;
     const view = this.views.get(prepared)!;
     const forest = await this.forest('text');
-    const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
+    const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit, PACK_TEXT_SEARCH) : [];
     signal?.throwIfAborted();
     const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
     // Reasons come from each hit's row (its analysed record), read anyway to show it.

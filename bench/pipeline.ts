@@ -19,6 +19,8 @@
 //                     app's default), side by side; prints both medians and their ratio
 //   --queue-compare   Chromium: each pass also indexes the photos through the queue (caption batches of
 //                     up to 3, workers/lib/queue-batch.ts), side by side with addImage one by one; prints both
+//   --compare-dist DIR  Chromium: another build of the app (e.g. main's) whose analysis worker each cold
+//                     restart also times, alternating with this one, on the same origin and library
 //   --json            last line: the Chromium figures as JSON, Node's under "node"
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -53,6 +55,7 @@ const { values } = parseArgs({
     'ocr-compare': { type: 'boolean', default: false },
     'queue-compare': { type: 'boolean', default: false },
     images: { type: 'string' },
+    'compare-dist': { type: 'string' },
   },
 });
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -142,6 +145,7 @@ if (envs.includes('chromium')) {
       thumbSize: THUMB,
       ocrCompare: values['ocr-compare'],
       queueCompare: values['queue-compare'],
+      ...(values['compare-dist'] ? { compareDist: path.resolve(values['compare-dist']) } : {}),
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
       query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
       probe,

@@ -5,6 +5,7 @@ import type { PackRow } from '../src/core/pack/format';
 import type { ImageRow } from '../src/storage/rows';
 import { GlimpseError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
+import type { Embedder } from '../src/ml/embedder';
 import type { DownloadPlan } from '../src/ml/model-cache';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
@@ -32,7 +33,7 @@ import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { neighbourGraph, neighboursOf, type GraphProgress } from './lib/map-input';
 import { countUnhashed, hashNext, similarPairs, type SimilarPairs } from './lib/similar';
 import { FileIndexer, type AddOutcome, type IndexOptions } from './lib/index-file';
-import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
+import { markFirst, markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
 import { readLayout, tagsOfImages, writeLayout, type MapSpace, type StoredLayout } from '../src/storage/map-store';
 import type { KnnGraph, Newcomer } from '../src/core/map';
 
@@ -206,10 +207,23 @@ const api = {
       // A pack's text vectors come from the embedder it was made with.
       const opened = pack && (await pack);
       const cfg = config && opened ? { ...config, embedderId: opened.embedderId } : config;
-      const embedded = cfg ? watchVectorSide(host.embedder(cfg, undefined, signal)).then((e) => e.embed([query], signal), () => undefined) : undefined;
-      const lexical = (opened ? Promise.resolve(opened) : lib()).then(async (library) => ({ library, text: await library.prepareText(query) }));
+      markFirst('search-start');
+      const embed = async (e: Embedder): Promise<Float32Array> => {
+        markFirst('embedder-ready');
+        const v = await e.embed([query], signal);
+        markFirst('vector-ready');
+        return v;
+      };
+      const embedded = cfg ? watchVectorSide(host.embedder(cfg, undefined, signal)).then(embed, () => undefined) : undefined;
+      const lexical = (opened ? Promise.resolve(opened) : lib()).then(async (library) => {
+        const text = await library.prepareText(query);
+        markFirst('lexical-ready');
+        return { library, text };
+      });
       const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
-      return library.searchText(text, vector, limit, signal);
+      const rows = await library.searchText(text, vector, limit, signal);
+      markFirst('search-done');
+      return rows;
     });
   },
 

@@ -40,6 +40,10 @@ export interface ChromiumOptions {
   modelsFolder: string;
   /** coldRuns: browser restarts timing the app worker's first search (the report gives their median). */
   query?: { spec: SeedSpec; queries: string[]; warmup: string[]; appQueries: number; appPageTimeoutMs: number; coldRuns: number };
+  /** A second build of the app (e.g. main's, for a before/after): its analysis worker is served
+   *  at /__old/ on the same origin (same library, same cached models) and each cold restart times
+   *  both workers, alternating which goes first. */
+  compareDist?: string;
   /** Diagnostic: the captioner alone, per dtype, on these photos. */
   probe?: { dtypes: string[]; files: string[] };
   log: (s: string) => void;
@@ -57,7 +61,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves /__bench/ on the preview server: the bench page, captions.json and the photos, read in place. */
-function benchRoutes(webOutDir: string, imageDir: string, captionsFile: string): Plugin {
+function benchRoutes(webOutDir: string, imageDir: string, captionsFile: string, compareDist?: string): Plugin {
   const send = (res: ServerResponse, file: string): void => {
     res.setHeader('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
     res.setHeader('Content-Length', statSync(file).size);
@@ -81,6 +85,7 @@ function benchRoutes(webOutDir: string, imageDir: string, captionsFile: string):
         if (rel.split('/').some((s) => s === '..' || s.startsWith('.'))) return notFound();
         let file: string;
         if (rel === 'captions.json') file = captionsFile;
+        else if (rel.startsWith('old/') && compareDist) file = path.join(compareDist, rel.slice(4));
         else if (rel.startsWith('img/')) file = path.join(imageDir, rel.slice(4));
         else file = path.join(webOutDir, rel || 'index.html');
         if (!existsSync(file) || !statSync(file).isFile()) return notFound();
@@ -299,6 +304,9 @@ async function probeCaptions(base: string, o: ChromiumOptions, p: NonNullable<Ch
   return out;
 }
 
+/** The worker's startup marks as 'name @ms' (ms since the worker started). */
+const traceLine = (trace: { name: string; at: number }[]): string => `worker marks: ${trace.map((m) => `${m.name} @${Math.round(m.at)}`).join(', ')}`;
+
 /** The app's built analysis worker script (hashed name) under the app's assets/. */
 function analysisWorkerUrl(appOutDir: string): string {
   const name = readdirSync(path.join(appOutDir, 'assets')).find((f) => /^analysis\.worker-.*\.js$/.test(f));
@@ -331,18 +339,36 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
     // Extra restarts, each timing only the app worker's first search: one cold start is a noisy
     // figure on a shared machine, so the report gives the median of all of them.
     const coldRunsMs: number[] = [];
-    for (let i = 1; i < q.coldRuns; i++) {
+    const oldRunsMs: number[] = [];
+    const oldWorkerUrl = o.compareDist ? `/__bench/old${analysisWorkerUrl(o.compareDist)}` : undefined;
+    const coldOnce = async (i: number, url: string, tag: string): Promise<number> => {
       context = await profile.launch();
       try {
         const page = await firstPage(context, o, 'bench');
         await openBenchPage(page, base);
         const query = q.queries[(i + 2) % q.queries.length]!;
-        const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery: query, warmup: [], queries: [] } satisfies AppWorkerRequest);
-        coldRunsMs.push(r.coldMs);
-        o.log(`chromium: app worker cold search after restart #${i}: ${Math.round(r.coldMs)} ms`);
+        const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl: url, config, coldQuery: query, warmup: [], queries: [] } satisfies AppWorkerRequest);
+        o.log(`chromium: ${tag} app worker cold search after restart #${i}: ${Math.round(r.coldMs)} ms; ${traceLine(r.trace)}`);
+        return r.coldMs;
       } finally {
         await context.close();
       }
+    };
+    for (let i = 1; i < q.coldRuns; i++) {
+      if (!oldWorkerUrl) {
+        coldRunsMs.push(await coldOnce(i, workerUrl, 'new'));
+        continue;
+      }
+      // Alternating which goes first: the one after a restart of the other finds warmer disk caches.
+      for (const side of i % 2 ? ['new', 'old'] : ['old', 'new']) {
+        if (side === 'new') coldRunsMs.push(await coldOnce(i, workerUrl, 'new'));
+        else oldRunsMs.push(await coldOnce(i, oldWorkerUrl, 'old'));
+      }
+    }
+    if (oldWorkerUrl) {
+      const mNew = median(coldRunsMs);
+      const mOld = median(oldRunsMs);
+      o.log(`chromium: cold search side by side over ${coldRunsMs.length} restarts each: old (${o.compareDist}) median ${Math.round(mOld)} ms [${oldRunsMs.map(Math.round).join(', ')}], new median ${Math.round(mNew)} ms [${coldRunsMs.map(Math.round).join(', ')}] → ×${(mNew / mOld).toFixed(2)}`);
     }
 
     // Session 2: browser restarted on the same profile (disk caches warm, nothing in memory).
@@ -352,7 +378,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
       await openBenchPage(page, base);
       const app = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery, warmup: q.warmup, queries: q.queries.slice(0, q.appQueries) } satisfies AppWorkerRequest);
       const appWarm = dist(app.warmMs);
-      o.log(`chromium: app worker cold search after restart ${Math.round(app.coldMs)} ms; warm p50 ${appWarm.p50.toFixed(1)} ms, p95 ${appWarm.p95.toFixed(1)} ms over ${appWarm.n}`);
+      o.log(`chromium: app worker cold search after restart ${Math.round(app.coldMs)} ms (${traceLine(app.trace)}); warm p50 ${appWarm.p50.toFixed(1)} ms, p95 ${appWarm.p95.toFixed(1)} ms over ${appWarm.n}`);
 
       const req: QueryRequest = { dbName: 'glimpse', config, coldQuery: q.queries[1] ?? coldQuery, queries: q.queries, warmup: q.warmup };
       const r: QueryResult = await page.evaluate((req) => window.__pipelineBench!.queries(req), req);
@@ -404,7 +430,7 @@ export async function runChromium(o: ChromiumOptions): Promise<EnvReport> {
     logLevel: 'warn',
     build: { outDir: o.appOutDir },
     preview: { port: 0, host: '127.0.0.1', strictPort: false },
-    plugins: [benchRoutes(o.webOutDir, o.imageDir, o.captionsFile)],
+    plugins: [benchRoutes(o.webOutDir, o.imageDir, o.captionsFile, o.compareDist)],
   });
   const base = server.resolvedUrls?.local[0];
   if (!base) throw new Error('vite preview did not report a URL');

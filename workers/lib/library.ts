@@ -7,7 +7,7 @@ import { GlimpseError } from '../../src/core/errors';
 import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
-import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
+import { analyzeQuery, FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
 import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import { commitImages, knownShas } from '../../src/storage/archive-store';
@@ -15,6 +15,7 @@ import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
 import { ForestSlot } from './forest-slot';
+import { markFirst } from './search-warmup';
 import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
@@ -91,11 +92,20 @@ export class Library {
 
   static async open(name?: string): Promise<Library> {
     const db = await store.openGlimpseDB(name);
+    markFirst('db-open');
     // Read first: a write landing during the reads below then only makes the state look stale.
     const generation = await store.readGeneration(db);
     const text = new ForestSlot(db, 'text');
     const visual = new ForestSlot(db, 'visual');
-    const [lexical, nextId] = await Promise.all([loadLexicalIndex(db, FULL_OPTIONS), store.nextImageId(db), text.open()]);
+    const reads = Promise.all([
+      loadLexicalIndex(db, FULL_OPTIONS).finally(() => markFirst('lexical-loaded')),
+      store.nextImageId(db),
+      text.open().finally(() => markFirst('text-forest-open')),
+    ]);
+    // The query analyser sets itself up on first use: done while the reads are in flight, not in
+    // the first search after them.
+    analyzeQuery('photos of a dog running', FULL_OPTIONS);
+    const [lexical, nextId] = await reads;
     // An id the snapshot knew may be gone from the rows but still in its postings: never reuse it.
     const library = new Library(db, text, visual, lexical.index, Math.max(nextId, lexical.nextId), generation);
     if (lexical.stale) library.snapshots.markDirty();

@@ -6,10 +6,29 @@
 
 const PREFIX = 'glimpse:';
 
-export type StartupMark = 'open' | 'library-start' | 'library-ready' | 'embedder-start' | 'embedder-ready' | 'embedder-failed' | 'embedder-skipped';
+export type StartupMark =
+  | 'open'
+  | 'library-start'
+  | 'library-ready'
+  | 'embedder-start'
+  | 'embedder-ready'
+  | 'embedder-failed'
+  | 'embedder-skipped'
+  | 'db-open'
+  | 'lexical-loaded'
+  | 'text-forest-open'
+  | 'search-start'
+  | 'vector-ready'
+  | 'lexical-ready'
+  | 'search-done';
 
 export function markStartup(name: StartupMark): void {
   performance.mark(PREFIX + name);
+}
+
+/** Marks only the first time (the first search's steps; later searches leave no marks to pile up). */
+export function markFirst(name: StartupMark): void {
+  if (performance.getEntriesByName(PREFIX + name, 'mark').length === 0) markStartup(name);
 }
 
 /** The startup marks so far, in order, with their time since the worker started (ms). */

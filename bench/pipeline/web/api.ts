@@ -59,6 +59,8 @@ export interface AppWorkerResult {
   coldMs: number;
   coldResults: number;
   warmMs: number[];
+  /** The worker's startup marks during the cold search (ms since the worker started). */
+  trace: { name: string; at: number }[];
 }
 
 export interface PipelineBenchPage {

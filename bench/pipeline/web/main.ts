@@ -18,6 +18,8 @@ const bench: PipelineBenchPage = {
       let callId = 1;
       const rows = await api.search(callId++, req.coldQuery, 60, req.config);
       const coldMs = performance.now() - t0;
+      // The worker's marks are since its own start: shifted by when it started on this page's clock.
+      const trace = (await api.startupTrace()).map((m) => ({ name: m.name, at: m.at }));
       for (const q of req.warmup) await api.search(callId++, q, 60, req.config);
       const warmMs: number[] = [];
       for (const q of req.queries) {
@@ -25,7 +27,7 @@ const bench: PipelineBenchPage = {
         await api.search(callId++, q, 60, req.config);
         warmMs.push(performance.now() - t);
       }
-      return { coldMs, coldResults: rows.length, warmMs };
+      return { coldMs, coldResults: rows.length, warmMs, trace };
     } finally {
       worker.terminate();
     }

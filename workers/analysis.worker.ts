@@ -5,7 +5,6 @@ import type { PackRow } from '../src/core/pack/format';
 import type { ImageRow } from '../src/storage/rows';
 import { GlimpseError } from '../src/core/errors';
 import type { FileProgress } from '../src/ml/load';
-import type { Embedder } from '../src/ml/embedder';
 import type { DownloadPlan } from '../src/ml/model-cache';
 import { dumpDatabase, type DatabaseDump } from '../src/storage/dump';
 import { simulateQuota } from '../src/storage/fault-injection';
@@ -25,6 +24,7 @@ import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './li
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { PackLibrary } from './lib/pack-library';
+import { textQuery } from './lib/text-query';
 import { addPackToLibrary } from './lib/pack-import';
 import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
@@ -33,7 +33,7 @@ import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { neighbourGraph, neighboursOf, type GraphProgress } from './lib/map-input';
 import { countUnhashed, hashNext, similarPairs, type SimilarPairs } from './lib/similar';
 import { FileIndexer, type AddOutcome, type IndexOptions } from './lib/index-file';
-import { markFirst, markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
+import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
 import { readLayout, tagsOfImages, writeLayout, type MapSpace, type StoredLayout } from '../src/storage/map-store';
 import type { KnnGraph, Newcomer } from '../src/core/map';
 
@@ -201,29 +201,10 @@ const api = {
 
   async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
-      // Only the embedder: a text search never waits for the captioner. Meanwhile the library opens
-      // and ranks the query lexically. Without the embedder the lexical index still answers
-      // (keyword search), and the page is told why.
       // A pack's text vectors come from the embedder it was made with.
       const opened = pack && (await pack);
       const cfg = config && opened ? { ...config, embedderId: opened.embedderId } : config;
-      markFirst('search-start');
-      const embed = async (e: Embedder): Promise<Float32Array> => {
-        markFirst('embedder-ready');
-        const v = await e.embed([query], signal);
-        markFirst('vector-ready');
-        return v;
-      };
-      const embedded = cfg ? watchVectorSide(host.embedder(cfg, undefined, signal)).then(embed, () => undefined) : undefined;
-      const lexical = (opened ? Promise.resolve(opened) : lib()).then(async (library) => {
-        const text = await library.prepareText(query);
-        markFirst('lexical-ready');
-        return { library, text };
-      });
-      const [{ library, text }, vector] = await Promise.all([lexical, embedded]);
-      const rows = await library.searchText(text, vector, limit, signal);
-      markFirst('search-done');
-      return rows;
+      return textQuery(query, limit, () => (opened ? Promise.resolve(opened) : lib()), cfg && (() => host.embedder(cfg, undefined, signal)), signal);
     });
   },
 

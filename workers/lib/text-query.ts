@@ -1,0 +1,41 @@
+// One text search, composed: the embedder's vector and the library's lexical ranking are prepared
+// side by side (a text search never waits for the captioner), then fused by the library. Without
+// the embedder the lexical index still answers (keyword search) and the page is told why. The
+// first search of a worker marks each step (bench:pipeline prints them).
+import type { Embedder } from '../../src/ml/embedder';
+import type { PreparedText, ResultRow } from './ranking';
+import { watchVectorSide } from './keyword-only';
+import { markFirst } from './search-warmup';
+
+/** What both the person's library and an open pack offer a text search. */
+export interface TextSearchable {
+  prepareText(query: string): PreparedText | Promise<PreparedText>;
+  searchText(query: PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]>;
+}
+
+export async function textQuery(
+  query: string,
+  limit: number,
+  library: () => Promise<TextSearchable>,
+  embedder: (() => Promise<Embedder>) | undefined,
+  signal: AbortSignal,
+): Promise<ResultRow[]> {
+  markFirst('search-start');
+  const embed = async (e: Embedder): Promise<Float32Array> => {
+    markFirst('embedder-ready');
+    const v = await e.embed([query], signal);
+    markFirst('vector-ready');
+    return v;
+  };
+  const embedded = embedder ? watchVectorSide(embedder()).then(embed, () => undefined) : undefined;
+  // The embedder is asked first, as before: its load is the longer of the two.
+  const lexical = library().then(async (l) => {
+    const text = await l.prepareText(query);
+    markFirst('lexical-ready');
+    return { l, text };
+  });
+  const [{ l, text }, vector] = await Promise.all([lexical, embedded]);
+  const rows = await l.searchText(text, vector, limit, signal);
+  markFirst('search-done');
+  return rows;
+}

@@ -7,7 +7,7 @@ import { GlimpseError } from '../../src/core/errors';
 import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
 import { quantizeVector } from '../../src/core/forest/vector-math';
 import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
-import { analyzeQuery, FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
+import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
 import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import { commitImages, knownShas } from '../../src/storage/archive-store';
@@ -102,9 +102,6 @@ export class Library {
       store.nextImageId(db),
       text.open().finally(() => markFirst('text-forest-open')),
     ]);
-    // The query analyser sets itself up on first use: done while the reads are in flight, not in
-    // the first search after them.
-    analyzeQuery('photos of a dog running', FULL_OPTIONS);
     const [lexical, nextId] = await reads;
     // An id the snapshot knew may be gone from the rows but still in its postings: never reuse it.
     const library = new Library(db, text, visual, lexical.index, Math.max(nextId, lexical.nextId), generation);

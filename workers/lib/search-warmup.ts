@@ -26,9 +26,13 @@ export function markStartup(name: StartupMark): void {
   performance.mark(PREFIX + name);
 }
 
+const marked = new Set<StartupMark>();
+
 /** Marks only the first time (the first search's steps; later searches leave no marks to pile up). */
 export function markFirst(name: StartupMark): void {
-  if (performance.getEntriesByName(PREFIX + name, 'mark').length === 0) markStartup(name);
+  if (marked.has(name)) return;
+  marked.add(name);
+  markStartup(name);
 }
 
 /** The startup marks so far, in order, with their time since the worker started (ms). */

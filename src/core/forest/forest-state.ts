@@ -114,23 +114,22 @@ export class ForestState {
     state.cache.budgetBytes = o.memoryBudgetBytes - fixed;
     if (o.pinPages === 'roots') await state.pinTopPages(Infinity, 1);
     else await state.pinTopPages(state.cache.budgetBytes * o.pinnedNodeFraction);
+    const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
+    const leafCount = dirs.reduce((n, d) => n + d.leafCount, 0);
     if (!legacy && !rowsInLeaves && o.pinLeaves !== false) {
       // Leaves are 4 bytes an entry: pin as many as the budget holds beside the pages (at 1M ×
       // 384 with a 10 % budget, most of them), keeping room for what one query loads unpinned
       // (two batches of node pages, two leaves per tree). With room for every leaf with its
       // entries' sketch rows (a roomy budget), keep them that way.
-      const room = queryRoom(meta);
-      const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
-      const free = state.cache.budgetBytes - state.cache.pinnedByteCount - room;
-      state.expand = free >= entries * (4 + sketch.stride * 4) + dirs.reduce((n, d) => n + d.leafCount, 0) * leafBytes(0);
+      const free = state.cache.budgetBytes - state.cache.pinnedByteCount - queryRoom(meta);
+      state.expand = free >= entries * (4 + sketch.stride * 4) + leafCount * leafBytes(0);
       await state.pinLeaves(free);
     }
     if (!legacy) {
       // What pinning left, beyond the room one query needs, holds re-ranked vectors. Leaves read
       // on demand (not pinned) keep first call on it: room for all of them cached stays free.
       const leavesPinned = !rowsInLeaves && o.pinLeaves !== false;
-      const entries = dirs.reduce((n, d) => n + d.leafSizes.reduce((a, x) => a + x, 0), 0);
-      const leafRoom = leavesPinned ? 0 : entries * (4 + (rowsInLeaves ? sketch.stride * 4 : 0)) + dirs.reduce((n, d) => n + d.leafCount, 0) * leafBytes(0);
+      const leafRoom = leavesPinned ? 0 : entries * (4 + (rowsInLeaves ? sketch.stride * 4 : 0)) + leafCount * leafBytes(0);
       const cap = state.cache.budgetBytes - state.cache.pinnedByteCount - queryRoom(meta) - leafRoom;
       state.slab = new VectorSlab(meta.dim, slotToId.length, Math.min(cap, (slotToId.length + 256) * (4 + 2 * meta.dim)));
       state.rebudget();

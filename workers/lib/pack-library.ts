@@ -8,7 +8,7 @@ import { Forest } from '../../src/core/forest';
 import { analyzeQuery, FULL_OPTIONS } from '../../src/core/text';
 import { analyzeRecord } from '../../src/core/text/analyze';
 import { SplitLexical, type SplitView } from '../../src/core/text/split-search';
-import { partPath, ROWS_PER_PAGE, PackError, rowOffsets, rowPageJson, type ForestName, type PackRow } from '../../src/core/pack/format';
+import { partPath, ROWS_PER_PAGE, rowOffsets, rowPageJson, type ForestName, type PackRow } from '../../src/core/pack/format';
 import { PackBlockStore } from '../../src/pack/pack-block-store';
 import { PackSource } from '../../src/pack/pack-source';
 import type { StoredRow } from '../../src/core/archive/index';
@@ -41,13 +41,17 @@ export class PackLibrary {
   ) {}
 
   static async open(url: string, base: string): Promise<PackLibrary> {
-    const source = await PackSource.open(url, base);
+    return PackLibrary.from(await PackSource.open(url, base));
+  }
+
+  /** A pack read through any PartReader (a library file on disk: lib/pack-file.ts). */
+  static async from(source: PackSource): Promise<PackLibrary> {
     let lexical: SplitLexical;
     try {
       const head: unknown = JSON.parse(new TextDecoder().decode(await source.part(source.manifest.lexical)));
       lexical = SplitLexical.open(head, { part: (h) => source.part(h), ranges: (h, r) => source.byteRanges(h, r), inflate: inflateRaw }, FULL_OPTIONS);
     } catch (e) {
-      throw keywordError(url, e);
+      throw keywordError(source, e);
     }
     const pack = new PackLibrary(source, lexical);
     // The first search should not wait for these: the rows index is read meanwhile.
@@ -73,7 +77,7 @@ export class PackLibrary {
       f = store.read(store.openKeys()).then(() => Forest.open(store, PACK_FOREST_OPEN)).catch((e: unknown) => {
         this.forests.delete(name);
         if ((e as Error).name === 'PackUnreadableError') throw e;
-        throw new PackError(this.source.url, `its ${name} index cannot be read (${(e as Error).message}). Make the pack again.`);
+        throw this.source.error(`its ${name} index cannot be read (${(e as Error).message}). ${this.source.reader.remake}`);
       });
       this.forests.set(name, f);
     }
@@ -86,7 +90,7 @@ export class PackLibrary {
     try {
       view = await this.lexical.prepare(analyzeQuery(query, this.lexical.options));
     } catch (e) {
-      throw keywordError(this.source.url, e);
+      throw keywordError(this.source, e);
     }
     const prepared: PreparedText = { lexical: view.query, hits: view.search({ limit: DEFAULT_TEXT_SEARCH.limit }) };
     this.views.set(prepared, view);
@@ -176,7 +180,7 @@ export class PackLibrary {
         try {
           return rowOffsets(b, pages);
         } catch (e) {
-          throw new PackError(this.source.url, `its rows index ${partPath(index)} does not add up (${(e as Error).message}). Make the pack again.`);
+          throw this.source.error(`its rows index ${partPath(index)} does not add up (${(e as Error).message}). ${this.source.reader.remake}`);
         }
       },
       (e: unknown) => {
@@ -194,7 +198,7 @@ export class PackLibrary {
     const got = await this.source.byteRanges(part, pages.map((p) => [at[p]!, at[p + 1]!] as const));
     return got.map((b, i) => {
       const json = rowPageJson(b);
-      if (!json) throw new PackError(this.source.url, `its row page ${pages[i]} in ${partPath(part)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
+      if (!json) throw this.source.error(`its row page ${pages[i]} in ${partPath(part)} fails its checksum (damaged, or changed while being read). ${this.source.reader.again}`);
       return json;
     });
   }
@@ -222,7 +226,7 @@ async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /** A keyword index that cannot be read, as the PackError naming the pack (one already is one). */
-function keywordError(url: string, e: unknown): Error {
+function keywordError(source: PackSource, e: unknown): Error {
   if ((e as Error).name === 'PackUnreadableError') return e as Error;
-  return new PackError(url, `its keyword index cannot be read (${(e as Error).message}). Make the pack again with this version of npm run pack.`);
+  return source.error(`its keyword index cannot be read (${(e as Error).message}). ${source.reader.remake}`);
 }

@@ -3,16 +3,10 @@
 // own work folders; pack:merge joins them (same files, any order).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PhotoFields } from '../../src/core/photo/fields.ts';
+import type { PackItem } from '../../src/core/pack/write.ts';
 
-/** The per-photo fields (src/core/photo/fields.ts; a pack's rows take addedAt from takenAt), then the analysis. */
-export interface WorkItem extends Omit<PhotoFields, 'addedAt' | 'takenAt'> {
-  takenAt: number;
-  text: Float32Array;
-  visual: Float32Array;
-  thumb: Uint8Array;
-  models: { captioner: string; embedder: string };
-}
+/** One analysed photo as the pack writer takes it (src/core/pack/write.ts). */
+export type WorkItem = PackItem;
 
 type Stored = Omit<WorkItem, 'text' | 'visual' | 'thumb'> & { textDim: number; visualDim: number };
 

@@ -77,13 +77,13 @@ function memoryParts(): { put: (b: Uint8Array) => string; fetch: SplitFetch; rea
 
 const deflate = (b: Uint8Array): Uint8Array => deflateRawSync(b);
 
-function build(options: LexicalOptions, n: number, pageKeys: number, compress = true): { index: LexicalIndex; split: SplitLexical; read: { parts: number; bytes: number }; postingsBytes: number } {
+async function build(options: LexicalOptions, n: number, pageKeys: number, compress = true): Promise<{ index: LexicalIndex; split: SplitLexical; read: { parts: number; bytes: number }; postingsBytes: number }> {
   const index = new LexicalIndex(options);
   for (const { id, record } of records(n, 4242)) index.add(id, record);
   // Removed documents must not count (df, N, field totals): drop a few.
   for (let i = 0; i < n; i += 17) index.remove(3 * i + 7);
   const mem = memoryParts();
-  const head = JSON.parse(JSON.stringify(splitLexical(index, mem.put, { pageKeys, ...(compress ? { deflate } : {}) }))) as unknown;
+  const head = JSON.parse(JSON.stringify(await splitLexical(index, mem.put, { pageKeys, ...(compress ? { deflate } : {}) }))) as unknown;
   const split = SplitLexical.open(head, mem.fetch, options);
   return { index, split, read: mem.read, postingsBytes: split.head.postingsBytes };
 }
@@ -96,7 +96,7 @@ describe('split keyword index', () => {
     ['plain BM25', BM25_OPTIONS, true],
   ] as const) {
     it(`ranks and explains as the in-memory index (${name})`, async () => {
-      const { index, split } = build(options, 1200, 16, compress);
+      const { index, split } = await build(options, 1200, 16, compress);
       let compared = 0;
       for (const text of QUERIES) {
         const q = analyzeQuery(text, options);
@@ -114,7 +114,7 @@ describe('split keyword index', () => {
   }
 
   it('reads only the directory pages and postings of the query, and nothing again for a repeated query', async () => {
-    const { split, read, postingsBytes } = build(FULL_OPTIONS, 1200, 4);
+    const { split, read, postingsBytes } = await build(FULL_OPTIONS, 1200, 4);
     expect(split.head.pages.length).toBeGreaterThan(4);
     await split.prepare(analyzeQuery('a cat on a wooden dock', FULL_OPTIONS));
     expect(read.parts).toBeLessThan(split.head.pages.length);
@@ -129,7 +129,7 @@ describe('split keyword index', () => {
     const index = new LexicalIndex(FULL_OPTIONS);
     for (const { id, record } of records(200, 7)) index.add(id, record);
     const mem = memoryParts();
-    const head = splitLexical(index, mem.put, { deflate });
+    const head = await splitLexical(index, mem.put, { deflate });
     const fetch: SplitFetch = { ...mem.fetch, ranges: async (n, r) => (await mem.fetch.ranges(n, r)).map((b) => (b.length > 2 && (b[1]! ^= 1), b)) };
     const split = SplitLexical.open(head, fetch, FULL_OPTIONS);
     await expect(split.prepare(analyzeQuery('dog', FULL_OPTIONS))).rejects.toMatchObject({ name: 'SplitIndexError', message: expect.stringContaining('fail their checksum') });

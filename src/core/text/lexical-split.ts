@@ -165,10 +165,15 @@ function encodeTriplets(list: readonly { id: number; t: Triplet }[]): Uint8Array
  * The split index of `index`: parts handed to `put` (which stores them and returns their name),
  * the head returned. Same index in, same parts out.
  */
-export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => string, o: { deflate?: (bytes: Uint8Array) => Uint8Array; pageKeys?: number } = {}): SplitHead {
+export async function splitLexical(
+  index: LexicalIndex,
+  put: (bytes: Uint8Array) => string | Promise<string>,
+  o: { deflate?: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>; pageKeys?: number } = {},
+): Promise<SplitHead> {
   const pageKeys = o.pageKeys ?? DIRECTORY_PAGE_KEYS;
-  const pack = (bytes: Uint8Array): { bytes: Uint8Array; deflated: boolean } => {
-    const small = o.deflate && bytes.byteLength > 16 ? o.deflate(bytes) : undefined;
+  // Async so a browser writer can pass CompressionStream and a SubtleCrypto-named sink.
+  const pack = async (bytes: Uint8Array): Promise<{ bytes: Uint8Array; deflated: boolean }> => {
+    const small = o.deflate && bytes.byteLength > 16 ? await o.deflate(bytes) : undefined;
     return small && small.byteLength < bytes.byteLength ? { bytes: small, deflated: true } : { bytes, deflated: false };
   };
   const s = index.state();
@@ -177,7 +182,8 @@ export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => st
   for (let i = 0; i < lengths.length; i++) totals[i % FIELD_COUNT]! += lengths[i] as number;
   const entries = new Map<string, { df: number; bytes: Uint8Array; deflated: boolean }>();
   const ocrWords: string[] = [];
-  s.terms.forEach((key, t) => {
+  for (let t = 0; t < s.terms.length; t++) {
+    const key = s.terms[t]!;
     const [a, b] = [s.offsets[t] as number, s.offsets[t + 1] as number];
     const order = Array.from({ length: b - a }, (_, k) => a + k).sort((x, y) => (ids[s.slots[x] as number] as number) - (ids[s.slots[y] as number] as number));
     const o = new Out();
@@ -198,9 +204,9 @@ export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => st
       ocr ||= (s.tf[p * FIELD_COUNT + OCR_FIELD] as number) > 0;
     }
     if (ocr) ocrWords.push(key);
-    entries.set(key, { df: b - a, ...pack(o.bytes()) });
-  });
-  for (const [key, list] of tripletLists(DocStore.from(s.docs), ids)) entries.set(key, { df: list.length, ...pack(encodeTriplets(list)) });
+    entries.set(key, { df: b - a, ...(await pack(o.bytes())) });
+  }
+  for (const [key, list] of tripletLists(DocStore.from(s.docs), ids)) entries.set(key, { df: list.length, ...(await pack(encodeTriplets(list))) });
 
   const keys = [...entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let size = 0;
@@ -227,7 +233,7 @@ export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => st
       at += e.bytes.byteLength;
       prev = key;
     }
-    pages.push([page[0]!, put(w.bytes())]);
+    pages.push([page[0]!, await put(w.bytes())]);
   }
   let maxId = 0;
   for (const id of ids) maxId = Math.max(maxId, id);
@@ -241,7 +247,7 @@ export function splitLexical(index: LexicalIndex, put: (bytes: Uint8Array) => st
     totals,
     ocrWords: ocrWords.sort(),
     compression: o.deflate ? 'deflate-raw' : 'none',
-    postings: put(postings),
+    postings: await put(postings),
     postingsBytes: postings.byteLength,
     pages,
   };

@@ -1,0 +1,168 @@
+// Analysed photos → a pack (format.ts), with no file system, hash or zlib of its own, so the pack
+// command (scripts/pack/write-pack.ts: node:crypto, node:zlib, files) and a browser worker
+// (SubtleCrypto, CompressionStream) write the same format. Both forests are built in memory with the
+// app's own forest code, each leaf's sketch rows stored beside it (a reader over HTTP opens with
+// sketchInLeaves and reads no sketch table), the lexical index split (a head part, directory pages,
+// one postings part read by Range: src/core/text/lexical-split.ts), rows in pages in one part read
+// by Range (with an index of their lengths), one part per thumbnail. Forest blocks are listed in
+// the part table (fixed-size records read by Range), so pack.json stays small.
+import { buildForest } from '../forest/build.ts';
+import { leafRowsBlocks } from '../forest/leaf-rows.ts';
+import { MemoryBlockStore } from '../forest/memory-store.ts';
+import type { PhotoFields } from '../photo/fields.ts';
+import { FULL_OPTIONS, LexicalIndex } from '../text/index.ts';
+import { splitLexical } from '../text/lexical-split.ts';
+import { utf8 } from './utf8.ts';
+import { blockKind, PACK_FORMAT, PACK_VERSION, rowPageBytes, ROWS_PER_PAGE, tableRecord, TABLE_RECORD, type PackForest, type PackManifest, type PackRow, type TableRun } from './format.ts';
+
+/** One analysed photo: its per-photo fields (rows take addedAt from takenAt), vectors, WebP thumbnail and the models that made them. */
+export interface PackItem extends Omit<PhotoFields, 'addedAt' | 'takenAt'> {
+  takenAt: number;
+  text: Float32Array;
+  visual: Float32Array;
+  thumb: Uint8Array;
+  models: { captioner: string; embedder: string };
+}
+
+/** Where parts go: stores `bytes` as the part named by their SHA-256 (hex), returns that name. Storing one twice must be harmless. */
+export interface PartSink {
+  put(bytes: Uint8Array): Promise<string>;
+}
+
+/** Raw deflate (no zlib header), sync or async: node:zlib deflateRawSync or CompressionStream('deflate-raw'). */
+export type DeflateRaw = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+export interface PackWriter {
+  sink: PartSink;
+  deflateRaw: DeflateRaw;
+}
+
+/** Same photos in, same pack out: items are ordered by path (then hash), ids follow that order. */
+export function orderItems<T extends PackItem>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
+}
+
+/** The sink, counting the bytes of distinct parts (manifest.bytes). Parts are put one at a time, in a fixed order. */
+class Parts {
+  bytes = 0;
+  private readonly seen = new Set<string>();
+  constructor(private readonly sink: PartSink) {}
+  async put(bytes: Uint8Array): Promise<string> {
+    const hash = await this.sink.put(bytes);
+    if (!this.seen.has(hash)) this.bytes += bytes.byteLength;
+    this.seen.add(hash);
+    return hash;
+  }
+}
+
+/** The part table being written: runs of records, in order. */
+class Table {
+  readonly hashes: (string | undefined)[] = [];
+  run(hashes: readonly (string | undefined)[]): TableRun {
+    const first = this.hashes.length;
+    this.hashes.push(...hashes);
+    return [first, hashes.length];
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.hashes.length * TABLE_RECORD);
+    this.hashes.forEach((h, i) => out.set(tableRecord(h), i * TABLE_RECORD));
+    return out;
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.byteLength;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+async function packForest(parts: Parts, table: Table, ids: number[], rows: Float32Array[]): Promise<PackForest> {
+  const dim = rows[0]?.length ?? 0;
+  const store = new MemoryBlockStore();
+  const flat = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => flat.set(r, i * dim));
+  await buildForest(store, { dim, ids, vectors: flat }, { seed: 1 });
+  await store.write(await leafRowsBlocks(store));
+  const kinds = new Map<string, (string | undefined)[]>();
+  const vectors: Uint8Array[] = [];
+  let generation = 0;
+  for (const key of store.keys().sort()) {
+    // The sketch table stays out: its rows are in the leaf rows blocks.
+    if (/\/k\//.test(key)) continue;
+    const v = /^g(\d+)\/v\/(\d+)$/.exec(key);
+    if (v) {
+      generation = Number(v[1]);
+      vectors[Number(v[2])] = store.raw(key)!;
+    } else {
+      const [kind, n] = blockKind(key);
+      let list = kinds.get(kind);
+      if (!list) kinds.set(kind, (list = []));
+      list[n] = await parts.put(store.raw(key)!);
+    }
+  }
+  const blocks: Record<string, TableRun> = {};
+  for (const [kind, list] of [...kinds].sort(([a], [b]) => (a < b ? -1 : 1))) blocks[kind] = table.run(Array.from(list));
+  const blockBytes = vectors[0]?.byteLength ?? 0;
+  const all = new Uint8Array(blockBytes * vectors.length);
+  vectors.forEach((b, slot) => {
+    if (b.byteLength !== blockBytes) throw new Error(`vector block ${slot} is ${b.byteLength} bytes, not ${blockBytes}`);
+    all.set(b, slot * blockBytes);
+  });
+  if (vectors.length !== rows.length || vectors.some((b) => b === undefined)) throw new Error('vector slots are not 0…n-1');
+  return { dim, blocks, vectors: { part: await parts.put(all), generation, blockBytes, count: vectors.length } };
+}
+
+/** Writes every part of the pack of `work` to `w.sink` and returns its manifest (the caller stores it as pack.json). */
+export async function buildPack(work: readonly PackItem[], w: PackWriter): Promise<PackManifest> {
+  const items = orderItems(work);
+  if (items.length === 0) throw new Error('No analysed photos: nothing to pack.');
+  const models = items[0]!.models;
+  const other = items.find((i) => i.models.captioner !== models.captioner || i.models.embedder !== models.embedder);
+  if (other) throw new Error(`${other.path} was analysed with other models (${other.models.captioner}, ${other.models.embedder}) than ${items[0]!.path}; delete the work folder and pack again.`);
+  const parts = new Parts(w.sink);
+  const ids = items.map((_, i) => i + 1);
+  const lexical = new LexicalIndex(FULL_OPTIONS);
+  const rows: PackRow[] = [];
+  for (const [i, it] of items.entries()) {
+    lexical.add(ids[i]!, it.record);
+    const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
+    rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: await parts.put(thumb) });
+  }
+  const table = new Table();
+  const rowPages: Uint8Array[] = [];
+  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(rowPageBytes(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
+  const rowIndex: number[] = [];
+  for (const page of rowPages) for (let n = page.byteLength; ; n = Math.floor(n / 0x80)) {
+    if (n < 0x80) {
+      rowIndex.push(n);
+      break;
+    }
+    rowIndex.push((n % 0x80) | 0x80);
+  }
+  const rowsRef = { part: await parts.put(concat(rowPages)), index: await parts.put(Uint8Array.from(rowIndex)), pages: rowPages.length };
+  const forests = {
+    text: await packForest(parts, table, ids, items.map((i) => i.text)),
+    visual: await packForest(parts, table, ids, items.map((i) => i.visual)),
+  };
+  const tablePart = await parts.put(table.bytes());
+  const head = await splitLexical(lexical, (b) => parts.put(b), { deflate: w.deflateRaw });
+  const manifest: PackManifest = {
+    format: PACK_FORMAT,
+    version: PACK_VERSION,
+    count: items.length,
+    models,
+    table: { part: tablePart, records: table.hashes.length },
+    forests,
+    lexical: await parts.put(utf8(JSON.stringify(head))),
+    rows: rowsRef,
+    bytes: 0,
+  };
+  manifest.bytes = parts.bytes;
+  return manifest;
+}

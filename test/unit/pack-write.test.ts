@@ -1,0 +1,59 @@
+import { createHash, webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { writePack } from '../../scripts/pack/write-pack.ts';
+import { MANIFEST_FILE, partPath, type PackManifest } from '../../src/core/pack/format.ts';
+import { buildPack, type PackItem } from '../../src/core/pack/write.ts';
+import { utf8 } from '../../src/core/pack/utf8.ts';
+import { buildRecord } from '../../src/core/text/record.ts';
+import { vector } from './library-fixture.ts';
+
+const CAPTIONS = ['a dog on a beach', 'a red car in the snow', 'two cats on a sofa', 'a boat at a wooden dock', 'a child with a kite'];
+const models = { captioner: 'c', embedder: 'e' };
+const items: PackItem[] = Array.from({ length: 60 }, (_, i) => ({
+  sha256: createHash('sha256').update(`p${i}`).digest('hex'),
+  name: `${i}.jpg`, path: `photos/${String(59 - i).padStart(3, '0')}.jpg`, size: 1000 + i, type: 'image/jpeg', width: 4, height: 3, takenAt: 1_700_000_000_000 + i,
+  record: buildRecord([CAPTIONS[i % CAPTIONS.length]!, `photo number ${i}`], models),
+  text: vector(16, i), visual: vector(12, i + 500), thumb: Uint8Array.of(i % 7, 1, 2), models,
+}));
+
+// src/core/pack/write.ts has no Node of its own: a browser worker passes SubtleCrypto and an async
+// deflate. With the same deflate bytes, that path must write the very pack the Node shell writes.
+describe('pack writer (core)', () => {
+  it('an async sink and async deflate give the same parts and manifest as npm run pack\'s writer', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'glimpse-pack-write-'));
+    try {
+      const onDisk = await writePack(dir, items);
+      const parts = new Map<string, Uint8Array>();
+      const sink = {
+        put: async (bytes: Uint8Array): Promise<string> => {
+          const hash = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+          parts.set(hash, bytes.slice());
+          return hash;
+        },
+      };
+      const inMemory: PackManifest = await buildPack(items, { sink, deflateRaw: async (b) => Promise.resolve(deflateRawSync(b, { level: 9 })) });
+      expect(JSON.stringify(inMemory)).toBe(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
+      expect(inMemory).toEqual(onDisk);
+      for (const [hash, bytes] of parts) expect(new Uint8Array(readFileSync(path.join(dir, partPath(hash))))).toEqual(bytes);
+      expect([...parts.values()].reduce((n, b) => n + b.byteLength, 0)).toBe(inMemory.bytes);
+      expect(inMemory.count).toBe(60);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses photos analysed with other models, naming the photo', async () => {
+    const mixed = [items[0]!, { ...items[1]!, models: { captioner: 'other', embedder: 'e' } }];
+    await expect(buildPack(mixed, { sink: { put: () => Promise.resolve('x') }, deflateRaw: (b) => b })).rejects.toThrow(/photos\/059\.jpg was analysed with other models \(c, e\) than photos\/058\.jpg/);
+  });
+});
+
+describe('utf8', () => {
+  it('encodes as TextEncoder does: ASCII, 2- and 3-byte, pairs, lone surrogates', () => {
+    for (const s of ['', 'plain', 'café naïve', '東京の猫', 'emoji 🐈‍⬛ 👍🏽', 'lone \ud800 x \udc00', 'end \ud83d', JSON.stringify({ a: 'ü\u2028\ud800' })]) expect(utf8(s)).toEqual(new TextEncoder().encode(s));
+  });
+});

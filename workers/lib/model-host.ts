@@ -2,15 +2,28 @@
 // reloading only when the person picks other models or another backend.
 import manifestJson from '../../models/manifest.json';
 import { findModel, type Dtype, type Manifest, type ModelEntry } from '../../src/core/models/manifest';
-import { createCaptioner, type Captioner } from '../../src/ml/captioner';
-import { createEmbedder, type Embedder } from '../../src/ml/embedder';
+import type { Captioner } from '../../src/ml/captioner';
+import type { Embedder } from '../../src/ml/embedder';
 import { AbortError } from '../../src/core/errors';
-import { FolderCache } from '../../src/ml/folder-cache';
+import type { FolderCache } from '../../src/ml/folder-cache';
 import type { TextReader } from '../../src/ml/ocr';
-import { loadTextReader } from '../../src/ml/ocr-load';
 import type { FileProgress, LoadOptions } from '../../src/ml/load';
-import { planDownload, type DownloadPlan } from '../../src/ml/model-cache';
-import { prepareRuntime, singleThreadReason, wasmThreads, type Backend, type BackendPreference } from '../../src/ml/runtime';
+import type { DownloadPlan } from '../../src/ml/model-cache';
+import type { Backend, BackendPreference } from '../../src/ml/runtime';
+import { markFirst } from './search-warmup';
+
+let mlModules: Promise<typeof import('./ml-modules')> | undefined;
+/**
+ * transformers.js and onnxruntime-web, imported on first need (a chunk of their own): evaluating
+ * them took 0.3–0.5 s of the worker's start, before it could even open the library. Now the first
+ * search's IndexedDB reads are under way while they load.
+ */
+export function ml(): Promise<typeof import('./ml-modules')> {
+  return (mlModules ??= import('./ml-modules').then((m) => {
+    markFirst('ml-loaded');
+    return m;
+  }));
+}
 
 export const MANIFEST = manifestJson as Manifest;
 
@@ -178,17 +191,18 @@ export class ModelHost {
     const embedder = await this.embedder(config, onProgress, signal);
     const captioner = first ?? (await this.captioner(config, onProgress, signal));
     const backend = await this.backend(config);
+    const { wasmThreads, singleThreadReason } = await ml();
     return { captioner, embedder, info: { backend, threads: wasmThreads(), singleThread: singleThreadReason(), captioner: captioner.modelId, embedder: embedder.modelId } };
   }
 
   /** The sentence embedder alone (what a text search needs). */
   embedder(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Embedder> {
-    return this.hosted(this.embedderSlot, config, config.embedderId, (opts) => createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), opts), onProgress, signal);
+    return this.hosted(this.embedderSlot, config, config.embedderId, async (opts) => (await ml()).createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), opts), onProgress, signal);
   }
 
   /** The captioner alone (indexing, query by image). */
   captioner(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Captioner> {
-    return this.hosted(this.captionerSlot, config, config.captionerId, (opts) => createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), opts), onProgress, signal);
+    return this.hosted(this.captionerSlot, config, config.captionerId, async (opts) => (await ml()).createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), opts), onProgress, signal);
   }
 
   /** One model in its slot, created with the options both models share; keyed by what changes its sessions. */
@@ -217,7 +231,7 @@ export class ModelHost {
       `${this.runtime?.key}|${base}`,
       async (stop) => {
         await backend; // onnxruntime-web's file paths are set (our /ort/) before the first session
-        return loadTextReader(base, stop);
+        return (await ml()).loadTextReader(base, stop);
       },
       signal,
     );
@@ -232,7 +246,7 @@ export class ModelHost {
   async plan(config: LoadConfig): Promise<DownloadPlan> {
     await this.backend(config);
     const entries = [findModel(MANIFEST, config.captionerId), findModel(MANIFEST, config.embedderId)];
-    return planDownload(entries, { localModelPath: config.localModelPath, allowHub: config.allowHub, folder: this.folder });
+    return (await ml()).planDownload(entries, { localModelPath: config.localModelPath, allowHub: config.allowHub, folder: this.folder });
   }
 
   /** Configures where models come from once per runtime setting; another setting drops both models. */
@@ -245,13 +259,21 @@ export class ModelHost {
       this.embedderSlot.drop();
       this.captionerSlot.drop();
       this.readerSlot.drop();
-      let folder: FolderCache | undefined;
-      if (config.folder?.length) {
-        folder = new FolderCache();
-        for (const f of config.folder) folder.add(f.path, f.file);
-      }
-      this.folder = folder;
-      this.runtime = { key, backend: prepareRuntime({ localModelPath, allowHub, ortBase, folder }, backend) };
+      this.folder = undefined;
+      const files = config.folder;
+      const runtime = {
+        key,
+        backend: ml().then((m) => {
+          let folder: FolderCache | undefined;
+          if (files?.length) {
+            folder = new m.FolderCache();
+            for (const f of files) folder.add(f.path, f.file);
+          }
+          if (this.runtime === runtime) this.folder = folder;
+          return m.prepareRuntime({ localModelPath, allowHub, ortBase, folder }, backend);
+        }),
+      };
+      this.runtime = runtime;
     }
     return this.runtime.backend;
   }

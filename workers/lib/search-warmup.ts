@@ -20,7 +20,8 @@ export type StartupMark =
   | 'search-start'
   | 'vector-ready'
   | 'lexical-ready'
-  | 'search-done';
+  | 'search-done'
+  | 'ml-loaded';
 
 export function markStartup(name: StartupMark): void {
   performance.mark(PREFIX + name);

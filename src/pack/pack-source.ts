@@ -3,7 +3,7 @@
 // Storage (src/sw/pack-parts.ts, shared with the service worker), so what a visit read is there
 // offline. pack.json is read from the network first, the cache when offline. Every failure is a
 // PackError naming the pack's URL and what to do.
-import { checkManifest, MANIFEST_FILE, PackError, partPath, readTableRecord, TABLE_RECORD, type PackManifest } from '../core/pack/format';
+import { checkManifest, MANIFEST_FILE, PackError, partPath, type PackManifest } from '../core/pack/format';
 import { FROM_PACK_CACHE, PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
 
 /** `url` may name the pack's folder or its pack.json; relative URLs resolve against the page. */
@@ -122,34 +122,6 @@ export class PackSource {
       }),
     );
     return out as Uint8Array[];
-  }
-
-  /**
-   * The part hashes of part table records `indices` (undefined: no part there), read together by
-   * Range; each record's checksum is checked (a range cannot be checked against the table's name).
-   */
-  async tableHashes(indices: readonly number[]): Promise<Map<number, string | undefined>> {
-    const t = this.manifest.table;
-    const recs = await this.slices(t.part, indices.filter((i) => i < t.records), TABLE_RECORD);
-    const out = new Map<number, string | undefined>();
-    for (const [i, rec] of recs) {
-      const hash = readTableRecord(rec);
-      if (hash === null) {
-        this.ranges.delete(`${t.part}:${i}`);
-        throw new PackError(this.url, `its part table ${partPath(t.part)} fails its checksum at record ${i} (damaged, or changed while being read). Upload the pack again, whole.`);
-      }
-      out.set(i, hash);
-    }
-    return out;
-  }
-
-  /** Parts by their part table records, in order (undefined: no part). */
-  async tableParts(indices: readonly number[]): Promise<(Uint8Array | undefined)[]> {
-    const hashes = await this.tableHashes(indices);
-    return Promise.all(indices.map((i) => {
-      const h = hashes.get(i);
-      return h === undefined ? undefined : this.part(h);
-    }));
   }
 
   private async fetchPart(hash: string): Promise<Uint8Array> {

@@ -1,11 +1,13 @@
 // npx tsx bench/index-profile.ts [--data syn|patches|…] [--n 100000] [--trees 16] [--search-k 2000,4000,16000] [--split two-means]
 //   [--bound default,Infinity] (rerankBound per pass; 'default' = the forest's own)
+//   [--kernels wasm,ts] (the query loops of src/core/forest/kernels.ts per pass; default wasm)
 //   [--leaf-size L] [--budget-mb M] (memory budget; default unlimited, where leaves carry their sketch rows) [--queries Q]
 // Where a forest query's time goes: builds one forest (no peer, no brute force) and, per searchK,
 // splits the warm per-query time into descent (priority queue + node margins), leaves (cached
 // leaf lookups + sketch estimates) and vectors (vector reads + exact scores), from SearchTrace's clock. One thread, k = 10.
 import { availableParallelism } from 'node:os';
 import { Forest, type SearchTrace, type SplitMethod } from '../src/core/forest/index.ts';
+import { useKernels } from '../src/core/forest/kernels.ts';
 import { numList, parseArgs } from './lib/args.ts';
 import { dataOptions, defaultQueries, loadDataset } from './lib/dataset.ts';
 import { buildInto } from './lib/forest-runs.ts';
@@ -23,7 +25,9 @@ log(`built ${trees} trees over ${n} in ${b.totalS.toFixed(1)} s`);
 const f = await Forest.open(b.store, { memoryBudgetBytes: args.has('budget-mb') ? Number(args.get('budget-mb')) * 2 ** 20 : Number.MAX_SAFE_INTEGER, pinnedNodeFraction: 1 });
 const rows = [];
 const bounds = (args.get('bound') ?? 'default,Infinity').split(',').map((m) => (m === 'default' ? undefined : Number(m)));
-for (const searchK of numList(args.get('search-k') ?? '2000,4000,16000')) for (const rerankBound of bounds) {
+const kernelKinds = (args.get('kernels') ?? 'wasm').split(',') as ('wasm' | 'ts')[];
+for (const searchK of numList(args.get('search-k') ?? '2000,4000,16000')) for (const rerankBound of bounds) for (const kernels of kernelKinds) {
+  useKernels(kernels);
   const trace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
   let best: { qps: number } | undefined;
   for (let rep = 0; rep < 3; rep++) {
@@ -46,7 +50,7 @@ for (const searchK of numList(args.get('search-k') ?? '2000,4000,16000')) for (c
     }
     const total = performance.now() - t0;
     // JSON has no Infinity: bounds print as strings.
-    const row = { searchK, bound: String(rerankBound ?? 'default'), recallAt10: round(rec / nq), qps: round((nq * 1000) / total, 1), msPerQuery: round(total / nq), descentMs: round(descent / nq), leavesMs: round(leaves / nq), vectorsMs: round(vectors / nq), entriesPerQuery: Math.round(entries / nq), keptPerQuery: Math.round(kept / nq), rerankedPerQuery: Math.round(reranked / nq), earlyReadShare: round(early / nq), earlyMissedPerQuery: early ? round(missed / early, 1) : null };
+    const row = { searchK, bound: String(rerankBound ?? 'default'), kernels, recallAt10: round(rec / nq), qps: round((nq * 1000) / total, 1), msPerQuery: round(total / nq), descentMs: round(descent / nq), leavesMs: round(leaves / nq), vectorsMs: round(vectors / nq), entriesPerQuery: Math.round(entries / nq), keptPerQuery: Math.round(kept / nq), rerankedPerQuery: Math.round(reranked / nq), earlyReadShare: round(early / nq), earlyMissedPerQuery: early ? round(missed / early, 1) : null };
     if (rep > 0 && (!best || row.qps > best.qps)) best = row;
   }
   rows.push(best);

@@ -20,7 +20,7 @@
 //   --queue-compare   Chromium: each pass also indexes the photos through the queue (caption batches of
 //                     up to 3, workers/lib/queue-batch.ts), side by side with addImage one by one; prints both
 //   --compare-dist DIR  Chromium: another build of the app (e.g. main's) whose analysis worker each cold
-//                     restart also times, alternating with this one, on the same origin and library
+//                     restart also times (cold search, then --app-queries warm ones), alternating with this one
 //   --json            last line: the Chromium figures as JSON, Node's under "node"
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

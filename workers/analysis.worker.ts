@@ -24,6 +24,7 @@ import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './li
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { PackLibrary } from './lib/pack-library';
+import { openPackFile } from './lib/pack-file';
 import { textQuery } from './lib/text-query';
 import { addPackToLibrary } from './lib/pack-import';
 import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
@@ -108,18 +109,32 @@ export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { 
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
 
+/** While `opening` is the open pack, reads and searches go to it; a failed open leaves the own library. */
+async function usePack(opening: Promise<PackLibrary>): Promise<{ count: number; embedder: string }> {
+  pack = opening;
+  opening.catch(() => {
+    if (pack === opening) pack = undefined;
+  });
+  const p = await opening;
+  return { count: p.count, embedder: p.embedderId };
+}
+
 const api = {
   cancel,
 
   /** Opens a static pack read-only (src/pack/); later reads and searches answer from it. */
-  async openPack(url: string, base: string): Promise<{ count: number; embedder: string }> {
-    const opening = PackLibrary.open(url, base);
-    pack = opening;
-    opening.catch(() => {
-      if (pack === opening) pack = undefined;
-    });
-    const p = await opening;
-    return { count: p.count, embedder: p.embedderId };
+  openPack(url: string, base: string): Promise<{ count: number; embedder: string }> {
+    return usePack(PackLibrary.open(url, base));
+  },
+
+  /** Opens the pack a `.glimpse` library file carries, in place (lib/pack-file.ts): nothing is written to IndexedDB. */
+  openPackFile(file: Blob, fileName: string): Promise<{ count: number; embedder: string }> {
+    return usePack(openPackFile(file, fileName));
+  },
+
+  /** Closes the open pack: reads and searches answer from the person's own library again. */
+  closePack(): void {
+    pack = undefined;
   },
 
   /** With `config`, the embedder starts loading beside the library read (lib/search-warmup.ts). */

@@ -341,14 +341,19 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
     const coldRunsMs: number[] = [];
     const oldRunsMs: number[] = [];
     const oldWorkerUrl = o.compareDist ? `/__bench/old${analysisWorkerUrl(o.compareDist)}` : undefined;
-    const coldOnce = async (i: number, url: string, tag: string): Promise<number> => {
+    // Side by side, each restart also times the warm searches of that worker (old and new alike).
+    const warmBySide: Record<'old' | 'new', number[]> = { old: [], new: [] };
+    const coldOnce = async (i: number, url: string, tag: 'old' | 'new'): Promise<number> => {
       context = await profile.launch();
       try {
         const page = await firstPage(context, o, 'bench');
         await openBenchPage(page, base);
         const query = q.queries[(i + 2) % q.queries.length]!;
-        const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl: url, config, coldQuery: query, warmup: [], queries: [] } satisfies AppWorkerRequest);
-        o.log(`chromium: ${tag} app worker cold search after restart #${i}: ${Math.round(r.coldMs)} ms; ${traceLine(r.trace)}`);
+        const warm = o.compareDist ? { warmup: q.warmup, queries: q.queries.slice(0, q.appQueries) } : { warmup: [], queries: [] };
+        const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl: url, config, coldQuery: query, ...warm } satisfies AppWorkerRequest);
+        warmBySide[tag].push(...r.warmMs);
+        const w = r.warmMs.length ? `; warm p50 ${dist(r.warmMs).p50.toFixed(1)} / p95 ${dist(r.warmMs).p95.toFixed(1)} ms` : '';
+        o.log(`chromium: ${tag} app worker cold search after restart #${i}: ${Math.round(r.coldMs)} ms${w}; ${traceLine(r.trace)}`);
         return r.coldMs;
       } finally {
         await context.close();
@@ -369,6 +374,8 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
       const mNew = median(coldRunsMs);
       const mOld = median(oldRunsMs);
       o.log(`chromium: cold search side by side over ${coldRunsMs.length} restarts each: old (${o.compareDist}) median ${Math.round(mOld)} ms [${oldRunsMs.map(Math.round).join(', ')}], new median ${Math.round(mNew)} ms [${coldRunsMs.map(Math.round).join(', ')}] → ×${(mNew / mOld).toFixed(2)}`);
+      const [wOld, wNew] = [dist(warmBySide.old), dist(warmBySide.new)];
+      if (wOld.n && wNew.n) o.log(`chromium: warm search side by side (${wNew.n} searches each, all restarts): old p50 ${wOld.p50.toFixed(1)} / p95 ${wOld.p95.toFixed(1)} ms, new p50 ${wNew.p50.toFixed(1)} / p95 ${wNew.p95.toFixed(1)} ms → p50 ×${(wNew.p50 / wOld.p50).toFixed(2)}, p95 ×${(wNew.p95 / wOld.p95).toFixed(2)}`);
     }
 
     // Session 2: browser restarted on the same profile (disk caches warm, nothing in memory).

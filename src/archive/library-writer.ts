@@ -9,6 +9,7 @@ import {
   FORMAT,
   FORMAT_VERSION,
   MIMETYPE,
+  MIN_READER_VERSION,
   VECTOR_KINDS,
   type ChunkRef,
   type EntryRef,
@@ -112,8 +113,13 @@ export class LibraryWriter {
     return i;
   }
 
-  /** Writes one chunk (at most CHUNK_SIZE photos): records, then vectors, then its thumbnails in one entry. */
-  async addChunk(photos: readonly ExportPhoto[]): Promise<void> {
+  /** A stored entry the manifest does not list by itself (the pack's: src/archive/library-pack.ts). */
+  addStored(path: string, bytes: Uint8Array): Promise<EntryRef> {
+    return this.add(path, bytes, false);
+  }
+
+  /** Writes one chunk (at most CHUNK_SIZE photos): records, then vectors, then its thumbnails in one entry. Returns its index and records. */
+  async addChunk(photos: readonly ExportPhoto[]): Promise<{ index: number; entries: PhotoEntry[] }> {
     if (photos.length === 0 || photos.length > CHUNK_SIZE) throw new Error(`a chunk holds 1 to ${CHUNK_SIZE} photos`);
     const index = this.chunks.length;
     const first = this.photos;
@@ -154,13 +160,15 @@ export class LibraryWriter {
     for (const [j, e] of entries.entries()) if (e.original) this.originals.push({ index: first + j, path: e.original.path, sha256: e.sha256, bytes: e.original.bytes });
     this.chunks.push({ first, count: photos.length, records, vectors, thumbs });
     this.photos += photos.length;
+    return { index, entries };
   }
 
   /**
    * Writes the originals (`read(index)` gives each file again; it must still be the one that was
-   * hashed), then the manifest, then the central directory. Returns the manifest.
+   * hashed), then what `extensions` writes (the pack), then the manifest, then the central
+   * directory. Returns the manifest.
    */
-  async finish(read: (index: number) => Promise<Blob>, onOriginal?: (done: number) => void): Promise<Manifest> {
+  async finish(read: (index: number) => Promise<Blob>, onOriginal?: (done: number) => void, extensions?: () => Promise<Record<string, unknown>>): Promise<Manifest> {
     for (const [k, o] of this.originals.entries()) {
       const bytes = new Uint8Array(await (await read(o.index)).arrayBuffer());
       if (bytes.byteLength !== o.bytes || (await sha256Hex(bytes)) !== o.sha256) {
@@ -172,14 +180,14 @@ export class LibraryWriter {
     const manifest: Manifest = {
       format: FORMAT,
       version: FORMAT_VERSION,
-      minReaderVersion: FORMAT_VERSION,
+      minReaderVersion: MIN_READER_VERSION,
       app: this.opts.app,
       created: (this.opts.created ?? new Date()).toISOString(),
       counts: { photos: this.photos, thumbnails: this.photos, originals: this.originals.length, chunks: this.chunks.length },
       chunkSize: CHUNK_SIZE,
       models: this.models,
       chunks: this.chunks,
-      extensions: {},
+      extensions: (await extensions?.()) ?? {},
     };
     await this.add(entryName.manifest, json(manifest), true);
     await this.zip.close();

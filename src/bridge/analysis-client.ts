@@ -78,6 +78,26 @@ export async function openPack(url: string): Promise<{ count: number; embedder: 
   return opened;
 }
 
+/**
+ * Opens the pack a `.glimpse` library file carries, in place: until closePack, the library shown
+ * and searched is the file's (nothing is written to the person's own). Rejects with name
+ * 'NoPackInFileError' (an older file: import it instead) or 'PackUnreadableError' / 'LibraryFileError',
+ * the message naming the file.
+ */
+export async function openPackFile(file: File): Promise<{ count: number; embedder: string }> {
+  const opened = await analysis.call(undefined, (r) => r.openPackFile(file, file.name));
+  packOpen = true;
+  analysis.onSpawn = (r) => void r.openPackFile(file, file.name).catch(() => {});
+  return opened;
+}
+
+/** Closes the open pack or library file: browsing and searches go back to the person's own library. */
+export async function closePack(): Promise<void> {
+  packOpen = false;
+  analysis.onSpawn = undefined;
+  await analysis.call(undefined, (r) => r.closePack());
+}
+
 /** Opens the library; the embedder starts loading beside it (when there are photos), so the first search waits less. */
 export function openLibrary(): Promise<{ count: number }> {
   return analysis.call(undefined, (r) => r.open(undefined, config));

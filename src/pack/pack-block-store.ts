@@ -4,7 +4,7 @@
 // sketchInLeaves and only searched.
 import type { BlockStore } from '../core/forest/store';
 import { GlimpseError } from '../core/errors';
-import { blockLayout, openBlockCount, partPath, PackError, rowOffsets, type PackForest } from '../core/pack/format';
+import { blockLayout, openBlockCount, partPath, rowOffsets, type PackForest } from '../core/pack/format';
 import { inflateRaw } from './inflate';
 import type { PackSource } from './pack-source';
 
@@ -30,12 +30,12 @@ export class PackBlockStore implements BlockStore {
       try {
         offsets = rowOffsets(await inflateRaw(index), layout.length);
       } catch (e) {
-        throw new PackError(this.source.url, `its block index ${partPath(b.index)} does not add up (${(e as Error).message}). Make the pack again.`);
+        throw this.source.error(`its block index ${partPath(b.index)} does not add up (${(e as Error).message}). ${this.source.reader.remake}`);
       }
       const at = new Map<string, readonly [number, number]>();
       layout.forEach((k, i) => at.set(k, [offsets[i]!, offsets[i + 1]!]));
       const n = openBlockCount(layout);
-      if (offsets[n] !== b.open) throw new PackError(this.source.url, `its block index ${partPath(b.index)} does not match pack.json. Make the pack again.`);
+      if (offsets[n] !== b.open) throw this.source.error(`its block index ${partPath(b.index)} does not match pack.json. ${this.source.reader.remake}`);
       for (let i = 0; i < n; i++) this.opened.set(layout[i]!, head[0]!.subarray(offsets[i], offsets[i + 1]));
       this.at = at;
     })().catch((e: unknown) => {

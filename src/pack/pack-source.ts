@@ -1,8 +1,9 @@
-// Fetches a pack's parts over HTTP (same origin or CORS): each part is checked against the
-// SHA-256 it is named by and kept in memory, so a part is fetched once per visit, and in Cache
-// Storage (src/sw/pack-parts.ts, shared with the service worker), so what a visit read is there
-// offline. pack.json is read from the network first, the cache when offline. Every failure is a
-// PackError naming the pack's URL and what to do.
+// A pack's parts, read through a PartReader: over HTTP (HttpParts: same origin or CORS, kept in
+// Cache Storage, src/sw/pack-parts.ts, shared with the service worker, so what a visit read is there
+// offline; pack.json from the network first, the cache when offline) or from a library file on disk
+// (workers/lib/pack-file.ts: slices of the File). Each whole part is checked against the SHA-256 it
+// is named by and kept in memory, so a part is read once per visit. Every failure is a PackError
+// naming the pack's URL (or the file) and what to do.
 import { checkManifest, MANIFEST_FILE, PackError, partPath, type PackManifest } from '../core/pack/format';
 import { FROM_PACK_CACHE, PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
 
@@ -16,29 +17,107 @@ export function packUrls(url: string, base: string): { manifest: string; root: s
 
 const hex = (b: ArrayBuffer): string => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
 
+/** Bytes of a part as a PartReader gives them. */
+export interface PartBytes {
+  bytes: Uint8Array;
+  /** They came over the network (counted in fetchedBytes). */
+  fetched: boolean;
+  /** Keeps a whole part once it is checked (HTTP: in Cache Storage). */
+  keep?: () => Promise<void>;
+}
+
+/** Where a pack's bytes come from: the seam between the reader and HTTP or a file on disk. */
+export interface PartReader {
+  /** What messages name: the pack's URL, or the library file's name. */
+  readonly label: string;
+  /** What to do when a part is damaged or short. */
+  readonly again: string;
+  /** What to do when the pack's structure is wrong (made by another version). */
+  readonly remake: string;
+  /** A PackError naming the pack (or the file holding it). */
+  error(why: string): PackError;
+  /** pack.json's bytes. */
+  manifest(): Promise<Uint8Array>;
+  /**
+   * Part `hash` whole (no range) or its bytes [start, end). A reader may answer a range with the
+   * whole part (a host that ignores Range); the caller cuts the range from it.
+   */
+  read(hash: string, range?: readonly [number, number]): Promise<PartBytes>;
+}
+
+/** A pack served over HTTP (the existing fetch, Range and Cache Storage code below). */
+export class HttpParts implements PartReader {
+  readonly again = 'Upload the pack again, whole.';
+  readonly remake = 'Make the pack again with this version of npm run pack.';
+  readonly root: string;
+  private readonly manifestUrl: string;
+
+  constructor(
+    readonly label: string,
+    base: string,
+  ) {
+    const u = packUrls(label, base);
+    this.root = u.root;
+    this.manifestUrl = u.manifest;
+  }
+
+  error(why: string): PackError {
+    return new PackError(this.label, why);
+  }
+
+  async manifest(): Promise<Uint8Array> {
+    const bytes = await manifestBytes(this.label, this.manifestUrl);
+    try {
+      JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new PackError(this.label, `${this.manifestUrl} is not JSON, so this is not a Glimpse pack. Check the address.`);
+    }
+    return bytes;
+  }
+
+  read(hash: string, range?: readonly [number, number]): Promise<PartBytes> {
+    const url = new URL(partPath(hash), this.root).href;
+    // A whole part is put in the cache only once checked: a damaged answer is not kept.
+    return range ? cachedBytes(this.label, url, `bytes=${range[0]}-${range[1] - 1}`) : cachedBytes(this.label, url, undefined, false);
+  }
+}
+
 export class PackSource {
   private readonly parts = new Map<string, Promise<Uint8Array>>();
   /** Bytes fetched so far (parts and the manifest): what this visit cost the network. */
   fetchedBytes = 0;
 
   private constructor(
-    readonly url: string,
-    readonly root: string,
+    readonly reader: PartReader,
     readonly manifest: PackManifest,
   ) {}
 
-  static async open(url: string, base: string): Promise<PackSource> {
-    const { manifest, root } = packUrls(url, base);
-    const bytes = await manifestBytes(url, manifest);
+  /** What messages name: the pack's URL, or the library file's name. */
+  get url(): string {
+    return this.reader.label;
+  }
+
+  static open(url: string, base: string): Promise<PackSource> {
+    return PackSource.from(new HttpParts(url, base));
+  }
+
+  /** A pack read through `reader`; `check` may refuse its pack.json with a message of its own. */
+  static async from(reader: PartReader, check: (json: unknown) => PackManifest = (json) => checkManifest(json, reader.label)): Promise<PackSource> {
+    const bytes = await reader.manifest();
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(bytes));
     } catch {
-      throw new PackError(url, `${manifest} is not JSON, so this is not a Glimpse pack. Check the address.`);
+      throw reader.error(`its ${MANIFEST_FILE} is not JSON. ${reader.again}`);
     }
-    const source = new PackSource(url, root, checkManifest(json, url));
-    source.fetchedBytes += bytes.byteLength;
+    const source = new PackSource(reader, check(json));
+    if (reader instanceof HttpParts) source.fetchedBytes += bytes.byteLength;
     return source;
+  }
+
+  /** A PackError naming the pack (or the file holding it). */
+  error(why: string): PackError {
+    return this.reader.error(why);
   }
 
   /** A part by hash, fetched once (concurrent callers share the fetch), checked against its name. */
@@ -70,16 +149,15 @@ export class PackSource {
       if (last && (i - last[1]) * size <= 8192) last[1] = i;
       else runs.push([i, i]);
     }
-    const url = new URL(partPath(hash), this.root).href;
     await Promise.all(
       runs.map(async ([a, b]) => {
-        const { bytes, fetched } = await cachedBytes(this.url, url, `bytes=${a * size}-${(b + 1) * size - 1}`);
+        const { bytes, fetched } = await this.reader.read(hash, [a * size, (b + 1) * size]);
         if (fetched) this.fetchedBytes += bytes.byteLength;
         // A host that ignores Range sends the whole part (200): take the records from it.
         const base = bytes.byteLength === (b - a + 1) * size ? 0 : a * size;
         for (let i = a; i <= b; i++) {
           const rec = bytes.subarray(base + (i - a) * size, base + (i - a + 1) * size);
-          if (rec.byteLength !== size) throw new PackError(this.url, `${url} is shorter than its manifest says. Upload the pack again, whole.`);
+          if (rec.byteLength !== size) throw this.error(`its part ${partPath(hash)} is shorter than its manifest says. ${this.reader.again}`);
           this.ranges.set(`${hash}:${i}`, rec);
           out.set(i, rec);
         }
@@ -106,16 +184,15 @@ export class PackSource {
         last.parts.push(r);
       } else runs.push({ a: r[0], b: r[1], parts: [r] });
     }
-    const url = new URL(partPath(hash), this.root).href;
     await Promise.all(
       runs.map(async ({ a, b, parts }) => {
-        const { bytes, fetched } = await cachedBytes(this.url, url, `bytes=${a}-${b - 1}`);
+        const { bytes, fetched } = await this.reader.read(hash, [a, b]);
         if (fetched) this.fetchedBytes += bytes.byteLength;
         // A host that ignores Range sends the whole part (200): cut the ranges from it.
         const base = bytes.byteLength === b - a ? a : 0;
         for (const [s, e, i] of parts) {
           const got = bytes.subarray(s - base, e - base);
-          if (got.byteLength !== e - s) throw new PackError(this.url, `${url} is shorter than its manifest says. Upload the pack again, whole.`);
+          if (got.byteLength !== e - s) throw this.error(`its part ${partPath(hash)} is shorter than its manifest says. ${this.reader.again}`);
           this.ranges.set(`${hash}@${s}-${e}`, got);
           out[i] = got;
         }
@@ -125,14 +202,12 @@ export class PackSource {
   }
 
   private async fetchPart(hash: string): Promise<Uint8Array> {
-    const url = new URL(partPath(hash), this.root).href;
-    // Put in the cache only once checked: a damaged answer is not kept.
-    const { bytes, fetched, keep } = await cachedBytes(this.url, url, undefined, false);
+    const { bytes, fetched, keep } = await this.reader.read(hash);
     if (fetched) this.fetchedBytes += bytes.byteLength;
-    if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== hash) {
-      throw new PackError(this.url, `its part ${partPath(hash)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
+    if (hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)) !== hash) {
+      throw this.error(`its part ${partPath(hash)} fails its checksum (damaged, or changed while being read). ${this.reader.again}`);
     }
-    void keep(); // off the query's path, as in cachedBytes
+    void keep?.(); // off the query's path, as in cachedBytes
     return bytes;
   }
 }

@@ -1,7 +1,7 @@
 // The library as the UI shows it: how many images, and a version that bumps whenever images are
 // added or removed, by this tab or another one on the same library (open searches re-run on it;
 // the browse grid follows the announcements themselves, see browse.svelte.ts).
-import { clearLibrary, libraryStatus, onLibraryChange, openLibrary, openPack, removeImages } from '../bridge/bridge';
+import { clearLibrary, closePack, libraryStatus, onLibraryChange, openLibrary, openPack, openPackFile, removeImages } from '../bridge/bridge';
 import { browse } from './browse.svelte';
 import { coalesced } from './coalesce';
 import { errorMessage, errorName } from './errors';
@@ -11,8 +11,13 @@ class LibraryState {
   version = $state(0);
   /** A newer version of the app took the library over in another tab: this one must be reloaded. */
   conflict = $state('');
-  /** A static pack opened by URL (`?pack=`): shown and searched read-only instead of the person's library. */
-  pack: { url: string } | undefined = $state();
+  /**
+   * A static pack opened by URL (`?pack=`), or a library file opened in place (`file`): shown and
+   * searched read-only instead of the person's library.
+   */
+  pack: { url: string; file?: File } | undefined = $state();
+  /** Opening a library file in place failed: the message names the file; `importable` when importing it would work (an older file). */
+  fileError: { message: string; file: File; importable: boolean } | undefined = $state();
 
   /** Re-reads the stored count after any tab's write (the count is shared, so it is read, not added up). */
   private readonly reread = coalesced(async () => {
@@ -42,6 +47,29 @@ class LibraryState {
     this.count = count;
     this.version++;
     await browse.reset();
+  }
+
+  /** Opens library file `file` in place; a failure is kept in `fileError` and the own library stays as it was. */
+  async openFile(file: File): Promise<boolean> {
+    this.fileError = undefined;
+    try {
+      const { count } = await openPackFile(file);
+      this.pack = { url: file.name, file };
+      this.count = count;
+      this.version++;
+      await browse.reset();
+      return true;
+    } catch (e) {
+      this.fileError = { message: errorMessage(e), file, importable: errorName(e) === 'NoPackInFileError' };
+      return false;
+    }
+  }
+
+  /** Closes the open library file: the person's own library is shown again, as it was. */
+  async closePack(): Promise<void> {
+    await closePack();
+    this.pack = undefined;
+    await Promise.all([browse.reset(), this.refresh()]);
   }
 
   added(): void {

@@ -149,8 +149,28 @@ export class ForestSlot {
     await this.open();
   }
 
-  search(vector: Float32Array, k: number, options?: SearchOptions): Promise<SearchHit[]> {
-    if (!this.forest || this.forest.size === 0) return Promise.resolve([]);
-    return this.forest.search(vector, k, options);
+  async search(vector: Float32Array, k: number, options?: SearchOptions): Promise<SearchHit[]> {
+    const forest = this.forest;
+    if (!forest || forest.size === 0) return [];
+    const hits = await forest.search(vector, k, options);
+    this.warm(forest);
+    return hits;
   }
+
+  /** Forests whose leaves were warmed (or are being): once per opened forest. */
+  private readonly warmed = new WeakSet<Forest>();
+
+  /**
+   * After a forest's first search has answered, its leaves are read into the cache in the
+   * background (within the memory budget, Forest.warmLeaves): the first search did not wait for
+   * them, and later ones read no leaf from IndexedDB (the warm searches' tail).
+   */
+  private warm(forest: Forest): void {
+    if (this.warmed.has(forest)) return;
+    this.warmed.add(forest);
+    this.warming = forest.warmLeaves().catch(() => 0); // a failed read is left to the search that needs the leaf
+  }
+
+  /** The latest warm pass (tests wait on it): how many leaves it pinned. */
+  warming: Promise<number> = Promise.resolve(0);
 }

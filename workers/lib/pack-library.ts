@@ -8,7 +8,7 @@ import { CorruptBlockError, Forest } from '../../src/core/forest';
 import { analyzeQuery, FULL_OPTIONS } from '../../src/core/text';
 import { analyzeRecord } from '../../src/core/text/analyze';
 import { SplitLexical, type SplitView } from '../../src/core/text/split-search';
-import { partPath, ROWS_PER_PAGE, PackError, rowOffsets, rowPageJson, type ForestName, type PackRow } from '../../src/core/pack/format';
+import { partPath, ROWS_PER_PAGE, rowOffsets, rowPageJson, type ForestName, type PackRow } from '../../src/core/pack/format';
 import { PackBlockStore } from '../../src/pack/pack-block-store';
 import { PackSource } from '../../src/pack/pack-source';
 import { inflateRaw } from '../../src/pack/inflate';
@@ -42,13 +42,17 @@ export class PackLibrary {
   ) {}
 
   static async open(url: string, base: string): Promise<PackLibrary> {
-    const source = await PackSource.open(url, base);
+    return PackLibrary.from(await PackSource.open(url, base));
+  }
+
+  /** A pack read through any PartReader (a library file on disk: lib/pack-file.ts). */
+  static async from(source: PackSource): Promise<PackLibrary> {
     let lexical: SplitLexical;
     try {
       const head: unknown = JSON.parse(new TextDecoder().decode(await source.part(source.manifest.lexical)));
       lexical = SplitLexical.open(head, { part: (h) => source.part(h), ranges: (h, r) => source.byteRanges(h, r), inflate: inflateRaw }, FULL_OPTIONS);
     } catch (e) {
-      throw keywordError(url, e);
+      throw keywordError(source, e);
     }
     const pack = new PackLibrary(source, lexical);
     // The first search should not wait for these: the rows index is read meanwhile.
@@ -75,7 +79,7 @@ export class PackLibrary {
         this.forests.delete(name);
         if ((e as Error).name === 'PackUnreadableError') throw e;
         if (e instanceof CorruptBlockError) throw damagedBlock(this.source, name, e);
-        throw new PackError(this.source.url, `its ${name} index cannot be read (${(e as Error).message}). Make the pack again.`);
+        throw this.source.error(`its ${name} index cannot be read (${(e as Error).message}). ${this.source.reader.remake}`);
       });
       this.forests.set(name, f);
     }
@@ -88,7 +92,7 @@ export class PackLibrary {
     try {
       view = await this.lexical.prepare(analyzeQuery(query, this.lexical.options));
     } catch (e) {
-      throw keywordError(this.source.url, e);
+      throw keywordError(this.source, e);
     }
     const prepared: PreparedText = { lexical: view.query, hits: view.search({ limit: DEFAULT_TEXT_SEARCH.limit }) };
     this.views.set(prepared, view);
@@ -180,7 +184,7 @@ export class PackLibrary {
         try {
           return rowOffsets(b, pages);
         } catch (e) {
-          throw new PackError(this.source.url, `its rows index ${partPath(index)} does not add up (${(e as Error).message}). Make the pack again.`);
+          throw this.source.error(`its rows index ${partPath(index)} does not add up (${(e as Error).message}). ${this.source.reader.remake}`);
         }
       },
       (e: unknown) => {
@@ -198,7 +202,7 @@ export class PackLibrary {
     const got = await this.source.byteRanges(part, pages.map((p) => [at[p]!, at[p + 1]!] as const));
     return got.map((b, i) => {
       const json = rowPageJson(b);
-      if (!json) throw new PackError(this.source.url, `its row page ${pages[i]} in ${partPath(part)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
+      if (!json) throw this.source.error(`its row page ${pages[i]} in ${partPath(part)} fails its checksum (damaged, or changed while being read). ${this.source.reader.again}`);
       return json;
     });
   }
@@ -220,12 +224,12 @@ export class PackLibrary {
 }
 
 /** A forest block failing its checks, read by Range from the pack: the pack is damaged (not the person's own index). */
-function damagedBlock(source: PackSource, name: ForestName, e: CorruptBlockError): PackError {
-  return new PackError(source.url, `its ${name} index block ${e.key} in ${partPath(source.manifest.forests[name].blocks.part)} fails its checksum (damaged, or changed while being read). Upload the pack again, whole.`);
+function damagedBlock(source: PackSource, name: ForestName, e: CorruptBlockError): Error {
+  return source.error(`its ${name} index block ${e.key} in ${partPath(source.manifest.forests[name].blocks.part)} fails its checksum (damaged, or changed while being read). ${source.reader.again}`);
 }
 
 /** A keyword index that cannot be read, as the PackError naming the pack (one already is one). */
-function keywordError(url: string, e: unknown): Error {
+function keywordError(source: PackSource, e: unknown): Error {
   if ((e as Error).name === 'PackUnreadableError') return e as Error;
-  return new PackError(url, `its keyword index cannot be read (${(e as Error).message}). Make the pack again with this version of npm run pack.`);
+  return source.error(`its keyword index cannot be read (${(e as Error).message}). ${source.reader.remake}`);
 }

@@ -1,11 +1,17 @@
-// The `.glimpse` library file, format 1: a zip whose entries are laid out for two readers, an
-// import that walks it chunk by chunk, and a reader that fetches parts in place over HTTP Range
-// requests (the static pack). docs/LIBRARY-FORMAT.md is the spec; this file is its types.
+// The `.glimpse` library file, format 2: a zip whose entries are laid out for two readers, an
+// import that walks it chunk by chunk, and a reader that searches it in place (the pack it
+// carries: pack.json and p/<sha256> parts, stored, so each part is a slice of the file).
+// docs/LIBRARY-FORMAT.md is the spec; this file is its types.
 import type { PhotoFields } from '../photo/fields.ts';
 
 export const FORMAT = 'glimpse-library';
-/** This build writes and reads format 1; a file with a higher `minReaderVersion` is refused. */
-export const FORMAT_VERSION = 1;
+/**
+ * This build writes format 2 and reads formats 1 and 2; a file with a higher `minReaderVersion` is
+ * refused. 2: the file also carries a pack (extensions.pack), which format-1 readers ignore.
+ */
+export const FORMAT_VERSION = 2;
+/** What the writer puts in `minReaderVersion`: a format-1 reader still imports a format-2 file. */
+export const MIN_READER_VERSION = 1;
 /** First entry, stored: lets a tool tell a library from another zip by its first bytes. */
 export const MIMETYPE = 'application/vnd.glimpse.library+zip';
 /** Photos per chunk: records, vectors and thumbnails of one chunk sit together in the file. */
@@ -127,4 +133,35 @@ export function vectorSlots(photos: readonly Pick<PhotoEntry, 'record'>[], model
     }
   }
   return out;
+}
+
+/** Entries of the pack a format-2 file carries (src/core/pack/format.ts), all stored. */
+export const packEntry = {
+  manifest: 'pack.json',
+  /** The thumbnail parts' places in the chunks' thumbnails entries (they are not written twice). */
+  thumbs: 'pack-thumbs.json',
+  part: (hash: string) => `p/${hash}`,
+};
+
+/** `extensions.pack` of a format-2 file: the pack it carries, vouched for by the manifest. */
+export interface PackExtension {
+  /** The pack's format (PACK_VERSION of the writer). */
+  version: number;
+  manifest: EntryRef;
+  thumbs: EntryRef;
+}
+
+/** A thumbnail part's place: [chunk, offset, bytes] in that chunk's thumbnails entry, by its SHA-256. */
+export type PackThumbs = Record<string, [number, number, number]>;
+
+const isRef = (x: unknown, path: string): x is EntryRef => {
+  const r = x as Partial<EntryRef> | null;
+  return typeof r === 'object' && r !== null && r.path === path && Number.isSafeInteger(r.bytes) && (r.bytes as number) >= 0 && typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256);
+};
+
+/** The file's pack, or undefined when it carries none (format 1, or a writer that left it out). */
+export function packExtension(m: Pick<Manifest, 'extensions'>): PackExtension | undefined {
+  const p = m.extensions.pack as Partial<PackExtension> | undefined;
+  if (typeof p !== 'object' || p === null || !Number.isSafeInteger(p.version) || !isRef(p.manifest, packEntry.manifest) || !isRef(p.thumbs, packEntry.thumbs)) return undefined;
+  return { version: p.version as number, manifest: p.manifest, thumbs: p.thumbs };
 }

@@ -7,52 +7,13 @@ import { PackedLeaf, packLeaf, unpackLeaf } from './leaf-pack.ts';
 import { copySketchRows, type SketchRows } from './sketch-codec.ts';
 import { readMetaBlock, readResident } from './forest-open.ts';
 import type { ForestMeta, TreeDir } from './meta-codec.ts';
-import { decodePage, NODES_PER_PAGE, type NodePage } from './node-codec.ts';
+import { decodePage, type NodePage } from './node-codec.ts';
 import { rotationSeed, SketchSpace, type SketchTable } from './sketch.ts';
 import { leafKey, rowsKeyOfLeaf, pageKey, vectorKey, type BlockStore } from './store.ts';
 import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-codec.ts';
 import { VectorSlab, type SlabRows } from './vector-slab.ts';
+import { queryRoom, type LeafEntry, type StateOptions } from './state-options.ts';
 import { NodeQueue } from './heaps.ts';
-
-/** Node pages a descent may fetch in one round (search.ts). */
-const PENDING_PAGES = 16;
-
-/** Bytes one query may load unpinned: two batches of node pages, two leaves per tree. */
-function queryRoom(meta: ForestMeta): number {
-  return 2 * PENDING_PAGES * (leafBytes(0) + NODES_PER_PAGE * (16 + meta.dim)) + 2 * meta.nTrees * leafBytes(meta.leafCapacity);
-}
-
-/** A decoded leaf, what the cache keeps of it, and the bytes charged for that. */
-interface LeafEntry {
-  leaf: LeafBlock;
-  value: LeafBlock | PackedLeaf;
-  cost: number;
-}
-
-export interface StateOptions {
-  memoryBudgetBytes: number;
-  /** Share of the cache budget given to pinned node pages, top levels first. */
-  pinnedNodeFraction: number;
-  /** Leaf blocks per store read; reads are issued together, scoring overlaps them. */
-  leafReadChunk: number;
-  /** Open a forest of format < 4 for reading (only to upgrade it: see Forest.upgrade). */
-  legacy?: boolean;
-  /**
-   * 'budget' (default): pin node pages top first while pinnedNodeFraction of the cache holds them.
-   * 'roots': pin only each tree's root page (page 0); a descent reads the others as it needs them
-   * and the cache keeps them (a pack over HTTP: pinning all 232 pages of a 100,000-photo text
-   * forest was 5.7 MB before the first query).
-   */
-  pinPages?: 'budget' | 'roots';
-  /** Pin the leaves the budget holds at open (default true); false reads every leaf on demand. */
-  pinLeaves?: boolean;
-  /**
-   * The store holds each leaf's sketch rows beside it (leaf-rows-codec.ts) and no sketch table is
-   * read: for a read-only store where a read is a round trip (a pack over HTTP). Leaves are then
-   * read on demand (nothing pinned) and cached with their rows.
-   */
-  sketchInLeaves?: boolean;
-}
 
 export class ForestState {
   /** Pinned node pages per tree, by page number: the hot path skips the cache map. */
@@ -344,15 +305,26 @@ export class ForestState {
     return copySketchRows(this.sketch, slots, prev);
   }
 
+  /**
+   * Pins the leaves the budget holds beside what is pinned, keeping room for one query (as open
+   * does with pinLeaves): later searches then read no leaf. For a forest opened without pinning,
+   * once its first search is done. Returns the leaves pinned.
+   */
+  async cacheLeaves(): Promise<number> {
+    if (this.formatVersion < 4 || this.sketchInLeaves) return 0;
+    return this.pinLeaves(this.cache.budgetBytes - this.cache.pinnedByteCount - queryRoom(this.meta));
+  }
+
   /** Pins leaves, round-robin over trees in leaf order, while they fit in `budget` bytes. */
-  private async pinLeaves(budget: number): Promise<void> {
+  private async pinLeaves(budget: number): Promise<number> {
     const g = this.meta.generation, maxLeaves = Math.max(...this.dirs.map((d) => d.leafCount), 0);
-    let used = 0;
+    let used = 0, pinned = 0;
     for (let l0 = 0; l0 < maxLeaves; l0 += 64) {
       const keys: string[] = [];
       for (let l = l0; l < Math.min(maxLeaves, l0 + 64); l++) {
-        for (let t = 0; t < this.dirs.length; t++) if (l < this.dirs[t].leafCount) keys.push(leafKey(g, t, l));
+        for (let t = 0; t < this.dirs.length; t++) if (l < this.dirs[t].leafCount && !this.pinnedLeaves[t][l]) keys.push(leafKey(g, t, l));
       }
+      if (keys.length === 0) continue;
       const got = await this.store.read(keys);
       for (let i = 0; i < keys.length; i++) {
         const b = got[i];
@@ -365,11 +337,13 @@ export class ForestState {
           if ((err as Error).name !== 'CorruptBlockError') throw err;
           continue;
         }
-        if (used + e.cost > budget) return;
+        if (used + e.cost > budget) return pinned;
         used += e.cost;
+        pinned++;
         this.setLeaf(keys[i], e, true);
       }
     }
+    return pinned;
   }
 
   /** Pins node pages in layout order (page 0 = the root's chunk), round-robin over trees, at most `perTree` each. */

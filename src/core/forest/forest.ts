@@ -206,6 +206,15 @@ export class Forest {
     });
   }
 
+  /**
+   * Pins the leaves the memory budget holds (ForestState.cacheLeaves), so later searches read none:
+   * for a forest opened with pinLeaves false, once its first search is answered. Runs between
+   * writes (a leaf read before a write landed is never pinned). Returns the leaves pinned.
+   */
+  warmLeaves(): Promise<number> {
+    return this.exclusive(() => this.state.cacheLeaves(), false);
+  }
+
   /** Bytes held now: resident tables plus the block cache (pinned pages included). */
   residentBytes(): number {
     return this.state.residentBytes();

@@ -20,7 +20,7 @@ import type { ForestState } from './forest-state.ts';
 import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
-import { dotHalf } from './half.ts';
+import { kernels, type QueryKernels } from './kernels.ts';
 import { perpError, SketchTable, unpackAdd, unpackError } from './sketch.ts';
 import type { SlabRows } from './vector-slab.ts';
 
@@ -107,8 +107,10 @@ export class Scorer {
   private readonly D: number;
   /** An Infinity bound: every live slot is kept and scored exactly. */
   private readonly all: boolean;
-  /** A leaf's slots seen for the first time (reused across leaves). */
+  /** A leaf's slots (or, for a leaf with rows, positions) seen for the first time, and their sketch sums (reused across leaves). */
   private fresh = new Uint32Array(512);
+  private sums = new Float64Array(512);
+  private readonly kern: QueryKernels = kernels();
   /** XOR of the rows touched ahead of their estimates: kept so the loads are not optimised away. */
   touch = 0;
 
@@ -237,12 +239,17 @@ export class Scorer {
    * estimating first. The tombstone check (a random read) is paid only by slots that pass.
    */
   private addRows(b: LeafBlock, rows: Uint32Array): void {
-    const slots = b.slots, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
+    const slots = b.slots, n = b.count, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
     const stride = this.s.sketch.stride, w = stride - 2;
     const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, base = table.base;
     const bits = this.seen ? undefined : this.bits, nBits = this.bits.length;
-    let bar = this.lower.floor();
-    for (let a = 0, at = 0; a < b.count; a++, at += stride) {
+    if (this.fresh.length < n) this.fresh = new Uint32Array(n);
+    if (this.sums.length < n) this.sums = new Float64Array(n);
+    const fresh = this.fresh, sums = this.sums;
+    // Pass 1: the positions of slots met for the first time; then their sketch sums in one
+    // kernel call (kernels.ts), so the estimates below read them in the same order as before.
+    let m = 0;
+    for (let a = 0; a < n; a++) {
       const slot = slots[a];
       // The bit set inline (the common case: one search at a time, no slot added since it began).
       if (bits && slot >>> 5 < nBits) {
@@ -250,8 +257,14 @@ export class Scorer {
         if (bits[i] & bit) continue;
         bits[i] |= bit;
       } else if (!this.firstTime(slot)) continue;
+      fresh[m++] = a;
+    }
+    this.kern.signedSums(table, rows, stride, w, fresh, m, sums, false);
+    let bar = this.lower.floor();
+    for (let j = 0; j < m; j++) {
+      const a = fresh[j], slot = slots[a], at = a * stride;
       const packed = rows[at + w + 1], add = unpackAdd(packed), rescale = f32[at + w];
-      const est = base + add + rescale * table.signedSum(rows, at, w);
+      const est = base + add + rescale * sums[j];
       const e = unpackError(packed), lo = e * errScale;
       if (est + lo < bar) continue;
       const up = this.upper(e, rescale, add, est);
@@ -333,7 +346,7 @@ export class Scorer {
   }
 
   private score(slot: number, half: Uint16Array, off: number): void {
-    this.top.push(dotHalf(this.q, half, off, this.q.length), slot);
+    this.top.push(this.kern.dotHalf(this.q, half, off, this.q.length), slot);
     this.reranked++;
   }
 

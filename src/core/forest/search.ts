@@ -6,7 +6,7 @@ import type { ForestState } from './forest-state.ts';
 import { NodeQueue } from './heaps.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { EARLY_READ_AT, Scorer } from './score.ts';
-import { dotI8 } from './vector-math.ts';
+import { kernels } from './kernels.ts';
 
 export interface SearchHit {
   id: number;
@@ -59,7 +59,9 @@ export interface Descent {
 
 /** Best-first descent over the first `nTrees` trees until `searchK` leaf entries are gathered. */
 export async function descend(s: ForestState, q: Float32Array, searchK: number, nTrees: number): Promise<Descent> {
-  const d = s.meta.dim;
+  const d = s.meta.dim, kern = kernels();
+  // A new search: q's buffer may hold new values (kernels.ts copies a query once per search).
+  kern.reset();
   // The state's spare queue when no other descent holds it (it is handed back at the end).
   const pq = s.spareQueue ?? new NodeQueue();
   s.spareQueue = undefined;
@@ -96,7 +98,7 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
         continue;
       }
       const i = n & (NODES_PER_PAGE - 1);
-      const m = dotI8(q, page.normals, i * d, d) * page.scale[i] + page.offset[i];
+      const m = kern.dotI8(q, page.normals, i * d, d) * page.scale[i] + page.offset[i];
       pq.push(Math.min(pri, m), t, page.right[i], depth + 1);
       pq.push(Math.min(pri, -m), t, page.left[i], depth + 1);
     }

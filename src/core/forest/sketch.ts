@@ -109,6 +109,9 @@ export class SketchSpace {
   }
 }
 
+/** Numbers each table fill, so kernels.ts knows when its copy of a table is stale. */
+let fills = 0;
+
 /** Per query: table[b·256 + v] = Σ_j ±q'[8b + j] over the 8 rotated dims of sketch byte b with value v. */
 export class SketchTable {
   readonly table: Float32Array;
@@ -118,6 +121,8 @@ export class SketchTable {
   errorScale = 0;
   /** R·q (the unrotated query is not needed again). */
   readonly rotated: Float32Array;
+  /** Which fill the table holds (unique across tables). */
+  fillId = 0;
 
   constructor(readonly space: SketchSpace) {
     this.table = new Float32Array((space.padded >>> 3) * 256);
@@ -127,6 +132,7 @@ export class SketchTable {
   /** Fills the table for unit query q (length dim); a table is reused across queries. */
   fill(q: Float32Array): this {
     const sp = this.space, D = sp.padded, t = this.table, rq = this.rotated, rc = sp.rotatedCentroid, c = sp.centroid;
+    this.fillId = ++fills;
     sp.rotation.apply(q, 0, rq);
     let qc = 0;
     for (let i = 0; i < sp.dim; i++) qc += q[i] * c[i];

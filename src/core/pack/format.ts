@@ -125,13 +125,14 @@ export function openBlockCount(layout: readonly string[]): number {
 }
 const HEX = /^[0-9a-f]{64}$/;
 
-/** A pack that cannot be read; the message names the URL and what to do. */
+/** A pack that cannot be read; the message names the URL (or the library file holding it) and what to do. */
 export class PackError extends GlimpseError {
   constructor(
     readonly url: string,
     why: string,
+    subject = `The photo pack at ${url}`,
   ) {
-    super('PackUnreadableError', `The photo pack at ${url} cannot be opened: ${why}`);
+    super('PackUnreadableError', `${subject} cannot be opened: ${why}`);
   }
 }
 

@@ -4,29 +4,19 @@
 // (6 at a time over HTTP/1.1) are what a query's time is made of, not bytes.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { partPath, readTableRecord, TABLE_RECORD, type PackManifest } from '../../src/core/pack/format.ts';
+import { partPath, type PackManifest } from '../../src/core/pack/format.ts';
 import type { Link } from './server.ts';
 
-/** Part hash → what it is: forest blocks by kind, row pages, the keyword index's parts, the table; else a thumbnail. */
+/** Part hash → what it is: forest blocks and their indexes, vectors, row pages, the keyword index's parts; else a thumbnail. */
 export function partKinds(dir: string, m: PackManifest): Map<string, string> {
-  const kinds = new Map<string, string>([[m.table.part, 'table'], [m.lexical, 'kw-head']]);
-  const table = readFileSync(path.join(dir, partPath(m.table.part)));
-  const at = (i: number): string | undefined => readTableRecord(table.subarray(i * TABLE_RECORD, (i + 1) * TABLE_RECORD)) ?? undefined;
-  const run = ([first, count]: [number, number], kind: string): void => {
-    for (let i = first; i < first + count; i++) {
-      const h = at(i);
-      if (h) kinds.set(h, kind);
-    }
-  };
-  if (Array.isArray(m.rows)) run(m.rows as unknown as [number, number], 'rows'); // format 3: row pages in the table
-  else {
-    kinds.set(m.rows.part, 'rows');
-    kinds.set(m.rows.index, 'rows-index');
-  }
+  const kinds = new Map<string, string>([[m.lexical, 'kw-head']]);
+  kinds.set(m.rows.part, 'rows');
+  kinds.set(m.rows.index, 'rows-index');
   for (const name of ['text', 'visual'] as const) {
     const f = m.forests[name];
     kinds.set(f.vectors.part, `${name}:vectors`);
-    for (const [kind, r] of Object.entries(f.blocks)) run(r, `${name}:${kind.replace(/^g\d+\//, '')}`);
+    kinds.set(f.blocks.part, `${name}:blocks`);
+    kinds.set(f.blocks.index, `${name}:block-index`);
   }
   let head: { postings?: string; pages?: [string, string][] } = {};
   try {

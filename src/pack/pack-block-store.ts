@@ -1,58 +1,68 @@
-// One forest of a pack as a BlockStore (src/core/forest/store.ts): keys map to parts through the
-// part table (read by Range, the records a read needs), reads go out together. Read-only: the forest is opened with sketchInLeaves and only searched.
+// One forest of a pack as a BlockStore (src/core/forest/store.ts): its blocks lie back to back in
+// one part (format.ts blockLayout), located by the lengths index read at open; a read's blocks go
+// out together as Range requests (neighbours in one). Read-only: the forest is opened with
+// sketchInLeaves and only searched.
 import type { BlockStore } from '../core/forest/store';
 import { GlimpseError } from '../core/errors';
-import { blockKind, type PackForest } from '../core/pack/format';
+import { blockLayout, openBlockCount, partPath, rowOffsets, type PackForest } from '../core/pack/format';
+import { inflateRaw } from './inflate';
 import type { PackSource } from './pack-source';
 
 export class PackBlockStore implements BlockStore {
+  /** Key → [start, end) in the blocks part, once the index is read. */
+  private at: Map<string, readonly [number, number]> | undefined;
+  /** The blocks the open reads, fetched in one range beside the index. */
+  private readonly opened = new Map<string, Uint8Array>();
+  private loading: Promise<void> | undefined;
+
   constructor(
     private readonly source: PackSource,
     private readonly forest: PackForest,
   ) {}
 
-  read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+  /** Reads the lengths index and, at the same time, the blocks the forest's open reads (one range). */
+  ready(): Promise<void> {
+    this.loading ??= (async () => {
+      const b = this.forest.blocks;
+      const [index, head] = await Promise.all([this.source.part(b.index), b.open > 0 ? this.source.byteRanges(b.part, [[0, b.open]]) : Promise.resolve([new Uint8Array(0)])]);
+      const layout = blockLayout(b);
+      let offsets: Float64Array;
+      try {
+        offsets = rowOffsets(await inflateRaw(index), layout.length);
+      } catch (e) {
+        throw this.source.error(`its block index ${partPath(b.index)} does not add up (${(e as Error).message}). ${this.source.reader.remake}`);
+      }
+      const at = new Map<string, readonly [number, number]>();
+      layout.forEach((k, i) => at.set(k, [offsets[i]!, offsets[i + 1]!]));
+      const n = openBlockCount(layout);
+      if (offsets[n] !== b.open) throw this.source.error(`its block index ${partPath(b.index)} does not match pack.json. ${this.source.reader.remake}`);
+      for (let i = 0; i < n; i++) this.opened.set(layout[i]!, head[0]!.subarray(offsets[i], offsets[i + 1]));
+      this.at = at;
+    })().catch((e: unknown) => {
+      this.loading = undefined; // a later call may succeed (network back)
+      throw e;
+    });
+    return this.loading;
+  }
+
+  async read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    await this.ready();
     const v = this.forest.vectors;
     const slots = new Map<string, number>();
     for (const k of keys) {
       const m = /^g(\d+)\/v\/(\d+)$/.exec(k);
       if (m && Number(m[1]) === v.generation && Number(m[2]) < v.count) slots.set(k, Number(m[2]));
     }
-    const vectors = this.source.slices(v.part, [...new Set(slots.values())], v.blockBytes);
-    const records = new Map<string, number>();
-    for (const k of keys) {
-      if (slots.has(k)) continue;
-      const [kind, n] = blockKind(k);
-      const run = Object.hasOwn(this.forest.blocks, kind) ? this.forest.blocks[kind] : undefined;
-      if (run && n < run[1]) records.set(k, run[0] + n);
-    }
-    const recordList = [...new Set(records.values())];
-    const parts = this.source.tableParts(recordList).then((got) => new Map(recordList.map((r, i) => [r, got[i]])));
-    return Promise.all(
-      keys.map(async (k) => {
-        const slot = slots.get(k);
-        if (slot !== undefined) return (await vectors).get(slot);
-        const r = records.get(k);
-        return r === undefined ? undefined : (await parts).get(r);
-      }),
-    );
-  }
-
-  /**
-   * What a forest's open reads (ForestState.open with pinPages 'roots'): the meta block, tree
-   * directories, slot pages, the centroid and each tree's root page. Reading them in one call
-   * before the open fetches their table records and parts together, so the open's own reads
-   * (one after another: meta, then directories, then slots…) are answered from memory.
-   */
-  openKeys(): string[] {
-    const keys: string[] = [];
-    for (const [kind, [, count]] of Object.entries(this.forest.blocks)) {
-      if (kind === 'meta') keys.push(kind);
-      else if (/\/c$/.test(kind)) keys.push(kind);
-      else if (/\/[ds]$/.test(kind)) for (let n = 0; n < count; n++) keys.push(`${kind}/${n}`);
-      else if (/\/n\/\d+$/.test(kind) && count > 0) keys.push(`${kind}/0`);
-    }
-    return keys;
+    const vectors = slots.size > 0 ? this.source.slices(v.part, [...new Set(slots.values())], v.blockBytes) : undefined;
+    const ranged = keys.filter((k) => !slots.has(k) && !this.opened.has(k) && this.at!.has(k));
+    const blocks = ranged.length > 0 ? this.source.byteRanges(this.forest.blocks.part, ranged.map((k) => this.at!.get(k)!)) : undefined;
+    const [vecs, list] = await Promise.all([vectors, blocks]);
+    const got = new Map<string, Uint8Array>();
+    list?.forEach((b, i) => got.set(ranged[i]!, b));
+    return keys.map((k) => {
+      const slot = slots.get(k);
+      return slot !== undefined ? vecs?.get(slot) : (this.opened.get(k) ?? got.get(k));
+    });
   }
 
   write(): Promise<void> {

@@ -4,7 +4,7 @@
 // (workers/lib/pack-file.ts: slices of the File). Each whole part is checked against the SHA-256 it
 // is named by and kept in memory, so a part is read once per visit. Every failure is a PackError
 // naming the pack's URL (or the file) and what to do.
-import { checkManifest, MANIFEST_FILE, PackError, partPath, readTableRecord, TABLE_RECORD, type PackManifest } from '../core/pack/format';
+import { checkManifest, MANIFEST_FILE, PackError, partPath, type PackManifest } from '../core/pack/format';
 import { FROM_PACK_CACHE, PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
 
 /** `url` may name the pack's folder or its pack.json; relative URLs resolve against the page. */
@@ -199,34 +199,6 @@ export class PackSource {
       }),
     );
     return out as Uint8Array[];
-  }
-
-  /**
-   * The part hashes of part table records `indices` (undefined: no part there), read together by
-   * Range; each record's checksum is checked (a range cannot be checked against the table's name).
-   */
-  async tableHashes(indices: readonly number[]): Promise<Map<number, string | undefined>> {
-    const t = this.manifest.table;
-    const recs = await this.slices(t.part, indices.filter((i) => i < t.records), TABLE_RECORD);
-    const out = new Map<number, string | undefined>();
-    for (const [i, rec] of recs) {
-      const hash = readTableRecord(rec);
-      if (hash === null) {
-        this.ranges.delete(`${t.part}:${i}`);
-        throw this.error(`its part table ${partPath(t.part)} fails its checksum at record ${i} (damaged, or changed while being read). ${this.reader.again}`);
-      }
-      out.set(i, hash);
-    }
-    return out;
-  }
-
-  /** Parts by their part table records, in order (undefined: no part). */
-  async tableParts(indices: readonly number[]): Promise<(Uint8Array | undefined)[]> {
-    const hashes = await this.tableHashes(indices);
-    return Promise.all(indices.map((i) => {
-      const h = hashes.get(i);
-      return h === undefined ? undefined : this.part(h);
-    }));
   }
 
   private async fetchPart(hash: string): Promise<Uint8Array> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { partPath, type PackRow } from '../../src/core/pack/format';
-import { blockPart, packRows, photoFolder, rareWord, runPack, serveDir } from '../fixtures/pack';
+import { blockAt, packRows, photoFolder, rareWord, runPack, serveDir } from '../fixtures/pack';
 import { openApp, searchText, waitThumbs } from './helpers/app-page';
 import { useBrowser } from './helpers/use-browser';
 import { WorkFolder } from '../../scripts/pack/work';
@@ -35,9 +35,10 @@ describe('a pack opened by URL', () => {
     // One flipped byte in a part the text forest reads at open (its meta block).
     const bad = path.join(dir, 'broken');
     cpSync(out, bad, { recursive: true });
-    const part = path.join(bad, partPath(blockPart(bad, 'text', 'meta')));
+    const meta = blockAt(bad, 'text', 'meta');
+    const part = path.join(bad, partPath(meta.part));
     const bytes = readFileSync(part);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[meta.end - 1] ^= 1;
     writeFileSync(part, bytes);
     broken = await serveDir(bad, true);
   });

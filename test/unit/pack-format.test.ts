@@ -5,14 +5,15 @@ import { Forest, MemoryBlockStore } from '../../src/core/forest/index.ts';
 import { checkManifest, PACK_VERSION } from '../../src/core/pack/format.ts';
 
 // A pack written by an older npm run pack (format 1: forests of format 3; 2: every part listed in
-// pack.json; 3: the keyword index one part) is refused by name, saying to make it again.
+// pack.json; 3: the keyword index one part; 4: forest blocks through a part table) is refused by
+// name, saying to make it again.
 describe('pack format', () => {
   const manifest = (version: number): unknown => ({ format: 'glimpse-pack', version, count: 0, models: { captioner: 'c', embedder: 'e' }, forests: {}, lexical: '', rows: [0, 0], table: { part: '', records: 0 } });
 
-  it('refuses a format-1, 2 or 3 pack (forest format 3; a manifest listing every part; the keyword index in one part) with the named error and what to do', () => {
-    expect(PACK_VERSION).toBe(4);
-    for (const old of [1, 2, 3]) expect(() => checkManifest(manifest(old), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(new RegExp(`format ${old}, made by an older npm run pack; this app reads format 4\\. Make the pack again`)) }));
-    expect(() => checkManifest(manifest(5), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 5, this app reads format 4\. Update the app/) }));
+  it('refuses a format-1 to 4 pack (forest format 3; a manifest listing every part; the keyword index in one part; a part table) with the named error and what to do', () => {
+    expect(PACK_VERSION).toBe(5);
+    for (const old of [1, 2, 3, 4]) expect(() => checkManifest(manifest(old), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(new RegExp(`format ${old}, made by an older npm run pack; this app reads format 5\\. Make the pack again`)) }));
+    expect(() => checkManifest(manifest(6), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 6, this app reads format 5\. Update the app/) }));
   });
 
   it('a format-3 forest opened as a pack opens (sketchInLeaves) is refused by name, not misread', async () => {

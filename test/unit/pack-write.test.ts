@@ -31,7 +31,7 @@ describe('pack writer (core)', () => {
       const sink = {
         put: async (bytes: Uint8Array): Promise<string> => {
           const hash = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-          parts.set(hash, bytes.slice());
+          parts.set(hash, Uint8Array.from(bytes));
           return hash;
         },
       };

@@ -4,13 +4,14 @@
 // postings only) and ranks as the library's lexical index does; the same fusion (ranking.ts)
 // answers; rows come in pages and thumbnails one part each, when asked for.
 import { DEFAULT_TEXT_SEARCH, fuseTextSearch } from '../../src/core/search';
-import { Forest } from '../../src/core/forest';
+import { CorruptBlockError, Forest } from '../../src/core/forest';
 import { analyzeQuery, FULL_OPTIONS } from '../../src/core/text';
 import { analyzeRecord } from '../../src/core/text/analyze';
 import { SplitLexical, type SplitView } from '../../src/core/text/split-search';
 import { partPath, ROWS_PER_PAGE, rowOffsets, rowPageJson, type ForestName, type PackRow } from '../../src/core/pack/format';
 import { PackBlockStore } from '../../src/pack/pack-block-store';
 import { PackSource } from '../../src/pack/pack-source';
+import { inflateRaw } from '../../src/pack/inflate';
 import type { StoredRow } from '../../src/core/archive/index';
 import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/library-pages';
 import { presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
@@ -73,10 +74,11 @@ export class PackLibrary {
     let f = this.forests.get(name);
     if (!f) {
       const store = new PackBlockStore(this.source, this.source.manifest.forests[name]);
-      // The open's blocks in one batch of requests (see openKeys); its reads then hit memory.
-      f = store.read(store.openKeys()).then(() => Forest.open(store, PACK_FOREST_OPEN)).catch((e: unknown) => {
+      // The block index and the open's blocks in one round of requests; the open's reads then hit memory.
+      f = store.ready().then(() => Forest.open(store, PACK_FOREST_OPEN)).catch((e: unknown) => {
         this.forests.delete(name);
         if ((e as Error).name === 'PackUnreadableError') throw e;
+        if (e instanceof CorruptBlockError) throw damagedBlock(this.source, name, e);
         throw this.source.error(`its ${name} index cannot be read (${(e as Error).message}). ${this.source.reader.remake}`);
       });
       this.forests.set(name, f);
@@ -101,7 +103,9 @@ export class PackLibrary {
     const prepared = typeof query === 'string' || !this.views.has(query) ? await this.prepareText(typeof query === 'string' ? query : query.lexical.text) : query;
     const view = this.views.get(prepared)!;
     const forest = await this.forest('text');
-    const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit, PACK_TEXT_SEARCH) : [];
+    const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit, PACK_TEXT_SEARCH).catch((e: unknown) => {
+      throw e instanceof CorruptBlockError ? damagedBlock(this.source, 'text', e) : e;
+    }) : [];
     signal?.throwIfAborted();
     const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
     // Reasons come from each hit's row (its analysed record), read anyway to show it.
@@ -219,10 +223,9 @@ export class PackLibrary {
   }
 }
 
-/** Raw deflate undone by the platform (DecompressionStream: browsers and Node). */
-async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/** A forest block failing its checks, read by Range from the pack: the pack is damaged (not the person's own index). */
+function damagedBlock(source: PackSource, name: ForestName, e: CorruptBlockError): Error {
+  return source.error(`its ${name} index block ${e.key} in ${partPath(source.manifest.forests[name].blocks.part)} fails its checksum (damaged, or changed while being read). ${source.reader.again}`);
 }
 
 /** A keyword index that cannot be read, as the PackError naming the pack (one already is one). */

@@ -53,7 +53,10 @@ export class InvalidArgumentError extends GlimpseError {
 }
 
 export class CorruptBlockError extends GlimpseError {
-  constructor(key: string, detail: string) {
+  constructor(
+    readonly key: string,
+    detail: string,
+  ) {
     super('CorruptBlockError', `Forest block "${key}" is corrupted (${detail}). The stored index is damaged: delete it and rebuild the forest from the vectors.`);
   }
 }

@@ -1,15 +1,18 @@
-// The static pack, format 4: a folder a static host serves as plain files and a browser reads in
+// The static pack, format 5: a folder a static host serves as plain files and a browser reads in
 // place. Every file but `pack.json` is an immutable part `p/<sha256>` named by the SHA-256 of its
 // bytes, so a host may cache parts forever and a reader checks each one it fetches. pack.json stays
-// a few KiB whatever the photo count: the parts it does not name are listed in the part table, a
-// part of fixed-size records (hash + checksum) read by HTTP Range, so a query reads only the
-// entries it needs. docs/PACK-FORMAT.md is the spec; this file is its types and checks.
+// a few KiB whatever the photo count: each forest's blocks sit back to back in one part read by
+// HTTP Range, located by a small index of their lengths, so a query reads only the blocks it needs,
+// one request per run of neighbours. docs/PACK-FORMAT.md is the spec; this file is its types and checks.
 import { checksum32 } from '../forest/checksum.ts';
 import type { PhotoFields } from '../photo/fields.ts';
 import { GlimpseError } from '../errors.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
 /**
+ * 5: no part table: each forest's blocks back to back in one part (what a forest's open reads
+ * first, then each leaf beside its sketch rows), located by an index of their lengths read at open,
+ * so a block costs one ranged read, not a table record and then a part (two round trips each).
  * 4: the keyword index split (a head, directory pages, postings read by Range), so a query reads
  * only its words' postings; row pages back to back in one part read by Range, located by a small
  * index of their lengths (not through the part table: at 100,000 photos each result's table
@@ -17,30 +20,38 @@ export const PACK_FORMAT = 'glimpse-pack';
  * the photo count), rows in pages of 4. 2: forest blocks of forest format 4. Older formats are
  * refused: make the pack again.
  */
-export const PACK_VERSION = 4;
+export const PACK_VERSION = 5;
 export const MANIFEST_FILE = 'pack.json';
 /**
  * Photos per row page. Small: a result list's ids are scattered over the pack, so a page of 100
  * cost ~100 KB per result; 4 keeps a query's rows to a few KB each, and a grid page reads a few.
  */
 export const ROWS_PER_PAGE = 4;
-/** Part table records: the part's SHA-256 (32 bytes), then checksum32 of those bytes (LE). An all-zero hash: no part. */
-export const TABLE_RECORD = 36;
-/** A run of part table records: [first record, count]. */
-export type TableRun = [number, number];
 
 export type ForestName = 'text' | 'visual';
 
 /**
- * One forest. Its blocks (src/core/forest/store.ts keys, `<kind>/<n>` or a plain key) are parts
- * listed in the part table: `blocks[kind]` is the run of records of n = 0, 1, …; a plain key is
- * its own kind with n = 0. The vector blocks (one per slot, all of one size) sit in slot order in
- * one part, read with Range requests. Each forest block carries its own checksum, so a ranged read
- * is checked too. Opened with sketchInLeaves.
+ * One forest's blocks but the vectors (src/core/forest/store.ts keys): `plain` keys (such as
+ * `meta`) and, for each kind in `runs`, keys `<kind>/0 … <kind>/<count − 1>`. They sit back to back
+ * in `part` in the order blockLayout gives; `index` is a part of their byte lengths (varints, raw
+ * deflate), read whole at open. Each block carries its own checksum, so a ranged read is checked.
+ */
+export interface PackBlocks {
+  part: string;
+  index: string;
+  /** Bytes of the blocks the open reads (the part's start): fetched beside the index, not after it. */
+  open: number;
+  plain: string[];
+  runs: Record<string, number>;
+}
+
+/**
+ * One forest: its blocks, and its vector blocks (one per slot, all of one size) in slot order in
+ * one part, read with Range requests. Opened with sketchInLeaves.
  */
 export interface PackForest {
   dim: number;
-  blocks: Record<string, TableRun>;
+  blocks: PackBlocks;
   vectors: { part: string; generation: number; blockBytes: number; count: number };
 }
 
@@ -51,8 +62,6 @@ export interface PackManifest {
   count: number;
   models: { captioner: string; embedder: string };
   forests: Record<ForestName, PackForest>;
-  /** The part table: its part (read by Range, never whole) and its record count. */
-  table: { part: string; records: number };
   /** The head of the split keyword index (src/core/text/lexical-split.ts): JSON naming its directory pages and postings part. */
   lexical: string;
   /**
@@ -74,29 +83,45 @@ export interface PackRow extends PhotoFields {
 
 export const partPath = (hash: string): string => `p/${hash}`;
 
-/** A forest block key as its table kind and number: `g1/l/17` → [`g1/l`, 17], `meta` → [`meta`, 0]. */
-export function blockKind(key: string): [string, number] {
+/** A forest block key as its kind and number: `g1/l/17` → [`g1/l`, 17], `meta` → [`meta`, undefined]. */
+export function blockKind(key: string): [string, number | undefined] {
   const m = /^(.*)\/(\d+)$/.exec(key);
-  return m ? [m[1]!, Number(m[2])] : [key, 0];
+  return m ? [m[1]!, Number(m[2])] : [key, undefined];
 }
 
-/** One part table record. */
-export function tableRecord(hash: string | undefined): Uint8Array {
-  const out = new Uint8Array(TABLE_RECORD);
-  if (hash) for (let i = 0; i < 32; i++) out[i] = parseInt(hash.slice(i * 2, i * 2 + 2), 16);
-  new DataView(out.buffer).setUint32(32, checksum32(out, 0, 32), true);
+/**
+ * The order of a forest's blocks in its part. First what ForestState.open reads (pinPages 'roots'):
+ * the plain blocks (meta, centroid), tree directories, slot pages, each tree's root page, so the
+ * open is one range. Then the other node pages, tree by tree. Then each tree's leaves, each leaf
+ * followed by its rows (sketches): a query reads both, in one range. Anything else last, by key.
+ */
+export function blockLayout(b: Pick<PackBlocks, 'plain' | 'runs'>): string[] {
+  const kinds = Object.keys(b.runs).sort();
+  const out = [...b.plain].sort((x, y) => (x === 'meta' ? -1 : y === 'meta' ? 1 : x < y ? -1 : 1));
+  const all = (kind: string, from = 0): string[] => Array.from({ length: Math.max(0, b.runs[kind]! - from) }, (_, n) => `${kind}/${n + from}`);
+  const byTree = (kind: string): number => Number(/\/(\d+)$/.exec(kind)![1]);
+  const pages = kinds.filter((k) => /\/n\/\d+$/.test(k)).sort((x, y) => byTree(x) - byTree(y));
+  const leaves = kinds.filter((k) => /\/l\/\d+$/.test(k)).sort((x, y) => byTree(x) - byTree(y));
+  for (const k of kinds) if (/\/[ds]$/.test(k)) out.push(...all(k));
+  for (const k of pages) if (b.runs[k]! > 0) out.push(`${k}/0`);
+  for (const k of pages) out.push(...all(k, 1));
+  const done = new Set(out);
+  for (const k of leaves) {
+    const rows = k.replace(/\/l\/(\d+)$/, '/r/$1');
+    for (let n = 0; n < b.runs[k]!; n++) {
+      out.push(`${k}/${n}`);
+      if (n < (b.runs[rows] ?? 0)) out.push(`${rows}/${n}`);
+    }
+  }
+  for (const k of out) done.add(k);
+  for (const k of kinds) for (const key of all(k)) if (!done.has(key)) out.push(key);
   return out;
 }
 
-/** The hash a record holds (undefined: no part), or null when its checksum fails. */
-export function readTableRecord(rec: Uint8Array): string | undefined | null {
-  if (rec.byteLength !== TABLE_RECORD || new DataView(rec.buffer, rec.byteOffset).getUint32(32, true) !== checksum32(rec, 0, 32)) return null;
-  let hex = '', zero = true;
-  for (let i = 0; i < 32; i++) {
-    zero &&= rec[i] === 0;
-    hex += rec[i]!.toString(16).padStart(2, '0');
-  }
-  return zero ? undefined : hex;
+/** How many blocks of blockLayout come before the first that ForestState.open does not read. */
+export function openBlockCount(layout: readonly string[]): number {
+  const i = layout.findIndex((k) => !/^meta$|\/c$|\/[ds]\/\d+$|\/n\/\d+\/0$/.test(k));
+  return i < 0 ? layout.length : i;
 }
 const HEX = /^[0-9a-f]{64}$/;
 
@@ -121,14 +146,14 @@ export function checkManifest(json: unknown, url: string): PackManifest {
   if (typeof m.version === 'number' && m.version < PACK_VERSION) throw new PackError(url, `it is format ${m.version}, made by an older npm run pack; this app reads format ${PACK_VERSION}. Make the pack again with this version of npm run pack.`);
   if (m.version !== PACK_VERSION) throw new PackError(url, `it is format ${String(m.version)}, this app reads format ${PACK_VERSION}. Update the app or make the pack again.`);
   if (!Number.isInteger(m.count) || (m.count as number) < 0) return bad('bad photo count');
-  const t = m.table;
-  if (!t || typeof t.part !== 'string' || !HEX.test(t.part) || !Number.isInteger(t.records) || t.records < 0) return bad('no part table');
-  const run = (r: unknown): boolean => Array.isArray(r) && r.length === 2 && r.every((x) => Number.isInteger(x) && x >= 0) && r[0] + r[1] <= t.records;
   if (typeof m.models?.captioner !== 'string' || typeof m.models.embedder !== 'string') return bad('no models');
   for (const name of ['text', 'visual'] as const) {
     const f = m.forests?.[name];
-    if (!f || !Number.isInteger(f.dim) || typeof f.blocks !== 'object' || f.blocks === null) return bad(`no ${name} forest`);
-    for (const r of Object.values(f.blocks)) if (!run(r)) return bad('a bad block run');
+    const b = f?.blocks;
+    if (!f || !Number.isInteger(f.dim) || typeof b !== 'object' || b === null) return bad(`no ${name} forest`);
+    if (typeof b.part !== 'string' || !HEX.test(b.part) || typeof b.index !== 'string' || !HEX.test(b.index)) return bad(`no ${name} blocks`);
+    if (!Array.isArray(b.plain) || !b.plain.every((k) => typeof k === 'string') || typeof b.runs !== 'object' || b.runs === null) return bad(`no ${name} block list`);
+    if (!Object.values(b.runs).every((n) => Number.isInteger(n) && n >= 0) || !Number.isInteger(b.open) || b.open < 0) return bad('a bad block run');
     const v = f.vectors;
     if (!v || typeof v.part !== 'string' || !HEX.test(v.part) || ![v.generation, v.blockBytes, v.count].every((x) => Number.isInteger(x) && x >= 0)) return bad(`no ${name} vectors`);
   }
@@ -138,7 +163,20 @@ export function checkManifest(json: unknown, url: string): PackManifest {
   return m as PackManifest;
 }
 
-/** Varint byte lengths of row pages (the rows index) as offsets: pages + 1 of them. RangeError when they do not add up. */
+/** Varints of `lengths` (the rows and blocks indexes). */
+export function lengthsIndex(lengths: readonly number[]): Uint8Array {
+  const out: number[] = [];
+  for (const len of lengths) for (let n = len; ; n = Math.floor(n / 0x80)) {
+    if (n < 0x80) {
+      out.push(n);
+      break;
+    }
+    out.push((n % 0x80) | 0x80);
+  }
+  return Uint8Array.from(out);
+}
+
+/** Varint byte lengths (a lengths index) as offsets: pages + 1 of them. RangeError when they do not add up. */
 export function rowOffsets(index: Uint8Array, pages: number): Float64Array {
   const out = new Float64Array(pages + 1);
   let at = 0;
@@ -151,7 +189,7 @@ export function rowOffsets(index: Uint8Array, pages: number): Float64Array {
       if (v < 0x80) break;
       scale *= 0x80;
     }
-    if (n < 4) throw new RangeError(`row page ${p} is too short`);
+    if (n < 4) throw new RangeError(`entry ${p} is too short`);
     out[p + 1] = out[p]! + n;
   }
   if (at !== index.length) throw new RangeError('the rows index has trailing bytes');

@@ -4,8 +4,8 @@
 // app's own forest code, each leaf's sketch rows stored beside it (a reader over HTTP opens with
 // sketchInLeaves and reads no sketch table), the lexical index split (a head part, directory pages,
 // one postings part read by Range: src/core/text/lexical-split.ts), rows in pages in one part read
-// by Range (with an index of their lengths), one part per thumbnail. Forest blocks are listed in
-// the part table (fixed-size records read by Range), so pack.json stays small.
+// by Range (with an index of their lengths), one part per thumbnail. Each forest's blocks sit back
+// to back in one part (format.ts blockLayout) with an index of their lengths, so pack.json stays small.
 import { buildForest } from '../forest/build.ts';
 import { leafRowsBlocks } from '../forest/leaf-rows.ts';
 import { MemoryBlockStore } from '../forest/memory-store.ts';
@@ -13,7 +13,7 @@ import type { PhotoFields } from '../photo/fields.ts';
 import { FULL_OPTIONS, LexicalIndex } from '../text/index.ts';
 import { splitLexical } from '../text/lexical-split.ts';
 import { utf8 } from './utf8.ts';
-import { blockKind, PACK_FORMAT, PACK_VERSION, rowPageBytes, ROWS_PER_PAGE, tableRecord, TABLE_RECORD, type PackForest, type PackManifest, type PackRow, type TableRun } from './format.ts';
+import { blockKind, blockLayout, lengthsIndex, openBlockCount, PACK_FORMAT, PACK_VERSION, rowPageBytes, ROWS_PER_PAGE, type PackForest, type PackManifest, type PackRow } from './format.ts';
 
 /** One analysed photo: its per-photo fields (rows take addedAt from takenAt), vectors, WebP thumbnail and the models that made them. */
 export interface PackItem extends Omit<PhotoFields, 'addedAt' | 'takenAt'> {
@@ -55,21 +55,6 @@ class Parts {
   }
 }
 
-/** The part table being written: runs of records, in order. */
-class Table {
-  readonly hashes: (string | undefined)[] = [];
-  run(hashes: readonly (string | undefined)[]): TableRun {
-    const first = this.hashes.length;
-    this.hashes.push(...hashes);
-    return [first, hashes.length];
-  }
-  bytes(): Uint8Array {
-    const out = new Uint8Array(this.hashes.length * TABLE_RECORD);
-    this.hashes.forEach((h, i) => out.set(tableRecord(h), i * TABLE_RECORD));
-    return out;
-  }
-}
-
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const c of chunks) n += c.byteLength;
@@ -82,14 +67,16 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-async function packForest(parts: Parts, table: Table, ids: number[], rows: Float32Array[]): Promise<PackForest> {
+async function packForest(parts: Parts, deflateRaw: DeflateRaw, ids: number[], rows: Float32Array[]): Promise<PackForest> {
   const dim = rows[0]?.length ?? 0;
   const store = new MemoryBlockStore();
   const flat = new Float32Array(rows.length * dim);
   rows.forEach((r, i) => flat.set(r, i * dim));
   await buildForest(store, { dim, ids, vectors: flat }, { seed: 1 });
   await store.write(await leafRowsBlocks(store));
-  const kinds = new Map<string, (string | undefined)[]>();
+  const blocks = new Map<string, Uint8Array>();
+  const plain: string[] = [];
+  const runs: Record<string, number> = {};
   const vectors: Uint8Array[] = [];
   let generation = 0;
   for (const key of store.keys().sort()) {
@@ -99,15 +86,20 @@ async function packForest(parts: Parts, table: Table, ids: number[], rows: Float
     if (v) {
       generation = Number(v[1]);
       vectors[Number(v[2])] = store.raw(key)!;
-    } else {
-      const [kind, n] = blockKind(key);
-      let list = kinds.get(kind);
-      if (!list) kinds.set(kind, (list = []));
-      list[n] = await parts.put(store.raw(key)!);
+      continue;
     }
+    blocks.set(key, store.raw(key)!);
+    const [kind, n] = blockKind(key);
+    if (n === undefined) plain.push(key);
+    else runs[kind] = Math.max(runs[kind] ?? 0, n + 1);
   }
-  const blocks: Record<string, TableRun> = {};
-  for (const [kind, list] of [...kinds].sort(([a], [b]) => (a < b ? -1 : 1))) blocks[kind] = table.run(Array.from(list));
+  const layout = blockLayout({ plain, runs });
+  const missing = layout.find((k) => !blocks.has(k));
+  if (missing !== undefined || layout.length !== blocks.size) throw new Error(`forest blocks are not numbered 0…n-1 (${missing ?? 'extra blocks'})`);
+  const laid = layout.map((k) => blocks.get(k)!);
+  let open = 0;
+  for (const b of laid.slice(0, openBlockCount(layout))) open += b.byteLength;
+  const packed = { part: await parts.put(concat(laid)), index: await parts.put(await deflateRaw(lengthsIndex(laid.map((b) => b.byteLength)))), open, plain, runs };
   const blockBytes = vectors[0]?.byteLength ?? 0;
   const all = new Uint8Array(blockBytes * vectors.length);
   vectors.forEach((b, slot) => {
@@ -115,7 +107,7 @@ async function packForest(parts: Parts, table: Table, ids: number[], rows: Float
     all.set(b, slot * blockBytes);
   });
   if (vectors.length !== rows.length || vectors.some((b) => b === undefined)) throw new Error('vector slots are not 0…n-1');
-  return { dim, blocks, vectors: { part: await parts.put(all), generation, blockBytes, count: vectors.length } };
+  return { dim, blocks: packed, vectors: { part: await parts.put(all), generation, blockBytes, count: vectors.length } };
 }
 
 /** Writes every part of the pack of `work` to `w.sink` and returns its manifest (the caller stores it as pack.json). */
@@ -134,30 +126,19 @@ export async function buildPack(work: readonly PackItem[], w: PackWriter): Promi
     const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
     rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: await parts.put(thumb) });
   }
-  const table = new Table();
   const rowPages: Uint8Array[] = [];
   for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(rowPageBytes(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
-  const rowIndex: number[] = [];
-  for (const page of rowPages) for (let n = page.byteLength; ; n = Math.floor(n / 0x80)) {
-    if (n < 0x80) {
-      rowIndex.push(n);
-      break;
-    }
-    rowIndex.push((n % 0x80) | 0x80);
-  }
-  const rowsRef = { part: await parts.put(concat(rowPages)), index: await parts.put(Uint8Array.from(rowIndex)), pages: rowPages.length };
+  const rowsRef = { part: await parts.put(concat(rowPages)), index: await parts.put(lengthsIndex(rowPages.map((p) => p.byteLength))), pages: rowPages.length };
   const forests = {
-    text: await packForest(parts, table, ids, items.map((i) => i.text)),
-    visual: await packForest(parts, table, ids, items.map((i) => i.visual)),
+    text: await packForest(parts, w.deflateRaw, ids, items.map((i) => i.text)),
+    visual: await packForest(parts, w.deflateRaw, ids, items.map((i) => i.visual)),
   };
-  const tablePart = await parts.put(table.bytes());
   const head = await splitLexical(lexical, (b) => parts.put(b), { deflate: w.deflateRaw });
   const manifest: PackManifest = {
     format: PACK_FORMAT,
     version: PACK_VERSION,
     count: items.length,
     models,
-    table: { part: tablePart, records: table.hashes.length },
     forests,
     lexical: await parts.put(utf8(JSON.stringify(head))),
     rows: rowsRef,

@@ -90,6 +90,24 @@ describe('library file: export and import', () => {
     }
   });
 
+  it('the exported file opens in place (the pack it carries): 20 photos searched, nothing stored', async () => {
+    const b = await profile();
+    try {
+      await openSettings(b.page);
+      await b.page.getByTestId('open-library-file').setInputFiles(picked);
+      await expect.poll(() => b.page.getByTestId('pack-library').textContent(), { timeout: 60_000 }).toContain('Library file: 20 photos from picked.glimpse');
+      const names = new Set(photos.map((p) => path.basename(p)));
+      for (const q of QUERIES.slice(0, 3)) {
+        const shown = await b.page.evaluate(async (q) => (await window.__glimpse!.search(q, 10)).map((r) => r.name), q);
+        expect(shown.length).toBeGreaterThan(0);
+        for (const n of shown) expect(names.has(n)).toBe(true);
+      }
+      expect(await storedRows(b.page)).toEqual([]);
+    } finally {
+      await b.context.close();
+    }
+  });
+
   it('without a save picker the export is downloaded, and that file imports', async () => {
     const c = await profile(dropSavePicker);
     const downloaded = path.join(dir, 'downloaded.glimpse');

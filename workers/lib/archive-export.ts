@@ -1,6 +1,7 @@
 // Exporting the library as one `.glimpse` file, streamed: the library is read a chunk of rows at
 // a time (rows, vectors, thumbnails) and written out before the next is read, so its size never
 // sits in memory. Originals are included only where reading them is already allowed.
+import { LibraryPack } from '../../src/archive/library-pack';
 import { LibraryWriter, type ExportPhoto } from '../../src/archive/library-writer';
 import { CHUNK_SIZE, unitScaleOf } from '../../src/core/archive/index';
 import { throwIfAborted } from '../../src/core/errors';
@@ -10,7 +11,8 @@ import type { Library } from './library';
 import { version } from '../../package.json';
 
 export interface ExportProgress {
-  phase: 'photos' | 'originals';
+  /** 'index': the search index the file carries (its pack) is being built. */
+  phase: 'photos' | 'originals' | 'index';
   done: number;
   total: number;
   bytes: number;
@@ -71,6 +73,8 @@ export async function exportLibrary(library: Library, target: WritableStream<Uin
   const { db } = library;
   const total = await countImages(db);
   const writer = await LibraryWriter.create(target, { app: { name: 'Glimpse', version }, revisionOf: o.revisionOf, signal: o.signal });
+  // The pack the file carries, so it opens in place (src/archive/library-pack.ts).
+  const pack = new LibraryPack(o.signal);
   /** Photo index in the file → image id, for the originals written at the end. */
   const originalIds = new Map<number, number>();
   let photos = 0, skipped = 0, after = 0;
@@ -105,7 +109,10 @@ export async function exportLibrary(library: Library, target: WritableStream<Uin
         }
         chunk.push(photo);
       }
-      if (chunk.length > 0) await writer.addChunk(chunk);
+      if (chunk.length > 0) {
+        const { index, entries } = await writer.addChunk(chunk);
+        pack.add(index, chunk, entries);
+      }
       photos += chunk.length;
       o.onProgress?.({ phase: 'photos', done: photos + skipped, total, bytes: writer.bytes });
     }
@@ -116,6 +123,10 @@ export async function exportLibrary(library: Library, target: WritableStream<Uin
         return file;
       },
       (done) => o.onProgress?.({ phase: 'originals', done, total: originalIds.size, bytes: writer.bytes }),
+      async () => {
+        o.onProgress?.({ phase: 'index', done: 0, total: photos, bytes: writer.bytes });
+        return { pack: await pack.write(writer) };
+      },
     );
   } catch (e) {
     await writer.abort(e);

@@ -1,8 +1,8 @@
 // The pack a format-2 library file carries, so the file can be searched in place (the pack reader
 // reads each part as a slice of the file): built once the chunks are written, from what they
 // held, by the pack writer (src/core/pack/write.ts), its parts stored as `p/<sha256>` entries.
-// Thumbnails are not written twice: each is handed to the pack writer as a reference to the one
-// already in its chunk's thumbnails entry, and pack-thumbs.json says where that is.
+// Thumbnails are not written twice: each is handed to the pack writer as a part already stored
+// (its SHA-256 and size), the one in its chunk's thumbnails entry; pack-thumbs.json says where.
 import { packEntry, type EntryRef, type PackExtension, type PackThumbs, type PhotoEntry } from '../core/archive/index.ts';
 import { throwIfAborted } from '../core/errors.ts';
 import { PACK_VERSION } from '../core/pack/format.ts';
@@ -13,25 +13,6 @@ import { sha256Hex } from './sha256.ts';
 /** Where the pack's entries go: stored (uncompressed) entries of the library file. */
 export interface StoredEntries {
   addStored(path: string, bytes: Uint8Array): Promise<EntryRef>;
-}
-
-/**
- * A thumbnail as the pack writer is given it: these bytes, then the thumbnail's SHA-256 (32
- * bytes). The sink answers with that SHA-256 (the part's name) and writes nothing. A real WebP or
- * JPEG never starts with them.
- */
-const THUMB_REF = new TextEncoder().encode('glimpse:thumb-ref:');
-
-function thumbRef(sha256: string): Uint8Array {
-  const out = new Uint8Array(THUMB_REF.length + 32);
-  out.set(THUMB_REF);
-  for (let i = 0; i < 32; i++) out[THUMB_REF.length + i] = parseInt(sha256.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-function refHash(bytes: Uint8Array): string | undefined {
-  if (bytes.byteLength !== THUMB_REF.length + 32 || THUMB_REF.some((b, i) => bytes[i] !== b)) return undefined;
-  return Array.from(bytes.subarray(THUMB_REF.length), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Raw deflate by the platform (CompressionStream: browsers and Node). */
@@ -67,7 +48,7 @@ export class LibraryPack {
         record: p.record,
         text: unitVector(p.vectors.text),
         visual: unitVector(p.vectors.visual),
-        thumb: thumbRef(t.sha256),
+        thumb: { part: t.sha256, bytes: t.bytes },
         models: p.record.models,
       });
     });
@@ -79,8 +60,6 @@ export class LibraryPack {
     const sink = {
       put: async (bytes: Uint8Array): Promise<string> => {
         throwIfAborted(this.signal);
-        const ref = refHash(bytes);
-        if (ref) return ref;
         const hash = await sha256Hex(bytes);
         if (!written.has(hash)) {
           written.add(hash);
@@ -91,8 +70,6 @@ export class LibraryPack {
     };
     const manifest = await buildPack(this.items, { sink, deflateRaw });
     throwIfAborted(this.signal);
-    // The writer counted each thumbnail as its reference: count its real size (what fetching the whole pack costs).
-    manifest.bytes += Object.values(this.thumbs).reduce((n, [, , bytes]) => n + bytes - THUMB_REF.length - 32, 0);
     this.items.length = 0; // the vectors are no longer needed
     return {
       version: PACK_VERSION,

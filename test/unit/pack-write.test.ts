@@ -6,14 +6,15 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writePack } from '../../scripts/pack/write-pack.ts';
 import { MANIFEST_FILE, partPath, type PackManifest } from '../../src/core/pack/format.ts';
-import { buildPack, type PackItem } from '../../src/core/pack/write.ts';
+import type { WorkItem } from '../../scripts/pack/work.ts';
+import { buildPack } from '../../src/core/pack/write.ts';
 import { utf8 } from '../../src/core/pack/utf8.ts';
 import { buildRecord } from '../../src/core/text/record.ts';
 import { vector } from './library-fixture.ts';
 
 const CAPTIONS = ['a dog on a beach', 'a red car in the snow', 'two cats on a sofa', 'a boat at a wooden dock', 'a child with a kite'];
 const models = { captioner: 'c', embedder: 'e' };
-const items: PackItem[] = Array.from({ length: 60 }, (_, i) => ({
+const items: WorkItem[] = Array.from({ length: 60 }, (_, i) => ({
   sha256: createHash('sha256').update(`p${i}`).digest('hex'),
   name: `${i}.jpg`, path: `photos/${String(59 - i).padStart(3, '0')}.jpg`, size: 1000 + i, type: 'image/jpeg', width: 4, height: 3, takenAt: 1_700_000_000_000 + i,
   record: buildRecord([CAPTIONS[i % CAPTIONS.length]!, `photo number ${i}`], models),
@@ -44,6 +45,17 @@ describe('pack writer (core)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a thumbnail the caller stored itself (name and size) packs as its bytes would, without being put again', async () => {
+    const put = (seen: Uint8Array[]) => ({ put: async (b: Uint8Array): Promise<string> => (seen.push(b), Promise.resolve(createHash('sha256').update(b).digest('hex'))) });
+    const withBytes: Uint8Array[] = [];
+    const withRefs: Uint8Array[] = [];
+    const refs = items.map((it) => ({ ...it, thumb: { part: createHash('sha256').update(it.thumb).digest('hex'), bytes: it.thumb.byteLength } }));
+    const a = await buildPack(items, { sink: put(withBytes), deflateRaw: (b) => deflateRawSync(b) });
+    const b = await buildPack(refs, { sink: put(withRefs), deflateRaw: (b) => deflateRawSync(b) });
+    expect(b).toEqual(a);
+    expect(withBytes.length - withRefs.length).toBe(items.length);
   });
 
   it('refuses photos analysed with other models, naming the photo', async () => {

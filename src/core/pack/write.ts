@@ -20,8 +20,15 @@ export interface PackItem extends Omit<PhotoFields, 'addedAt' | 'takenAt'> {
   takenAt: number;
   text: Float32Array;
   visual: Float32Array;
-  thumb: Uint8Array;
+  /** The WebP bytes, or a part the caller has already stored (a library file keeps its thumbnails in its chunks). */
+  thumb: Uint8Array | StoredPart;
   models: { captioner: string; embedder: string };
+}
+
+/** A part stored by the caller: its name (SHA-256 hex) and size. */
+export interface StoredPart {
+  part: string;
+  bytes: number;
 }
 
 /** Where parts go: stores `bytes` as the part named by their SHA-256 (hex), returns that name. Storing one twice must be harmless. */
@@ -52,6 +59,12 @@ class Parts {
     if (!this.seen.has(hash)) this.bytes += bytes.byteLength;
     this.seen.add(hash);
     return hash;
+  }
+  /** Counts a part the caller stored itself. */
+  stored(p: StoredPart): string {
+    if (!this.seen.has(p.part)) this.bytes += p.bytes;
+    this.seen.add(p.part);
+    return p.part;
   }
 }
 
@@ -124,7 +137,7 @@ export async function buildPack(work: readonly PackItem[], w: PackWriter): Promi
   for (const [i, it] of items.entries()) {
     lexical.add(ids[i]!, it.record);
     const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
-    rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: await parts.put(thumb) });
+    rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: thumb instanceof Uint8Array ? await parts.put(thumb) : parts.stored(thumb) });
   }
   const rowPages: Uint8Array[] = [];
   for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(rowPageBytes(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));

@@ -3,6 +3,7 @@
 // indexing queue is idle and yields to it after the photo in hand. Views follow the worker's
 // 'replaced' announcements (library-state, browse), not this loop.
 import { modelConfig, outdatedForests, refreshNextImage, releaseCaptioner, staleImages, upgradeForests, type RefreshKind } from '../bridge/bridge';
+import { SerialPasses } from '../core/tasks/serial-passes';
 import { errorMessage, errorName, isAbort } from './errors';
 import { hashMissing } from './hasher';
 import { indexer } from './indexer.svelte';
@@ -17,8 +18,15 @@ class Refresher {
   upgrading: { done: number; total: number } | undefined = $state();
   error = $state('');
   private controller: AbortController | undefined;
-  /** A kick came while a pass ran (a setting changed, photos were added): pass once more from the start. */
-  private again = false;
+  /** One pass at a time; a kick during a pass (a setting changed, photos were added, "Re-index them") buys one more. */
+  private readonly passes = new SerialPasses(() => this.pass(), {
+    canRun: () => this.idle(),
+    onBusy: (busy) => {
+      this.running = busy;
+      // Low-memory mode: nothing left to describe, so the captioner goes (searches need only the embedder).
+      if (!busy && this.idle() && modelConfig().lowMemory) void releaseCaptioner().then(() => models.reset(), () => {});
+    },
+  });
 
   async check(): Promise<void> {
     this.stale = await staleImages();
@@ -26,8 +34,7 @@ class Refresher {
 
   /** Starts a pass when there is something to do and the queue is idle. */
   kick(): void {
-    if (this.running) this.again = true;
-    else void this.run();
+    this.passes.kick();
   }
 
   reindex(): void {
@@ -49,33 +56,29 @@ class Refresher {
     return this.stale.captions > 0 || this.stale.text > 0 || (this.reindexing && this.stale.models > 0);
   }
 
-  private async run(): Promise<void> {
-    this.running = true;
+  private async pass(): Promise<void> {
     this.error = '';
     try {
-      do {
-        this.again = false;
-        let after = 0;
-        // After an update of the app: forests in an older format are rewritten first (they are
-        // not searched until then; keyword search answers meanwhile).
-        if (this.idle() && (await outdatedForests()) > 0) {
-          this.controller = new AbortController();
-          this.upgrading = { done: 0, total: 1 };
-          try {
-            await upgradeForests(this.controller.signal, (p) => (this.upgrading = p));
-          } finally {
-            this.upgrading = undefined;
-          }
+      let after = 0;
+      // After an update of the app: forests in an older format are rewritten first (they are
+      // not searched until then; keyword search answers meanwhile).
+      if (this.idle() && (await outdatedForests()) > 0) {
+        this.controller = new AbortController();
+        this.upgrading = { done: 0, total: 1 };
+        try {
+          await upgradeForests(this.controller.signal, (p) => (this.upgrading = p));
+        } finally {
+          this.upgrading = undefined;
         }
-        await this.check();
-        while (this.idle() && this.wanted()) {
-          this.controller = new AbortController();
-          const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
-          if (!next) break;
-          after = next.id;
-          this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
-        }
-      } while (this.again && this.idle());
+      }
+      await this.check();
+      while (this.idle() && this.wanted()) {
+        this.controller = new AbortController();
+        const next = await refreshNextImage(after, this.reindexing, this.controller.signal);
+        if (!next) break;
+        after = next.id;
+        this.stale[next.kind] = Math.max(0, this.stale[next.kind] - 1);
+      }
       await this.check();
       if (this.stale.models === 0) this.reindexing = false;
       // Photos from before perceptual hashes get theirs (near-duplicates), from their thumbnails.
@@ -83,10 +86,6 @@ class Refresher {
     } catch (e) {
       // A cancel, or the worker restarted under us (indexing was cancelled): the next kick resumes.
       if (!isAbort(e) && errorName(e) !== 'WorkerRestartedError') this.error = `Updating descriptions stopped: ${errorMessage(e)}`;
-    } finally {
-      this.running = false;
-      // Low-memory mode: nothing left to describe, so the captioner goes (searches need only the embedder).
-      if (this.idle() && modelConfig().lowMemory) void releaseCaptioner().then(() => models.reset(), () => {});
     }
   }
 }

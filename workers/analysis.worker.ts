@@ -31,12 +31,9 @@ import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/mo
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
 import { announce, listen, shared, takeStale } from './lib/tab-sync';
-import { neighbourGraph, neighboursOf, type GraphProgress } from './lib/map-input';
-import { countUnhashed, hashNext, similarPairs, type SimilarPairs } from './lib/similar';
+import { mapApi } from './lib/map-api';
 import { FileIndexer, type AddOutcome, type IndexOptions } from './lib/index-file';
 import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
-import { readLayout, tagsOfImages, writeLayout, type MapSpace, type StoredLayout } from '../src/storage/map-store';
-import type { KnnGraph, Newcomer } from '../src/core/map';
 
 export type { AddOutcome, IndexOptions } from './lib/index-file';
 
@@ -308,47 +305,7 @@ const api = {
     });
   },
 
-  /** The map's stored layout of one space (if any), and every image's id and tags now. */
-  async mapState(space: MapSpace): Promise<{ stored?: StoredLayout; ids: number[]; tags: string[][] }> {
-    const library = await lib();
-    const [stored, now] = await Promise.all([readLayout(library.db, space), tagsOfImages(library.db)]);
-    return stored ? { stored, ...now } : now;
-  },
-
-  /** Every photo's nearest photos in one space, from its forest: the graph the map is laid out from. */
-  async mapGraph(callId: number, space: MapSpace, onProgress?: (p: GraphProgress) => void): Promise<{ ids: Int32Array; graph: KnnGraph }> {
-    return runCancellable(callId, async (signal) => {
-      const out = await neighbourGraph(await lib(), space, signal, onProgress);
-      return Comlink.transfer(out, [out.ids.buffer, out.graph.indices.buffer, out.graph.distances.buffer]);
-    });
-  },
-
-  /** The nearest photos of some photos (new since the map was laid out), to place them. */
-  async mapNeighbours(callId: number, space: MapSpace, ids: number[]): Promise<Newcomer[]> {
-    return runCancellable(callId, async (signal) => neighboursOf(await lib(), space, ids, signal));
-  },
-
-  async saveMapLayout(layout: StoredLayout): Promise<void> {
-    await writeLayout((await lib()).db, layout);
-  },
-
-  /** Candidate near-duplicate pairs with their hash distances (group them with src/core/similar). */
-  async similarPairs(callId: number, onProgress?: (p: GraphProgress) => void): Promise<SimilarPairs> {
-    return runCancellable(callId, async (signal) => {
-      const out = await similarPairs(await lib(), signal, onProgress);
-      return Comlink.transfer(out, [out.a.buffer, out.b.buffer, out.distance.buffer]);
-    });
-  },
-
-  /** Images without a perceptual hash yet (from before hashes were kept). */
-  async unhashedCount(): Promise<number> {
-    return countUnhashed(await lib());
-  },
-
-  /** Hashes the next image without one after `afterId`, from its thumbnail; undefined when done. */
-  async hashNext(afterId: number): Promise<number | undefined> {
-    return hashNext(await lib(), afterId);
-  },
+  ...mapApi(lib),
 
   /** Test hook: the ids rows, vectors and both stored forests hold. */
   async storedIds(): Promise<StoredIds> {

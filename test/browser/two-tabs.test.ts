@@ -102,6 +102,10 @@ describe('two tabs on one library', () => {
   });
 
   it('when the indexing tab closes, the other takes over the queue', async () => {
+    // A indexes two photos and then holds the rest (the queue gate): A is still the indexing tab
+    // when B is looked at and when A closes, on any machine. Without it a fast A could finish all
+    // seven before B ever stood by (a CI failure: 'index-elsewhere' never showed).
+    await a.page.evaluate(() => window.__glimpse!.holdQueue(2));
     await a.page.getByTestId('add-files').setInputFiles(images.slice(13, 20));
     for (let i = 13; i < 20; i++) expected.add(base(i));
     await expect.poll(() => imageCount(b.page), { timeout: 60_000 }).toBeGreaterThanOrEqual(14);

@@ -4,7 +4,6 @@ import { guardedFetch } from './download-guard';
 import { singleThreadReason as threadReason } from '../core/wasm-threads';
 import { FolderCache } from './folder-cache';
 import { dropLegacyCaches } from './model-cache';
-import { streamWasm } from './ort-wasm';
 
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
@@ -36,7 +35,6 @@ export const ORT_BUILD_FILES: Record<OrtBuild, string> = { plain: 'ort-wasm-simd
 export async function prepareRuntime(opts: RuntimeOptions, pref: BackendPreference): Promise<Backend> {
   const [gpu] = await Promise.all([webGpuAvailable(), dropLegacyCaches()]);
   configureRuntime(opts, gpu ? 'asyncify' : 'plain');
-  await chooseWasmSource();
   return gpu && pref !== 'wasm' ? 'webgpu' : isNode() ? 'cpu' : 'wasm';
 }
 
@@ -57,16 +55,6 @@ function configureRuntime(opts: RuntimeOptions, build: OrtBuild): void {
     const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
     wasm.numThreads = singleThreadReason() ? 1 : Math.min(4, cores);
   }
-}
-
-/** Streamed from our origin when it answers, else transformers.js's cached bytes (see ort-wasm.ts). */
-async function chooseWasmSource(): Promise<void> {
-  const paths = env.backends.onnx.wasm?.wasmPaths;
-  const here = (globalThis as { location?: { href: string } }).location?.href;
-  if (!here || typeof caches === 'undefined' || typeof paths !== 'object' || !paths.mjs || !paths.wasm) return;
-  const files = { mjs: new URL(paths.mjs, here).href, wasm: new URL(paths.wasm, here).href };
-  const cache = await caches.open(env.cacheKey).catch(() => undefined);
-  env.useWasmCache = !(await streamWasm(files, { fetch: globalThis.fetch.bind(globalThis), cache }));
 }
 
 const isNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node;

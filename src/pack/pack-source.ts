@@ -137,44 +137,26 @@ export class PackSource {
    * caller's records carry their own checksums (forest blocks).
    */
   async slices(hash: string, indices: readonly number[], size: number): Promise<Map<number, Uint8Array>> {
-    const out = new Map<number, Uint8Array>();
-    const want = [...new Set(indices)].sort((a, b) => a - b).filter((i) => {
-      const hit = this.ranges.get(`${hash}:${i}`);
-      if (hit) out.set(i, hit);
-      return !hit;
-    });
-    const runs: [number, number][] = [];
-    for (const i of want) {
-      const last = runs[runs.length - 1];
-      if (last && (i - last[1]) * size <= 8192) last[1] = i;
-      else runs.push([i, i]);
-    }
-    await Promise.all(
-      runs.map(async ([a, b]) => {
-        const { bytes, fetched } = await this.reader.read(hash, [a * size, (b + 1) * size]);
-        if (fetched) this.fetchedBytes += bytes.byteLength;
-        // A host that ignores Range sends the whole part (200): take the records from it.
-        const base = bytes.byteLength === (b - a + 1) * size ? 0 : a * size;
-        for (let i = a; i <= b; i++) {
-          const rec = bytes.subarray(base + (i - a) * size, base + (i - a + 1) * size);
-          if (rec.byteLength !== size) throw this.error(`its part ${partPath(hash)} is shorter than its manifest says. ${this.reader.again}`);
-          this.ranges.set(`${hash}:${i}`, rec);
-          out.set(i, rec);
-        }
-      }),
-    );
-    return out;
+    const uniq = [...new Set(indices)];
+    const got = await this.byteRanges(hash, uniq.map((i) => [i * size, (i + 1) * size] as const));
+    return new Map(uniq.map((i, k) => [i, got[k]!]));
   }
 
+  /** Ranges read (`<hash>@<start>-<end>`), and those on their way: a second search asking for the same blocks meanwhile waits for the first's requests. */
   private readonly ranges = new Map<string, Uint8Array>();
+  private readonly coming = new Map<string, Promise<Uint8Array>>();
 
   /**
    * Byte ranges [start, end) of part `hash`, in order, through Range requests sent together
-   * (ranges within 8 KB of each other in one request), kept in memory. Not checked against the
-   * part's hash: the caller checks each range against its own checksum (the keyword postings).
+   * (ranges within 8 KB of each other in one request), kept in memory. A range already on its way
+   * (a concurrent read asked for it) is not asked again: at the first query the page re-runs its
+   * search when the pack's open lands (Results.svelte), and the two searches read the same blocks at
+   * once (bench:pack --trace: 178 of 446 requests were repeats). Not checked against the part's
+   * hash: the caller checks each range against its own checksum (forest blocks, keyword postings).
    */
   async byteRanges(hash: string, want: readonly (readonly [number, number])[]): Promise<Uint8Array[]> {
-    const out: (Uint8Array | undefined)[] = want.map(([a, b]) => (b <= a ? new Uint8Array(0) : this.ranges.get(`${hash}@${a}-${b}`)));
+    const key = (a: number, b: number): string => `${hash}@${a}-${b}`;
+    const out: (Uint8Array | Promise<Uint8Array> | undefined)[] = want.map(([a, b]) => (b <= a ? new Uint8Array(0) : (this.ranges.get(key(a, b)) ?? this.coming.get(key(a, b)))));
     const todo = want.map((r, i) => [r[0], r[1], i] as const).filter((_, i) => !out[i]).sort((x, y) => x[0] - y[0]);
     const runs: { a: number; b: number; parts: (readonly [number, number, number])[] }[] = [];
     for (const r of todo) {
@@ -184,21 +166,27 @@ export class PackSource {
         last.parts.push(r);
       } else runs.push({ a: r[0], b: r[1], parts: [r] });
     }
-    await Promise.all(
-      runs.map(async ({ a, b, parts }) => {
-        const { bytes, fetched } = await this.reader.read(hash, [a, b]);
+    for (const { a, b, parts } of runs) {
+      const run = this.reader.read(hash, [a, b]).then(({ bytes, fetched }) => {
         if (fetched) this.fetchedBytes += bytes.byteLength;
         // A host that ignores Range sends the whole part (200): cut the ranges from it.
-        const base = bytes.byteLength === b - a ? a : 0;
-        for (const [s, e, i] of parts) {
+        return { bytes, base: bytes.byteLength === b - a ? a : 0 };
+      });
+      for (const [s, e, i] of parts) {
+        const k = key(s, e);
+        const one = run.then(({ bytes, base }) => {
           const got = bytes.subarray(s - base, e - base);
           if (got.byteLength !== e - s) throw this.error(`its part ${partPath(hash)} is shorter than its manifest says. ${this.reader.again}`);
-          this.ranges.set(`${hash}@${s}-${e}`, got);
-          out[i] = got;
-        }
-      }),
-    );
-    return out as Uint8Array[];
+          this.ranges.set(k, got);
+          return got;
+        });
+        // Settled either way: a failed range is asked again by a later read (network back).
+        void one.then(() => this.coming.delete(k), () => this.coming.delete(k));
+        this.coming.set(k, one);
+        out[i] = one;
+      }
+    }
+    return Promise.all(out as (Uint8Array | Promise<Uint8Array>)[]);
   }
 
   private async fetchPart(hash: string): Promise<Uint8Array> {

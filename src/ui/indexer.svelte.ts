@@ -3,6 +3,7 @@
 // The queue is shared by every tab on the library and one tab runs it (a Web Lock): the others
 // add to it, show "Indexing in another tab…" and take over if that tab is closed.
 import { asIndexer, clearQueue, dropQueued, enqueueFiles, indexerBusy, indexQueued, libraryStatus, onLibraryChange, queuedFiles, type PickedFile, type QueueOutcome } from '../bridge/bridge';
+import { SerialPasses } from '../core/tasks/serial-passes';
 import { coalesced } from './coalesce';
 import { download } from './download.svelte';
 import { errorMessage, errorName, isAbort } from './errors';
@@ -37,8 +38,15 @@ class Indexer {
   private controller: AbortController | undefined;
   /** This tab's queue run, if one is going: cancel waits for it to stop. */
   private processing: Promise<void> = Promise.resolve();
-  /** True from run() until it returns, waiting for the lock included. */
-  private claimed = false;
+  /**
+   * One queue run at a time, waiting for the lock included. A start asked for while a run ends (a
+   * file added just after the run's last read of the queue) buys one more run instead of being
+   * dropped, which left the new photos queued with nothing running them.
+   */
+  private readonly runs = new SerialPasses(() => this.claimAndProcess(), {
+    canRun: () => !this.paused,
+    onError: (e) => (this.notice = `Indexing stopped: ${errorMessage(e)}`),
+  });
 
   /**
    * Re-reads the shared queue's length. While another tab runs the queue, this one stands by to
@@ -46,7 +54,7 @@ class Indexer {
    */
   private readonly syncPending = coalesced(async () => {
     this.pending = (await libraryStatus()).pending;
-    if (this.pending > 0 && !this.paused && !this.claimed && (await indexerBusy())) void this.run();
+    if (this.pending > 0 && !this.paused && !this.runs.busy && (await indexerBusy())) this.run();
   });
 
   constructor() {
@@ -76,7 +84,7 @@ class Indexer {
     } finally {
       this.restored = true;
     }
-    if (this.pending > 0 && !this.paused) void this.run();
+    if (this.pending > 0 && !this.paused) this.run();
   }
 
   async add(files: PickedFile[]): Promise<void> {
@@ -89,7 +97,7 @@ class Indexer {
       this.notice = errorName(e) === 'QuotaExceededError' ? 'The device storage is full: free some space (or remove images), then add the photos again.' : `Could not queue the files: ${errorMessage(e)}`;
       return;
     }
-    if (!this.paused) void this.run();
+    if (!this.paused) this.run();
   }
 
   pause(): void {
@@ -100,7 +108,7 @@ class Indexer {
   resume(): void {
     this.setPaused(false);
     this.notice = '';
-    void this.run();
+    this.run();
   }
 
   /**
@@ -131,9 +139,11 @@ class Indexer {
   }
 
   /** Runs the shared queue, or waits while another tab runs it and then takes over. */
-  private async run(): Promise<void> {
-    if (this.claimed) return;
-    this.claimed = true;
+  private run(): void {
+    this.runs.kick();
+  }
+
+  private async claimAndProcess(): Promise<void> {
     try {
       if (await asIndexer(() => (this.processing = this.process()), false)) return;
       this.elsewhere = true;
@@ -142,7 +152,6 @@ class Indexer {
         await (this.processing = this.process());
       }, true);
     } finally {
-      this.claimed = false;
       this.elsewhere = false;
     }
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { synthetic } from '../../bench/lib/synthetic.ts';
 import { Forest } from '../../src/core/forest/index.ts';
 import { blockLayout, openBlockCount, type PackManifest } from '../../src/core/pack/format.ts';
-import { buildPack, type PackItem } from '../../src/core/pack/write.ts';
+import { buildPack, spatialOrder, type PackItem } from '../../src/core/pack/write.ts';
 import { buildRecord } from '../../src/core/text/record.ts';
 import { PackBlockStore } from '../../src/pack/pack-block-store.ts';
 import type { PackSource } from '../../src/pack/pack-source.ts';
@@ -66,5 +66,45 @@ describe('pack forest ranges', () => {
       found += exact.filter((id) => got.has(id)).length;
     }
     expect(found / (QUERIES * 10)).toBeGreaterThanOrEqual(0.9);
+  }, 60_000);
+
+  // Slots follow the leaf order of a scratch tree (write.ts spatialOrder), so a query's candidates'
+  // vectors lie together. The order must be a permutation, each slot must hold its own photo's
+  // vector, and a search that reads every candidate must answer exactly as exact search does.
+  it('slots in spatial order: a permutation, each slot holds its id\'s vector, neighbours near, exhaustive search exact', async () => {
+    const { base } = synthetic({ n: N, queries: 1, dim: DIM, seed: 11 });
+    const order = await spatialOrder(base, DIM, N);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i));
+    const dot = (i: number, j: number): number => {
+      let s = 0;
+      for (let k = 0; k < DIM; k++) s += base[i * DIM + k]! * base[j * DIM + k]!;
+      return s;
+    };
+    let next = 0, far = 0;
+    for (let s = 1; s < N; s++) {
+      next += dot(order[s - 1]!, order[s]!);
+      far += dot(s - 1, s); // path order: the rows as given
+    }
+    expect(next / (N - 1)).toBeGreaterThan(far / (N - 1) + 0.1);
+
+    const { manifest, source, query } = await memoryPack();
+    const forest = await Forest.open(new PackBlockStore(source, manifest.forests.text), PACK_FOREST_OPEN);
+    const ids = [1, 2, 500, N];
+    const got = await forest.vectorsOf(ids);
+    ids.forEach((id, k) => {
+      const unit = got[k]!.unit, row = base.subarray((id - 1) * DIM, id * DIM);
+      const norm = Math.hypot(...row);
+      for (let j = 0; j < DIM; j++) expect(unit[j]!).toBeCloseTo(row[j]! / norm, 2);
+    });
+    for (let q = 0; q < 5; q++) {
+      const v = query.subarray(q * DIM, (q + 1) * DIM);
+      const exact = Array.from({ length: N }, (_, i) => {
+        let s = 0;
+        for (let j = 0; j < DIM; j++) s += v[j]! * base[i * DIM + j]!;
+        return [i + 1, s] as const;
+      }).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id);
+      const hits = await forest.search(v, 10, { searchK: N * 20, rerankBound: Infinity });
+      expect(hits.map((h) => h.id)).toEqual(exact);
+    }
   }, 60_000);
 });

@@ -21,7 +21,8 @@ export type StartupMark =
   | 'vector-ready'
   | 'lexical-ready'
   | 'search-done'
-  | 'ml-loaded';
+  | 'ml-loaded'
+  | 'forest-searched';
 
 export function markStartup(name: StartupMark): void {
   performance.mark(PREFIX + name);

@@ -114,7 +114,7 @@ function measure(ds: Dataset, nq: number): Record<string, unknown> {
         filled = q;
       };
       est = (q, j) => (fill(q), table.estimateAt(rows.u32, rows.f32, j * rows.stride, w));
-      sigma = (q, j) => (fill(q), table.errorAt(rows.u32, rows.f32, j * rows.stride, w));
+      sigma = (q, j) => (fill(q), table.errorAt(rows.u32, j * rows.stride, w));
       refined = (q, j, e) => {
         fill(q);
         const at = j * rows.stride, pk = rows.u32[at + w + 1];

@@ -1,9 +1,8 @@
 ;; The forest's query hot loops in WebAssembly SIMD (kernels.ts loads them; `npm run kernels`
-;; compiles this file into kernels-wasm.ts). Every float sum is taken in float64 with the same
+;; compiles this file into kernels-wasm.ts). Every sum is taken in float64 with the same
 ;; accumulators, in the same order, as the TypeScript loops (vector-math.ts dotI8, half.ts
-;; dotHalf), so the results are the same to the bit: a SIMD lane only holds an accumulator the
-;; TypeScript keeps apart anyway, and wasm never fuses a multiply and an add. Sketch sums are
-;; integers (sketch.ts SketchTable), exact in any order.
+;; dotHalf, sketch.ts signedSum), so the results are the same to the bit: a SIMD lane only holds
+;; an accumulator the TypeScript keeps apart anyway, and wasm never fuses a multiply and an add.
 ;; Loads may read up to 8 bytes past a row: kernels.ts pads its regions.
 (module
   (memory (export "memory") 1)
@@ -108,50 +107,36 @@
           (f64.mul (f64.load (local.get $q)) (f64.promote_f32 (f32x4.extract_lane 0 (call $half4 (local.get $h))))))))))
     (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))))
 
-  ;; Sketch sums (sketch.ts SketchTable): out[j] (float64 at byte `out`) = a·dot + b·pop + c for
-  ;; the row at byte rows + idx[j]·stride, where pop counts its sign bits and dot = Σ_j 2^j ·
-  ;; popcount(row AND plane j), over 16-byte chunks. `planes`: per chunk a mask of the row's bits
-  ;; then the 4 planes (80 bytes), so a chunk past the row's w words (its factors) counts nothing.
-  ;; Both integers are exact, so the result is the TypeScript's to the bit. idx: m int32 at `idx`.
-  (func (export "signedSums") (param $planes i32) (param $rows i32) (param $stride i32) (param $w i32)
-    (param $idx i32) (param $m i32) (param $out i32) (param $a f64) (param $b f64) (param $c f64)
-    (local $p i32) (local $q i32) (local $end i32) (local $rowEnd i32) (local $chunks i32)
-    (local $x v128) (local $t v128) (local $acc v128) (local $pop v128)
+  ;; Sketch sums: out[j] (float64 at byte `out`) = Σ over the w words of the row at byte
+  ;; rows + idx[j]·stride of the table entries of its bytes (sketch.ts signedSum: bytes 0 and 2
+  ;; into s0, 1 and 3 into s1, each pair added first). `t`: the query's float32 table,
+  ;; 256 entries per sketch byte. idx: m int32 at byte `idx`.
+  (func (export "signedSums") (param $t i32) (param $rows i32) (param $stride i32) (param $w i32)
+    (param $idx i32) (param $m i32) (param $out i32)
+    (local $p i32) (local $tb i32) (local $k i32) (local $s0 f64) (local $s1 f64) (local $end i32)
     (local.set $end (i32.add (local.get $idx) (i32.shl (local.get $m) (i32.const 2))))
-    ;; Bytes of whole or part chunks a row's w sign words take.
-    (local.set $chunks (i32.and (i32.add (i32.shl (local.get $w) (i32.const 2)) (i32.const 15)) (i32.const -16)))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $idx) (local.get $end)))
         (local.set $p (i32.add (local.get $rows) (i32.mul (i32.load (local.get $idx)) (local.get $stride))))
-        (local.set $rowEnd (i32.add (local.get $p) (local.get $chunks)))
-        (local.set $q (local.get $planes))
-        (local.set $acc (v128.const i32x4 0 0 0 0))
-        (local.set $pop (v128.const i32x4 0 0 0 0))
-        (block $chunksDone
-          (loop $chunk
-            (br_if $chunksDone (i32.ge_u (local.get $p) (local.get $rowEnd)))
-            (local.set $x (v128.and (v128.load (local.get $p)) (v128.load (local.get $q))))
-            ;; Per byte: Σ_j 2^j · popcount(byte AND plane j) ≤ 8 · 15.
-            (local.set $t (i8x16.popcnt (v128.and (local.get $x) (v128.load offset=16 (local.get $q)))))
-            (local.set $t (i8x16.add (local.get $t) (i8x16.shl (i8x16.popcnt (v128.and (local.get $x) (v128.load offset=32 (local.get $q)))) (i32.const 1))))
-            (local.set $t (i8x16.add (local.get $t) (i8x16.shl (i8x16.popcnt (v128.and (local.get $x) (v128.load offset=48 (local.get $q)))) (i32.const 2))))
-            (local.set $t (i8x16.add (local.get $t) (i8x16.shl (i8x16.popcnt (v128.and (local.get $x) (v128.load offset=64 (local.get $q)))) (i32.const 3))))
-            (local.set $acc (i16x8.add (local.get $acc) (i16x8.extadd_pairwise_i8x16_u (local.get $t))))
-            (local.set $pop (i16x8.add (local.get $pop) (i16x8.extadd_pairwise_i8x16_u (i8x16.popcnt (local.get $x)))))
-            (local.set $p (i32.add (local.get $p) (i32.const 16)))
-            (local.set $q (i32.add (local.get $q) (i32.const 80)))
-            (br $chunk)))
-        (local.set $acc (i32x4.extadd_pairwise_i16x8_u (local.get $acc)))
-        (local.set $pop (i32x4.extadd_pairwise_i16x8_u (local.get $pop)))
-        (f64.store (local.get $out) (f64.add (f64.add
-          (f64.mul (local.get $a) (f64.convert_i32_u (i32.add
-            (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
-            (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
-          (f64.mul (local.get $b) (f64.convert_i32_u (i32.add
-            (i32.add (i32x4.extract_lane 0 (local.get $pop)) (i32x4.extract_lane 1 (local.get $pop)))
-            (i32.add (i32x4.extract_lane 2 (local.get $pop)) (i32x4.extract_lane 3 (local.get $pop)))))))
-          (local.get $c)))
+        (local.set $tb (local.get $t))
+        (local.set $k (local.get $w))
+        (local.set $s0 (f64.const 0))
+        (local.set $s1 (f64.const 0))
+        (block $wordsDone
+          (loop $word
+            (br_if $wordsDone (i32.eqz (local.get $k)))
+            (local.set $s0 (f64.add (local.get $s0) (f64.add
+              (f64.promote_f32 (f32.load (i32.add (local.get $tb) (i32.shl (i32.load8_u (local.get $p)) (i32.const 2)))))
+              (f64.promote_f32 (f32.load offset=2048 (i32.add (local.get $tb) (i32.shl (i32.load8_u offset=2 (local.get $p)) (i32.const 2))))))))
+            (local.set $s1 (f64.add (local.get $s1) (f64.add
+              (f64.promote_f32 (f32.load offset=1024 (i32.add (local.get $tb) (i32.shl (i32.load8_u offset=1 (local.get $p)) (i32.const 2)))))
+              (f64.promote_f32 (f32.load offset=3072 (i32.add (local.get $tb) (i32.shl (i32.load8_u offset=3 (local.get $p)) (i32.const 2))))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $tb (i32.add (local.get $tb) (i32.const 4096)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+            (br $word)))
+        (f64.store (local.get $out) (f64.add (local.get $s0) (local.get $s1)))
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
         (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
         (br $row))))

@@ -102,8 +102,6 @@ export class Scorer {
   private readonly table: SketchTable;
   /** ε·‖q − c‖: a row's packed error factor times this is its ε·σ (0 with an Infinity bound). */
   private readonly errScale: number;
-  /** ε·σ_q (SketchTable.quantError): a row's rescale factor times this is the query rounding's ε·σ, taken in quadrature. */
-  private readonly quantScale: number;
   /** ‖q − c‖² and the rotated dimension, for σ⊥. */
   private readonly qSq: number;
   private readonly D: number;
@@ -142,7 +140,6 @@ export class Scorer {
     // An Infinity bound keeps every slot: the bar never rises (and Infinity·0 would be NaN).
     this.all = bound === Infinity;
     this.errScale = this.all ? 0 : bound * this.table.errorScale;
-    this.quantScale = this.all ? 0 : bound * this.table.quantError;
     this.qSq = this.table.errorScale * this.table.errorScale;
     this.D = s.space.padded;
   }
@@ -175,14 +172,11 @@ export class Scorer {
   }
 
   /**
-   * ε·σ⊥ of a row whose plain upper bound passed, with the query's rounding error `sq` (ε·σ_q) in
-   * quadrature: `e` is its packed error factor, `rescale` its rescale factor, `add` its packed add
-   * (see perpError). 0 with an Infinity bound.
+   * ε·σ⊥ of a row whose plain upper bound passed: packed error factor `e`, rescale factor `rescale`,
+   * packed add `add` (see perpError). 0 with an Infinity bound.
    */
-  private upper(e: number, rescale: number, add: number, est: number, sq: number): number {
-    if (this.all) return 0;
-    const perp = this.bound * perpError(e, rescale, est - this.table.base - add, this.qSq, this.D);
-    return Math.sqrt(perp * perp + sq * sq);
+  private upper(e: number, rescale: number, add: number, est: number): number {
+    return this.all ? 0 : this.bound * perpError(e, rescale, est - this.table.base - add, this.qSq, this.D);
   }
 
   /**
@@ -201,7 +195,7 @@ export class Scorer {
 
   private addFromTable(b: LeafBlock): void {
     const slots = b.slots, n = b.count;
-    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, qErr = this.quantScale;
+    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale;
     // The table as of now: an add commits its new slots' sketches before any leaf lists them.
     const { u32, f32, stride } = this.s.sketch;
     const w = stride - 2;
@@ -229,11 +223,10 @@ export class Scorer {
     for (let i = 0; i < m; i++) {
       const slot = fresh[i], at = slot * stride, packed = u32[at + w + 1], add = unpackAdd(packed), rescale = f32[at + w];
       const est = base + add + rescale * table.signedSum(u32, at, w);
-      const e = unpackError(packed), se = e * errScale, sq = rescale * qErr;
-      // The plain bound first (cheap, and most slots fail it once the bar has risen: the plain
-      // sum of the two errors is above their quadrature), then σ⊥.
-      if (est + se + sq < bar) continue;
-      const lo = Math.sqrt(se * se + sq * sq), up = this.upper(e, rescale, add, est, sq);
+      const e = unpackError(packed), lo = e * errScale;
+      // The plain bound first (cheap, and most slots fail it once the bar has risen), then σ⊥.
+      if (est + lo < bar) continue;
+      const up = this.upper(e, rescale, add, est);
       if (est + up >= bar && slotToId[slot] !== TOMBSTONE) bar = this.consider(est, up, lo, slot, bar);
     }
   }
@@ -248,7 +241,7 @@ export class Scorer {
   private addRows(b: LeafBlock, rows: Uint32Array): void {
     const slots = b.slots, n = b.count, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
     const stride = this.s.sketch.stride, w = stride - 2;
-    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, qErr = this.quantScale, base = table.base;
+    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, base = table.base;
     const bits = this.seen ? undefined : this.bits, nBits = this.bits.length;
     if (this.fresh.length < n) this.fresh = new Uint32Array(n);
     if (this.sums.length < n) this.sums = new Float64Array(n);
@@ -272,9 +265,9 @@ export class Scorer {
       const a = fresh[j], slot = slots[a], at = a * stride;
       const packed = rows[at + w + 1], add = unpackAdd(packed), rescale = f32[at + w];
       const est = base + add + rescale * sums[j];
-      const e = unpackError(packed), se = e * errScale, sq = rescale * qErr;
-      if (est + se + sq < bar) continue;
-      const lo = Math.sqrt(se * se + sq * sq), up = this.upper(e, rescale, add, est, sq);
+      const e = unpackError(packed), lo = e * errScale;
+      if (est + lo < bar) continue;
+      const up = this.upper(e, rescale, add, est);
       if (est + up >= bar && slotToId[slot] !== TOMBSTONE) bar = this.consider(est, up, lo, slot, bar);
     }
   }

@@ -11,8 +11,8 @@
 // ‖q − c‖, and so the error, on data with a dominant mean direction; the rotation makes the error
 // what the bound says it is (without it, image patches estimated with twice the error the bound
 // predicts, and no bound held: bench/estimator.ts).
-// The query side is quantised to 4-bit levels (SketchTable), so a row's sum is two integers: a
-// table lookup per sketch byte in TypeScript, SIMD popcounts over bit planes in kernels.wat.
+// The query side is a table per sketch byte holding the signed sum of its 8 query dims, so the
+// sum costs D/8 lookups instead of D multiply-adds.
 import { fromHalf } from './half.ts';
 import { mixSeed } from './rng.ts';
 import { Rotation, rotatedDim } from './rotation.ts';
@@ -112,38 +112,9 @@ export class SketchSpace {
 /** Numbers each table fill, so kernels.ts knows when its copy of a table is stale. */
 let fills = 0;
 
-/**
- * Bits a rotated query dimension is quantised to (RaBitQ's B_q; its paper finds 4 enough). The
- * wasm kernel's per-byte sums hold 8·(2^B − 1) ≤ 255, so at most 5.
- */
-export const QUERY_BITS = 4;
-/** u32 words a kernel chunk of 16 sign bytes takes in `SketchTable.planes`: a mask of the row's bits, then the B planes. */
-export const PLANE_CHUNK_WORDS = 4 * (QUERY_BITS + 1);
-/** The integer table packs Σ levels above the byte's popcount: ×2^13 keeps both exact up to 8,191 rotated dims. */
-const POP_BITS = 13;
-
-/**
- * Per query: q' = R(q − c) quantised to QUERY_BITS-bit levels u_i (q̃_i = lo + Δ·u_i), so a row's
- * signed sum Σ s_i q̃_i = 2Δ·⟨b, u⟩ + 2lo·|b| − Δ·Σu − lo·D (b: the row's sign bits) is two
- * integers and one formula. The integers come from `table` (table[b·256 + v] = 2^13·Σ u over
- * the set bits of byte value v at sketch byte b, plus popcount(v)) in TypeScript, or from the bit
- * `planes` with SIMD popcounts in kernels.wat: both give the same integers, and so the same bits
- * (RaBitQ's fast bitwise estimate). The rounding adds an error of standard deviation
- * `quantError` (√Σ(q'_i − q̃_i)², the signs being random) to the sum, which the bounds take in
- * quadrature (score.ts).
- */
+/** Per query: table[b·256 + v] = Σ_j ±q'[8b + j] over the 8 rotated dims of sketch byte b with value v. */
 export class SketchTable {
-  readonly table: Int32Array;
-  /** Per 16-byte chunk of a row's sign words: a mask of its valid bits, then plane j = bit j of u (PLANE_CHUNK_WORDS words). */
-  readonly planes: Uint32Array;
-  /** The levels u_i (tests recompute sums from them). */
-  readonly levels: Uint8Array;
-  /** Signed sum = sumScale·⟨b, u⟩ + popScale·|b| + sumBase (the order every kernel adds them in). */
-  sumScale = 0;
-  popScale = 0;
-  sumBase = 0;
-  /** √Σ(q'_i − q̃_i)²: the rounding's standard error in signed-sum units. */
-  quantError = 0;
+  readonly table: Float32Array;
   /** ⟨q, c⟩: added to every estimate. */
   base = 0;
   /** ‖q − c‖: every row's error factor is scaled by it. */
@@ -154,16 +125,13 @@ export class SketchTable {
   fillId = 0;
 
   constructor(readonly space: SketchSpace) {
-    const D = space.padded;
-    this.table = new Int32Array((D >>> 3) * 256);
-    this.planes = new Uint32Array(Math.ceil(D / 128) * PLANE_CHUNK_WORDS);
-    this.levels = new Uint8Array(D);
-    this.rotated = new Float32Array(D);
+    this.table = new Float32Array((space.padded >>> 3) * 256);
+    this.rotated = new Float32Array(space.padded);
   }
 
   /** Fills the table for unit query q (length dim); a table is reused across queries. */
   fill(q: Float32Array): this {
-    const sp = this.space, D = sp.padded, t = this.table, rq = this.rotated, rc = sp.rotatedCentroid, c = sp.centroid, u = this.levels;
+    const sp = this.space, D = sp.padded, t = this.table, rq = this.rotated, rc = sp.rotatedCentroid, c = sp.centroid;
     this.fillId = ++fills;
     sp.rotation.apply(q, 0, rq);
     let qc = 0;
@@ -171,47 +139,24 @@ export class SketchTable {
     this.base = qc;
     // ‖q − c‖² = ‖q‖² − 2⟨q, c⟩ + ‖c‖², q unit.
     this.errorScale = Math.sqrt(Math.max(0, 1 - 2 * qc + sp.centroidSq));
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < D; i++) {
-      const x = rq[i] - rc[i];
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
-    const top = (1 << QUERY_BITS) - 1, delta = hi > lo ? (hi - lo) / top : 0;
-    let sumU = 0, err = 0;
-    for (let i = 0; i < D; i++) {
-      const x = rq[i] - rc[i], v = delta > 0 ? Math.min(top, Math.max(0, Math.round((x - lo) / delta))) : 0;
-      u[i] = v;
-      sumU += v;
-      err += (x - lo - delta * v) ** 2;
-    }
-    this.quantError = Math.sqrt(err);
-    this.sumScale = 2 * delta;
-    this.popScale = 2 * lo;
-    this.sumBase = -delta * sumU - lo * D;
     for (let b = 0; b < D >>> 3; b++) {
       const o = b * 256;
-      t[o] = 0;
-      // Values with bit j set are the values below 2^j plus that dim's level (and one more bit).
+      let base = 0;
+      for (let j = 0; j < 8; j++) base -= rq[b * 8 + j] - rc[b * 8 + j];
+      t[o] = base;
+      // Values with bit j set are the values below 2^j plus 2·q' of that dim.
       for (let j = 0, step = 1; j < 8; j++, step <<= 1) {
-        const add = u[b * 8 + j] * 2 ** POP_BITS + 1;
+        const add = 2 * (rq[b * 8 + j] - rc[b * 8 + j]);
         for (let v = 0; v < step; v++) t[o + step + v] = t[o + v] + add;
       }
-    }
-    const p = this.planes;
-    p.fill(0);
-    for (let i = 0; i < D; i++) {
-      // Dim i is bit i&31 of word (i>>5); its chunk is i>>7, word (i>>5)&3 within the chunk.
-      const o = (i >>> 7) * PLANE_CHUNK_WORDS + ((i >>> 5) & 3), bit = 1 << (i & 31);
-      p[o] |= bit;
-      for (let j = 0; j < QUERY_BITS; j++) if ((u[i] >>> j) & 1) p[o + 4 * (j + 1)] |= bit;
     }
     return this;
   }
 
   /**
-   * Σ s_i q̃_i for the row at u32 offset `at` (w sign words): the integers from the table, two
-   * words a step, then the class comment's formula.
+   * Σ s_i q'_i for the row at u32 offset `at` (w sign words). Two words a step into the same two
+   * sums, in the same order as one a step (so the same bits): half the loop overhead (leaf
+   * estimates of a patches query at 8k: 0.57–0.60 vs 0.61–0.64 ms, bench/index-profile.ts; README).
    */
   signedSum(u32: Uint32Array, at: number, w: number): number {
     const t = this.table;
@@ -228,13 +173,7 @@ export class SketchTable {
       s0 += t[o + (x & 255)] + t[o + 512 + ((x >>> 16) & 255)];
       s1 += t[o + 256 + ((x >>> 8) & 255)] + t[o + 768 + (x >>> 24)];
     }
-    const s = s0 + s1;
-    return this.sumFrom(Math.floor(s / 2 ** POP_BITS), s & (2 ** POP_BITS - 1));
-  }
-
-  /** The signed sum from ⟨b, u⟩ and |b| (kernels.wat adds in this order too). */
-  sumFrom(dot: number, pop: number): number {
-    return this.sumScale * dot + this.popScale * pop + this.sumBase;
+    return s0 + s1;
   }
 
   /** The cosine estimate for the row at u32 offset `at` of a SketchRows-layout table. */
@@ -242,9 +181,9 @@ export class SketchTable {
     return this.base + unpackAdd(u32[at + w + 1]) + f32[at + w] * this.signedSum(u32, at, w);
   }
 
-  /** One standard error of that estimate (RaBitQ's bound without its ε, for any query direction, with the rounding's in quadrature). */
-  errorAt(u32: Uint32Array, f32: Float32Array, at: number, w: number): number {
-    return Math.hypot(unpackError(u32[at + w + 1]) * this.errorScale, f32[at + w] * this.quantError);
+  /** One standard error of that estimate (RaBitQ's bound without its ε), for any query direction. */
+  errorAt(u32: Uint32Array, at: number, w: number): number {
+    return unpackError(u32[at + w + 1]) * this.errorScale;
   }
 
   /**
@@ -253,8 +192,8 @@ export class SketchTable {
    * See perpError.
    */
   refinedErrorAt(u32: Uint32Array, f32: Float32Array, at: number, w: number, est: number): number {
-    const packed = u32[at + w + 1], rescale = f32[at + w];
-    return Math.hypot(perpError(unpackError(packed), rescale, est - this.base - unpackAdd(packed), this.errorScale * this.errorScale, this.space.padded), rescale * this.quantError);
+    const packed = u32[at + w + 1];
+    return perpError(unpackError(packed), f32[at + w], est - this.base - unpackAdd(packed), this.errorScale * this.errorScale, this.space.padded);
   }
 }
 

@@ -76,6 +76,24 @@ describe('npm run pack', () => {
     }
   }, 60_000);
 
+  it('starts a text search\'s vector half as soon as its vector is there (startVector); the search then answers as without', async () => {
+    const { word, row } = rareWord(packRows(out));
+    const vector = new WorkFolder(`${out}.work`).items().find((w) => w.name === row.name)!.text;
+    const { url, server } = await serveDir(out, true);
+    try {
+      const plain = await PackLibrary.open(url, url);
+      const want = await plain.searchText(word, vector, 40);
+      const pack = await PackLibrary.open(url, url);
+      const before = pack.source.fetchedBytes;
+      pack.startVector(vector);
+      // Its forest reads go out before any keyword read is asked for.
+      await expect.poll(() => pack.source.fetchedBytes).toBeGreaterThan(before);
+      expect(await pack.searchText(word, vector, 40)).toEqual(want);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
   it('is searched over HTTP: keywords, more like this, pages, thumbnails; a damaged part is named', async () => {
     const { url, server } = await serveDir(out, true);
     try {

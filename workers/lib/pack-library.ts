@@ -38,6 +38,9 @@ export const PACK_EAGER_ROWS = 24;
 /** Text searches whose hits fillResults still knows (the page's last few queries). */
 const KEPT_QUERIES = 8;
 
+/** A forest neighbour: id and cosine. */
+type ForestHit = Awaited<ReturnType<Forest['search']>>[number];
+
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
   private readonly pages = new Map<number, Promise<PackRow[]>>();
@@ -45,6 +48,8 @@ export class PackLibrary {
   /** The split index's view of each prepared query (its postings), for explaining the hits shown. */
   private readonly views = new WeakMap<PreparedText, SplitView>();
   /** The fused hits of the last few text searches by query text, with their view, for fillResults. */
+  /** Vector halves started early (startVector), by the query's vector. */
+  private readonly early = new WeakMap<Float32Array, Promise<ForestHit[]>>();
   private readonly answered = new Map<string, { hits: Map<number, SearchHit>; view: SplitView }>();
 
   private constructor(
@@ -113,10 +118,7 @@ export class PackLibrary {
   async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
     const prepared = typeof query === 'string' || !this.views.has(query) ? await this.prepareText(typeof query === 'string' ? query : query.lexical.text) : query;
     const view = this.views.get(prepared)!;
-    const forest = await this.forest('text');
-    const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit, PACK_TEXT_SEARCH).catch((e: unknown) => {
-      throw e instanceof CorruptBlockError ? damagedBlock(this.source, 'text', e) : e;
-    }) : [];
+    const vectorHits = vector ? await (this.early.get(vector) ?? this.vectorHits(vector)) : [];
     signal?.throwIfAborted();
     const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
     this.answered.delete(prepared.lexical.text);
@@ -131,6 +133,27 @@ export class PackLibrary {
    * Results `ids` of the text search for `query` (one of the last few) with their rows: the cards
    * searchText left pending, once they scroll near. Ids it does not know (an older query) are left out.
    */
+  /**
+   * Starts the vector half of a text search as soon as the query's vector is there, beside the
+   * keyword half's reads (their two rounds of requests no longer come before the forest's);
+   * searchText with the same vector takes its answer.
+   */
+  startVector(vector: Float32Array): void {
+    if (this.early.has(vector)) return;
+    const hits = this.vectorHits(vector);
+    hits.catch(() => {}); // told by the searchText that awaits it
+    this.early.set(vector, hits);
+  }
+
+  /** The text forest's neighbours of `vector` (none when its width is not the pack's). */
+  private async vectorHits(vector: Float32Array): Promise<ForestHit[]> {
+    const forest = await this.forest('text');
+    if (forest.dim !== vector.length) return [];
+    return forest.search(vector, DEFAULT_TEXT_SEARCH.limit, PACK_TEXT_SEARCH).catch((e: unknown) => {
+      throw e instanceof CorruptBlockError ? damagedBlock(this.source, 'text', e) : e;
+    });
+  }
+
   async fillResults(query: string, ids: readonly number[]): Promise<ResultRow[]> {
     const answer = this.answered.get(query);
     if (!answer) return [];

@@ -11,6 +11,8 @@ import { markFirst } from './search-warmup';
 export interface TextSearchable {
   prepareText(query: string): PreparedText | Promise<PreparedText>;
   searchText(query: PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]>;
+  /** Starts the vector half as soon as the vector is there, beside the lexical half (a pack: its reads go out sooner). */
+  startVector?(vector: Float32Array): void;
 }
 
 export async function textQuery(
@@ -29,11 +31,18 @@ export async function textQuery(
   };
   const embedded = embedder ? watchVectorSide(embedder()).then(embed, () => undefined) : undefined;
   // The embedder is asked first, as before: its load is the longer of the two.
-  const lexical = library().then(async (l) => {
+  const opened = library();
+  const lexical = opened.then(async (l) => {
     const text = await l.prepareText(query);
     markFirst('lexical-ready');
     return { l, text };
   });
+  if (embedded) {
+    void Promise.all([opened, embedded]).then(
+      ([l, v]) => v && !signal.aborted && l.startVector?.(v),
+      () => {}, // told by the awaits below
+    );
+  }
   const [{ l, text }, vector] = await Promise.all([lexical, embedded]);
   const rows = await l.searchText(text, vector, limit, signal);
   markFirst('search-done');

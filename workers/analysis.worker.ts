@@ -12,9 +12,8 @@ import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequ
 import { countImages, handleById, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
 import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
-import { tempExportFile, writableFor } from '../src/archive/targets';
 import type { FileMeta } from './lib/analyze-image';
-import { exportLibrary, originalsOnOffer, type ExportProgress, type ExportResult } from './lib/archive-export';
+import { exportInto, originalsOnOffer, type ExportProgress, type ExportResult, type ExportTarget } from './lib/archive-export';
 import { importLibraryFile, type ImportPlan, type ImportProgress, type ImportResult, type ImportWant } from './lib/archive-import';
 import { OCR_SIZE, OCR_THUMB_SIZE } from './lib/read-text';
 import { cancel, runCancellable } from './lib/cancellable';
@@ -98,10 +97,7 @@ function browseDB(): Promise<GlimpseDB> {
 }
 
 export type { LibraryItem, LibraryPage, PageRequest };
-export type { ExportProgress, ExportResult, ImportPlan, ImportProgress, ImportResult, ImportWant };
-
-/** Where an export goes: a file the person picked, or a temporary file the page then downloads. */
-export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { kind: 'temp'; name: string };
+export type { ExportProgress, ExportResult, ExportTarget, ImportPlan, ImportProgress, ImportResult, ImportWant };
 
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
@@ -345,12 +341,7 @@ const api = {
 
   /** Writes the library as one `.glimpse` file into `target`; `tempFile` names the temporary file to download. */
   async exportLibrary(callId: number, target: ExportTarget, options: { originals: boolean }, onProgress?: (p: ExportProgress) => void): Promise<ExportResult & { tempFile?: string }> {
-    return runCancellable(callId, async (signal) => {
-      const temp = target.kind === 'temp' ? await tempExportFile(target.name) : undefined;
-      const writable = await writableFor(temp?.handle ?? (target as { handle: FileSystemFileHandle }).handle);
-      const result = await exportLibrary(await lib(), writable, { originals: options.originals, revisionOf, onProgress, signal });
-      return { ...result, tempFile: temp?.fileName };
-    });
+    return runCancellable(callId, async (signal) => exportInto(await lib(), target, { originals: options.originals, revisionOf, onProgress, signal }));
   },
 
   /** How many originals an export could include (reading them already allowed), and their size. */

@@ -54,7 +54,7 @@ export class LibraryPack {
     });
   }
 
-  /** Builds the pack and writes its parts, pack.json and pack-thumbs.json; returns `extensions.pack`. Stops at `signal` between parts. */
+  /** Builds the pack and writes its parts, pack.json and pack-thumbs.json; returns `extensions.pack`. Stops at `signal` (AbortError): between parts, and within the forests' builds. */
   async write(out: StoredEntries): Promise<PackExtension> {
     const written = new Set<string>();
     const sink = {
@@ -68,7 +68,7 @@ export class LibraryPack {
         return hash;
       },
     };
-    const manifest = await buildPack(this.items, { sink, deflateRaw });
+    const manifest = await buildPack(this.items, { sink, deflateRaw, signal: this.signal });
     throwIfAborted(this.signal);
     this.items.length = 0; // the vectors are no longer needed
     return {

@@ -58,6 +58,25 @@ describe('pack writer (core)', () => {
     expect(withBytes.length - withRefs.length).toBe(items.length);
   });
 
+  it('an abort once the rows are written stops the forests\' build: AbortError, no forest part, nothing deflated', async () => {
+    // The sink does not look at the signal, so only the build itself can stop: without the signal
+    // reaching the forests' builds, this pack would be written whole.
+    const stop = new AbortController();
+    const put: Uint8Array[] = [];
+    let deflated = 0;
+    const refs = items.map((it) => ({ ...it, thumb: { part: createHash('sha256').update(it.thumb).digest('hex'), bytes: it.thumb.byteLength } }));
+    const sink = {
+      put: (b: Uint8Array): Promise<string> => {
+        put.push(b);
+        if (put.length === 2) stop.abort(); // the rows part, then its index: the forests come next
+        return Promise.resolve(createHash('sha256').update(b).digest('hex'));
+      },
+    };
+    await expect(buildPack(refs, { sink, deflateRaw: (b) => (deflated++, deflateRawSync(b)), signal: stop.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(put.length).toBe(2);
+    expect(deflated).toBe(0);
+  });
+
   it('refuses photos analysed with other models, naming the photo', async () => {
     const mixed = [items[0]!, { ...items[1]!, models: { captioner: 'other', embedder: 'e' } }];
     await expect(buildPack(mixed, { sink: { put: () => Promise.resolve('x') }, deflateRaw: (b) => b })).rejects.toThrow(/photos\/059\.jpg was analysed with other models \(c, e\) than photos\/058\.jpg/);

@@ -6,6 +6,7 @@
 // one postings part read by Range: src/core/text/lexical-split.ts), rows in pages in one part read
 // by Range (with an index of their lengths), one part per thumbnail. Each forest's blocks sit back
 // to back in one part (format.ts blockLayout) with an index of their lengths, so pack.json stays small.
+import { throwIfAborted, type SignalLike } from '../errors.ts';
 import { buildForest } from '../forest/build.ts';
 import { readMeta } from '../forest/forest-open.ts';
 import { decodeLeaf } from '../forest/leaf-codec.ts';
@@ -46,6 +47,8 @@ export type DeflateRaw = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
 export interface PackWriter {
   sink: PartSink;
   deflateRaw: DeflateRaw;
+  /** Stops the build (AbortError), the forests' builds too: at 10,000 photos they are most of its time. */
+  signal?: SignalLike;
 }
 
 /** Same photos in, same pack out: items are ordered by path (then hash), ids follow that order. */
@@ -97,9 +100,9 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * rows) lie together in the vectors part: a few ranges bring them, not one each (bench:pack
  * --trace: ~100 vector ranges a query with slots in path order).
  */
-export async function spatialOrder(flat: Float32Array, dim: number, n: number): Promise<Uint32Array> {
+export async function spatialOrder(flat: Float32Array, dim: number, n: number, signal?: SignalLike): Promise<Uint32Array> {
   const scratch = new MemoryBlockStore();
-  await buildForest(scratch, { dim, ids: Uint32Array.from({ length: n }, (_, i) => i + 1), vectors: flat }, { seed: 2, nTrees: 1 });
+  await buildForest(scratch, { dim, ids: Uint32Array.from({ length: n }, (_, i) => i + 1), vectors: flat }, { seed: 2, nTrees: 1 }, { signal });
   const g = (await readMeta(scratch))!.generation;
   const dir = decodeDir(dirKey(g, 0), scratch.raw(dirKey(g, 0))!);
   const order = new Uint32Array(n);
@@ -114,11 +117,13 @@ export async function spatialOrder(flat: Float32Array, dim: number, n: number): 
   return order;
 }
 
-async function packForest(parts: Parts, deflateRaw: DeflateRaw, ids: number[], rows: Float32Array[]): Promise<PackForest> {
+async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: Float32Array[]): Promise<PackForest> {
+  const { deflateRaw, signal } = w;
   const dim = rows[0]?.length ?? 0;
   const store = new MemoryBlockStore();
-  const order = await spatialOrder(concatRows(rows, dim), dim, rows.length);
-  await buildForest(store, { dim, ids: Array.from(order, (i) => ids[i]!), vectors: concatRows(Array.from(order, (i) => rows[i]!), dim) }, { seed: 1 });
+  const order = await spatialOrder(concatRows(rows, dim), dim, rows.length, signal);
+  await buildForest(store, { dim, ids: Array.from(order, (i) => ids[i]!), vectors: concatRows(Array.from(order, (i) => rows[i]!), dim) }, { seed: 1 }, { signal });
+  throwIfAborted(signal);
   await store.write(await leafRowsBlocks(store));
   const blocks = new Map<string, Uint8Array>();
   const plain: string[] = [];
@@ -172,12 +177,13 @@ export async function buildPack(work: readonly PackItem[], w: PackWriter): Promi
     const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
     rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: thumb instanceof Uint8Array ? await parts.put(thumb) : parts.stored(thumb) });
   }
+  throwIfAborted(w.signal);
   const rowPages: Uint8Array[] = [];
   for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(rowPageBytes(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
   const rowsRef = { part: await parts.put(concat(rowPages)), index: await parts.put(lengthsIndex(rowPages.map((p) => p.byteLength))), pages: rowPages.length };
   const forests = {
-    text: await packForest(parts, w.deflateRaw, ids, items.map((i) => i.text)),
-    visual: await packForest(parts, w.deflateRaw, ids, items.map((i) => i.visual)),
+    text: await packForest(parts, w, ids, items.map((i) => i.text)),
+    visual: await packForest(parts, w, ids, items.map((i) => i.visual)),
   };
   const head = await splitLexical(lexical, (b) => parts.put(b), { deflate: w.deflateRaw });
   const manifest: PackManifest = {

@@ -232,6 +232,11 @@ const api = {
     return keywordOnlyReason();
   },
 
+  /** Rows of an open pack's text results left pending (ResultRow.pending), as their cards scroll near. */
+  async fillResults(query: string, ids: number[]): Promise<ResultRow[]> {
+    return pack ? (await pack).fillResults(query, ids) : [];
+  },
+
   async searchByImage(callId: number, file: Blob, name: string, limit: number, config: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
       const decoded = await decodeImage(await file.arrayBuffer(), name, file.type, { thumbSize: 64, modelSize: 512, signal });

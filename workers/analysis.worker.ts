@@ -33,6 +33,7 @@ import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { mapApi } from './lib/map-api';
 import { FileIndexer, type AddOutcome, type IndexOptions } from './lib/index-file';
 import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
+import { searchSteps } from './lib/search-steps';
 
 export type { AddOutcome, IndexOptions } from './lib/index-file';
 
@@ -141,6 +142,8 @@ const api = {
 
   /** Test hook: where the worker's cold start went (lib/search-warmup.ts). */
   startupTrace,
+  /** Test hook: each recent text search's split (lib/search-steps.ts; bench:pipeline splits the tail). */
+  searchSteps,
 
   /** Image count and queue length as stored (shared by all tabs). */
   async status(): Promise<{ count: number; pending: number }> {

@@ -15,6 +15,7 @@ import type { PreparedImage } from './analyze-image';
 import { dequantize, forestVector, imageRow, quantize, stageImported, type ImportItem } from './library-rows';
 import { ForestSlot } from './forest-slot';
 import { markFirst } from './search-warmup';
+import type { StepClock } from './search-steps';
 import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
@@ -296,14 +297,19 @@ export class Library {
 
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. A query the next
    *  keystroke superseded (`signal` aborted) stops between its steps, leaving the worker to that one. */
-  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal, clock?: StepClock): Promise<ResultRow[]> {
     const prepared = typeof query === 'string' ? this.prepareText(query) : query;
     signal?.throwIfAborted();
-    const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
+    let t = clock?.since() ?? 0;
+    const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit, clock && { trace: clock.forestTrace }) : [];
+    if (clock) [clock.steps.forest, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
     const fused = fuseText(this.lexical, prepared, vectorHits, limit);
+    if (clock) [clock.steps.fuse, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
-    return this.present(fused);
+    const rows = await this.present(fused);
+    if (clock) clock.steps.rows = clock.since() - t;
+    return rows;
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {

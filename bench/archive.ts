@@ -8,8 +8,10 @@
 // (everything already there). Printed: seconds, file size, and the peak JS heap of the page and of
 // the analysis worker, sampled every 100 ms over CDP per target (Runtime.getHeapUsage: used heap,
 // and used heap plus ArrayBuffer backing stores).
-// Usage: npm run build && npm run bench:archive [-- --n 10000 --thumb 256 --json]
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+// Usage: npm run build && npm run bench:archive [-- --n 10000 --thumb 256 --json --dist DIR --keep FILE]
+// --dist: serve another build of the app (e.g. main's, for old vs new in one session; the seed page
+// is always this tree's). --keep: copy the exported file there (to look into its entries).
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
@@ -28,7 +30,13 @@ const arg = (name: string, fallback: number): number => {
 const N = arg('n', 10_000);
 const THUMB = arg('thumb', 256);
 const JSON_OUT = process.argv.includes('--json');
+const strArg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const root = path.resolve(import.meta.dirname, '..');
+const DIST = path.resolve(root, strArg('dist') ?? 'dist');
+const KEEP = strArg('keep');
 const webOut = path.join(root, 'bench/out/archive-web');
 const log = (s: string): void => console.log(s);
 const MB = (b: number): string => (b / 2 ** 20).toFixed(1);
@@ -129,14 +137,14 @@ async function openApp(page: Page, url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(root, 'dist/index.html'))) throw new Error('dist/ is missing: run `npm run build` first.');
+  if (!existsSync(path.join(DIST, 'index.html'))) throw new Error(`${DIST} has no index.html: run \`npm run build\` first.`);
   generateTestModels({ size: 'tiny' });
   await buildSeedPage(webOut);
-  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [seedPageRoute('glimpse-bench-archive', webOut)] });
+  const server = await preview({ root, build: { outDir: DIST }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [seedPageRoute('glimpse-bench-archive', webOut)] });
   const url = server.resolvedUrls!.local[0]!;
   const work = mkdtempSync(path.join(tmpdir(), 'glimpse-bench-archive-'));
   const file = path.join(work, 'library.glimpse');
-  const out: Record<string, number | string> = { n: N, thumbPx: THUMB };
+  const out: Record<string, number | string> = { n: N, thumbPx: THUMB, dist: path.relative(root, DIST) || DIST };
   try {
     // Profile A: seed, then export.
     const a = await profile(path.join(work, 'a'));
@@ -166,6 +174,7 @@ async function main(): Promise<void> {
       log(`export: ${exportS.toFixed(1)} s — ${(await page.getByTestId('export-done').or(page.getByTestId('export-error')).textContent())?.trim()}`);
       await (await download).saveAs(file);
       const size = statSync(file).size;
+      if (KEEP) copyFileSync(file, KEEP);
       log(`  file ${MB(size)} MB (${(size / N / 1024).toFixed(1)} KB per photo)`);
       log(`  peak heap: page ${MB(heap.page.used)} MB (${MB(heap.page.withBuffers)} MB with ArrayBuffers), analysis worker ${MB(heap.worker.used)} MB (${MB(heap.worker.withBuffers)} MB with ArrayBuffers)`);
       Object.assign(out, { exportS, fileBytes: size, exportPagePeakMB: +MB(heap.page.withBuffers), exportWorkerPeakMB: +MB(heap.worker.withBuffers), exportWorkerPeakUsedMB: +MB(heap.worker.used) });

@@ -7,7 +7,8 @@ import { LibraryFile, type CheckedPhoto, type LibraryChunk } from '../../src/arc
 import { storedRow, type ModelRef } from '../../src/core/archive/index';
 import { AbortError, throwIfAborted } from '../../src/core/errors';
 import { knownShas } from '../../src/storage/archive-store';
-import type { ImportItem, Library } from './library';
+import type { Library } from './library';
+import type { ImportItem } from './library-rows';
 
 /** The models the person chose (Settings → Models); vectors are reused when these made them. */
 export interface ImportWant {

@@ -2,10 +2,8 @@
 // in-memory lexical index, loaded from its snapshot (reconciled with the rows) when the library
 // opens and saved again lazily after changes. Other tabs may write the same database: writes run
 // under a cross-tab lock and first catch up (refresh).
-import { unitScaleOf } from '../../src/core/archive/vectors';
 import { GlimpseError } from '../../src/core/errors';
 import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
-import { quantizeVector } from '../../src/core/forest/vector-math';
 import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
 import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
 import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
@@ -14,48 +12,15 @@ import { commitImages, knownShas } from '../../src/storage/archive-store';
 import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
+import { dequantize, forestVector, imageRow, quantize, stageImported, type ImportItem } from './library-rows';
 import { ForestSlot } from './forest-slot';
 import { markFirst } from './search-warmup';
+import type { StepClock } from './search-steps';
+import { READ_AHEAD, RowReads } from './row-reads';
 import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
 export type { PreparedText, ResultRow };
-
-function quantize(v: Float32Array): { codes: Int8Array; scale: number } {
-  const codes = new Int8Array(v.length);
-  return { codes, scale: quantizeVector(v, codes, 0) };
-}
-
-/**
- * The vector the forests hold for a photo: its stored int8 codes at unit length, computed as an
- * import computes it from a library file (code × unitScaleOf(code), in float32; Forest.addQuantized).
- * So the vector store, both forests and an exported file hold one vector, and an imported library
- * ranks exactly as the exported one (the forest stores it as float16, which holds it within 5e-4).
- */
-function forestVector(codes: Int8Array): Float32Array {
-  const u = Math.fround(unitScaleOf(codes));
-  return Float32Array.from(codes, (c) => c * u);
-}
-
-function dequantize(codes: Int8Array, scale: number): Float32Array {
-  return Float32Array.from(codes, (c) => c * scale);
-}
-
-/** A photo read from a library file, ready to be written (its id is the library's to give). */
-export interface ImportItem {
-  row: Omit<ImageRow, 'id'>;
-  thumb: Blob;
-  vectors: VectorRow;
-  /** Per forest: the row as the forest holds it (code, unit scale) and whether the chosen models made it. */
-  text: ForestRow;
-  visual: ForestRow;
-}
-
-export interface ForestRow {
-  codes: Int8Array;
-  unitScale: number;
-  current: boolean;
-}
 
 export class Library {
   /** Saves the lexical index's snapshot some seconds after changes (a write per commit would cost too much at 100k). */
@@ -143,20 +108,7 @@ export class Library {
     const id = await this.writing(async () => {
       if (await this.isKnown(p.sha256)) throw new GlimpseError('DuplicateImageError', `${p.meta.name} is already in the library.`);
       const id = this.nextId;
-      const row: ImageRow = {
-        id,
-        sha256: p.sha256,
-        name: p.meta.name,
-        path: p.meta.path,
-        size: p.size,
-        type: p.meta.type,
-        width: p.width,
-        height: p.height,
-        addedAt: Date.now(),
-        takenAt: p.meta.lastModified,
-        record: p.record,
-      };
-      if (p.phash) row.phash = p.phash;
+      const row = imageRow(id, p);
       await this.openVisual();
       try {
         await this.text.stageAdd(id, forestVector(t.codes));
@@ -341,19 +293,33 @@ export class Library {
 
   /** The lexical ranking of a text query. Needs no model: run it while the embedder loads. */
   prepareText(query: string): PreparedText {
-    return prepareText(this.lexical, query);
+    const prepared = prepareText(this.lexical, query);
+    const reads = new RowReads((ids) => store.rowsByIds(this.db, ids));
+    reads.want(prepared.hits.slice(0, READ_AHEAD).map((h) => h.id));
+    this.rowReads.set(prepared, reads);
+    return prepared;
   }
+
+  /** Each prepared query's rows, read ahead (row-reads.ts). */
+  private readonly rowReads = new WeakMap<PreparedText, RowReads>();
 
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. A query the next
    *  keystroke superseded (`signal` aborted) stops between its steps, leaving the worker to that one. */
-  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal, clock?: StepClock): Promise<ResultRow[]> {
     const prepared = typeof query === 'string' ? this.prepareText(query) : query;
     signal?.throwIfAborted();
-    const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
+    let t = clock?.since() ?? 0;
+    const reads = this.rowReads.get(prepared) ?? new RowReads((ids) => store.rowsByIds(this.db, ids));
+    const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit, clock && { trace: clock.forestTrace }) : [];
+    if (clock) [clock.steps.forest, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
+    reads.want(vectorHits.slice(0, READ_AHEAD).map((h) => h.id));
     const fused = fuseText(this.lexical, prepared, vectorHits, limit);
+    if (clock) [clock.steps.fuse, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
-    return this.present(fused);
+    const rows = presentHits(fused, await reads.rows(fused.map((h) => h.id)));
+    if (clock) clock.steps.rows = clock.since() - t;
+    return rows;
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
@@ -398,22 +364,5 @@ export class Library {
 
   private async present(hits: SearchHit[]): Promise<ResultRow[]> {
     return presentHits(hits, await store.rowsByIds(this.db, hits.map((h) => h.id)));
-  }
-}
-
-/** Stages one forest's rows of a batch, grouped by dimension, the chosen models' first (they decide a new generation). */
-async function stageImported(slot: ForestSlot, ids: readonly number[], rows: readonly ForestRow[]): Promise<void> {
-  const groups = new Map<string, { dim: number; current: boolean; ids: number[]; rows: ForestRow[] }>();
-  rows.forEach((r, k) => {
-    const key = `${r.current}:${r.codes.length}`;
-    const g = groups.get(key) ?? { dim: r.codes.length, current: r.current, ids: [], rows: [] };
-    g.ids.push(ids[k]!);
-    g.rows.push(r);
-    groups.set(key, g);
-  });
-  for (const g of [...groups.values()].sort((a, b) => Number(b.current) - Number(a.current))) {
-    const codes = new Int8Array(g.rows.length * g.dim);
-    g.rows.forEach((r, k) => codes.set(r.codes, k * g.dim));
-    await slot.stageAddRows(g.ids, codes, Float32Array.from(g.rows, (r) => r.unitScale), g.dim, g.current);
   }
 }

@@ -7,7 +7,9 @@
 // by Range (with an index of their lengths), one part per thumbnail. Each forest's blocks sit back
 // to back in one part (format.ts blockLayout) with an index of their lengths, so pack.json stays small.
 import { throwIfAborted, type SignalLike } from '../errors.ts';
-import { buildForest } from '../forest/build.ts';
+import { writeForest } from '../forest/build.ts';
+import { checkIds } from '../forest/ids.ts';
+import { checkRows, halfRows } from '../forest/vector-math.ts';
 import { readMeta } from '../forest/forest-open.ts';
 import { decodeLeaf } from '../forest/leaf-codec.ts';
 import { decodeDir } from '../forest/meta-codec.ts';
@@ -83,33 +85,83 @@ class Parts {
 
 const dimOf = (v: PackVector): number => (v instanceof Float32Array ? v.length : v.codes.length);
 
-/** The rows as one row-major float array (codes become codes[k]·unitScale, as floats would hold them). */
-function concatRows(rows: readonly PackVector[], dim: number): Float32Array {
-  const flat = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => {
-    if (dimOf(r) !== dim) throw new Error(`vector ${i + 1} has ${dimOf(r)} dimensions, the first has ${dim}`);
-    if (r instanceof Float32Array) flat.set(r, i * dim);
-    else for (let k = 0, at = i * dim; k < dim; k++) flat[at + k] = r.codes[k]! * r.unitScale;
-  });
-  return flat;
+/** What a forest stores of its rows: float16 (the vector blocks) and the int8 rows its splits read (vector-math.ts halfRows). */
+interface Halved {
+  half: Uint16Array;
+  codes: Int8Array;
+  scales: Float32Array;
 }
 
-/** Puts row order[i] of `flat` at row i, in place (one row of scratch, not a second copy of the rows). */
-export function permuteRows(flat: Float32Array, dim: number, order: Uint32Array): void {
-  const done = new Uint8Array(order.length);
+/** Rows to float16 and int8 as buildForest makes them, checked as it checks them, from a row-major float array. */
+function halvedFlat(flat: Float32Array, dim: number, n: number): Halved {
+  checkRows(flat, dim, n);
+  const h = { half: new Uint16Array(n * dim), codes: new Int8Array(n * dim), scales: new Float32Array(n) };
+  halfRows(flat, dim, h.half, h.codes, h.scales);
+  return h;
+}
+
+/** The same, a row at a time (one row of floats, not a float copy of all rows: 31 MB at 10,000 × 768). */
+function halvedRows(rows: readonly PackVector[], dim: number): Halved {
+  const n = rows.length;
+  const h = { half: new Uint16Array(n * dim), codes: new Int8Array(n * dim), scales: new Float32Array(n) };
   const row = new Float32Array(dim);
+  rows.forEach((r, i) => {
+    if (dimOf(r) !== dim) throw new Error(`vector ${i + 1} has ${dimOf(r)} dimensions, the first has ${dim}`);
+    if (r instanceof Float32Array) row.set(r);
+    else for (let k = 0; k < dim; k++) row[k] = r.codes[k]! * r.unitScale;
+    checkRows(row, dim, 1, `Vector ${i + 1}`);
+    halfRows(row, dim, h.half, h.codes, h.scales, i);
+  });
+  return h;
+}
+
+/**
+ * Row indices in the leaf order of one tree built over `flat` (a scratch build, a tenth of the
+ * forest's work): rows near each other in space come out near each other. The forest is then built
+ * with its rows in this order, so slots follow it and a query's candidates' vectors (its nearest
+ * rows) lie together in the vectors part: a few ranges bring them, not one each (bench:pack
+ * --trace: ~100 vector ranges a query with slots in path order).
+ */
+export async function spatialOrder(flat: Float32Array, dim: number, n: number, signal?: SignalLike): Promise<Uint32Array> {
+  return orderOf(halvedFlat(flat, dim, n), dim, n, signal);
+}
+
+async function orderOf(h: Halved, dim: number, n: number, signal: SignalLike | undefined): Promise<Uint32Array> {
+  const scratch = new MemoryBlockStore();
+  await writeForest(scratch, { codes: h.codes, scales: h.scales, dim }, h.half, Uint32Array.from({ length: n }, (_, i) => i + 1), { seed: 2, nTrees: 1 }, { signal });
+  const g = (await readMeta(scratch))!.generation;
+  const dir = decodeDir(dirKey(g, 0), scratch.raw(dirKey(g, 0))!);
+  const order = new Uint32Array(n);
+  let at = 0;
+  for (let l = 0; l < dir.leafCount; l++) {
+    // A fresh build's slot i is row i; leaves are numbered depth first, so neighbouring leaves are near in space too.
+    const leaf = decodeLeaf(leafKey(g, 0, l), scratch.raw(leafKey(g, 0, l))!, dim);
+    order.set(leaf.slots, at);
+    at += leaf.count;
+  }
+  if (at !== n) throw new Error(`the scratch tree holds ${at} rows, not ${n}`);
+  return order;
+}
+
+type RowArray = Float32Array | Uint16Array | Int8Array;
+
+/** Puts row order[i] of `a` (rows of `dim` values) at row i, in place (one row of scratch, not a second copy of the rows). */
+export function permuteRows(a: RowArray, dim: number, order: Uint32Array): void {
+  const done = new Uint8Array(order.length);
+  const rows = a as Float32Array; // the same methods on every kind; this names one for the checker
+  const row = rows.slice(0, dim);
   for (let start = 0; start < order.length; start++) {
     if (done[start]) continue;
-    row.set(flat.subarray(start * dim, (start + 1) * dim));
+    row.set(rows.subarray(start * dim, (start + 1) * dim));
     let j = start;
     for (;;) {
       done[j] = 1;
       const from = order[j]!;
       if (from === start) {
-        flat.set(row, j * dim);
+        rows.set(row, j * dim);
         break;
       }
-      flat.copyWithin(j * dim, from * dim, (from + 1) * dim);
+      rows.copyWithin(j * dim, from * dim, (from + 1) * dim);
       j = from;
     }
   }
@@ -130,45 +182,22 @@ function concatTaking(chunks: (Uint8Array | undefined)[]): Uint8Array {
 }
 
 /**
- * Row indices in the leaf order of one tree built over `flat` (a scratch build, a tenth of the
- * forest's work): rows near each other in space come out near each other. The forest is then built
- * with its rows in this order, so slots follow it and a query's candidates' vectors (its nearest
- * rows) lie together in the vectors part: a few ranges bring them, not one each (bench:pack
- * --trace: ~100 vector ranges a query with slots in path order).
- */
-export async function spatialOrder(flat: Float32Array, dim: number, n: number, signal?: SignalLike): Promise<Uint32Array> {
-  const scratch = new MemoryBlockStore();
-  await buildForest(scratch, { dim, ids: Uint32Array.from({ length: n }, (_, i) => i + 1), vectors: flat }, { seed: 2, nTrees: 1 }, { signal });
-  const g = (await readMeta(scratch))!.generation;
-  const dir = decodeDir(dirKey(g, 0), scratch.raw(dirKey(g, 0))!);
-  const order = new Uint32Array(n);
-  let at = 0;
-  for (let l = 0; l < dir.leafCount; l++) {
-    // A fresh build's slot i is row i; leaves are numbered depth first, so neighbouring leaves are near in space too.
-    const leaf = decodeLeaf(leafKey(g, 0, l), scratch.raw(leafKey(g, 0, l))!, dim);
-    order.set(leaf.slots, at);
-    at += leaf.count;
-  }
-  if (at !== n) throw new Error(`the scratch tree holds ${at} rows, not ${n}`);
-  return order;
-}
-
-/**
- * The forest over `rows`, slots in spatial order, built in memory. One float copy of the rows is
- * made and put in that order in place; the build turns it into float16 and int8 and keeps neither,
- * so it is let go on return.
+ * The forest over `rows`, slots in spatial order, built in memory from what it stores of them
+ * (float16 and int8, made a row at a time and put in that order in place): as buildForest would
+ * build it from the rows as floats in that order, without ever holding them all as floats.
  */
 async function buildInOrder(rows: readonly PackVector[], dim: number, ids: readonly number[], signal: SignalLike | undefined): Promise<MemoryBlockStore> {
-  const flat = concatRows(rows, dim);
-  const order = await spatialOrder(flat, dim, rows.length, signal);
-  permuteRows(flat, dim, order);
+  const h = halvedRows(rows, dim);
+  const order = await orderOf(h, dim, rows.length, signal);
+  permuteRows(h.half, dim, order);
+  permuteRows(h.codes, dim, order);
+  permuteRows(h.scales, 1, order);
   const store = new MemoryBlockStore();
-  await buildForest(store, { dim, ids: Array.from(order, (i) => ids[i]!), vectors: flat }, { seed: 1 }, { signal });
+  await writeForest(store, { codes: h.codes, scales: h.scales, dim }, h.half, checkIds(Array.from(order, (i) => ids[i]!)), { seed: 1 }, { signal });
   throwIfAborted(signal);
   await store.write(await leafRowsBlocks(store));
   return store;
 }
-
 /** The blocks of `store` a pack keeps, sorted out by kind (the store itself is not kept, so each block goes once copied). */
 function takeBlocks(store: MemoryBlockStore): { blocks: Map<string, Uint8Array>; plain: string[]; runs: Record<string, number>; vectors: (Uint8Array | undefined)[]; generation: number } {
   const blocks = new Map<string, Uint8Array>();

@@ -15,7 +15,9 @@
 // --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
 // --no-sw blocks the service worker (to see what it costs a query); --diag prints the warm-up's
 // console and its pack requests every 5 s.
-// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models bench --whole measure --http2 --trace --json]
+// --dist DIR serves another build of the app (e.g. main's, built in a `git archive` copy) against
+// the same pack, for old and new side by side in one session.
+// Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models bench --whole measure --http2 --trace --json --dist DIR]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -46,6 +48,8 @@ const NO_SW = args.get('sw') === 'false';
 const DIAG = args.get('diag') === 'true';
 
 const root = path.resolve(import.meta.dirname, '..');
+/** The built app served: this tree's dist/, or --dist. */
+const dist = path.resolve(root, args.get('dist') ?? 'dist');
 const log = (s: string): void => {
   if (!JSON_OUT) console.log(s);
 };
@@ -109,7 +113,7 @@ async function wholePack(link: Link, dir: string): Promise<{ bytes: number; seco
 }
 
 async function main(): Promise<void> {
-  if (!statSync(path.join(root, 'dist/index.html'), { throwIfNoEntry: false })) throw new Error('dist/ is missing: run npm run build first.');
+  if (!statSync(path.join(dist, 'index.html'), { throwIfNoEntry: false })) throw new Error(`${dist} holds no built app: run npm run build first.`);
   // The page's query vectors come from the test embedder: when its width is not the pack's, the
   // browser's text queries skip the text forest and the times would leave its reads out. Refused.
   const config = path.join(root, `models/test/${MODELS}/Xenova/all-MiniLM-L6-v2/config.json`);
@@ -127,7 +131,8 @@ async function main(): Promise<void> {
   const recall = await packRecall(`${plain.url}pack/`, base, qv, spec.textDim);
   plain.server.close();
   log(`recall@10 (${spec.queries} queries, text forest over HTTP vs exact): ${recall.recall.toFixed(3)}; ${KB(recall.bytesPerQuery)} read per query after open`);
-  const app = await preview({ root, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const app = await preview({ root, build: { outDir: dist }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  log(`app: ${dist}`);
   const link = await slowLink(dir, app.resolvedUrls!.local[0]!, LATENCY, MBIT, HTTP2);
   // HTTP/2 needs TLS: the bench's certificate is self-signed.
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: HTTP2 ? [...ARGS, '--ignore-certificate-errors'] : ARGS, headless: true });

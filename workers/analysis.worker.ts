@@ -12,9 +12,8 @@ import { itemsByIds, listPage, type LibraryItem, type LibraryPage, type PageRequ
 import { countImages, handleById, openGlimpseDB, type GlimpseDB } from '../src/storage/library-store';
 import { versionConflict } from '../src/storage/db';
 import { queueLength } from '../src/storage/queue-store';
-import { tempExportFile, writableFor } from '../src/archive/targets';
 import type { FileMeta } from './lib/analyze-image';
-import { exportLibrary, originalsOnOffer, type ExportProgress, type ExportResult } from './lib/archive-export';
+import { exportInto, originalsOnOffer, type ExportProgress, type ExportResult, type ExportTarget } from './lib/archive-export';
 import { importLibraryFile, type ImportPlan, type ImportProgress, type ImportResult, type ImportWant } from './lib/archive-import';
 import { OCR_SIZE, OCR_THUMB_SIZE } from './lib/read-text';
 import { cancel, runCancellable } from './lib/cancellable';
@@ -34,6 +33,7 @@ import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { mapApi } from './lib/map-api';
 import { FileIndexer, type AddOutcome, type IndexOptions } from './lib/index-file';
 import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
+import { searchSteps } from './lib/search-steps';
 
 export type { AddOutcome, IndexOptions } from './lib/index-file';
 
@@ -98,10 +98,7 @@ function browseDB(): Promise<GlimpseDB> {
 }
 
 export type { LibraryItem, LibraryPage, PageRequest };
-export type { ExportProgress, ExportResult, ImportPlan, ImportProgress, ImportResult, ImportWant };
-
-/** Where an export goes: a file the person picked, or a temporary file the page then downloads. */
-export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { kind: 'temp'; name: string };
+export type { ExportProgress, ExportResult, ExportTarget, ImportPlan, ImportProgress, ImportResult, ImportWant };
 
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
@@ -145,6 +142,8 @@ const api = {
 
   /** Test hook: where the worker's cold start went (lib/search-warmup.ts). */
   startupTrace,
+  /** Test hook: each recent text search's split (lib/search-steps.ts; bench:pipeline splits the tail). */
+  searchSteps,
 
   /** Image count and queue length as stored (shared by all tabs). */
   async status(): Promise<{ count: number; pending: number }> {
@@ -234,6 +233,11 @@ const api = {
   /** Why the last text search ran by keywords only (the models could not load); undefined if it did not. */
   keywordOnly(): KeywordOnlyReason | undefined {
     return keywordOnlyReason();
+  },
+
+  /** Rows of an open pack's text results left pending (ResultRow.pending), as their cards scroll near. */
+  async fillResults(query: string, ids: number[]): Promise<ResultRow[]> {
+    return pack ? (await pack).fillResults(query, ids) : [];
   },
 
   async searchByImage(callId: number, file: Blob, name: string, limit: number, config: LoadConfig): Promise<ResultRow[]> {
@@ -345,12 +349,7 @@ const api = {
 
   /** Writes the library as one `.glimpse` file into `target`; `tempFile` names the temporary file to download. */
   async exportLibrary(callId: number, target: ExportTarget, options: { originals: boolean }, onProgress?: (p: ExportProgress) => void): Promise<ExportResult & { tempFile?: string }> {
-    return runCancellable(callId, async (signal) => {
-      const temp = target.kind === 'temp' ? await tempExportFile(target.name) : undefined;
-      const writable = await writableFor(temp?.handle ?? (target as { handle: FileSystemFileHandle }).handle);
-      const result = await exportLibrary(await lib(), writable, { originals: options.originals, revisionOf, onProgress, signal });
-      return { ...result, tempFile: temp?.fileName };
-    });
+    return runCancellable(callId, async (signal) => exportInto(await lib(), target, { originals: options.originals, revisionOf, onProgress, signal }));
   },
 
   /** How many originals an export could include (reading them already allowed), and their size. */

@@ -12,6 +12,8 @@ import { benchRoutes, buildPages } from './chromium-pages.ts';
 import type { GlimpseTestHooks } from '../../src/ui/test-hooks.ts';
 import { summarize } from './summarize.ts';
 import { dist, median } from './stats.ts';
+import { splitLine } from './search-split.ts';
+import type { SearchSteps } from '../../workers/lib/search-steps.ts';
 import type { SeedReport, SeedSpec } from './synthetic.ts';
 import type { CaptionProbe, EnvReport, ImageTiming, IndexRun, QueryReport } from './types.ts';
 import type { AppWorkerRequest, CaptionProbeRequest, QueryRequest, QueryResult, SeedRequest } from './web/api.ts';
@@ -277,6 +279,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
     const oldWorkerUrl = o.compareDist ? `/__bench/old${analysisWorkerUrl(o.compareDist)}` : undefined;
     // Side by side, each restart also times the warm searches of that worker (old and new alike).
     const warmBySide: Record<'old' | 'new', number[]> = { old: [], new: [] };
+    const stepsBySide: Record<'old' | 'new', { pageMs: number; steps: SearchSteps }[]> = { old: [], new: [] };
     const coldOnce = async (i: number, url: string, tag: 'old' | 'new'): Promise<number> => {
       context = await profile.launch();
       try {
@@ -286,6 +289,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
         const warm = o.compareDist ? { warmup: q.warmup, queries: q.queries.slice(0, q.appQueries) } : { warmup: [], queries: [] };
         const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl: url, config, coldQuery: query, ...warm } satisfies AppWorkerRequest);
         warmBySide[tag].push(...r.warmMs);
+        if (r.steps.length === r.warmMs.length) stepsBySide[tag].push(...r.steps.map((steps, k) => ({ pageMs: r.warmMs[k]!, steps })));
         const w = r.warmMs.length ? `; warm p50 ${dist(r.warmMs).p50.toFixed(1)} / p95 ${dist(r.warmMs).p95.toFixed(1)} ms` : '';
         o.log(`chromium: ${tag} app worker cold search after restart #${i}: ${Math.round(r.coldMs)} ms${w}; ${traceLine(r.trace)}`);
         return r.coldMs;
@@ -309,6 +313,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
       const mOld = median(oldRunsMs);
       o.log(`chromium: cold search side by side over ${coldRunsMs.length} restarts each: old (${o.compareDist}) median ${Math.round(mOld)} ms [${oldRunsMs.map(Math.round).join(', ')}], new median ${Math.round(mNew)} ms [${coldRunsMs.map(Math.round).join(', ')}] → ×${(mNew / mOld).toFixed(2)}`);
       const [wOld, wNew] = [dist(warmBySide.old), dist(warmBySide.new)];
+      for (const side of ['old', 'new'] as const) if (stepsBySide[side].length) o.log(`chromium: ${side} warm search split: ${splitLine(stepsBySide[side])}`);
       if (wOld.n && wNew.n) o.log(`chromium: warm search side by side (${wNew.n} searches each, all restarts): old p50 ${wOld.p50.toFixed(1)} / p95 ${wOld.p95.toFixed(1)} ms, new p50 ${wNew.p50.toFixed(1)} / p95 ${wNew.p95.toFixed(1)} ms → p50 ×${(wNew.p50 / wOld.p50).toFixed(2)}, p95 ×${(wNew.p95 / wOld.p95).toFixed(2)}`);
     }
 

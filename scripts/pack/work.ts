@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PackItem } from '../../src/core/pack/write.ts';
 
 /** One analysed photo as the pack writer takes it (src/core/pack/write.ts). */
-export type WorkItem = PackItem & { thumb: Uint8Array };
+export type WorkItem = PackItem & { thumb: Uint8Array; text: Float32Array; visual: Float32Array };
 
 type Stored = Omit<WorkItem, 'text' | 'visual' | 'thumb'> & { textDim: number; visualDim: number };
 

@@ -6,13 +6,14 @@
 import { packEntry, type EntryRef, type PackExtension, type PackThumbs, type PhotoEntry } from '../core/archive/index.ts';
 import { throwIfAborted } from '../core/errors.ts';
 import { PACK_VERSION } from '../core/pack/format.ts';
-import { buildPack, type PackItem } from '../core/pack/write.ts';
+import { buildPack, type PackItem, type PackVector } from '../core/pack/write.ts';
 import type { ExportPhoto } from './library-writer.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** Where the pack's entries go: stored (uncompressed) entries of the library file. */
 export interface StoredEntries {
-  addStored(path: string, bytes: Uint8Array): Promise<EntryRef>;
+  /** `sha256`: the bytes' SHA-256 when the caller has it already (a part's name), so they are not hashed twice. */
+  addStored(path: string, bytes: Uint8Array, sha256?: string): Promise<EntryRef>;
 }
 
 /** Raw deflate by the platform (CompressionStream: browsers and Node). */
@@ -21,8 +22,8 @@ async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** Float vectors as the library's forests hold them (codes × unit scale): the pack's forests are built from them. */
-const unitVector = (v: { codes: Int8Array; unitScale: number }): Float32Array => Float32Array.from(v.codes, (c) => c * v.unitScale);
+/** The vector as the library's forests hold it (codes × unit scale), kept as codes until the pack is built: a quarter of the floats (46 → 11.5 MB at 10,000 photos of 384 + 768 dimensions). */
+const unitVector = (v: { codes: Int8Array; unitScale: number }): PackVector => ({ codes: v.codes, unitScale: v.unitScale });
 
 export class LibraryPack {
   private readonly items: PackItem[] = [];
@@ -54,7 +55,7 @@ export class LibraryPack {
     });
   }
 
-  /** Builds the pack and writes its parts, pack.json and pack-thumbs.json; returns `extensions.pack`. Stops at `signal` between parts. */
+  /** Builds the pack and writes its parts, pack.json and pack-thumbs.json; returns `extensions.pack`. Stops at `signal` (AbortError): between parts, and within the forests' builds. */
   async write(out: StoredEntries): Promise<PackExtension> {
     const written = new Set<string>();
     const sink = {
@@ -63,12 +64,12 @@ export class LibraryPack {
         const hash = await sha256Hex(bytes);
         if (!written.has(hash)) {
           written.add(hash);
-          await out.addStored(packEntry.part(hash), bytes);
+          await out.addStored(packEntry.part(hash), bytes, hash);
         }
         return hash;
       },
     };
-    const manifest = await buildPack(this.items, { sink, deflateRaw });
+    const manifest = await buildPack(this.items, { sink, deflateRaw, signal: this.signal });
     throwIfAborted(this.signal);
     this.items.length = 0; // the vectors are no longer needed
     return {

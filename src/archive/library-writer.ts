@@ -20,6 +20,7 @@ import {
   type VectorEntryRef,
   type VectorKind,
 } from '../core/archive/index.ts';
+import { crc32 } from '../core/archive/crc32.ts';
 import { GlimpseError, throwIfAborted } from '../core/errors.ts';
 import type { PhotoFields } from '../core/photo/fields.ts';
 import { sha256Hex } from './sha256.ts';
@@ -98,10 +99,13 @@ export class LibraryWriter {
     return w;
   }
 
-  private async add(path: string, bytes: Uint8Array, deflate: boolean): Promise<EntryRef> {
+  private async add(path: string, bytes: Uint8Array, deflate: boolean, known?: string): Promise<EntryRef> {
     throwIfAborted(this.opts.signal);
-    const sha256 = await sha256Hex(bytes);
-    await this.zip.add(path, new Uint8ArrayReader(bytes), { level: deflate ? 6 : 0, signal: this.opts.signal });
+    const sha256 = known ?? (await sha256Hex(bytes));
+    // A stored entry goes as it is, its CRC-32 given: zip.js then writes it straight to the target
+    // (the local header first) instead of holding a copy of it until its CRC is known.
+    const how = deflate ? { level: 6 } : { level: 0, passThrough: true, compressionMethod: 0, uncompressedSize: bytes.byteLength, crc32: crc32(bytes) };
+    await this.zip.add(path, new Uint8ArrayReader(bytes), { ...how, signal: this.opts.signal });
     return { path, bytes: bytes.byteLength, sha256 };
   }
 
@@ -114,8 +118,8 @@ export class LibraryWriter {
   }
 
   /** A stored entry the manifest does not list by itself (the pack's: src/archive/library-pack.ts). */
-  addStored(path: string, bytes: Uint8Array): Promise<EntryRef> {
-    return this.add(path, bytes, false);
+  addStored(path: string, bytes: Uint8Array, sha256?: string): Promise<EntryRef> {
+    return this.add(path, bytes, false, sha256);
   }
 
   /** Writes one chunk (at most CHUNK_SIZE photos): records, then vectors, then its thumbnails in one entry. Returns its index and records. */

@@ -43,6 +43,12 @@ export async function tempExportFile(name: string): Promise<{ handle: FileSystem
   return { handle: await root.getFileHandle(fileName, { create: true }), fileName };
 }
 
+/** Removes the temporary file of an export that failed or was cancelled (its partial bytes are of no use). */
+export async function removeTempExport(fileName: string): Promise<void> {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry(fileName).catch(() => {});
+}
+
 /** Removes earlier temporary exports (their downloads finished long ago, or were abandoned). */
 export async function removeTempExports(root?: Directory): Promise<void> {
   const dir = root ?? ((await navigator.storage.getDirectory()) as Directory);

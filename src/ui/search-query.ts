@@ -1,5 +1,5 @@
 // Runs one query (text, a photo, or "more like this") for the results view.
-import { search, searchByImage, similarTo, type ResultRow } from '../bridge/bridge';
+import { fillResults, search, searchByImage, similarTo, type ResultRow } from '../bridge/bridge';
 
 export type ImageQuery = { kind: 'file'; file: File } | { kind: 'similar'; id: number; name: string };
 
@@ -9,4 +9,9 @@ export function runQuery(text: string, image: ImageQuery | undefined, signal: Ab
   if (image?.kind === 'file') return searchByImage(image.file, 60, signal);
   if (image?.kind === 'similar') return similarTo(image.id, 60, signal);
   return search(text, 60, signal);
+}
+
+/** Rows for results left pending (an open pack's beyond the first screenful) of the text query `text`. */
+export function fillPending(text: string, ids: number[]): Promise<ResultRow[]> {
+  return fillResults(text, ids);
 }

@@ -37,7 +37,8 @@ describe('a library file opened in place', () => {
     await page.getByTestId('open-library-file').setInputFiles(file);
   }
 
-  const resultNames = (page: Page): Promise<(string | null)[]> => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+  // Cards whose rows are read: a text search reads the first screenful's, the others as they scroll near (data-pending until then).
+  const resultNames = (page: Page): Promise<(string | null)[]> => page.locator('[data-testid="result"]:not([data-pending])').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
 
   it('text search, more like this and thumbnails from the file; the own library untouched, and back on close', async () => {
     const { context, page } = await profile();
@@ -91,6 +92,18 @@ describe('a library file opened in place', () => {
       await searchText(page, 'climber');
       await page.getByTestId('keyword-only').waitFor();
       await expect.poll(async () => new Set((await resultNames(page)).map(captionSet))).toEqual(new Set([CLIMBER]));
+      // Scrolled to, the cards left pending get their rows: every result is then a climber photo.
+      const pending = page.locator('[data-testid="result"][data-pending]');
+      await expect
+        .poll(async () => {
+          const n = await pending.count();
+          if (n > 0) await pending.first().scrollIntoViewIfNeeded();
+          return n;
+        })
+        .toBe(0);
+      const all = await resultNames(page);
+      expect(all.length).toBe(await page.getByTestId('result').count());
+      expect(new Set(all.map(captionSet))).toEqual(new Set([CLIMBER]));
       expect(await storedRows(page).catch(() => [])).toEqual([]);
     } finally {
       await context.close();

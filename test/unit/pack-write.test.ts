@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writePack } from '../../scripts/pack/write-pack.ts';
 import { MANIFEST_FILE, partPath, type PackManifest } from '../../src/core/pack/format.ts';
 import type { WorkItem } from '../../scripts/pack/work.ts';
-import { buildPack } from '../../src/core/pack/write.ts';
+import { buildPack, permuteRows } from '../../src/core/pack/write.ts';
 import { utf8 } from '../../src/core/pack/utf8.ts';
 import { buildRecord } from '../../src/core/text/record.ts';
 import { vector } from './library-fixture.ts';
@@ -56,6 +56,62 @@ describe('pack writer (core)', () => {
     const b = await buildPack(refs, { sink: put(withRefs), deflateRaw: (b) => deflateRawSync(b) });
     expect(b).toEqual(a);
     expect(withBytes.length - withRefs.length).toBe(items.length);
+  });
+
+  it('an abort once the rows are written stops the forests\' build: AbortError, no forest part, nothing deflated', async () => {
+    // The sink does not look at the signal, so only the build itself can stop: without the signal
+    // reaching the forests' builds, this pack would be written whole.
+    const stop = new AbortController();
+    const put: Uint8Array[] = [];
+    let deflated = 0;
+    const refs = items.map((it) => ({ ...it, thumb: { part: createHash('sha256').update(it.thumb).digest('hex'), bytes: it.thumb.byteLength } }));
+    const sink = {
+      put: (b: Uint8Array): Promise<string> => {
+        put.push(b);
+        if (put.length === 2) stop.abort(); // the rows part, then its index: the forests come next
+        return Promise.resolve(createHash('sha256').update(b).digest('hex'));
+      },
+    };
+    await expect(buildPack(refs, { sink, deflateRaw: (b) => (deflated++, deflateRawSync(b)), signal: stop.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(put.length).toBe(2);
+    expect(deflated).toBe(0);
+  });
+
+  it('vectors given as int8 codes × unit scale pack as their floats would (a library file\'s pack keeps codes, a quarter the size)', async () => {
+    const coded = (v: Float32Array, i: number) => {
+      const codes = Int8Array.from(v, (x) => Math.round(x * 127));
+      const unitScale = 1 / (127 + (i % 5));
+      return { codes, unitScale, floats: Float32Array.from(codes, (c) => c * unitScale) };
+    };
+    const asCodes = items.map((it, i) => ({ ...it, text: coded(it.text, i), visual: coded(it.visual, i + 7) }));
+    const asFloats = asCodes.map((it) => ({ ...it, text: it.text.floats, visual: it.visual.floats }));
+    const put = (seen: Map<string, Uint8Array>) => ({ put: (b: Uint8Array): Promise<string> => {
+      const h = createHash('sha256').update(b).digest('hex');
+      seen.set(h, Uint8Array.from(b));
+      return Promise.resolve(h);
+    } });
+    const a = new Map<string, Uint8Array>(), b = new Map<string, Uint8Array>();
+    const fromCodes = await buildPack(asCodes, { sink: put(a), deflateRaw: (x) => deflateRawSync(x) });
+    expect(fromCodes).toEqual(await buildPack(asFloats, { sink: put(b), deflateRaw: (x) => deflateRawSync(x) }));
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    const wrong = asCodes.map((it, i) => (i === 30 ? { ...it, visual: { codes: new Int8Array(5), unitScale: 1 } } : it));
+    await expect(buildPack(wrong, { sink: put(new Map()), deflateRaw: (x) => deflateRawSync(x) })).rejects.toThrow(/has 5 dimensions, the first has 12/);
+  });
+
+  it('permuteRows puts row order[i] at row i in place, for any permutation', () => {
+    const dim = 3;
+    for (const n of [0, 1, 2, 7, 50]) {
+      const order = Uint32Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = (i * 7919 + 13) % (i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const flat = Float32Array.from({ length: n * dim }, (_, k) => k);
+      const want = new Float32Array(n * dim);
+      order.forEach((from, i) => want.set(flat.subarray(from * dim, (from + 1) * dim), i * dim));
+      permuteRows(flat, dim, order);
+      expect(flat).toEqual(want);
+    }
   });
 
   it('refuses photos analysed with other models, naming the photo', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, partPath } from '../../src/core/pack/format';
 import { WorkFolder } from '../../scripts/pack/work';
 import { Library } from '../../workers/lib/library';
-import { PackLibrary } from '../../workers/lib/pack-library';
+import { PACK_EAGER_ROWS, PackLibrary } from '../../workers/lib/pack-library';
 import { addPackToLibrary } from '../../workers/lib/pack-import';
 import { expectConsistent } from './library-fixture';
 import { packRows, photoFolder, rareWord, readManifest, runMerge, runPack, serveDir } from '../fixtures/pack';
@@ -50,6 +50,49 @@ describe('npm run pack', () => {
     // Parts are named by their bytes: the same manifest means the same rows, forests and keyword index.
     expect(readFileSync(path.join(merged, MANIFEST_FILE), 'utf8')).toBe(readFileSync(path.join(out, MANIFEST_FILE), 'utf8'));
   }, 300_000);
+
+  it('reads the rows of the first screenful of a text search only; the others when asked (fillResults)', async () => {
+    const rows = packRows(out);
+    // The caption word most photos share: more hits than a screenful.
+    const df = new Map<string, number>();
+    for (const r of rows) for (const w of new Set(r.record.captions.join(' ').toLowerCase().match(/[a-z]{4,}/g))) df.set(w, (df.get(w) ?? 0) + 1);
+    const [word] = [...df].sort((a, b) => b[1] - a[1])[0]!;
+    const { url, server } = await serveDir(out, true);
+    try {
+      const pack = await PackLibrary.open(url, url);
+      const hits = await pack.searchText(word, undefined, 40);
+      expect(hits.length).toBeGreaterThan(PACK_EAGER_ROWS);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const h of hits.slice(0, PACK_EAGER_ROWS)) expect([h.pending, h.name]).toEqual([undefined, byId.get(h.id)!.name]);
+      const pending = hits.slice(PACK_EAGER_ROWS);
+      expect(pending.every((h) => h.pending && h.name === '' && h.caption === '')).toBe(true);
+      const filled = await pack.fillResults(word, pending.map((h) => h.id).reverse());
+      expect(filled.map((h) => [h.id, h.name, h.score, h.pending])).toEqual(pending.map((h) => [h.id, byId.get(h.id)!.name, h.score, undefined]).reverse());
+      // Each filled result says why it matched, as the eager ones do.
+      expect(filled.every((h) => h.summary.text.length > 0)).toBe(true);
+      expect(await pack.fillResults('a query never searched', [pending[0]!.id])).toEqual([]);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
+  it('starts a text search\'s vector half as soon as its vector is there (startVector); the search then answers as without', async () => {
+    const { word, row } = rareWord(packRows(out));
+    const vector = new WorkFolder(`${out}.work`).items().find((w) => w.name === row.name)!.text;
+    const { url, server } = await serveDir(out, true);
+    try {
+      const plain = await PackLibrary.open(url, url);
+      const want = await plain.searchText(word, vector, 40);
+      const pack = await PackLibrary.open(url, url);
+      const before = pack.source.fetchedBytes;
+      pack.startVector(vector);
+      // Its forest reads go out before any keyword read is asked for.
+      await expect.poll(() => pack.source.fetchedBytes).toBeGreaterThan(before);
+      expect(await pack.searchText(word, vector, 40)).toEqual(want);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
 
   it('is searched over HTTP: keywords, more like this, pages, thumbnails; a damaged part is named', async () => {
     const { url, server } = await serveDir(out, true);

@@ -3,6 +3,7 @@
 // sits in memory. Originals are included only where reading them is already allowed.
 import { LibraryPack } from '../../src/archive/library-pack';
 import { LibraryWriter, type ExportPhoto } from '../../src/archive/library-writer';
+import { removeTempExport, tempExportFile, writableFor } from '../../src/archive/targets';
 import { CHUNK_SIZE, unitScaleOf } from '../../src/core/archive/index';
 import { throwIfAborted } from '../../src/core/errors';
 import { readExportPage, storedHandles } from '../../src/storage/archive-store';
@@ -32,6 +33,9 @@ export interface ExportOptions {
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
 }
+
+/** Where an export goes: a file the person picked, or a temporary file the page then downloads. */
+export type ExportTarget = { kind: 'handle'; handle: FileSystemFileHandle } | { kind: 'temp'; name: string };
 
 type Readable = FileSystemFileHandle & { queryPermission?(d: { mode: 'read' }): Promise<PermissionState> };
 
@@ -133,4 +137,16 @@ export async function exportLibrary(library: Library, target: WritableStream<Uin
     throw e;
   }
   return { photos, originals: originalIds.size, skipped, bytes: writer.bytes };
+}
+
+/** exportLibrary into `target`; `tempFile` names the temporary file to download. A cancelled or failed export leaves no temporary file behind. */
+export async function exportInto(library: Library, target: ExportTarget, o: ExportOptions): Promise<ExportResult & { tempFile?: string }> {
+  const temp = target.kind === 'temp' ? await tempExportFile(target.name) : undefined;
+  try {
+    const writable = await writableFor(temp?.handle ?? (target as { handle: FileSystemFileHandle }).handle);
+    return { ...(await exportLibrary(library, writable, o)), tempFile: temp?.fileName };
+  } catch (e) {
+    if (temp) await removeTempExport(temp.fileName);
+    throw e;
+  }
 }

@@ -15,6 +15,8 @@ import type { PreparedImage } from './analyze-image';
 import { dequantize, forestVector, imageRow, quantize, stageImported, type ImportItem } from './library-rows';
 import { ForestSlot } from './forest-slot';
 import { markFirst } from './search-warmup';
+import type { StepClock } from './search-steps';
+import { READ_AHEAD, RowReads } from './row-reads';
 import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
@@ -291,19 +293,33 @@ export class Library {
 
   /** The lexical ranking of a text query. Needs no model: run it while the embedder loads. */
   prepareText(query: string): PreparedText {
-    return prepareText(this.lexical, query);
+    const prepared = prepareText(this.lexical, query);
+    const reads = new RowReads((ids) => store.rowsByIds(this.db, ids));
+    reads.want(prepared.hits.slice(0, READ_AHEAD).map((h) => h.id));
+    this.rowReads.set(prepared, reads);
+    return prepared;
   }
+
+  /** Each prepared query's rows, read ahead (row-reads.ts). */
+  private readonly rowReads = new WeakMap<PreparedText, RowReads>();
 
   /** Text query: the forest's cosine neighbours fused with the lexical ranking. A query the next
    *  keystroke superseded (`signal` aborted) stops between its steps, leaving the worker to that one. */
-  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
+  async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal, clock?: StepClock): Promise<ResultRow[]> {
     const prepared = typeof query === 'string' ? this.prepareText(query) : query;
     signal?.throwIfAborted();
-    const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit) : [];
+    let t = clock?.since() ?? 0;
+    const reads = this.rowReads.get(prepared) ?? new RowReads((ids) => store.rowsByIds(this.db, ids));
+    const vectorHits = vector ? await this.text.search(vector, DEFAULT_TEXT_SEARCH.limit, clock && { trace: clock.forestTrace }) : [];
+    if (clock) [clock.steps.forest, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
+    reads.want(vectorHits.slice(0, READ_AHEAD).map((h) => h.id));
     const fused = fuseText(this.lexical, prepared, vectorHits, limit);
+    if (clock) [clock.steps.fuse, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
-    return this.present(fused);
+    const rows = presentHits(fused, await reads.rows(fused.map((h) => h.id)));
+    if (clock) clock.steps.rows = clock.since() - t;
+    return rows;
   }
 
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {

@@ -3,7 +3,7 @@
 // split index (src/core/text/split-search.ts: a query fetches its words' directory pages and
 // postings only) and ranks as the library's lexical index does; the same fusion (ranking.ts)
 // answers; rows come in pages and thumbnails one part each, when asked for.
-import { DEFAULT_TEXT_SEARCH, fuseTextSearch } from '../../src/core/search';
+import { DEFAULT_TEXT_SEARCH, fuseTextSearch, type SearchHit } from '../../src/core/search';
 import { CorruptBlockError, Forest } from '../../src/core/forest';
 import { analyzeQuery, FULL_OPTIONS } from '../../src/core/text';
 import { analyzeRecord } from '../../src/core/text/analyze';
@@ -28,6 +28,18 @@ export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false,
  * score); no early read, whose slots may drop out of the list (requests for nothing).
  */
 export const PACK_TEXT_SEARCH = { rerankBound: 0, earlyRead: false } as const;
+/**
+ * Results of a text search whose rows are read before it answers: a screenful at desktop width
+ * (7 columns × 3 rows). The others come as their cards scroll near (fillResults): row pages hold
+ * 4 photos and a result list's ids are scattered, so each row is a request of its own (bench:pack
+ * --trace: 60 of a query's ~190 requests, ~230 KB).
+ */
+export const PACK_EAGER_ROWS = 24;
+/** Text searches whose hits fillResults still knows (the page's last few queries). */
+const KEPT_QUERIES = 8;
+
+/** A forest neighbour: id and cosine. */
+type ForestHit = Awaited<ReturnType<Forest['search']>>[number];
 
 export class PackLibrary {
   private readonly forests = new Map<ForestName, Promise<Forest>>();
@@ -35,6 +47,10 @@ export class PackLibrary {
   private offsets: Promise<Float64Array> | undefined;
   /** The split index's view of each prepared query (its postings), for explaining the hits shown. */
   private readonly views = new WeakMap<PreparedText, SplitView>();
+  /** The fused hits of the last few text searches by query text, with their view, for fillResults. */
+  /** Vector halves started early (startVector), by the query's vector. */
+  private readonly early = new WeakMap<Float32Array, Promise<ForestHit[]>>();
+  private readonly answered = new Map<string, { hits: Map<number, SearchHit>; view: SplitView }>();
 
   private constructor(
     readonly source: PackSource,
@@ -102,14 +118,51 @@ export class PackLibrary {
   async searchText(query: string | PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]> {
     const prepared = typeof query === 'string' || !this.views.has(query) ? await this.prepareText(typeof query === 'string' ? query : query.lexical.text) : query;
     const view = this.views.get(prepared)!;
-    const forest = await this.forest('text');
-    const vectorHits = vector && forest.dim === vector.length ? await forest.search(vector, DEFAULT_TEXT_SEARCH.limit, PACK_TEXT_SEARCH).catch((e: unknown) => {
-      throw e instanceof CorruptBlockError ? damagedBlock(this.source, 'text', e) : e;
-    }) : [];
+    const vectorHits = vector ? await (this.early.get(vector) ?? this.vectorHits(vector)) : [];
     signal?.throwIfAborted();
     const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
-    // Reasons come from each hit's row (its analysed record), read anyway to show it.
-    const rows = await this.rows(fused.map((h) => h.id));
+    this.answered.delete(prepared.lexical.text);
+    this.answered.set(prepared.lexical.text, { hits: new Map(fused.map((h) => [h.id, h])), view });
+    if (this.answered.size > KEPT_QUERIES) this.answered.delete(this.answered.keys().next().value!);
+    const eager = fused.slice(0, PACK_EAGER_ROWS);
+    const shown = this.explained(eager, view, await this.rows(eager.map((h) => h.id)));
+    return [...shown, ...fused.slice(PACK_EAGER_ROWS).map(pendingResult)];
+  }
+
+  /**
+   * Results `ids` of the text search for `query` (one of the last few) with their rows: the cards
+   * searchText left pending, once they scroll near. Ids it does not know (an older query) are left out.
+   */
+  /**
+   * Starts the vector half of a text search as soon as the query's vector is there, beside the
+   * keyword half's reads (their two rounds of requests no longer come before the forest's);
+   * searchText with the same vector takes its answer.
+   */
+  startVector(vector: Float32Array): void {
+    if (this.early.has(vector)) return;
+    const hits = this.vectorHits(vector);
+    hits.catch(() => {}); // told by the searchText that awaits it
+    this.early.set(vector, hits);
+  }
+
+  /** The text forest's neighbours of `vector` (none when its width is not the pack's). */
+  private async vectorHits(vector: Float32Array): Promise<ForestHit[]> {
+    const forest = await this.forest('text');
+    if (forest.dim !== vector.length) return [];
+    return forest.search(vector, DEFAULT_TEXT_SEARCH.limit, PACK_TEXT_SEARCH).catch((e: unknown) => {
+      throw e instanceof CorruptBlockError ? damagedBlock(this.source, 'text', e) : e;
+    });
+  }
+
+  async fillResults(query: string, ids: readonly number[]): Promise<ResultRow[]> {
+    const answer = this.answered.get(query);
+    if (!answer) return [];
+    const hits = ids.map((id) => answer.hits.get(id)).filter((h) => h !== undefined);
+    return this.explained(hits, answer.view, await this.rows(hits.map((h) => h.id)));
+  }
+
+  /** Hits with their rows as results; reasons come from each hit's row (its analysed record), read anyway to show it. */
+  private explained(fused: readonly SearchHit[], view: SplitView, rows: readonly (PackRow | undefined)[]): ResultRow[] {
     const hits = fused.map((h, i) => {
       const row = rows[i];
       return h.lexicalScore === undefined || !row ? h : { ...h, reasons: view.explain(h.id, analyzeRecord(row.record, view.options.analyzer)) };
@@ -221,6 +274,11 @@ export class PackLibrary {
   private async present(hits: Parameters<typeof presentHits>[0]): Promise<ResultRow[]> {
     return presentHits(hits, await this.rows(hits.map((h) => h.id)));
   }
+}
+
+/** A result whose row is not read yet (ResultRow.pending). */
+function pendingResult(hit: SearchHit): ResultRow {
+  return { id: hit.id, name: '', score: hit.score, caption: '', summary: { kind: 'visual', text: '', highlights: [] }, pending: true };
 }
 
 /** A forest block failing its checks, read by Range from the pack: the pack is damaged (not the person's own index). */

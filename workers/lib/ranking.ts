@@ -16,6 +16,12 @@ export interface ResultRow {
   score: number;
   caption: string;
   summary: MatchSummary;
+  /**
+   * An open pack's result whose row has not been read yet (PackLibrary.searchText reads the first
+   * screenful's only): name and caption are empty until the card, scrolled near, asks for them
+   * (PackLibrary.fillResults).
+   */
+  pending?: true;
 }
 
 export function prepareText(index: LexicalIndex, query: string): PreparedText {

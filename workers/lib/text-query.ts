@@ -6,11 +6,14 @@ import type { Embedder } from '../../src/ml/embedder';
 import type { PreparedText, ResultRow } from './ranking';
 import { watchVectorSide } from './keyword-only';
 import { markFirst } from './search-warmup';
+import { StepClock } from './search-steps';
 
 /** What both the person's library and an open pack offer a text search. */
 export interface TextSearchable {
   prepareText(query: string): PreparedText | Promise<PreparedText>;
-  searchText(query: PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal): Promise<ResultRow[]>;
+  searchText(query: PreparedText, vector: Float32Array | undefined, limit: number, signal?: AbortSignal, clock?: StepClock): Promise<ResultRow[]>;
+  /** Starts the vector half as soon as the vector is there, beside the lexical half (a pack: its reads go out sooner). */
+  startVector?(vector: Float32Array): void;
 }
 
 export async function textQuery(
@@ -21,21 +24,32 @@ export async function textQuery(
   signal: AbortSignal,
 ): Promise<ResultRow[]> {
   markFirst('search-start');
+  const clock = new StepClock();
   const embed = async (e: Embedder): Promise<Float32Array> => {
     markFirst('embedder-ready');
     const v = await e.embed([query], signal);
     markFirst('vector-ready');
+    clock.steps.vector = clock.since();
     return v;
   };
   const embedded = embedder ? watchVectorSide(embedder()).then(embed, () => undefined) : undefined;
   // The embedder is asked first, as before: its load is the longer of the two.
-  const lexical = library().then(async (l) => {
+  const opened = library();
+  const lexical = opened.then(async (l) => {
     const text = await l.prepareText(query);
     markFirst('lexical-ready');
+    clock.steps.lexical = clock.since();
     return { l, text };
   });
+  if (embedded) {
+    void Promise.all([opened, embedded]).then(
+      ([l, v]) => v && !signal.aborted && l.startVector?.(v),
+      () => {}, // told by the awaits below
+    );
+  }
   const [{ l, text }, vector] = await Promise.all([lexical, embedded]);
-  const rows = await l.searchText(text, vector, limit, signal);
+  const rows = await l.searchText(text, vector, limit, signal, clock);
   markFirst('search-done');
+  clock.done();
   return rows;
 }

@@ -1,5 +1,6 @@
 // What the bench page exposes to the Node side (page.evaluate), types only.
 import type { ModelConfig } from '../../../workers/lib/model-host.ts';
+import type { SearchSteps } from '../../../workers/lib/search-steps.ts';
 import type { ColdReport, WarmReport } from '../query-timing.ts';
 import type { SeedReport, SeedSpec } from '../synthetic.ts';
 import type { CaptionProbe } from '../types.ts';
@@ -61,6 +62,9 @@ export interface AppWorkerResult {
   warmMs: number[];
   /** The worker's startup marks during the cold search (ms since the worker started). */
   trace: { name: string; at: number }[];
+  /** Per timed warm search, in order: where its time went in the worker (workers/lib/search-steps.ts);
+   *  empty from a build without that hook. */
+  steps: SearchSteps[];
 }
 
 export interface PipelineBenchPage {

@@ -6,7 +6,10 @@
 // one postings part read by Range: src/core/text/lexical-split.ts), rows in pages in one part read
 // by Range (with an index of their lengths), one part per thumbnail. Each forest's blocks sit back
 // to back in one part (format.ts blockLayout) with an index of their lengths, so pack.json stays small.
-import { buildForest } from '../forest/build.ts';
+import { throwIfAborted, type SignalLike } from '../errors.ts';
+import { writeForest } from '../forest/build.ts';
+import { checkIds } from '../forest/ids.ts';
+import { checkRows, halfRows } from '../forest/vector-math.ts';
 import { readMeta } from '../forest/forest-open.ts';
 import { decodeLeaf } from '../forest/leaf-codec.ts';
 import { decodeDir } from '../forest/meta-codec.ts';
@@ -22,12 +25,18 @@ import { blockKind, blockLayout, lengthsIndex, openBlockCount, PACK_FORMAT, PACK
 /** One analysed photo: its per-photo fields (rows take addedAt from takenAt), vectors, WebP thumbnail and the models that made them. */
 export interface PackItem extends Omit<PhotoFields, 'addedAt' | 'takenAt'> {
   takenAt: number;
-  text: Float32Array;
-  visual: Float32Array;
+  text: PackVector;
+  visual: PackVector;
   /** The WebP bytes, or a part the caller has already stored (a library file keeps its thumbnails in its chunks). */
   thumb: Uint8Array | StoredPart;
   models: { captioner: string; embedder: string };
 }
+
+/**
+ * A vector as floats, or as int8 codes × their unit scale (a library's stored rows: a quarter of
+ * the floats' size while a library file's pack waits for all its photos; read as codes[k]·unitScale).
+ */
+export type PackVector = Float32Array | { codes: Int8Array; unitScale: number };
 
 /** A part stored by the caller: its name (SHA-256 hex) and size. */
 export interface StoredPart {
@@ -46,6 +55,8 @@ export type DeflateRaw = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
 export interface PackWriter {
   sink: PartSink;
   deflateRaw: DeflateRaw;
+  /** Stops the build (AbortError), the forests' builds too: at 10,000 photos they are most of its time. */
+  signal?: SignalLike;
 }
 
 /** Same photos in, same pack out: items are ordered by path (then hash), ids follow that order. */
@@ -72,22 +83,36 @@ class Parts {
   }
 }
 
-function concatRows(rows: readonly Float32Array[], dim: number): Float32Array {
-  const flat = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => flat.set(r, i * dim));
-  return flat;
+const dimOf = (v: PackVector): number => (v instanceof Float32Array ? v.length : v.codes.length);
+
+/** What a forest stores of its rows: float16 (the vector blocks) and the int8 rows its splits read (vector-math.ts halfRows). */
+interface Halved {
+  half: Uint16Array;
+  codes: Int8Array;
+  scales: Float32Array;
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.byteLength;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+/** Rows to float16 and int8 as buildForest makes them, checked as it checks them, from a row-major float array. */
+function halvedFlat(flat: Float32Array, dim: number, n: number): Halved {
+  checkRows(flat, dim, n);
+  const h = { half: new Uint16Array(n * dim), codes: new Int8Array(n * dim), scales: new Float32Array(n) };
+  halfRows(flat, dim, h.half, h.codes, h.scales);
+  return h;
+}
+
+/** The same, a row at a time (one row of floats, not a float copy of all rows: 31 MB at 10,000 × 768). */
+function halvedRows(rows: readonly PackVector[], dim: number): Halved {
+  const n = rows.length;
+  const h = { half: new Uint16Array(n * dim), codes: new Int8Array(n * dim), scales: new Float32Array(n) };
+  const row = new Float32Array(dim);
+  rows.forEach((r, i) => {
+    if (dimOf(r) !== dim) throw new Error(`vector ${i + 1} has ${dimOf(r)} dimensions, the first has ${dim}`);
+    if (r instanceof Float32Array) row.set(r);
+    else for (let k = 0; k < dim; k++) row[k] = r.codes[k]! * r.unitScale;
+    checkRows(row, dim, 1, `Vector ${i + 1}`);
+    halfRows(row, dim, h.half, h.codes, h.scales, i);
+  });
+  return h;
 }
 
 /**
@@ -97,9 +122,13 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * rows) lie together in the vectors part: a few ranges bring them, not one each (bench:pack
  * --trace: ~100 vector ranges a query with slots in path order).
  */
-export async function spatialOrder(flat: Float32Array, dim: number, n: number): Promise<Uint32Array> {
+export async function spatialOrder(flat: Float32Array, dim: number, n: number, signal?: SignalLike): Promise<Uint32Array> {
+  return orderOf(halvedFlat(flat, dim, n), dim, n, signal);
+}
+
+async function orderOf(h: Halved, dim: number, n: number, signal: SignalLike | undefined): Promise<Uint32Array> {
   const scratch = new MemoryBlockStore();
-  await buildForest(scratch, { dim, ids: Uint32Array.from({ length: n }, (_, i) => i + 1), vectors: flat }, { seed: 2, nTrees: 1 });
+  await writeForest(scratch, { codes: h.codes, scales: h.scales, dim }, h.half, Uint32Array.from({ length: n }, (_, i) => i + 1), { seed: 2, nTrees: 1 }, { signal });
   const g = (await readMeta(scratch))!.generation;
   const dir = decodeDir(dirKey(g, 0), scratch.raw(dirKey(g, 0))!);
   const order = new Uint32Array(n);
@@ -114,16 +143,67 @@ export async function spatialOrder(flat: Float32Array, dim: number, n: number): 
   return order;
 }
 
-async function packForest(parts: Parts, deflateRaw: DeflateRaw, ids: number[], rows: Float32Array[]): Promise<PackForest> {
-  const dim = rows[0]?.length ?? 0;
+type RowArray = Float32Array | Uint16Array | Int8Array;
+
+/** Puts row order[i] of `a` (rows of `dim` values) at row i, in place (one row of scratch, not a second copy of the rows). */
+export function permuteRows(a: RowArray, dim: number, order: Uint32Array): void {
+  const done = new Uint8Array(order.length);
+  const rows = a as Float32Array; // the same methods on every kind; this names one for the checker
+  const row = rows.slice(0, dim);
+  for (let start = 0; start < order.length; start++) {
+    if (done[start]) continue;
+    row.set(rows.subarray(start * dim, (start + 1) * dim));
+    let j = start;
+    for (;;) {
+      done[j] = 1;
+      const from = order[j]!;
+      if (from === start) {
+        rows.set(row, j * dim);
+        break;
+      }
+      rows.copyWithin(j * dim, from * dim, (from + 1) * dim);
+      j = from;
+    }
+  }
+}
+
+/** Concatenates `chunks`, dropping each from the array once copied: their bytes are then held about once, not twice. */
+function concatTaking(chunks: (Uint8Array | undefined)[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c!.byteLength;
+  const out = new Uint8Array(n);
+  let at = 0;
+  chunks.forEach((c, i) => {
+    out.set(c!, at);
+    at += c!.byteLength;
+    chunks[i] = undefined;
+  });
+  return out;
+}
+
+/**
+ * The forest over `rows`, slots in spatial order, built in memory from what it stores of them
+ * (float16 and int8, made a row at a time and put in that order in place): as buildForest would
+ * build it from the rows as floats in that order, without ever holding them all as floats.
+ */
+async function buildInOrder(rows: readonly PackVector[], dim: number, ids: readonly number[], signal: SignalLike | undefined): Promise<MemoryBlockStore> {
+  const h = halvedRows(rows, dim);
+  const order = await orderOf(h, dim, rows.length, signal);
+  permuteRows(h.half, dim, order);
+  permuteRows(h.codes, dim, order);
+  permuteRows(h.scales, 1, order);
   const store = new MemoryBlockStore();
-  const order = await spatialOrder(concatRows(rows, dim), dim, rows.length);
-  await buildForest(store, { dim, ids: Array.from(order, (i) => ids[i]!), vectors: concatRows(Array.from(order, (i) => rows[i]!), dim) }, { seed: 1 });
+  await writeForest(store, { codes: h.codes, scales: h.scales, dim }, h.half, checkIds(Array.from(order, (i) => ids[i]!)), { seed: 1 }, { signal });
+  throwIfAborted(signal);
   await store.write(await leafRowsBlocks(store));
+  return store;
+}
+/** The blocks of `store` a pack keeps, sorted out by kind (the store itself is not kept, so each block goes once copied). */
+function takeBlocks(store: MemoryBlockStore): { blocks: Map<string, Uint8Array>; plain: string[]; runs: Record<string, number>; vectors: (Uint8Array | undefined)[]; generation: number } {
   const blocks = new Map<string, Uint8Array>();
   const plain: string[] = [];
   const runs: Record<string, number> = {};
-  const vectors: Uint8Array[] = [];
+  const vectors: (Uint8Array | undefined)[] = [];
   let generation = 0;
   for (const key of store.keys().sort()) {
     // The sketch table stays out: its rows are in the leaf rows blocks.
@@ -139,21 +219,44 @@ async function packForest(parts: Parts, deflateRaw: DeflateRaw, ids: number[], r
     if (n === undefined) plain.push(key);
     else runs[kind] = Math.max(runs[kind] ?? 0, n + 1);
   }
+  return { blocks, plain, runs, vectors, generation };
+}
+
+async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: readonly PackVector[]): Promise<PackForest> {
+  const { deflateRaw, signal } = w;
+  const n = rows.length;
+  const dim = n === 0 ? 0 : dimOf(rows[0]!);
+  const { blocks, plain, runs, vectors, generation } = takeBlocks(await buildInOrder(rows, dim, ids, signal));
   const layout = blockLayout({ plain, runs });
   const missing = layout.find((k) => !blocks.has(k));
   if (missing !== undefined || layout.length !== blocks.size) throw new Error(`forest blocks are not numbered 0…n-1 (${missing ?? 'extra blocks'})`);
-  const laid = layout.map((k) => blocks.get(k)!);
+  const laid: (Uint8Array | undefined)[] = layout.map((k) => blocks.get(k)!);
+  blocks.clear();
+  const lengths = laid.map((b) => b!.byteLength);
   let open = 0;
-  for (const b of laid.slice(0, openBlockCount(layout))) open += b.byteLength;
-  const packed = { part: await parts.put(concat(laid)), index: await parts.put(await deflateRaw(lengthsIndex(laid.map((b) => b.byteLength)))), open, plain, runs };
+  for (const b of lengths.slice(0, openBlockCount(layout))) open += b;
+  const packed = { part: await parts.put(concatTaking(laid)), index: await parts.put(await deflateRaw(lengthsIndex(lengths))), open, plain, runs };
+  if (vectors.length !== n || vectors.some((b) => b === undefined)) throw new Error('vector slots are not 0…n-1');
   const blockBytes = vectors[0]?.byteLength ?? 0;
-  const all = new Uint8Array(blockBytes * vectors.length);
   vectors.forEach((b, slot) => {
-    if (b.byteLength !== blockBytes) throw new Error(`vector block ${slot} is ${b.byteLength} bytes, not ${blockBytes}`);
-    all.set(b, slot * blockBytes);
+    if (b!.byteLength !== blockBytes) throw new Error(`vector block ${slot} is ${b!.byteLength} bytes, not ${blockBytes}`);
   });
-  if (vectors.length !== rows.length || vectors.some((b) => b === undefined)) throw new Error('vector slots are not 0…n-1');
-  return { dim, blocks: packed, vectors: { part: await parts.put(all), generation, blockBytes, count: vectors.length } };
+  return { dim, blocks: packed, vectors: { part: await parts.put(concatTaking(vectors)), generation, blockBytes, count: n } };
+}
+
+/** The rows part and its index (and each photo's record into `lexical`); the rows themselves are let go on return. */
+async function putRows(parts: Parts, items: readonly PackItem[], ids: readonly number[], lexical: LexicalIndex): Promise<PackManifest['rows']> {
+  const rows: PackRow[] = [];
+  for (const [i, it] of items.entries()) {
+    lexical.add(ids[i]!, it.record);
+    const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
+    rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: thumb instanceof Uint8Array ? await parts.put(thumb) : parts.stored(thumb) });
+  }
+  const pages: (Uint8Array | undefined)[] = [];
+  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) pages.push(rowPageBytes(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
+  const index = lengthsIndex(pages.map((p) => p!.byteLength));
+  const count = pages.length;
+  return { part: await parts.put(concatTaking(pages)), index: await parts.put(index), pages: count };
 }
 
 /** Writes every part of the pack of `work` to `w.sink` and returns its manifest (the caller stores it as pack.json). */
@@ -166,18 +269,11 @@ export async function buildPack(work: readonly PackItem[], w: PackWriter): Promi
   const parts = new Parts(w.sink);
   const ids = items.map((_, i) => i + 1);
   const lexical = new LexicalIndex(FULL_OPTIONS);
-  const rows: PackRow[] = [];
-  for (const [i, it] of items.entries()) {
-    lexical.add(ids[i]!, it.record);
-    const { text: _t, visual: _v, thumb, models: _m, ...row } = it;
-    rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: thumb instanceof Uint8Array ? await parts.put(thumb) : parts.stored(thumb) });
-  }
-  const rowPages: Uint8Array[] = [];
-  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) rowPages.push(rowPageBytes(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
-  const rowsRef = { part: await parts.put(concat(rowPages)), index: await parts.put(lengthsIndex(rowPages.map((p) => p.byteLength))), pages: rowPages.length };
+  const rowsRef = await putRows(parts, items, ids, lexical);
+  throwIfAborted(w.signal);
   const forests = {
-    text: await packForest(parts, w.deflateRaw, ids, items.map((i) => i.text)),
-    visual: await packForest(parts, w.deflateRaw, ids, items.map((i) => i.visual)),
+    text: await packForest(parts, w, ids, items.map((i) => i.text)),
+    visual: await packForest(parts, w, ids, items.map((i) => i.visual)),
   };
   const head = await splitLexical(lexical, (b) => parts.put(b), { deflate: w.deflateRaw });
   const manifest: PackManifest = {

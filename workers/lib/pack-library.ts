@@ -47,9 +47,9 @@ export class PackLibrary {
   private offsets: Promise<Float64Array> | undefined;
   /** The split index's view of each prepared query (its postings), for explaining the hits shown. */
   private readonly views = new WeakMap<PreparedText, SplitView>();
-  /** The fused hits of the last few text searches by query text, with their view, for fillResults. */
   /** Vector halves started early (startVector), by the query's vector. */
   private readonly early = new WeakMap<Float32Array, Promise<ForestHit[]>>();
+  /** The fused hits of the last few text searches by query text, with their view, for fillResults. */
   private readonly answered = new Map<string, { hits: Map<number, SearchHit>; view: SplitView }>();
 
   private constructor(
@@ -130,10 +130,6 @@ export class PackLibrary {
   }
 
   /**
-   * Results `ids` of the text search for `query` (one of the last few) with their rows: the cards
-   * searchText left pending, once they scroll near. Ids it does not know (an older query) are left out.
-   */
-  /**
    * Starts the vector half of a text search as soon as the query's vector is there, beside the
    * keyword half's reads (their two rounds of requests no longer come before the forest's);
    * searchText with the same vector takes its answer.
@@ -154,6 +150,10 @@ export class PackLibrary {
     });
   }
 
+  /**
+   * Results `ids` of the text search for `query` (one of the last few) with their rows: the cards
+   * searchText left pending, once they scroll near. Ids it does not know (an older query) are left out.
+   */
   async fillResults(query: string, ids: readonly number[]): Promise<ResultRow[]> {
     const answer = this.answered.get(query);
     if (!answer) return [];

@@ -20,7 +20,7 @@ import {
   type VectorEntryRef,
   type VectorKind,
 } from '../core/archive/index.ts';
-import { crc32 } from '../core/archive/crc32.ts';
+import { crc32 } from '../core/crc32.ts';
 import { GlimpseError, throwIfAborted } from '../core/errors.ts';
 import type { PhotoFields } from '../core/photo/fields.ts';
 import { sha256Hex } from './sha256.ts';

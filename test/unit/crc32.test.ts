@@ -1,8 +1,8 @@
-// The CRC-32 the library writer puts in each stored entry's header (src/core/archive/crc32.ts)
+// The CRC-32 the library writer puts in each stored entry's header (src/core/crc32.ts, the crc-32 package)
 // against zlib's, on lengths around its 4-byte steps.
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../src/core/archive/crc32.ts';
+import { crc32 } from '../../src/core/crc32.ts';
 
 describe('crc32', () => {
   it('equals zlib\'s for every length from 0 to 70 and for 1 MB of varied bytes', () => {

@@ -2,7 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GlimpseError } from '../../src/core/errors';
 import { checkIntake, DEFAULT_LIMITS, ImageRejectedError, sniffImage, type SniffResult } from '../../src/core/image';
-import { crc32 } from '../../src/core/image/crc32';
+import { crc32 } from '../../src/core/crc32';
 import { makeBadFiles, IMAGES_DIR, type BadFile } from '../fixtures/bad-files';
 import { concat, noise } from '../fixtures/craft';
 

@@ -1,7 +1,7 @@
 // PNG chunk walk: IHDR (size, bit depth, colour type), acTL (APNG frames), tRNS, eXIf,
 // and IEND. Chunks are skipped by their length, so the walk costs one step per chunk.
 import { ascii, has, u32be, u8 } from './bytes';
-import { crc32 } from './crc32';
+import { crc32 } from '../crc32';
 import { readIfd0 } from './tiff-ifd';
 import type { SniffResult } from './types';
 

@@ -20,7 +20,12 @@
 //   --queue-compare   Chromium: each pass also indexes the photos through the queue (caption batches of
 //                     up to 3, workers/lib/queue-batch.ts), side by side with addImage one by one; prints both
 //   --compare-dist DIR  Chromium: another build of the app (e.g. main's) whose analysis worker each cold
-//                     restart also times (cold search, then --app-queries warm ones), alternating with this one
+//                     restart also times (cold search, then --app-queries warm ones), alternating with this one.
+//                     With --n > 0 the indexing is side by side too: that build on a second origin in its own
+//                     browser, both with models loaded and one photo indexed as a warm-up, then --ingest-rounds
+//                     rounds in which each indexes the --n photos (alternating which goes first); prints
+//                     photos/s per side and round, both medians and new/old (bench/pipeline/ingest-compare.ts)
+//   --ingest-rounds R  rounds of that side-by-side ingest (default 3)
 //   --json            last line: the Chromium figures as JSON, Node's under "node"
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -56,6 +61,7 @@ const { values } = parseArgs({
     'queue-compare': { type: 'boolean', default: false },
     images: { type: 'string' },
     'compare-dist': { type: 'string' },
+    'ingest-rounds': { type: 'string', default: '3' },
   },
 });
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -145,7 +151,7 @@ if (envs.includes('chromium')) {
       thumbSize: THUMB,
       ocrCompare: values['ocr-compare'],
       queueCompare: values['queue-compare'],
-      ...(values['compare-dist'] ? { compareDist: path.resolve(values['compare-dist']) } : {}),
+      ...(values['compare-dist'] ? { compareDist: path.resolve(values['compare-dist']), ingestRounds: int(values['ingest-rounds'], 'ingest-rounds') } : {}),
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
       query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
       probe,
@@ -215,6 +221,13 @@ const rows: [string, (r: EnvReport) => string][] = [
       },
     ],
   ]),
+  ...captionCounts.map((c): [string, (r: EnvReport) => string] => [
+    `ingest side by side, captions=${c}: old / new median photos/s (×)`,
+    (r) => {
+      const x = r.ingestCompare?.find((i) => i.captionCount === c);
+      return x ? `${f(x.oldMedian, 3)} / ${f(x.newMedian, 3)} (×${f(x.ratio, 3)})` : '—';
+    },
+  ]),
   ['load average before → after', (r) => `${String(r.runtime.loadAvgBefore ?? '—')} → ${String(r.runtime.loadAvgAfter ?? '—')}`],
   ['seed: rows / lexical snapshot / text forest / visual forest', (r) => (r.query ? `${f(r.query.seed.rowsMs / 1000, 1)} / ${f(r.query.seed.lexicalMs / 1000, 1)} / ${f(r.query.seed.textForestMs / 1000, 1)} / ${f(r.query.seed.visualForestMs / 1000, 1)} s` : '—')],
 ];
@@ -275,6 +288,7 @@ if (values.json) {
           }
         : null,
       ...(r.appQuery ? { appWorkerQueryP50Ms: round(r.appQuery.warm.p50, 1), appWorkerQueryP95Ms: round(r.appQuery.warm.p95, 1), appWorkerFirstVisitColdMs: Math.round(r.appQuery.firstVisitColdMs), appWorkerColdRunsMs: r.appQuery.coldRunsMs?.map((x) => Math.round(x)) ?? null } : {}),
+      ...(r.ingestCompare ? { ingestCompare: r.ingestCompare } : {}),
       ...(r.appPage ? { appPageFirstSearchMs: r.appPage.searchMs !== undefined ? Math.round(r.appPage.searchMs) : null, appPageTimedOutAfterMs: r.appPage.timedOutAfterMs !== undefined ? Math.round(r.appPage.timedOutAfterMs) : null } : {}),
       runtime: r.runtime,
     };

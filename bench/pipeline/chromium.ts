@@ -18,6 +18,7 @@ import type { SeedReport, SeedSpec } from './synthetic.ts';
 import type { CaptionProbe, EnvReport, ImageTiming, IndexRun, QueryReport } from './types.ts';
 import type { AppWorkerRequest, CaptionProbeRequest, QueryRequest, QueryResult, SeedRequest } from './web/api.ts';
 import { benchModelConfig } from './models.ts';
+import { ingestSideBySide } from './ingest-compare.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The browser tests' flags (test/browser/helpers/browser.ts).
@@ -46,6 +47,8 @@ export interface ChromiumOptions {
    *  at /__old/ on the same origin (same library, same cached models) and each cold restart times
    *  both workers, alternating which goes first. */
   compareDist?: string;
+  /** With compareDist: the indexing passes run side by side with that build's app instead (ingest-compare.ts), this many rounds each. */
+  ingestRounds?: number;
   /** Diagnostic: the captioner alone, per dtype, on these photos. */
   probe?: { dtypes: string[]; files: string[] };
   log: (s: string) => void;
@@ -64,7 +67,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-class Profile {
+export class Profile {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'glimpse-bench-pipeline-'));
   constructor() {
     liveProfiles.add(this.dir);
@@ -87,7 +90,7 @@ async function withProfile<T>(fn: (p: Profile) => Promise<T>): Promise<T> {
   }
 }
 
-async function firstPage(context: BrowserContext, o: ChromiumOptions, tag: string): Promise<Page> {
+export async function firstPage(context: BrowserContext, o: ChromiumOptions, tag: string): Promise<Page> {
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => o.log(`chromium [${tag}] page error: ${String(e)}`));
   page.on('console', (m) => {
@@ -96,7 +99,7 @@ async function firstPage(context: BrowserContext, o: ChromiumOptions, tag: strin
   return page;
 }
 
-async function openApp(page: Page, base: string, modelsFolder: string): Promise<void> {
+export async function openApp(page: Page, base: string, modelsFolder: string): Promise<void> {
   await page.goto(`${base}?testHooks&models=${modelsFolder}`);
   await page.waitForFunction(() => window.__glimpse !== undefined, null, { timeout: 60_000 });
 }
@@ -106,10 +109,11 @@ async function openBenchPage(page: Page, base: string): Promise<void> {
   await page.waitForFunction(() => window.__pipelineBench !== undefined, null, { timeout: 60_000 });
 }
 
-async function indexRun(page: Page, captionCount: number, o: ChromiumOptions): Promise<{ run: IndexRun; ids: number[] }> {
+/** limit: only the first photos (a warm-up). */
+export async function indexRun(page: Page, captionCount: number, o: ChromiumOptions, limit?: number): Promise<{ run: IndexRun; ids: number[] }> {
   const r = await page.evaluate(
-    async ({ captionCount, maxNewTokens, thumbSize, ocrCompare }) => {
-      const files = (window as unknown as BenchWindow).__benchFiles!;
+    async ({ captionCount, maxNewTokens, thumbSize, ocrCompare, limit }) => {
+      const files = (window as unknown as BenchWindow).__benchFiles!.slice(0, limit ?? undefined);
       const out: { name: string; outcome: AddOutcome; wallMs: number; offMs?: number }[] = [];
       let offTotal = 0;
       const start = performance.now();
@@ -128,7 +132,7 @@ async function indexRun(page: Page, captionCount: number, o: ChromiumOptions): P
       }
       return { wallMs: performance.now() - start - offTotal, out };
     },
-    { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize, ocrCompare: !!o.ocrCompare },
+    { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize, ocrCompare: !!o.ocrCompare, limit: limit ?? null },
   );
   if (o.queueCompare) {
     const ids = r.out.flatMap((x) => (x.outcome.status === 'indexed' ? [x.outcome.id] : []));
@@ -174,28 +178,34 @@ async function indexRun(page: Page, captionCount: number, o: ChromiumOptions): P
   return { run: summarize(captionCount, o.maxNewTokens, perImage, r.wallMs), ids };
 }
 
+/** The app page opened, its models loaded and the photos in it as Files (a picked folder's files
+ *  are local too): none of it part of the timing. */
+export async function appReady(page: Page, base: string, o: ChromiumOptions, tag = ''): Promise<{ info: Awaited<ReturnType<Hooks['loadModels']>>; ms: number; crossOriginIsolated: boolean; cores: number; userAgent: string }> {
+  await openApp(page, base, o.modelsFolder);
+  const load = await page.evaluate(async () => {
+    const t = performance.now();
+    const info = await window.__glimpse!.loadModels();
+    return { info, ms: performance.now() - t, crossOriginIsolated, cores: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
+  });
+  o.log(`chromium: ${tag}models loaded in ${Math.round(load.ms)} ms (${load.info.backend}, ${load.info.threads} threads, crossOriginIsolated ${load.crossOriginIsolated})`);
+  await page.evaluate(async (names) => {
+    (window as unknown as BenchWindow).__benchFiles = await Promise.all(
+      names.map(async (n) => {
+        const res = await fetch(`/__bench/img/${encodeURIComponent(n)}`);
+        if (!res.ok) throw new Error(`${n}: HTTP ${res.status}`);
+        return new File([await res.blob()], n, { type: 'image/jpeg', lastModified: 0 });
+      }),
+    );
+  }, o.files);
+  return load;
+}
+
 async function indexing(base: string, o: ChromiumOptions): Promise<Pick<EnvReport, 'modelLoadMs' | 'runs' | 'runtime'>> {
   return withProfile(async (profile) => {
     const context = await profile.launch();
     try {
       const page = await firstPage(context, o, 'app');
-      await openApp(page, base, o.modelsFolder);
-      const load = await page.evaluate(async () => {
-        const t = performance.now();
-        const info = await window.__glimpse!.loadModels();
-        return { info, ms: performance.now() - t, crossOriginIsolated, cores: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
-      });
-      o.log(`chromium: models loaded in ${Math.round(load.ms)} ms (${load.info.backend}, ${load.info.threads} threads, crossOriginIsolated ${load.crossOriginIsolated})`);
-      // The photos as Files in the page (a picked folder's files are local too): not part of the timing.
-      await page.evaluate(async (names) => {
-        (window as unknown as BenchWindow).__benchFiles = await Promise.all(
-          names.map(async (n) => {
-            const res = await fetch(`/__bench/img/${encodeURIComponent(n)}`);
-            if (!res.ok) throw new Error(`${n}: HTTP ${res.status}`);
-            return new File([await res.blob()], n, { type: 'image/jpeg', lastModified: 0 });
-          }),
-        );
-      }, o.files);
+      const load = await appReady(page, base, o);
       const runs: IndexRun[] = [];
       for (const count of o.captionCounts) {
         const startedAt = Date.now();
@@ -382,7 +392,22 @@ export async function runChromium(o: ChromiumOptions): Promise<EnvReport> {
   if (!base) throw new Error('vite preview did not report a URL');
   try {
     const report: EnvReport = { env: 'chromium-wasm', runtime: {}, modelLoadMs: NaN, runs: [], notes: [] };
-    if (o.captionCounts.length > 0) Object.assign(report, await indexing(base, o));
+    if (o.captionCounts.length > 0 && o.compareDist) {
+      const old = await preview({
+        root: o.repoRoot,
+        logLevel: 'warn',
+        build: { outDir: o.compareDist },
+        preview: { port: 0, host: '127.0.0.1', strictPort: false },
+        plugins: [benchRoutes(o.webOutDir, o.imageDir, o.captionsFile)],
+      });
+      try {
+        const oldBase = old.resolvedUrls?.local[0];
+        if (!oldBase) throw new Error('vite preview (old build) did not report a URL');
+        Object.assign(report, await ingestSideBySide({ old: oldBase, new: base }, { ...o, compareDist: o.compareDist }, Math.max(1, o.ingestRounds ?? 3)));
+      } finally {
+        await old.close();
+      }
+    } else if (o.captionCounts.length > 0) Object.assign(report, await indexing(base, o));
     if (o.probe) report.captionProbe = await probeCaptions(base, o, o.probe);
     if (o.query) Object.assign(report, await queries(base, o, o.query));
     report.runtime = { ...report.runtime, appBuildMs: Math.round(built.appMs) };

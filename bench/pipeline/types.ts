@@ -56,6 +56,8 @@ export interface EnvReport {
   appQuery?: { coldMs: number; coldRunsMs?: number[]; coldResults: number; warm: Dist; firstVisitColdMs: number };
   /** The app page itself: the first search through window.__glimpse after a restart, UI running. */
   appPage?: { searchMs?: number; sinceNavigationMs?: number; timedOutAfterMs?: number; results?: number };
+  /** --compare-dist with photos: ingest side by side with another build, per caption count. */
+  ingestCompare?: IngestCompare[];
   /** Diagnostic (--probe-caption): the captioner alone per dtype. */
   captionProbe?: CaptionProbe[];
   notes: string[];
@@ -67,4 +69,22 @@ export interface CaptionProbe {
   threads?: number;
   /** Per photo: the encoder pass alone, caption() per count (encoder included), and caption(1) split per session run. */
   images: { encodeMs: number; captionMs: Record<string, number>; parts?: CaptionParts }[];
+}
+
+/** One caption count's ingest, this build ('new') against another ('old'), alternating per round. */
+export interface IngestCompare {
+  captionCount: number;
+  /** Photos per round, per side. */
+  photos: number;
+  rounds: number;
+  oldDist: string;
+  /** Photos/s end to end, one figure per round. */
+  oldPhotosPerSecond: number[];
+  newPhotosPerSecond: number[];
+  oldMedian: number;
+  newMedian: number;
+  /** newMedian / oldMedian (above 1: this build ingests faster). */
+  ratio: number;
+  /** Median 1-minute load average at the end of each side's rounds. */
+  loadAvg1: number;
 }

@@ -22,7 +22,7 @@
 //   --compare-dist DIR  Chromium: another build of the app (e.g. main's) whose analysis worker each cold
 //                     restart also times (cold search, then --app-queries warm ones), alternating with this one.
 //                     With --n > 0 the indexing is side by side too: that build on a second origin in its own
-//                     browser, both with models loaded and one photo indexed as a warm-up, then --ingest-rounds
+//                     browser, both with models loaded and one more photo indexed (and kept) as a warm-up, then --ingest-rounds
 //                     rounds in which each indexes the --n photos (alternating which goes first); prints
 //                     photos/s per side and round, both medians and new/old (bench/pipeline/ingest-compare.ts)
 //   --ingest-rounds R  rounds of that side-by-side ingest (default 3)
@@ -151,7 +151,7 @@ if (envs.includes('chromium')) {
       thumbSize: THUMB,
       ocrCompare: values['ocr-compare'],
       queueCompare: values['queue-compare'],
-      ...(values['compare-dist'] ? { compareDist: path.resolve(values['compare-dist']), ingestRounds: int(values['ingest-rounds'], 'ingest-rounds') } : {}),
+      ...(values['compare-dist'] ? { compareDist: path.resolve(values['compare-dist']), ingestRounds: int(values['ingest-rounds'], 'ingest-rounds'), anchorFile: allFiles[n] } : {}),
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
       query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
       probe,

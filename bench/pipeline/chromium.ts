@@ -49,6 +49,8 @@ export interface ChromiumOptions {
   compareDist?: string;
   /** With compareDist: the indexing passes run side by side with that build's app instead (ingest-compare.ts), this many rounds each. */
   ingestRounds?: number;
+  /** With compareDist: a photo outside `files` that stays in each side's library (see ingest-compare.ts). */
+  anchorFile?: string;
   /** Diagnostic: the captioner alone, per dtype, on these photos. */
   probe?: { dtypes: string[]; files: string[] };
   log: (s: string) => void;
@@ -109,11 +111,11 @@ async function openBenchPage(page: Page, base: string): Promise<void> {
   await page.waitForFunction(() => window.__pipelineBench !== undefined, null, { timeout: 60_000 });
 }
 
-/** limit: only the first photos (a warm-up). */
-export async function indexRun(page: Page, captionCount: number, o: ChromiumOptions, limit?: number): Promise<{ run: IndexRun; ids: number[] }> {
+/** range: only those of the page's photos, [start, end) (end null: to the last). */
+export async function indexRun(page: Page, captionCount: number, o: ChromiumOptions, range: [number, number | null] = [0, null]): Promise<{ run: IndexRun; ids: number[] }> {
   const r = await page.evaluate(
-    async ({ captionCount, maxNewTokens, thumbSize, ocrCompare, limit }) => {
-      const files = (window as unknown as BenchWindow).__benchFiles!.slice(0, limit ?? undefined);
+    async ({ captionCount, maxNewTokens, thumbSize, ocrCompare, range }) => {
+      const files = (window as unknown as BenchWindow).__benchFiles!.slice(range[0], range[1] ?? undefined);
       const out: { name: string; outcome: AddOutcome; wallMs: number; offMs?: number }[] = [];
       let offTotal = 0;
       const start = performance.now();
@@ -132,7 +134,7 @@ export async function indexRun(page: Page, captionCount: number, o: ChromiumOpti
       }
       return { wallMs: performance.now() - start - offTotal, out };
     },
-    { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize, ocrCompare: !!o.ocrCompare, limit: limit ?? null },
+    { captionCount, maxNewTokens: o.maxNewTokens, thumbSize: o.thumbSize, ocrCompare: !!o.ocrCompare, range },
   );
   if (o.queueCompare) {
     const ids = r.out.flatMap((x) => (x.outcome.status === 'indexed' ? [x.outcome.id] : []));
@@ -403,7 +405,8 @@ export async function runChromium(o: ChromiumOptions): Promise<EnvReport> {
       try {
         const oldBase = old.resolvedUrls?.local[0];
         if (!oldBase) throw new Error('vite preview (old build) did not report a URL');
-        Object.assign(report, await ingestSideBySide({ old: oldBase, new: base }, { ...o, compareDist: o.compareDist }, Math.max(1, o.ingestRounds ?? 3)));
+        if (!o.anchorFile) throw new Error('ingest side by side needs an anchor photo besides the timed ones');
+        Object.assign(report, await ingestSideBySide({ old: oldBase, new: base }, { ...o, compareDist: o.compareDist, anchorFile: o.anchorFile }, Math.max(1, o.ingestRounds ?? 3)));
       } finally {
         await old.close();
       }

@@ -96,8 +96,26 @@ describe.each(ENGINES)('person-facing flows in %s', (engine) => {
     await p.click({ css: '[data-testid="result"] button.open' });
     await p.waitFor('detail-name');
     const first = await p.text('detail-name');
+    // Moving needs a second result: the step before only waits for one (CI once timed out here in
+    // WebKit under load, cause not found; the message below says which case it was).
+    expect(await p.count({ css: '[data-testid="result"]' })).toBeGreaterThan(1);
     await p.press('ArrowRight');
-    await p.waitUntil((first) => (document.querySelector('[data-testid="detail-name"]')?.textContent ?? first) !== first, first, { what: 'the next photo' });
+    try {
+      await p.waitUntil((first) => (document.querySelector('[data-testid="detail-name"]')?.textContent ?? first) !== first, first, { what: 'the next photo' });
+    } catch (e) {
+      const seen = await p
+        .evaluate(() =>
+          JSON.stringify({
+            results: Array.from(document.querySelectorAll('[data-testid="result"]'), (r) => r.getAttribute('data-name')),
+            gridQuery: document.querySelector('[data-testid="results-grid"]')?.getAttribute('data-query'),
+            detailName: document.querySelector('[data-testid="detail-name"]')?.textContent,
+            detailText: document.querySelector('[data-testid="detail"]')?.textContent?.slice(0, 300),
+            focused: document.activeElement?.outerHTML.slice(0, 120),
+          }),
+        )
+        .catch((err: unknown) => `(unreadable: ${String(err)})`);
+      throw new Error(`${(e as Error).message}; seen: ${seen}; errors: ${JSON.stringify(await p.takeErrors().catch(() => []))}`, { cause: e });
+    }
     await p.waitUntil(() => (document.querySelector('[data-testid="detail"] img') as HTMLImageElement | null)?.naturalWidth ?? 0, undefined, { what: 'the detail image' });
     await p.screenshot('detail');
     await p.press('Escape');

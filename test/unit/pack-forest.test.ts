@@ -9,6 +9,7 @@ import { buildRecord } from '../../src/core/text/record.ts';
 import { PackBlockStore } from '../../src/pack/pack-block-store.ts';
 import type { PackSource } from '../../src/pack/pack-source.ts';
 import { PACK_FOREST_OPEN } from '../../workers/lib/pack-library.ts';
+import { exactTopK } from './forest-fixture.ts';
 
 const N = 3000, DIM = 48, QUERIES = 40;
 const models = { captioner: 'c', embedder: 'e' };
@@ -57,11 +58,7 @@ describe('pack forest ranges', () => {
     let found = 0;
     for (let q = 0; q < QUERIES; q++) {
       const v = query.subarray(q * DIM, (q + 1) * DIM);
-      const exact = Array.from({ length: N }, (_, i) => {
-        let s = 0;
-        for (let j = 0; j < DIM; j++) s += v[j]! * base[i * DIM + j]!;
-        return [i + 1, s] as const;
-      }).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id);
+      const exact = exactTopK(base, DIM, v, 10).map((row) => row + 1);
       const got = new Set((await forest.search(v, 10)).map((h) => h.id));
       found += exact.filter((id) => got.has(id)).length;
     }
@@ -98,11 +95,7 @@ describe('pack forest ranges', () => {
     });
     for (let q = 0; q < 5; q++) {
       const v = query.subarray(q * DIM, (q + 1) * DIM);
-      const exact = Array.from({ length: N }, (_, i) => {
-        let s = 0;
-        for (let j = 0; j < DIM; j++) s += v[j]! * base[i * DIM + j]!;
-        return [i + 1, s] as const;
-      }).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id]) => id);
+      const exact = exactTopK(base, DIM, v, 10).map((row) => row + 1);
       const hits = await forest.search(v, 10, { searchK: N * 20, rerankBound: Infinity });
       expect(hits.map((h) => h.id)).toEqual(exact);
     }

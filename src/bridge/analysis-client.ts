@@ -110,7 +110,7 @@ export function startupTrace(): Promise<{ name: string; at: number }[]> {
 
 /** Image count and queue length as stored, shared by every tab. */
 export function libraryStatus(): Promise<{ count: number; pending: number }> {
-  return analysis.call(undefined, (r) => r.status(), READ);
+  return analysis.call(undefined, (r) => r.status(), { ...READ, idleRead: true });
 }
 
 /** For tests: the ids that rows, vectors and both stored forests hold. */
@@ -132,14 +132,14 @@ export function addImage(file: File, path: string, signal?: AbortSignal, setting
 }
 
 /**
- * Low-memory mode, nothing to index: frees the captioner. The worker is ended when no call is in
+ * Low-memory mode, nothing to index: frees the captioner. The worker is ended once no call is in
  * flight (a WASM heap never shrinks; the next call starts a fresh worker that loads only what it
- * needs); otherwise the captioner is disposed inside it. Returns whether the worker was ended.
+ * needs); meanwhile the captioner is disposed inside it. Returns whether the worker ended at once.
  */
 export async function releaseCaptioner(): Promise<boolean> {
   if (analysis.recycleIfIdle()) return true;
-  await analysis.call(undefined, (r) => r.releaseCaptioner());
-  return false;
+  await analysis.call(undefined, (r) => r.releaseCaptioner(), { idleRead: true });
+  return analysis.recycleWhenIdle();
 }
 
 /** Tests: token ids and vectors from the models loaded with these settings changed (e.g. the backend). */

@@ -13,6 +13,8 @@ export interface CallOptions {
   restartable?: boolean;
   /** A cancel only asks the worker to stop, never terminates it (see call). */
   keepWorker?: boolean;
+  /** Changes nothing and loads no model (a status read): a recycle waiting for the worker to go idle still happens after it. */
+  idleRead?: boolean;
 }
 
 /** How long a worker may take to honour a cancel before we terminate it. */
@@ -28,6 +30,8 @@ export class WorkerHandle<T extends Cancellable> {
   private nextCallId = 1;
   /** Rejecters of calls in flight: a terminated worker never answers them. */
   private readonly inflight = new Set<(e: Error) => void>();
+  /** Set by recycleWhenIdle while calls were in flight: the worker ends when the last one is answered. */
+  private recycleDue = false;
 
   /** Runs first on every new worker (e.g. re-opening a pack in a worker replaced after a cancel). */
   onSpawn: ((remote: Comlink.Remote<T>) => void) | undefined;
@@ -70,8 +74,15 @@ export class WorkerHandle<T extends Cancellable> {
     let lost: (e: Error) => void = () => {};
     const orphaned = new Promise<never>((_, reject) => (lost = reject));
     this.inflight.add(lost);
+    // New work wants what this worker holds (a model, a search's state): a waiting recycle is off.
+    if (!opts.idleRead) this.recycleDue = false;
     const work = Promise.race([invoke(remote, callId), orphaned]);
-    void work.catch(() => {}).finally(() => this.inflight.delete(lost));
+    void work
+      .catch(() => {})
+      .finally(() => {
+        this.inflight.delete(lost);
+        if (this.recycleDue && this.inflight.size === 0) this.terminate();
+      });
     if (!signal) return work;
     const answer = opts.settle
       ? work.catch((e: unknown) => {
@@ -102,6 +113,7 @@ export class WorkerHandle<T extends Cancellable> {
     // Other calls on this worker are lost with it: say so (they may be retried) instead of hanging.
     for (const reject of this.inflight) reject(new GlimpseError('WorkerRestartedError', 'The worker was restarted while this was running; try again.'));
     this.inflight.clear();
+    this.recycleDue = false;
     this.proxy?.[Comlink.releaseProxy]();
     this.worker?.terminate();
     this.worker = undefined;
@@ -113,6 +125,18 @@ export class WorkerHandle<T extends Cancellable> {
     if (this.inflight.size > 0) return false;
     this.terminate();
     return true;
+  }
+
+  /**
+   * Ends the worker now if no call is in flight, else once the calls in flight are answered (true:
+   * ended now). Without the wait, a status read that happened to be in flight when indexing ended
+   * kept the captioner's heap for the rest of the visit (seen in CI under load). A call started
+   * meanwhile that is not an `idleRead` calls the recycle off: it wants this worker.
+   */
+  recycleWhenIdle(): boolean {
+    if (this.recycleIfIdle()) return true;
+    this.recycleDue = true;
+    return false;
   }
 
   /** True while a worker process is alive (used by the self-check to show termination). */

@@ -156,4 +156,35 @@ describe('WorkerHandle', () => {
     await expect(handle.call(AbortSignal.abort(), (r) => r.echo(new ArrayBuffer(1)))).rejects.toMatchObject({ name: 'AbortError' });
     expect(w.spawned).toBe(0);
   });
+
+  it('recycleWhenIdle ends the worker once the reads in flight are answered (low-memory mode after indexing)', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const read = handle.call(undefined, (r) => r.late(100), { idleRead: true });
+    expect(handle.recycleWhenIdle()).toBe(false);
+    // Another status read meanwhile does not call it off; the read in flight is answered, not lost.
+    const second = handle.call(undefined, (r) => r.late(150), { idleRead: true });
+    await expect(read).resolves.toBe('landed');
+    expect(w.terminated).toBe(0);
+    await expect(second).resolves.toBe('landed');
+    await expect.poll(() => w.terminated, { timeout: 2000 }).toBe(1);
+    expect(handle.alive).toBe(false);
+    // Idle: it ends at once.
+    await handle.call(undefined, (r) => r.echo(new ArrayBuffer(1)));
+    expect(handle.recycleWhenIdle()).toBe(true);
+    expect(w.terminated).toBe(2);
+  });
+
+  it('a call that wants the worker (a search, an add) calls a waiting recycle off', async () => {
+    const w = fakeWorkers();
+    const handle = new WorkerHandle<FakeApi>(w.spawn);
+    const read = handle.call(undefined, (r) => r.late(50), { idleRead: true });
+    expect(handle.recycleWhenIdle()).toBe(false);
+    const work = handle.call(undefined, (r) => r.late(100));
+    await Promise.all([read, work]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.terminated).toBe(0);
+    expect(handle.alive).toBe(true);
+    handle.terminate();
+  });
 });

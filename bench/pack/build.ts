@@ -27,7 +27,7 @@ export interface PackSpec {
 
 const root = path.resolve(import.meta.dirname, '../..');
 /** Sources whose change changes the pack written: part of the cache key. */
-const WRITER = ['scripts/pack/write-pack.ts', 'src/core/pack/write.ts', 'src/core/pack/format.ts', 'src/core/text/lexical-split.ts', 'bench/pack/build.ts'];
+const WRITER = ['scripts/pack/write-pack.ts', 'src/core/pack/write.ts', 'src/core/pack/format.ts', 'src/core/pack/slots.ts', 'src/core/text/lexical-split.ts', 'bench/pack/build.ts'];
 
 export function packDir(spec: PackSpec): string {
   const { queries: _q, ...key } = spec; // queries are drawn after the base: not part of the pack

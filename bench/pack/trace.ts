@@ -43,6 +43,7 @@ export function partKinds(dir: string, m: PackManifest): PartKinds {
     kinds.set(f.vectors.part, `${name}:vectors`);
     kinds.set(f.blocks.part, `${name}:blocks`);
     kinds.set(f.blocks.index, `${name}:block-index`);
+    if (f.blocks.slots) kinds.set(f.blocks.slots, `${name}:slots`);
     const layout = blockLayout(f.blocks);
     const offsets = rowOffsets(inflateRawSync(readFileSync(path.join(dir, partPath(f.blocks.index)))), layout.length);
     const opened = openBlockCount(layout);

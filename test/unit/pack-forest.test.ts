@@ -3,7 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { synthetic } from '../../bench/lib/synthetic.ts';
 import { Forest } from '../../src/core/forest/index.ts';
-import { blockLayout, openBlockCount, type PackManifest } from '../../src/core/pack/format.ts';
+import { blockLayout, openBlockCount, rowOffsets, rowPageJson, type PackManifest, type PackRow } from '../../src/core/pack/format.ts';
 import { buildPack, spatialOrder, type PackItem } from '../../src/core/pack/write.ts';
 import { buildRecord } from '../../src/core/text/record.ts';
 import { PackBlockStore } from '../../src/pack/pack-block-store.ts';
@@ -15,7 +15,7 @@ const N = 3000, DIM = 48, QUERIES = 40;
 const models = { captioner: 'c', embedder: 'e' };
 
 /** A pack written to memory, read through a source that answers from it and logs each ranged read. */
-async function memoryPack(): Promise<{ manifest: PackManifest; source: PackSource; ranges: [string, number, number][]; query: Float32Array; base: Float32Array }> {
+async function memoryPack(): Promise<{ manifest: PackManifest; source: PackSource; ranges: [string, number, number][]; query: Float32Array; base: Float32Array; idOf: Uint32Array; parts: Map<string, Uint8Array> }> {
   const { base, query } = synthetic({ n: N, queries: QUERIES, dim: DIM, seed: 11 });
   const items: PackItem[] = Array.from({ length: N }, (_, i) => ({
     sha256: createHash('sha256').update(`f${i}`).digest('hex'), name: `${i}.jpg`, path: `p/${String(i).padStart(5, '0')}.jpg`, size: 1, type: 'image/jpeg', width: 1, height: 1, takenAt: i,
@@ -36,17 +36,29 @@ async function memoryPack(): Promise<{ manifest: PackManifest; source: PackSourc
     byteRanges: (h: string, want: readonly (readonly [number, number])[]) => Promise.resolve(want.map(([a, b]) => (ranges.push([h, a, b]), parts.get(h)!.subarray(a, b)))),
     slices: (h: string, idx: readonly number[], size: number) => Promise.resolve(new Map(idx.map((i) => [i, parts.get(h)!.subarray(i * size, (i + 1) * size)]))),
   } as unknown as PackSource;
-  return { manifest, source, ranges, query, base };
+  // Format 6 numbers ids in the text forest's slot order: each base row's id, from its row's path.
+  const { part, index, pages } = manifest.rows;
+  const at = rowOffsets(parts.get(index)!, pages);
+  const idOf = new Uint32Array(N);
+  for (let p = 0; p < pages; p++) {
+    const page = JSON.parse(new TextDecoder().decode(rowPageJson(parts.get(part)!.subarray(at[p], at[p + 1]))!)) as PackRow[];
+    for (const r of page) idOf[Number(/(\d+)\.jpg$/.exec(r.path)![1])] = r.id;
+  }
+  return { manifest, source, ranges, query, base, idOf, parts };
 }
 
-// Format 5 lays a forest's blocks out back to back (format.ts blockLayout): the open's blocks
+// Format 5 (and 6) lays a forest's blocks out back to back (format.ts blockLayout): the open's blocks
 // first, read in one range; each leaf beside its sketch rows. Reading a forest through those ranges
 // must search as well as the forest itself: recall@10 against exact search on a seeded mixture.
 describe('pack forest ranges', () => {
   it('open in one range, leaves beside their rows, recall@10 ≥ 0.9 against exact search', async () => {
-    const { manifest, source, ranges, query, base } = await memoryPack();
+    const { manifest, source, ranges, query, base, idOf, parts } = await memoryPack();
     const blocks = manifest.forests.text.blocks;
     const layout = blockLayout(blocks);
+    // Format 6: no slot pages among the blocks; the text forest's slot table (ids 1, 2, 3 …) a few bytes deflated.
+    expect(layout.filter((k) => /\/s\//.test(k))).toEqual([]);
+    expect(parts.get(blocks.slots!)!.byteLength).toBeLessThan(64);
+    expect(parts.get(manifest.forests.visual.blocks.slots!)!.byteLength).toBeGreaterThan(N / 2); // another order: no runs
     expect(new Set(layout).size).toBe(layout.length);
     const leaf = layout.findIndex((k) => /\/l\/0\/0$/.test(k));
     expect(layout[leaf + 1]).toMatch(/\/r\/0\/0$/);
@@ -58,7 +70,7 @@ describe('pack forest ranges', () => {
     let found = 0;
     for (let q = 0; q < QUERIES; q++) {
       const v = query.subarray(q * DIM, (q + 1) * DIM);
-      const exact = exactTopK(base, DIM, v, 10).map((row) => row + 1);
+      const exact = exactTopK(base, DIM, v, 10).map((row) => idOf[row]!);
       const got = new Set((await forest.search(v, 10)).map((h) => h.id));
       found += exact.filter((id) => got.has(id)).length;
     }
@@ -84,18 +96,20 @@ describe('pack forest ranges', () => {
     }
     expect(next / (N - 1)).toBeGreaterThan(far / (N - 1) + 0.1);
 
-    const { manifest, source, query } = await memoryPack();
+    const { manifest, source, query, idOf } = await memoryPack();
+    // Ids follow the text forest's slots (format 6): every id once, and its slot table 1, 2, 3 ….
+    expect([...idOf].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     const forest = await Forest.open(new PackBlockStore(source, manifest.forests.text), PACK_FOREST_OPEN);
-    const ids = [1, 2, 500, N];
-    const got = await forest.vectorsOf(ids);
-    ids.forEach((id, k) => {
-      const unit = got[k]!.unit, row = base.subarray((id - 1) * DIM, id * DIM);
+    const rows = [0, 1, 500, N - 1];
+    const got = await forest.vectorsOf(rows.map((r) => idOf[r]!));
+    rows.forEach((r, k) => {
+      const unit = got[k]!.unit, row = base.subarray(r * DIM, (r + 1) * DIM);
       const norm = Math.hypot(...row);
       for (let j = 0; j < DIM; j++) expect(unit[j]!).toBeCloseTo(row[j]! / norm, 2);
     });
     for (let q = 0; q < 5; q++) {
       const v = query.subarray(q * DIM, (q + 1) * DIM);
-      const exact = exactTopK(base, DIM, v, 10).map((row) => row + 1);
+      const exact = exactTopK(base, DIM, v, 10).map((row) => idOf[row]!);
       const hits = await forest.search(v, 10, { searchK: N * 20, rerankBound: Infinity });
       expect(hits.map((h) => h.id)).toEqual(exact);
     }

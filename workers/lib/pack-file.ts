@@ -8,7 +8,7 @@ import { readEntry, readStoredRanges, type ZipIndex } from '../../src/archive/re
 import { sha256Hex } from '../../src/archive/sha256';
 import { entryName, packEntry, packExtension, type EntryRef, type PackExtension, type PackThumbs } from '../../src/core/archive/index';
 import { GlimpseError } from '../../src/core/errors';
-import { checkManifest, PACK_VERSION, PackError, partPath, type PackManifest } from '../../src/core/pack/format';
+import { checkManifest, PACK_OLDEST_READ, PACK_VERSION, PackError, packVersionRead, partPath, type PackManifest } from '../../src/core/pack/format';
 import { PackSource, type PartBytes, type PartReader } from '../../src/pack/pack-source';
 import { PackLibrary } from './pack-library';
 
@@ -75,7 +75,7 @@ export class ZipParts implements PartReader {
 /** Checks the pack.json of a file: a pack format this build does not read says to export the file again. */
 function checkFilePack(json: unknown, parts: ZipParts): PackManifest {
   const version = (json as { version?: unknown } | null)?.version;
-  if (version !== PACK_VERSION) throw parts.error(`its search index is pack format ${String(version)}, and this Glimpse reads format ${PACK_VERSION}. ${parts.remake}`);
+  if (!packVersionRead(version)) throw parts.error(`its search index is pack format ${String(version)}, and this Glimpse reads formats ${PACK_OLDEST_READ} to ${PACK_VERSION}. ${parts.remake}`);
   try {
     return checkManifest(json, parts.label);
   } catch {
@@ -92,6 +92,6 @@ export async function openPackFile(file: Blob, fileName: string): Promise<PackLi
     throw new NoPackInFileError(fileName);
   }
   const parts = new ZipParts(library.zip, ext);
-  if (ext.version !== PACK_VERSION) throw parts.error(`its search index is pack format ${ext.version}, and this Glimpse reads format ${PACK_VERSION}. ${parts.remake}`);
+  if (!packVersionRead(ext.version)) throw parts.error(`its search index is pack format ${ext.version}, and this Glimpse reads formats ${PACK_OLDEST_READ} to ${PACK_VERSION}. ${parts.remake}`);
   return PackLibrary.from(await PackSource.from(parts, (json) => checkFilePack(json, parts)));
 }

@@ -1,4 +1,4 @@
-// The static pack, format 5: a folder a static host serves as plain files and a browser reads in
+// The static pack, format 6: a folder a static host serves as plain files and a browser reads in
 // place. Every file but `pack.json` is an immutable part `p/<sha256>` named by the SHA-256 of its
 // bytes, so a host may cache parts forever and a reader checks each one it fetches. pack.json stays
 // a few KiB whatever the photo count: each forest's blocks sit back to back in one part read by
@@ -10,6 +10,9 @@ import { GlimpseError } from '../errors.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
 /**
+ * 6: each forest's slot→id table in a small part of its own (slots.ts; the slot pages left out of
+ * the blocks part), ids numbered in the text forest's slot order: the open no longer reads 400 KB
+ * of slot pages at 100,000 photos, and a text query's results lie in few row pages.
  * 5: no part table: each forest's blocks back to back in one part (what a forest's open reads
  * first, then each leaf beside its sketch rows), located by an index of their lengths read at open,
  * so a block costs one ranged read, not a table record and then a part (two round trips each).
@@ -20,7 +23,9 @@ export const PACK_FORMAT = 'glimpse-pack';
  * the photo count), rows in pages of 4. 2: forest blocks of forest format 4. Older formats are
  * refused: make the pack again.
  */
-export const PACK_VERSION = 5;
+export const PACK_VERSION = 6;
+/** The oldest format this build still reads (a format-5 pack opens: library files exported with it). */
+export const PACK_OLDEST_READ = 5;
 export const MANIFEST_FILE = 'pack.json';
 /**
  * Photos per row page. Small: a result list's ids are scattered over the pack, so a page of 100
@@ -43,6 +48,11 @@ export interface PackBlocks {
   open: number;
   plain: string[];
   runs: Record<string, number>;
+  /**
+   * Format 6: the part of the forest's slot→id table (slots.ts), read whole at open; its slot
+   * pages (`g/s/…`) are then not in `part`. Format 5: absent, the slot pages are blocks.
+   */
+  slots?: string;
 }
 
 /**
@@ -58,7 +68,7 @@ export interface PackForest {
 export interface PackManifest {
   format: typeof PACK_FORMAT;
   version: number;
-  /** Photos in the pack; ids run 1…count. */
+  /** Photos in the pack; ids run 1…count (format 6: in the text forest's slot order; 5: in path order). */
   count: number;
   models: { captioner: string; embedder: string };
   forests: Record<ForestName, PackForest>;
@@ -125,6 +135,9 @@ export function openBlockCount(layout: readonly string[]): number {
 }
 const HEX = /^[0-9a-f]{64}$/;
 
+/** A pack format this build reads. */
+export const packVersionRead = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= PACK_OLDEST_READ && v <= PACK_VERSION;
+
 /** A pack that cannot be read; the message names the URL (or the library file holding it) and what to do. */
 export class PackError extends GlimpseError {
   constructor(
@@ -143,8 +156,8 @@ export function checkManifest(json: unknown, url: string): PackManifest {
     throw new PackError(url, `it is not a Glimpse pack (${what}). Check the address, or make the pack again with npm run pack.`);
   };
   if (typeof m !== 'object' || m === null || m.format !== PACK_FORMAT) return bad('no "glimpse-pack" format field');
-  if (typeof m.version === 'number' && m.version < PACK_VERSION) throw new PackError(url, `it is format ${m.version}, made by an older npm run pack; this app reads format ${PACK_VERSION}. Make the pack again with this version of npm run pack.`);
-  if (m.version !== PACK_VERSION) throw new PackError(url, `it is format ${String(m.version)}, this app reads format ${PACK_VERSION}. Update the app or make the pack again.`);
+  if (typeof m.version === 'number' && m.version < PACK_OLDEST_READ) throw new PackError(url, `it is format ${m.version}, made by an older npm run pack; this app reads formats ${PACK_OLDEST_READ} to ${PACK_VERSION}. Make the pack again with this version of npm run pack.`);
+  if (!packVersionRead(m.version)) throw new PackError(url, `it is format ${String(m.version)}, this app reads formats ${PACK_OLDEST_READ} to ${PACK_VERSION}. Update the app or make the pack again.`);
   if (!Number.isInteger(m.count) || (m.count as number) < 0) return bad('bad photo count');
   if (typeof m.models?.captioner !== 'string' || typeof m.models.embedder !== 'string') return bad('no models');
   for (const name of ['text', 'visual'] as const) {
@@ -154,6 +167,7 @@ export function checkManifest(json: unknown, url: string): PackManifest {
     if (typeof b.part !== 'string' || !HEX.test(b.part) || typeof b.index !== 'string' || !HEX.test(b.index)) return bad(`no ${name} blocks`);
     if (!Array.isArray(b.plain) || !b.plain.every((k) => typeof k === 'string') || typeof b.runs !== 'object' || b.runs === null) return bad(`no ${name} block list`);
     if (!Object.values(b.runs).every((n) => Number.isInteger(n) && n >= 0) || !Number.isInteger(b.open) || b.open < 0) return bad('a bad block run');
+    if (m.version >= 6 ? typeof b.slots !== 'string' || !HEX.test(b.slots) : b.slots !== undefined) return bad(`no ${name} slot table`);
     const v = f.vectors;
     if (!v || typeof v.part !== 'string' || !HEX.test(v.part) || ![v.generation, v.blockBytes, v.count].every((x) => Number.isInteger(x) && x >= 0)) return bad(`no ${name} vectors`);
   }

@@ -5,7 +5,8 @@
 // sketchInLeaves and reads no sketch table), the lexical index split (a head part, directory pages,
 // one postings part read by Range: src/core/text/lexical-split.ts), rows in pages in one part read
 // by Range (with an index of their lengths), one part per thumbnail. Each forest's blocks sit back
-// to back in one part (format.ts blockLayout) with an index of their lengths, so pack.json stays small.
+// to back in one part (format.ts blockLayout) with an index of their lengths, so pack.json stays small;
+// its slot→id table is a small part of its own (slots.ts), ids numbered in the text forest's slot order.
 import { throwIfAborted, type SignalLike } from '../errors.ts';
 import { writeForest } from '../forest/build.ts';
 import { checkIds } from '../forest/ids.ts';
@@ -13,6 +14,7 @@ import { checkRows, halfRows } from '../forest/vector-math.ts';
 import { readMeta } from '../forest/forest-open.ts';
 import { decodeLeaf } from '../forest/leaf-codec.ts';
 import { decodeDir } from '../forest/meta-codec.ts';
+import { decodeSlots } from '../forest/meta-codec.ts';
 import { dirKey, leafKey } from '../forest/store.ts';
 import { leafRowsBlocks } from '../forest/leaf-rows.ts';
 import { MemoryBlockStore } from '../forest/memory-store.ts';
@@ -20,6 +22,7 @@ import type { PhotoFields } from '../photo/fields.ts';
 import { FULL_OPTIONS, LexicalIndex } from '../text/index.ts';
 import { splitLexical } from '../text/lexical-split.ts';
 import { utf8 } from './utf8.ts';
+import { encodeSlotIds } from './slots.ts';
 import { blockKind, blockLayout, lengthsIndex, openBlockCount, PACK_FORMAT, PACK_VERSION, rowPageBytes, ROWS_PER_PAGE, type PackForest, type PackManifest, type PackRow } from './format.ts';
 
 /** One analysed photo: its per-photo fields (rows take addedAt from takenAt), vectors, WebP thumbnail and the models that made them. */
@@ -59,7 +62,7 @@ export interface PackWriter {
   signal?: SignalLike;
 }
 
-/** Same photos in, same pack out: items are ordered by path (then hash), ids follow that order. */
+/** Same photos in, same pack out: items are ordered by path (then hash) before buildPack numbers them (textOrder). */
 export function orderItems<T extends PackItem>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
 }
@@ -186,12 +189,15 @@ function concatTaking(chunks: (Uint8Array | undefined)[]): Uint8Array {
  * (float16 and int8, made a row at a time and put in that order in place): as buildForest would
  * build it from the rows as floats in that order, without ever holding them all as floats.
  */
-async function buildInOrder(rows: readonly PackVector[], dim: number, ids: readonly number[], signal: SignalLike | undefined): Promise<MemoryBlockStore> {
+async function buildInOrder(rows: readonly PackVector[], dim: number, ids: readonly number[], signal: SignalLike | undefined, ordered: boolean): Promise<MemoryBlockStore> {
   const h = halvedRows(rows, dim);
-  const order = await orderOf(h, dim, rows.length, signal);
-  permuteRows(h.half, dim, order);
-  permuteRows(h.codes, dim, order);
-  permuteRows(h.scales, 1, order);
+  // `ordered`: the rows already come in spatial order (buildPack put the text rows so).
+  const order = ordered ? Uint32Array.from({ length: rows.length }, (_, i) => i) : await orderOf(h, dim, rows.length, signal);
+  if (!ordered) {
+    permuteRows(h.half, dim, order);
+    permuteRows(h.codes, dim, order);
+    permuteRows(h.scales, 1, order);
+  }
   const store = new MemoryBlockStore();
   await writeForest(store, { codes: h.codes, scales: h.scales, dim }, h.half, checkIds(Array.from(order, (i) => ids[i]!)), { seed: 1 }, { signal });
   throwIfAborted(signal);
@@ -199,8 +205,9 @@ async function buildInOrder(rows: readonly PackVector[], dim: number, ids: reado
   return store;
 }
 /** The blocks of `store` a pack keeps, sorted out by kind (the store itself is not kept, so each block goes once copied). */
-function takeBlocks(store: MemoryBlockStore): { blocks: Map<string, Uint8Array>; plain: string[]; runs: Record<string, number>; vectors: (Uint8Array | undefined)[]; generation: number } {
+function takeBlocks(store: MemoryBlockStore): { blocks: Map<string, Uint8Array>; plain: string[]; runs: Record<string, number>; vectors: (Uint8Array | undefined)[]; generation: number; slotPages: Uint8Array[] } {
   const blocks = new Map<string, Uint8Array>();
+  const slotPages: Uint8Array[] = [];
   const plain: string[] = [];
   const runs: Record<string, number> = {};
   const vectors: (Uint8Array | undefined)[] = [];
@@ -208,6 +215,12 @@ function takeBlocks(store: MemoryBlockStore): { blocks: Map<string, Uint8Array>;
   for (const key of store.keys().sort()) {
     // The sketch table stays out: its rows are in the leaf rows blocks.
     if (/\/k\//.test(key)) continue;
+    // The slot pages go as one small part of ids (slots.ts), not as blocks.
+    const s = /^g\d+\/s\/(\d+)$/.exec(key);
+    if (s) {
+      slotPages[Number(s[1])] = store.raw(key)!;
+      continue;
+    }
     const v = /^g(\d+)\/v\/(\d+)$/.exec(key);
     if (v) {
       generation = Number(v[1]);
@@ -219,14 +232,28 @@ function takeBlocks(store: MemoryBlockStore): { blocks: Map<string, Uint8Array>;
     if (n === undefined) plain.push(key);
     else runs[kind] = Math.max(runs[kind] ?? 0, n + 1);
   }
-  return { blocks, plain, runs, vectors, generation };
+  return { blocks, plain, runs, vectors, generation, slotPages };
 }
 
-async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: readonly PackVector[]): Promise<PackForest> {
+/** Slot→id of the first `n` slots, from the forest's slot pages. */
+function slotIds(pages: readonly Uint8Array[], generation: number, n: number): Uint32Array {
+  const ids = new Uint32Array(n);
+  for (let p = 0, at = 0; at < n; p++) {
+    if (!pages[p]) throw new Error(`slot page ${p} is missing`);
+    const page = decodeSlots(`g${generation}/s/${p}`, pages[p]);
+    const take = Math.min(page.length, n - at);
+    ids.set(page.subarray(0, take), at);
+    at += take;
+  }
+  return ids;
+}
+
+async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: readonly PackVector[], ordered = false): Promise<PackForest> {
   const { deflateRaw, signal } = w;
   const n = rows.length;
   const dim = n === 0 ? 0 : dimOf(rows[0]!);
-  const { blocks, plain, runs, vectors, generation } = takeBlocks(await buildInOrder(rows, dim, ids, signal));
+  const { blocks, plain, runs, vectors, generation, slotPages } = takeBlocks(await buildInOrder(rows, dim, ids, signal, ordered));
+  const slots = await parts.put(await deflateRaw(encodeSlotIds(slotIds(slotPages, generation, n))));
   const layout = blockLayout({ plain, runs });
   const missing = layout.find((k) => !blocks.has(k));
   if (missing !== undefined || layout.length !== blocks.size) throw new Error(`forest blocks are not numbered 0…n-1 (${missing ?? 'extra blocks'})`);
@@ -235,7 +262,7 @@ async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: read
   const lengths = laid.map((b) => b!.byteLength);
   let open = 0;
   for (const b of lengths.slice(0, openBlockCount(layout))) open += b;
-  const packed = { part: await parts.put(concatTaking(laid)), index: await parts.put(await deflateRaw(lengthsIndex(lengths))), open, plain, runs };
+  const packed = { part: await parts.put(concatTaking(laid)), index: await parts.put(await deflateRaw(lengthsIndex(lengths))), open, plain, runs, slots };
   if (vectors.length !== n || vectors.some((b) => b === undefined)) throw new Error('vector slots are not 0…n-1');
   const blockBytes = vectors[0]?.byteLength ?? 0;
   vectors.forEach((b, slot) => {
@@ -261,8 +288,13 @@ async function putRows(parts: Parts, items: readonly PackItem[], ids: readonly n
 
 /** Writes every part of the pack of `work` to `w.sink` and returns its manifest (the caller stores it as pack.json). */
 export async function buildPack(work: readonly PackItem[], w: PackWriter): Promise<PackManifest> {
-  const items = orderItems(work);
-  if (items.length === 0) throw new Error('No analysed photos: nothing to pack.');
+  const byPath = orderItems(work);
+  if (byPath.length === 0) throw new Error('No analysed photos: nothing to pack.');
+  // Ids follow the text forest's slots: its slot table is then 1, 2, 3 … (a few bytes deflated),
+  // and a text query's nearest photos, near in that order, share row pages.
+  const textDim = dimOf(byPath[0]!.text);
+  const order = await orderOf(halvedRows(byPath.map((i) => i.text), textDim), textDim, byPath.length, w.signal);
+  const items = Array.from(order, (i) => byPath[i]!);
   const models = items[0]!.models;
   const other = items.find((i) => i.models.captioner !== models.captioner || i.models.embedder !== models.embedder);
   if (other) throw new Error(`${other.path} was analysed with other models (${other.models.captioner}, ${other.models.embedder}) than ${items[0]!.path}; delete the work folder and pack again.`);
@@ -272,7 +304,7 @@ export async function buildPack(work: readonly PackItem[], w: PackWriter): Promi
   const rowsRef = await putRows(parts, items, ids, lexical);
   throwIfAborted(w.signal);
   const forests = {
-    text: await packForest(parts, w, ids, items.map((i) => i.text)),
+    text: await packForest(parts, w, ids, items.map((i) => i.text), true),
     visual: await packForest(parts, w, ids, items.map((i) => i.visual)),
   };
   const head = await splitLexical(lexical, (b) => parts.put(b), { deflate: w.deflateRaw });

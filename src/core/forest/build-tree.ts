@@ -24,7 +24,7 @@ export interface BuiltTree {
  * `rows` are what splits see; with `lift` they are reduced rows and each normal is
  * mapped to `outDim` dimensions (routing.ts) before it goes into a page.
  */
-export function buildTree(rows: Rows, slots: Uint32Array, leafSize: number, splitter: Splitter, rng: Rng, signal?: SignalLike, lift?: Lift): BuiltTree {
+export function buildTree(rows: Rows, slots: Uint32Array, leafSize: number, splitter: Splitter, rng: Rng, signal?: SignalLike, lift?: Lift, pagePerChunk = false): BuiltTree {
   const d = rows.dim, outDim = lift?.outDim ?? d;
   const perm = slots.slice();
   const tmp = { left: [] as number[], right: [] as number[], scale: [] as number[], offset: [] as number[], normals: new Int8Array(64 * d) };
@@ -79,14 +79,15 @@ export function buildTree(rows: Rows, slots: Uint32Array, leafSize: number, spli
     const pages: NodePage[] = [];
     if (root < 0) return { pages, remap };
     // Subtree chunks: BFS from a chunk root until the page is full; the frontier
-    // left over starts new chunks. A descent then touches ~depth/6 pages.
+    // left over starts new chunks. A descent then touches ~depth/6 pages. With
+    // pagePerChunk a chunk never shares its page with the next one.
     const queue = [root];
     let page: NodePage | undefined;
     for (let qi = 0; qi < queue.length; qi++) {
       const bfs = [queue[qi]];
       let bi = 0;
       for (; bi < bfs.length; bi++) {
-        if (!page || page.used === NODES_PER_PAGE) {
+        if (!page || page.used === NODES_PER_PAGE || (pagePerChunk && bi === 0 && page.used > 0)) {
           if (page && bi > 0) break;
           page = emptyPage(outDim);
           pages.push(page);

@@ -19,6 +19,8 @@ export interface TreeJob {
   split: SplitMethod;
   /** Split in this reduced space instead (routing.ts). */
   routing?: Routing;
+  /** Each subtree chunk on a page of its own (ForestBuildOptions.pagePerChunk). */
+  pagePerChunk?: boolean;
 }
 
 export interface TreeBlocks {
@@ -35,7 +37,7 @@ export function buildTreeBlocks(job: TreeJob, signal?: SignalLike): TreeBlocks {
   const splitRows = r ? r.rows : rows;
   const tmp = new Float32Array(d);
   const lift = r && { outDim: d, apply: (src: Int8Array, so: number, sc: number, dst: Int8Array, dOff: number) => liftNormal(r.basis, r.rows.dim, d, src, so, sc, dst, dOff, tmp) };
-  const tree = buildTree(splitRows, slots, job.leafSize, new Splitter(splitRows, job.split), createRng(mixSeed(job.seed, t)), signal, lift);
+  const tree = buildTree(splitRows, slots, job.leafSize, new Splitter(splitRows, job.split), createRng(mixSeed(job.seed, t)), signal, lift, job.pagePerChunk);
   const leafCount = tree.leafStart.length - 1;
   const leafSizes = new Uint16Array(leafCount);
   const puts: BlockWrite[] = [];

@@ -199,7 +199,7 @@ async function buildInOrder(rows: readonly PackVector[], dim: number, ids: reado
     permuteRows(h.scales, 1, order);
   }
   const store = new MemoryBlockStore();
-  await writeForest(store, { codes: h.codes, scales: h.scales, dim }, h.half, checkIds(Array.from(order, (i) => ids[i]!)), { seed: 1 }, { signal });
+  await writeForest(store, { codes: h.codes, scales: h.scales, dim }, h.half, checkIds(Array.from(order, (i) => ids[i]!)), { seed: 1, pagePerChunk: true }, { signal });
   throwIfAborted(signal);
   await store.write(await leafRowsBlocks(store));
   return store;

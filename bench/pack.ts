@@ -29,7 +29,7 @@ import { percentile } from './lib/stats.ts';
 import { heldOutQueries } from './pipeline/synthetic.ts';
 import { captionedEntries } from '../test/browser/helpers/library-page.ts';
 import { ensurePack, type PackSpec } from './pack/build.ts';
-import { packRecall } from './pack/recall.ts';
+import { idsOfRows, packRecall } from './pack/recall.ts';
 import { slowLink, type Link } from './pack/server.ts';
 import { formatTrace, partKinds, traceOf, type QueryTrace } from './pack/trace.ts';
 
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   log(`pack: ${dir} (${manifest.count} photos, ${MB(manifest.bytes)} of parts, pack.json ${KB(manifestBytes)}${buildSeconds ? `, built in ${buildSeconds.toFixed(0)} s` : ', cached'})`);
 
   const plain = await slowLink(dir, 'http://127.0.0.1:9/', 0, Infinity);
-  const recall = await packRecall(`${plain.url}pack/`, base, qv, spec.textDim);
+  const recall = await packRecall(`${plain.url}pack/`, base, qv, spec.textDim, idsOfRows(dir, manifest));
   plain.server.close();
   log(`recall@10 (${spec.queries} queries, text forest over HTTP vs exact): ${recall.recall.toFixed(3)}; ${KB(recall.bytesPerQuery)} read per query after open`);
   const app = await preview({ root, build: { outDir: dist }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });

@@ -4,8 +4,11 @@
 // so answers never depend on which one ran. The module is ~1 KB and compiled synchronously (fine
 // off the main thread and in Node; Chromium allows it on the main thread below 4 KB).
 // wasm reads only its own memory: a query is copied in (widened to float64) once per search and
-// the table once per fill, rows as they are scored. A search may interleave with another across
-// awaits, so each call names its query or table and a copy is redone when it changed.
+// the table once per fill. Node normals and leaf rows that the forest's cache holds live in that
+// memory (resident.ts, through the allocator below), so descent and leaf estimates call the
+// kernels on their offsets (dotI8At, signedSumsAt); other rows are copied in as they are scored.
+// A search may interleave with another across awaits, so each call names its query or table and
+// a copy is redone when it changed.
 import { dotHalf as dotHalfTs } from './half.ts';
 import { KERNELS_WASM } from './kernels-wasm.ts';
 import type { SketchTable } from './sketch.ts';
@@ -24,6 +27,18 @@ export interface QueryKernels {
   signedSums(table: SketchTable, rows: Uint32Array, stride: number, w: number, idx: Uint32Array, m: number, out: Float64Array, gather: boolean): void;
   /** Forgets the query copied in: a caller may reuse a query's buffer with other values. Call when a search starts. */
   reset(): void;
+}
+
+/** Blocks of the wasm memory (resident.ts keeps node normals and leaf rows in them). */
+export interface Arena {
+  /** Byte offset of a free block of at least `bytes` (16-aligned; may grow the memory, detaching views of it). */
+  alloc(bytes: number): number;
+  /** Hands back a block alloc gave for `bytes`. */
+  free(at: number, bytes: number): void;
+  /** The memory now (a new buffer after each growth). */
+  readonly buffer: ArrayBuffer;
+  /** Bytes in blocks handed out and not freed (size classes included), scratch regions excluded. */
+  readonly liveBytes: number;
 }
 
 /** The TypeScript loops: the reference, and the fallback without WebAssembly SIMD. */
@@ -67,9 +82,27 @@ interface Caps {
   rows: number;
 }
 
-export class WasmKernels implements QueryKernels {
+/**
+ * A block's size class: 16-byte steps to 256, then 8 steps per power of two, so a freed block
+ * serves any later request of its class (≤ 12.5 % waste); kernels read up to PAD bytes past a row.
+ */
+export function sizeClass(bytes: number): number {
+  const n = align(bytes + PAD);
+  if (n <= 256) return n;
+  const step = 2 ** (Math.floor(Math.log2(n)) - 3);
+  return Math.ceil(n / step) * step;
+}
+
+export class WasmKernels implements QueryKernels, Arena {
   readonly kind = 'wasm';
   private readonly x: WasmExports;
+  /** The allocator: the first free byte, and freed blocks by size class. */
+  private top = 0;
+  private readonly freed = new Map<number, number[]>();
+  liveBytes = 0;
+  /** The block holding the scratch regions below, and its size. */
+  private scratchAt = -1;
+  private scratchBytes = 0;
   private caps: Caps = { dim: 0, table: 0, idx: 0, rows: 0 };
   // Byte offsets of the regions: query (float64), one row (int8 or float16), table (float32),
   // idx (int32), out (float64), rows (uint32).
@@ -93,6 +126,34 @@ export class WasmKernels implements QueryKernels {
     this.views();
   }
 
+  get buffer(): ArrayBuffer {
+    return this.x.memory.buffer;
+  }
+
+  alloc(bytes: number): number {
+    const c = sizeClass(bytes);
+    this.liveBytes += c;
+    const list = this.freed.get(c);
+    if (list?.length) return list.pop() as number;
+    const at = this.top, have = this.x.memory.buffer.byteLength;
+    this.top += c;
+    if (this.top > have) {
+      // Grow by a quarter at least: each growth detaches the views, which are then remade.
+      const pages = Math.max(Math.ceil((this.top - have) / PAGE), Math.ceil(have / PAGE / 4));
+      this.x.memory.grow(pages);
+      this.views();
+    }
+    return at;
+  }
+
+  free(at: number, bytes: number): void {
+    const c = sizeClass(bytes);
+    this.liveBytes -= c;
+    const list = this.freed.get(c);
+    if (list) list.push(at);
+    else this.freed.set(c, [at]);
+  }
+
   private views(): void {
     const b = this.x.memory.buffer;
     this.f64 = new Float64Array(b);
@@ -109,15 +170,29 @@ export class WasmKernels implements QueryKernels {
     const grow = (need: number, had: number): number => (need <= had ? had : Math.max(need, had * 2));
     this.caps = { dim: grow(dim, c.dim), table: grow(table, c.table), idx: grow(idx, c.idx), rows: grow(rows, c.rows) };
     const k = this.caps;
+    // The regions, laid out from 0, then moved into one block of the arena.
     this.qAt = 0;
     this.rowAt = align(this.qAt + 8 * k.dim + PAD);
     this.tAt = align(this.rowAt + 2 * k.dim + PAD);
     this.idxAt = align(this.tAt + 4 * k.table + PAD);
     this.outAt = align(this.idxAt + 4 * k.idx + PAD);
     this.rowsAt = align(this.outAt + 8 * k.idx + PAD);
-    const end = this.rowsAt + 4 * k.rows + PAD, have = this.x.memory.buffer.byteLength;
-    if (end > have) this.x.memory.grow(Math.ceil((end - have) / PAGE));
-    this.views();
+    const end = this.rowsAt + 4 * k.rows + PAD;
+    if (this.scratchAt >= 0) {
+      this.liveBytes += sizeClass(this.scratchBytes);
+      this.free(this.scratchAt, this.scratchBytes);
+    }
+    const at = this.alloc(end);
+    // Scratch is not a resident copy: liveBytes counts those only.
+    this.liveBytes -= sizeClass(end);
+    this.scratchAt = at;
+    this.scratchBytes = end;
+    this.qAt += at;
+    this.rowAt += at;
+    this.tAt += at;
+    this.idxAt += at;
+    this.outAt += at;
+    this.rowsAt += at;
     this.q = undefined;
     this.tableFill = -1;
   }
@@ -137,6 +212,12 @@ export class WasmKernels implements QueryKernels {
     this.query(q);
     this.i8.set(codes.subarray(off, off + d), this.rowAt);
     return this.x.dotI8(this.qAt, this.rowAt, d);
+  }
+
+  /** dotI8 of the d codes at byte `at` of this memory (a resident row: nothing is copied). */
+  dotI8At(q: Float32Array, at: number, d: number): number {
+    this.query(q);
+    return this.x.dotI8(this.qAt, at, d);
   }
 
   dotHalf(q: Float32Array, h: Uint16Array, off: number, d: number): number {
@@ -165,6 +246,20 @@ export class WasmKernels implements QueryKernels {
       u32.set(idx.subarray(0, m), ix);
     }
     this.x.signedSums(this.tAt, this.rowsAt, stride * 4, w, this.idxAt, m, this.outAt);
+    const f64 = this.f64, o = this.outAt >>> 3;
+    for (let j = 0; j < m; j++) out[j] = f64[o + j];
+  }
+
+  /** signedSums over rows resident at byte `rowsAt` of this memory (row idx[j] at rowsAt + idx[j]·stride·4). */
+  signedSumsAt(table: SketchTable, rowsAt: number, stride: number, w: number, idx: Uint32Array, m: number, out: Float64Array): void {
+    const t = table.table;
+    this.ensure(0, t.length, m, 0);
+    if (this.tableFill !== table.fillId) {
+      this.f32.set(t, this.tAt >>> 2);
+      this.tableFill = table.fillId;
+    }
+    this.u32.set(idx.subarray(0, m), this.idxAt >>> 2);
+    this.x.signedSums(this.tAt, rowsAt, stride * 4, w, this.idxAt, m, this.outAt);
     const f64 = this.f64, o = this.outAt >>> 3;
     for (let j = 0; j < m; j++) out[j] = f64[o + j];
   }

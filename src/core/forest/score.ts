@@ -21,6 +21,7 @@ import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
 import { kernels, type QueryKernels } from './kernels.ts';
+import { ResidentLeaf } from './resident.ts';
 import { perpError, SketchTable, unpackAdd, unpackError } from './sketch.ts';
 import type { SlabRows } from './vector-slab.ts';
 
@@ -171,7 +172,7 @@ export class Scorer {
   }
 
   add(b: LeafBlock): void {
-    if (b.rows) this.addRows(b, b.rows);
+    if (b.rows) this.addRows(b);
     else this.addFromTable(b);
     this.entries += b.count;
     if (this.stage < this.earlyAt.length && this.entries >= this.earlyAt[this.stage]) {
@@ -264,8 +265,8 @@ export class Scorer {
    * that failed the bound would fail again (the bar only rises), so the answers are the same as
    * estimating first. The tombstone check (a random read) is paid only by slots that pass.
    */
-  private addRows(b: LeafBlock, rows: Uint32Array): void {
-    const slots = b.slots, n = b.count, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
+  private addRows(b: LeafBlock): void {
+    const slots = b.slots, n = b.count;
     const stride = this.s.sketch.stride, w = stride - 2;
     const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, base = table.base;
     const bits = this.seen ? undefined : this.bits, nBits = this.bits.length;
@@ -285,7 +286,12 @@ export class Scorer {
       } else if (!this.firstTime(slot)) continue;
       fresh[m++] = a;
     }
-    this.kern.signedSums(table, rows, stride, w, fresh, m, sums, false);
+    // Rows resident in the kernels' memory are summed where they lie (resident.ts); others are
+    // copied in. The view is taken after the call: a kernel call may grow the memory.
+    const kern = this.kern;
+    if (b instanceof ResidentLeaf && b.arena === kern && b.rowsAt >= 0) b.arena.signedSumsAt(table, b.rowsAt, stride, w, fresh, m, sums);
+    else kern.signedSums(table, b.rows as Uint32Array, stride, w, fresh, m, sums, false);
+    const rows = b.rows as Uint32Array, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
     let bar = this.lower.floor();
     for (let j = 0; j < m; j++) {
       const a = fresh[j], slot = slots[a], at = a * stride;

@@ -11,7 +11,7 @@
 // a copy is redone when it changed.
 import { dotHalf as dotHalfTs } from './half.ts';
 import { KERNELS_WASM } from './kernels-wasm.ts';
-import type { SketchTable } from './sketch.ts';
+import { unpackAdd, unpackError, type SketchTable } from './sketch.ts';
 import { dotI8 as dotI8Ts } from './vector-math.ts';
 
 export interface QueryKernels {
@@ -25,6 +25,13 @@ export interface QueryKernels {
    * and only the m rows named are read (else the whole of rows is, a leaf's own rows).
    */
   signedSums(table: SketchTable, rows: Uint32Array, stride: number, w: number, idx: Uint32Array, m: number, out: Float64Array, gather: boolean): void;
+  /**
+   * A leaf's estimates and their first bound test (score.ts addRows): for j < m, the row at
+   * idx[j]·stride of `rows` (or, with rowsAt ≥ 0, of the rows resident at that byte of the wasm
+   * memory) gives est = base + add + rescale·sum and lo = error·errScale; those with
+   * est + lo ≥ bar (or NaN) have j written to keep and est to ests, in order. Returns their count.
+   */
+  estimates(table: SketchTable, rows: Uint32Array | undefined, rowsAt: number, stride: number, w: number, idx: Uint32Array, m: number, errScale: number, bar: number, keep: Uint32Array, ests: Float64Array): number;
   /** Forgets the query copied in: a caller may reuse a query's buffer with other values. Call when a search starts. */
   reset(): void;
 }
@@ -53,6 +60,18 @@ export class TsKernels implements QueryKernels {
   signedSums(table: SketchTable, rows: Uint32Array, stride: number, w: number, idx: Uint32Array, m: number, out: Float64Array): void {
     for (let j = 0; j < m; j++) out[j] = table.signedSum(rows, idx[j] * stride, w);
   }
+  estimates(table: SketchTable, rows: Uint32Array | undefined, _rowsAt: number, stride: number, w: number, idx: Uint32Array, m: number, errScale: number, bar: number, keep: Uint32Array, ests: Float64Array): number {
+    const r = rows as Uint32Array, f32 = new Float32Array(r.buffer, r.byteOffset, r.length), base = table.base;
+    let n = 0;
+    for (let j = 0; j < m; j++) {
+      const at = idx[j] * stride, packed = r[at + w + 1];
+      const est = base + unpackAdd(packed) + f32[at + w] * table.signedSum(r, at, w);
+      if (est + unpackError(packed) * errScale < bar) continue;
+      keep[n] = j;
+      ests[n++] = est;
+    }
+    return n;
+  }
   reset(): void {}
 }
 
@@ -61,6 +80,7 @@ interface WasmExports {
   dotI8(q: number, c: number, d: number): number;
   dotHalf(q: number, h: number, d: number): number;
   signedSums(t: number, rows: number, stride: number, w: number, idx: number, m: number, out: number): void;
+  estimates(t: number, rows: number, stride: number, w: number, idx: number, m: number, base: number, errScale: number, bar: number, keep: number, ests: number): number;
 }
 /** The part of the WebAssembly API used here (the core room's lib has no WebAssembly types). */
 interface WasmApi {
@@ -105,12 +125,13 @@ export class WasmKernels implements QueryKernels, Arena {
   private scratchBytes = 0;
   private caps: Caps = { dim: 0, table: 0, idx: 0, rows: 0 };
   // Byte offsets of the regions: query (float64), one row (int8 or float16), table (float32),
-  // idx (int32), out (float64), rows (uint32).
+  // idx (int32), out (float64), keep (int32), rows (uint32).
   private qAt = 0;
   private rowAt = 0;
   private tAt = 0;
   private idxAt = 0;
   private outAt = 0;
+  private keepAt = 0;
   private rowsAt = 0;
   private f64!: Float64Array;
   private f32!: Float32Array;
@@ -176,7 +197,8 @@ export class WasmKernels implements QueryKernels, Arena {
     this.tAt = align(this.rowAt + 2 * k.dim + PAD);
     this.idxAt = align(this.tAt + 4 * k.table + PAD);
     this.outAt = align(this.idxAt + 4 * k.idx + PAD);
-    this.rowsAt = align(this.outAt + 8 * k.idx + PAD);
+    this.keepAt = align(this.outAt + 8 * k.idx + PAD);
+    this.rowsAt = align(this.keepAt + 4 * k.idx + PAD);
     const end = this.rowsAt + 4 * k.rows + PAD;
     if (this.scratchAt >= 0) {
       this.liveBytes += sizeClass(this.scratchBytes);
@@ -192,6 +214,7 @@ export class WasmKernels implements QueryKernels, Arena {
     this.tAt += at;
     this.idxAt += at;
     this.outAt += at;
+    this.keepAt += at;
     this.rowsAt += at;
     this.q = undefined;
     this.tableFill = -1;
@@ -250,18 +273,26 @@ export class WasmKernels implements QueryKernels, Arena {
     for (let j = 0; j < m; j++) out[j] = f64[o + j];
   }
 
-  /** signedSums over rows resident at byte `rowsAt` of this memory (row idx[j] at rowsAt + idx[j]·stride·4). */
-  signedSumsAt(table: SketchTable, rowsAt: number, stride: number, w: number, idx: Uint32Array, m: number, out: Float64Array): void {
-    const t = table.table;
-    this.ensure(0, t.length, m, 0);
+  estimates(table: SketchTable, rows: Uint32Array | undefined, rowsAt: number, stride: number, w: number, idx: Uint32Array, m: number, errScale: number, bar: number, keep: Uint32Array, ests: Float64Array): number {
+    const t = table.table, r = rows as Uint32Array;
+    this.ensure(0, t.length, m, rowsAt >= 0 ? 0 : r.length);
     if (this.tableFill !== table.fillId) {
       this.f32.set(t, this.tAt >>> 2);
       this.tableFill = table.fillId;
     }
+    if (rowsAt < 0) {
+      this.u32.set(r, this.rowsAt >>> 2);
+      rowsAt = this.rowsAt;
+    }
     this.u32.set(idx.subarray(0, m), this.idxAt >>> 2);
-    this.x.signedSums(this.tAt, rowsAt, stride * 4, w, this.idxAt, m, this.outAt);
-    const f64 = this.f64, o = this.outAt >>> 3;
-    for (let j = 0; j < m; j++) out[j] = f64[o + j];
+    // The kept rows' j go to the keep region, their estimates to out.
+    const n = this.x.estimates(this.tAt, rowsAt, stride * 4, w, this.idxAt, m, table.base, errScale, bar, this.keepAt, this.outAt);
+    const u32 = this.u32, f64 = this.f64, k = this.keepAt >>> 2, o = this.outAt >>> 3;
+    for (let j = 0; j < n; j++) {
+      keep[j] = u32[k + j];
+      ests[j] = f64[o + j];
+    }
+    return n;
   }
 }
 

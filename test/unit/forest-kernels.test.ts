@@ -66,6 +66,36 @@ describe('forest kernels', () => {
     }
   });
 
+  it('leaf estimates and their bound test give the same bits and the same rows kept, copied or resident', () => {
+    for (const dim of [16, 100, 384]) {
+      const space = new SketchSpace(dim, Float32Array.from({ length: dim }, () => rng.gauss() * 0.05), 5);
+      const table = new SketchTable(space);
+      const stride = (space.padded >>> 5) + 2, w = stride - 2, n = 300;
+      const rows = Uint32Array.from({ length: n * stride }, () => rng.int(2 ** 32));
+      const f32 = new Float32Array(rows.buffer);
+      // Plausible factors: rescale in (0, 0.2), any packed add and error.
+      for (let r = 0; r < n; r++) f32[r * stride + w] = rng.next() * 0.2;
+      const at = wasm.alloc(rows.byteLength);
+      new Uint32Array(wasm.buffer, at, rows.length).set(rows);
+      for (const bar of [-Infinity, -0.05, 0, 0.05, Infinity]) {
+        table.fill(Float32Array.from({ length: dim }, () => rng.gauss()));
+        const m = 1 + rng.int(n), idx = Uint32Array.from({ length: m }, () => rng.int(n)), errScale = rng.next();
+        const out = [ts, wasm, wasm].map((k, i) => {
+          const keep = new Uint32Array(m), ests = new Float64Array(m);
+          const c = k.estimates(table, i === 2 ? undefined : rows, i === 2 ? at : -1, stride, w, idx, m, errScale, bar, keep, ests);
+          return { keep: Array.from(keep.subarray(0, c)), ests: Array.from(ests.subarray(0, c)) };
+        });
+        if (bar === -Infinity) expect(out[0].keep.length).toBe(m);
+        if (bar === Infinity) expect(out[0].keep.length).toBe(0);
+        for (const o of out.slice(1)) {
+          expect(o.keep).toEqual(out[0].keep);
+          expect(o.ests.every((x, j) => Object.is(x, out[0].ests[j]))).toBe(true);
+        }
+      }
+      wasm.free(at, rows.byteLength);
+    }
+  });
+
   it('searches answer the same with either kernels, with leaf rows and with the sketch table', async () => {
     const DIM = 48, N = 3000;
     const base = smoothRows(N, DIM, 11), query = smoothRows(20, DIM, 12);

@@ -1,5 +1,7 @@
 // Decoded blocks under a byte budget. LRU via Map insertion order; pinned
-// entries (meta, directories, top node pages) are never evicted but do count.
+// entries (meta, directories, top node pages) are never evicted but do count. `onDrop` hears of
+// every value the cache lets go of (evicted, deleted, replaced, cleared): resident.ts frees its
+// wasm memory then.
 
 interface Entry<V> {
   value: V;
@@ -14,7 +16,10 @@ export class BlockCache {
   hits = 0;
   misses = 0;
 
-  constructor(public budgetBytes: number) {}
+  constructor(
+    public budgetBytes: number,
+    private readonly onDrop: (value: unknown) => void = () => {},
+  ) {}
 
   get<V>(key: string): V | undefined {
     const p = this.pinned.get(key);
@@ -36,7 +41,7 @@ export class BlockCache {
   }
 
   set(key: string, value: unknown, bytes: number, pin = false): void {
-    this.delete(key);
+    this.delete(key, value);
     if (pin) {
       this.pinned.set(key, { value, bytes });
       this.pinnedBytes += bytes;
@@ -47,16 +52,19 @@ export class BlockCache {
     this.evict();
   }
 
-  delete(key: string): void {
+  /** Drops `key` (`keep`: a value set again under it, not dropped). */
+  delete(key: string, keep?: unknown): void {
     const p = this.pinned.get(key);
     if (p) {
       this.pinned.delete(key);
       this.pinnedBytes -= p.bytes;
+      if (p.value !== keep) this.onDrop(p.value);
     }
     const e = this.lru.get(key);
     if (e) {
       this.lru.delete(key);
       this.lruBytes -= e.bytes;
+      if (e.value !== keep) this.onDrop(e.value);
     }
   }
 
@@ -66,11 +74,14 @@ export class BlockCache {
 
   /** Drops every unpinned entry (memory pressure, or measuring cold reads). */
   dropUnpinned(): void {
+    for (const e of this.lru.values()) this.onDrop(e.value);
     this.lru.clear();
     this.lruBytes = 0;
   }
 
   clear(): void {
+    for (const e of this.lru.values()) this.onDrop(e.value);
+    for (const e of this.pinned.values()) this.onDrop(e.value);
     this.lru.clear();
     this.pinned.clear();
     this.lruBytes = this.pinnedBytes = 0;
@@ -90,6 +101,7 @@ export class BlockCache {
       if (this.lruBytes <= room) break;
       this.lru.delete(k);
       this.lruBytes -= e.bytes;
+      this.onDrop(e.value);
     }
   }
 }

@@ -14,6 +14,7 @@ import { decodeStoredVector, decodeVector, type VectorBlock } from './vector-cod
 import { VectorSlab, type SlabRows } from './vector-slab.ts';
 import { queryRoom, type LeafEntry, type StateOptions } from './state-options.ts';
 import { NodeQueue } from './heaps.ts';
+import { dropResident, residentLeaf, residentPage } from './resident.ts';
 
 export class ForestState {
   /** Pinned node pages per tree, by page number: the hot path skips the cache map. */
@@ -65,7 +66,7 @@ export class ForestState {
     const rowsInLeaves = !legacy && o.sketchInLeaves === true;
     const { dirs, slotToId, sketch, centroid } = await readResident(store, meta, legacy, rowsInLeaves);
     const space = new SketchSpace(meta.dim, centroid, rotationSeed(meta.seed));
-    const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0), found.version, space, rowsInLeaves);
+    const state = new ForestState(store, meta, dirs, slotToId, sketch, new BlockCache(0, dropResident), found.version, space, rowsInLeaves);
     const fixed = state.fixedBytes();
     // Below this a query cannot hold one full leaf per tree at once.
     const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity);
@@ -105,6 +106,14 @@ export class ForestState {
 
   residentBytes(): number {
     return this.fixedBytes() + this.cache.bytes;
+  }
+
+  /**
+   * For a state being replaced: every cached block leaves the wasm memory (resident.ts). A search
+   * still running on this state reads their JS copies (the pinned tables keep them).
+   */
+  close(): void {
+    this.cache.clear();
   }
 
   /** Makes room for slots [0, n) in the resident arrays. */
@@ -148,7 +157,8 @@ export class ForestState {
     const got = await this.store.read(want);
     got.forEach((b, i) => {
       if (!b) throw new CorruptBlockError(want[i], 'missing');
-      const page = decodePage(want[i], b, this.meta.dim);
+      // Its normals go into wasm memory once, for every descent that meets it (resident.ts).
+      const page = residentPage(decodePage(want[i], b, this.meta.dim));
       have.set(want[i], page);
       this.cache.set(want[i], page, b.byteLength);
     });
@@ -260,24 +270,31 @@ export class ForestState {
 
   /** Caches a leaf entry, pinned or not; a pinned one also goes in the direct table. */
   private setLeaf(key: string, e: LeafEntry, pin: boolean): void {
-    this.cache.set(key, e.value, e.cost, pin);
+    const value = e.value instanceof PackedLeaf ? e.value : residentLeaf(e.value);
+    this.cache.set(key, value, e.cost, pin);
     if (!pin) return;
     // Keys are g<gen>/l/<tree>/<leaf> (store.ts).
     const parts = key.split('/');
-    this.pinnedLeaves[Number(parts[2])][Number(parts[3])] = e.value;
+    this.pinnedLeaves[Number(parts[2])][Number(parts[3])] = value;
   }
 
   /** Decodes a leaf read from the store (and its rows, when they come with it) and caches it. */
   private cacheLeaf(key: string, bytes: Uint8Array, rows?: Uint8Array, rowsKey?: string): LeafBlock {
     if (rows && rowsKey) {
-      const leaf = decodeLeaf(key, bytes, this.meta.dim);
-      leaf.rows = decodeLeafRows(rowsKey, rows, leaf.count, this.meta.dim);
+      const plain = decodeLeaf(key, bytes, this.meta.dim);
+      plain.rows = decodeLeafRows(rowsKey, rows, plain.count, this.meta.dim);
+      const leaf = residentLeaf(plain);
       this.cache.set(key, leaf, bytes.byteLength + rows.byteLength);
       return leaf;
     }
     const e = this.leafEntry(key, bytes, false);
-    this.cache.set(key, e.value, e.cost);
-    return e.leaf;
+    if (e.value instanceof PackedLeaf) {
+      this.cache.set(key, e.value, e.cost);
+      return e.leaf;
+    }
+    const leaf = residentLeaf(e.value);
+    this.cache.set(key, leaf, e.cost);
+    return leaf;
   }
 
   /**
@@ -362,7 +379,7 @@ export class ForestState {
         const b = got[i];
         if (!b) throw new CorruptBlockError(reqs[i].key, 'missing');
         if (used + b.byteLength > budget) return;
-        const page = decodePage(reqs[i].key, b, this.meta.dim);
+        const page = residentPage(decodePage(reqs[i].key, b, this.meta.dim));
         this.cache.set(reqs[i].key, page, b.byteLength, true);
         this.pinnedPages[reqs[i].t][reqs[i].p] = page;
         used += b.byteLength;

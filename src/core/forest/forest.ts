@@ -200,8 +200,10 @@ export class Forest {
   rebuild(options: ForestBuildOptions = {}, control: BuildControl = {}): Promise<void> {
     return this.exclusive(async () => {
       const report = await rebuildState(this.state, options, control);
+      const old = this.state;
       this.state = await ForestState.open(this.state.store, this.openOptions);
       await Promise.allSettled([...this.inflight]);
+      old.close();
       if (report.previousGeneration !== undefined) await this.state.store.deletePrefix(genPrefix(report.previousGeneration));
     });
   }
@@ -240,7 +242,10 @@ export class Forest {
         return await fn();
       } catch (e) {
         if (BEFORE_CHANGE.has((e as Error).name)) throw e;
+        const old = this.state;
         this.state = await ForestState.open(this.state.store, this.openOptions).catch(() => this.state);
+        // A search still on the old state reads its blocks' JS copies (resident.ts drop).
+        if (this.state !== old) old.close();
         throw e;
       }
     });

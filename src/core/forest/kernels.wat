@@ -140,4 +140,56 @@
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
         (local.set $idx (i32.add (local.get $idx) (i32.const 4)))
         (br $row))))
+
+  ;; Leaf estimates with their first bound test (score.ts addRows): for j < m, the sketch sum of
+  ;; the row at byte rows + idx[j]·stride (as signedSums), then est = (base + add) + rescale·sum
+  ;; and lo = error·errScale from the row's factors (sketch.ts unpackAdd, unpackError: the packed
+  ;; word at word w + 1, rescale at word w). A row with est + lo < bar is dropped (the bar only
+  ;; rises, so it would fail later too); the others' j (int32 at byte `keep`) and est (float64 at
+  ;; `ests`) are written in order. Returns their count. The same float64 operations, in the same
+  ;; order, as the TypeScript: the same bits.
+  (func (export "estimates") (param $t i32) (param $rows i32) (param $stride i32) (param $w i32)
+    (param $idx i32) (param $m i32) (param $base f64) (param $errScale f64) (param $bar f64)
+    (param $keep i32) (param $ests i32) (result i32)
+    (local $p i32) (local $tb i32) (local $k i32) (local $s0 f64) (local $s1 f64) (local $j i32)
+    (local $n i32) (local $row i32) (local $packed i32) (local $est f64)
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $j) (local.get $m)))
+        (local.set $row (i32.add (local.get $rows) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $j) (i32.const 2)))) (local.get $stride))))
+        (local.set $p (local.get $row))
+        (local.set $tb (local.get $t))
+        (local.set $k (local.get $w))
+        (local.set $s0 (f64.const 0))
+        (local.set $s1 (f64.const 0))
+        (block $wordsDone
+          (loop $word
+            (br_if $wordsDone (i32.eqz (local.get $k)))
+            (local.set $s0 (f64.add (local.get $s0) (f64.add
+              (f64.promote_f32 (f32.load (i32.add (local.get $tb) (i32.shl (i32.load8_u (local.get $p)) (i32.const 2)))))
+              (f64.promote_f32 (f32.load offset=2048 (i32.add (local.get $tb) (i32.shl (i32.load8_u offset=2 (local.get $p)) (i32.const 2))))))))
+            (local.set $s1 (f64.add (local.get $s1) (f64.add
+              (f64.promote_f32 (f32.load offset=1024 (i32.add (local.get $tb) (i32.shl (i32.load8_u offset=1 (local.get $p)) (i32.const 2)))))
+              (f64.promote_f32 (f32.load offset=3072 (i32.add (local.get $tb) (i32.shl (i32.load8_u offset=3 (local.get $p)) (i32.const 2))))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $tb (i32.add (local.get $tb) (i32.const 4096)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+            (br $word)))
+        ;; $p is now at word w: the rescale factor, then the packed word.
+        (local.set $packed (i32.load offset=4 (local.get $p)))
+        (local.set $est (f64.add
+          (f64.add (local.get $base)
+            (f64.mul (f64.convert_i32_s (i32.shr_s (i32.shl (local.get $packed) (i32.const 16)) (i32.const 16))) (f64.const 0x1p-14)))
+          (f64.mul (f64.promote_f32 (f32.load (local.get $p))) (f64.add (local.get $s0) (local.get $s1)))))
+        (if (i32.eqz (f64.lt
+              (f64.add (local.get $est)
+                (f64.mul (f64.mul (f64.convert_i32_u (i32.shr_u (local.get $packed) (i32.const 16))) (f64.const 0x1p-15)) (local.get $errScale)))
+              (local.get $bar)))
+          (then
+            (i32.store (i32.add (local.get $keep) (i32.shl (local.get $n) (i32.const 2))) (local.get $j))
+            (f64.store (i32.add (local.get $ests) (i32.shl (local.get $n) (i32.const 3))) (local.get $est))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $row)))
+    (local.get $n))
 )

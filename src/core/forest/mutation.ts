@@ -7,6 +7,7 @@ import { encodeDir, encodeMeta, encodeSlots, SLOT_PAGE, type TreeDir } from './m
 import { clonePage, decodePage, emptyPage, encodePage, NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { dirKey, leafKey, META_KEY, pageKey, sketchKey, slotKey, vectorKey, type BlockWrite } from './store.ts';
 import { encodeVector } from './vector-codec.ts';
+import { residentPage } from './resident.ts';
 
 export class Mutation {
   private readonly pages = new Map<string, { t: number; p: number; page: NodePage }>();
@@ -125,11 +126,11 @@ export class Mutation {
     for (const [key, { bytes }] of this.leafWrites) s.recacheLeaf(key, bytes);
     for (const [key, { t, p }] of this.pages) {
       const bytes = pageBytes.get(key) as Uint8Array;
-      const page = decodePage(key, bytes, d, true);
       if (s.cache.isPinned(key) || s.pinnedPages[t][p]) {
+        const page = residentPage(decodePage(key, bytes, d, true));
         s.cache.set(key, page, bytes.byteLength, true);
         s.pinnedPages[t][p] = page;
-      } else if (s.cache.peek(key)) s.cache.set(key, page, bytes.byteLength);
+      } else if (s.cache.peek(key)) s.cache.set(key, residentPage(decodePage(key, bytes, d, true)), bytes.byteLength);
     }
     s.rebudget();
   }

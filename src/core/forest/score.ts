@@ -21,6 +21,7 @@ import { TopK } from './heaps.ts';
 import type { LeafBlock } from './leaf-codec.ts';
 import { TOMBSTONE } from './meta-codec.ts';
 import { kernels, type QueryKernels } from './kernels.ts';
+import { ResidentLeaf } from './resident.ts';
 import { perpError, SketchTable, unpackAdd, unpackError } from './sketch.ts';
 import type { SlabRows } from './vector-slab.ts';
 
@@ -135,7 +136,8 @@ export class Scorer {
   private readonly all: boolean;
   /** A leaf's slots (or, for a leaf with rows, positions) seen for the first time, and their sketch sums (reused across leaves). */
   private fresh = new Uint32Array(512);
-  private sums = new Float64Array(512);
+  private ests = new Float64Array(512);
+  private keep = new Uint32Array(512);
   private readonly kern: QueryKernels = kernels();
   /** XOR of the rows touched ahead of their estimates: kept so the loads are not optimised away. */
   touch = 0;
@@ -171,7 +173,7 @@ export class Scorer {
   }
 
   add(b: LeafBlock): void {
-    if (b.rows) this.addRows(b, b.rows);
+    if (b.rows) this.addRows(b);
     else this.addFromTable(b);
     this.entries += b.count;
     if (this.stage < this.earlyAt.length && this.entries >= this.earlyAt[this.stage]) {
@@ -264,16 +266,19 @@ export class Scorer {
    * that failed the bound would fail again (the bar only rises), so the answers are the same as
    * estimating first. The tombstone check (a random read) is paid only by slots that pass.
    */
-  private addRows(b: LeafBlock, rows: Uint32Array): void {
-    const slots = b.slots, n = b.count, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
+  private addRows(b: LeafBlock): void {
+    const slots = b.slots, n = b.count;
     const stride = this.s.sketch.stride, w = stride - 2;
-    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale, base = table.base;
+    const slotToId = this.s.slotToId, table = this.table, errScale = this.errScale;
     const bits = this.seen ? undefined : this.bits, nBits = this.bits.length;
     if (this.fresh.length < n) this.fresh = new Uint32Array(n);
-    if (this.sums.length < n) this.sums = new Float64Array(n);
-    const fresh = this.fresh, sums = this.sums;
-    // Pass 1: the positions of slots met for the first time; then their sketch sums in one
-    // kernel call (kernels.ts), so the estimates below read them in the same order as before.
+    if (this.ests.length < n) {
+      this.ests = new Float64Array(n);
+      this.keep = new Uint32Array(n);
+    }
+    const fresh = this.fresh, ests = this.ests, keep = this.keep;
+    // Pass 1: the positions of slots met for the first time; then their estimates in one kernel
+    // call (kernels.ts).
     let m = 0;
     for (let a = 0; a < n; a++) {
       const slot = slots[a];
@@ -285,12 +290,17 @@ export class Scorer {
       } else if (!this.firstTime(slot)) continue;
       fresh[m++] = a;
     }
-    this.kern.signedSums(table, rows, stride, w, fresh, m, sums, false);
+    // The kernel gives the estimates that pass the plain bound against the bar as it stands (it
+    // only rises: a slot failing now fails later too), in order; the loop below applies the rest
+    // as before. Rows resident in the kernels' memory are read where they lie (resident.ts),
+    // others are copied in. The rows' view is taken after the call: it may grow the memory.
+    const kern = this.kern, resident = b instanceof ResidentLeaf && b.arena === kern && b.rowsAt >= 0;
     let bar = this.lower.floor();
-    for (let j = 0; j < m; j++) {
-      const a = fresh[j], slot = slots[a], at = a * stride;
+    const passed = kern.estimates(table, resident ? undefined : b.rows, resident ? (b as ResidentLeaf).rowsAt : -1, stride, w, fresh, m, errScale, bar, keep, ests);
+    const rows = b.rows as Uint32Array, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
+    for (let i = 0; i < passed; i++) {
+      const a = fresh[keep[i]], slot = slots[a], at = a * stride, est = ests[i];
       const packed = rows[at + w + 1], add = unpackAdd(packed), rescale = f32[at + w];
-      const est = base + add + rescale * sums[j];
       const e = unpackError(packed), lo = e * errScale;
       if (est + lo < bar) continue;
       const up = this.upper(e, rescale, add, est);

@@ -7,6 +7,7 @@ import { NodeQueue } from './heaps.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
 import { EARLY_READ_AT, Scorer } from './score.ts';
 import { kernels } from './kernels.ts';
+import { ResidentPage } from './resident.ts';
 
 export interface SearchHit {
   id: number;
@@ -98,7 +99,9 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
         continue;
       }
       const i = n & (NODES_PER_PAGE - 1);
-      const m = kern.dotI8(q, page.normals, i * d, d) * page.scale[i] + page.offset[i];
+      // A resident page's normals are read where they lie in wasm memory (resident.ts).
+      const dot = page instanceof ResidentPage && page.arena === kern && page.at >= 0 ? page.arena.dotI8At(q, page.at + i * d, d) : kern.dotI8(q, page.normals, i * d, d);
+      const m = dot * page.scale[i] + page.offset[i];
       pq.push(Math.min(pri, m), t, page.right[i], depth + 1);
       pq.push(Math.min(pri, -m), t, page.left[i], depth + 1);
     }

@@ -7,7 +7,7 @@ import { ForestState } from './forest-state.ts';
 import { TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { adviseMaintenance, type MaintenanceAdvice } from './policy.ts';
 import { rebuildState } from './rebuild.ts';
-import { RERANK_BOUND } from './score.ts';
+import { REST_CHUNK, RERANK_BOUND } from './score.ts';
 import { searchForest, type SearchHit, type SearchTrace } from './search.ts';
 import { genPrefix, type BlockStore } from './store.ts';
 import { fromHalf } from './half.ts';
@@ -56,6 +56,12 @@ export interface SearchOptions {
    * (score.ts). Default true; false waits for every leaf; an array gives other shares. Same answers.
    */
   earlyRead?: boolean | readonly number[];
+  /**
+   * The re-rank's reads after the first list go in chunks of this many slots, doubling, each
+   * filtered by the k-th exact score so far (score.ts, Scorer.readRest). Default REST_CHUNK (128);
+   * Infinity reads them in one go against the floor the first list left (the rule before).
+   */
+  restChunk?: number;
   trace?: SearchTrace;
 }
 
@@ -114,7 +120,9 @@ export class Forest {
     const q = new Float32Array(query.length);
     const inv = 1 / Math.sqrt(ss);
     for (let i = 0; i < q.length; i++) q[i] = query[i] * inv;
-    const run = searchForest(s, q, k, searchK, trees, bound, options.trace, options.earlyRead ?? true);
+    const restChunk = options.restChunk ?? REST_CHUNK;
+    if (!(restChunk >= 1)) throw new InvalidArgumentError(`restChunk must be ≥ 1 (Infinity reads the rest at once), got ${options.restChunk}.`);
+    const run = searchForest(s, q, k, searchK, trees, bound, options.trace, options.earlyRead ?? true, restChunk);
     this.inflight.add(run);
     try {
       return await run;

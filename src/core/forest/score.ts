@@ -6,8 +6,8 @@
 // for the part of the query orthogonal to the slot's vector (sketch.ts perpError), smaller for
 // near neighbours, and only ever used for upper bounds. Then the kept slots' float16 vectors
 // (one Vector block each) are read, best estimate first, and scored exactly: first the top k +
-// FIRST_EXTRA, then every other kept slot whose upper bound reaches the k-th exact score (one
-// more read; the bar cannot fall, so no third is needed). On big searches the first read starts
+// FIRST_EXTRA, then every other kept slot whose upper bound reaches the k-th exact score, best
+// estimate first, in chunks each held against the k-th exact score as it stands (readRest). On big searches the first read starts
 // early: once a share of the leaf entries (each of EARLY_READ_AT) is scored, the vectors of the
 // best k + FIRST_EXTRA so far that are not yet requested are, so the store reads them while the
 // CPU scores the rest; at the end only the ones the final list adds are read. Results are always
@@ -51,6 +51,9 @@ export const EARLY_READ_AT: readonly number[] = [0.25];
  * early read lowered p50 at 1M (searchK 20000–24000) but was mixed at 100k with searchK 2000–4000.
  */
 export const EARLY_READ_MIN_ENTRIES = 8000;
+
+/** The first chunk of the rest's reads (Scorer.readRest); each next one is twice as big. */
+export const REST_CHUNK = 128;
 
 /** An early read's index times this plus a row in it: one number per slot fetched (finish). */
 const ROW_BASE = 2 ** 32;
@@ -154,7 +157,7 @@ export class Scorer {
    * `bound`: ε (Infinity gives every candidate an exact dot). `entries`: the leaf entries the
    * descent chose; `earlyAt`: shares of them at which early reads start.
    */
-  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly bound: number, entries = 0, earlyAt: readonly number[] = []) {
+  constructor(private readonly s: ForestState, private readonly q: Float32Array, k: number, private readonly bound: number, entries = 0, earlyAt: readonly number[] = [], private readonly restChunk = REST_CHUNK) {
     this.top = new TopK(k);
     this.lower = new TopK(k);
     this.best = new TopK(k + FIRST_EXTRA);
@@ -350,11 +353,33 @@ export class Scorer {
     } else await this.exact(want);
     // Every other kept slot whose upper bound reaches the k-th exact score, best estimate first.
     const floor = this.top.floor(), rest: number[] = [], passed: number[] = [];
-    for (const i of after) if (this.all || c.est[i] + c.err[i] >= floor) rest.push(c.slot[i]);
+    for (const i of after) if (this.all || c.est[i] + c.err[i] >= floor) rest.push(i);
     for (const i of tail) if (this.all || c.est[i] + c.err[i] >= floor) passed.push(i);
-    if (passed.length) for (const i of passed.sort(byEstimate(c))) rest.push(c.slot[i]);
-    this.scoreFetched(rest.filter((slot) => got.has(slot)), got, blocks);
-    await this.exact(rest.filter((slot) => !got.has(slot)));
+    if (passed.length) rest.push(...passed.sort(byEstimate(c)));
+    await this.readRest(rest, got, blocks);
+  }
+
+  /**
+   * The rest (indices into the kept slots, best estimate first), read in chunks of growing size:
+   * each chunk takes only the slots whose upper bound still reaches the k-th exact score as it
+   * stands after the chunks before (it only rises), as RaBitQ's re-rank does slot by slot. On
+   * near-ties (random vectors: ~1,500 of 2,500 kept pass the first floor at 100k, k 100) most
+   * of the tail then drops out before it is read; each chunk is one more store round trip.
+   * Chunks are cut by position, so the slots scored do not depend on what early reads brought
+   * (those are scored from memory, the others read).
+   */
+  private async readRest(rest: number[], got: Map<number, number>, blocks: SlabRows[]): Promise<void> {
+    const c = this.cand;
+    let at = 0;
+    for (let size = this.restChunk; at < rest.length; size *= 2) {
+      const floor = this.top.floor(), fetched: number[] = [], missing: number[] = [];
+      for (const end = Math.min(rest.length, at + size); at < end; at++) {
+        const i = rest[at];
+        if (this.all || c.est[i] + c.err[i] >= floor) (got.has(c.slot[i]) ? fetched : missing).push(c.slot[i]);
+      }
+      this.scoreFetched(fetched, got, blocks);
+      await this.exact(missing);
+    }
   }
 
   /** Must be called once scoring ends (also on error) to hand the bit set back. */

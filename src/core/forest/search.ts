@@ -5,7 +5,7 @@
 import type { ForestState } from './forest-state.ts';
 import { NodeQueue } from './heaps.ts';
 import { NODES_PER_PAGE, PAGE_SHIFT, type NodePage } from './node-codec.ts';
-import { EARLY_READ_AT, Scorer } from './score.ts';
+import { EARLY_READ_AT, REST_CHUNK, Scorer } from './score.ts';
 import { kernels } from './kernels.ts';
 import { ResidentPage } from './resident.ts';
 
@@ -119,13 +119,13 @@ export async function descend(s: ForestState, q: Float32Array, searchK: number, 
   return { leafTree, leafId, entries, pageFetchRounds: rounds };
 }
 
-export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, bound: number, trace?: SearchTrace, earlyRead: boolean | readonly number[] = true): Promise<SearchHit[]> {
+export async function searchForest(s: ForestState, q: Float32Array, k: number, searchK: number, nTrees: number, bound: number, trace?: SearchTrace, earlyRead: boolean | readonly number[] = true, restChunk = REST_CHUNK): Promise<SearchHit[]> {
   const t0 = trace?.clock?.() ?? 0;
   const { leafTree, leafId, entries, pageFetchRounds: rounds } = await descend(s, q, searchK, nTrees);
   const t1 = trace?.clock?.() ?? 0;
   // Cached leaves are scored at once; the rest arrive in chunks read concurrently, each
   // scored as it lands, so IndexedDB reads overlap with scoring.
-  const scorer = new Scorer(s, q, k, bound, entries, earlyRead === true ? EARLY_READ_AT : earlyRead || []);
+  const scorer = new Scorer(s, q, k, bound, entries, earlyRead === true ? EARLY_READ_AT : earlyRead || [], restChunk);
   let t2: number;
   try {
     await s.streamLeaves(leafTree, leafId, (b) => scorer.add(b));

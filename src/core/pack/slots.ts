@@ -1,8 +1,7 @@
-// Format 6: a forest's slot→id table as one small part instead of its slot pages (32 KB each,
-// 400 KB at 100,000 photos, all read at open). Ids as zigzag varint deltas from the previous
-// slot's, then raw deflate. The writer numbers ids in the text forest's slot order, so that
-// forest's deltas are all 1 and its table deflates to a few hundred bytes; the visual forest's
-// (another order) stays ~3 bytes a slot, read only by "more like this".
+// Format 6: a forest's slot→id table as one part instead of its slot pages (32 KB each, 400 KB at
+// 100,000 photos, all read at open). Ids as zigzag varint deltas from the previous slot's, then
+// raw deflate: slots follow space and ids paths, so deltas are as wide as the photo count (17 bits
+// at 100,000) and the table takes ~half the pages' bytes; a run of neighbouring ids a byte a slot.
 
 /** Varint zigzag deltas of `ids` (the first from 0). */
 export function encodeSlotIds(ids: ArrayLike<number>): Uint8Array {

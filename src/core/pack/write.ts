@@ -6,7 +6,7 @@
 // one postings part read by Range: src/core/text/lexical-split.ts), rows in pages in one part read
 // by Range (with an index of their lengths), one part per thumbnail. Each forest's blocks sit back
 // to back in one part (format.ts blockLayout) with an index of their lengths, so pack.json stays small;
-// its slot→id table is a small part of its own (slots.ts), ids numbered in the text forest's slot order.
+// its slot→id table is a small part of its own (slots.ts).
 import { throwIfAborted, type SignalLike } from '../errors.ts';
 import { writeForest } from '../forest/build.ts';
 import { checkIds } from '../forest/ids.ts';
@@ -62,7 +62,7 @@ export interface PackWriter {
   signal?: SignalLike;
 }
 
-/** Same photos in, same pack out: items are ordered by path (then hash) before buildPack numbers them (textOrder). */
+/** Same photos in, same pack out: items are ordered by path (then hash), ids follow that order. */
 export function orderItems<T extends PackItem>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : 1));
 }
@@ -189,15 +189,12 @@ function concatTaking(chunks: (Uint8Array | undefined)[]): Uint8Array {
  * (float16 and int8, made a row at a time and put in that order in place): as buildForest would
  * build it from the rows as floats in that order, without ever holding them all as floats.
  */
-async function buildInOrder(rows: readonly PackVector[], dim: number, ids: readonly number[], signal: SignalLike | undefined, ordered: boolean): Promise<MemoryBlockStore> {
+async function buildInOrder(rows: readonly PackVector[], dim: number, ids: readonly number[], signal: SignalLike | undefined): Promise<MemoryBlockStore> {
   const h = halvedRows(rows, dim);
-  // `ordered`: the rows already come in spatial order (buildPack put the text rows so).
-  const order = ordered ? Uint32Array.from({ length: rows.length }, (_, i) => i) : await orderOf(h, dim, rows.length, signal);
-  if (!ordered) {
-    permuteRows(h.half, dim, order);
-    permuteRows(h.codes, dim, order);
-    permuteRows(h.scales, 1, order);
-  }
+  const order = await orderOf(h, dim, rows.length, signal);
+  permuteRows(h.half, dim, order);
+  permuteRows(h.codes, dim, order);
+  permuteRows(h.scales, 1, order);
   const store = new MemoryBlockStore();
   await writeForest(store, { codes: h.codes, scales: h.scales, dim }, h.half, checkIds(Array.from(order, (i) => ids[i]!)), { seed: 1, pagePerChunk: true }, { signal });
   throwIfAborted(signal);
@@ -248,11 +245,11 @@ function slotIds(pages: readonly Uint8Array[], generation: number, n: number): U
   return ids;
 }
 
-async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: readonly PackVector[], ordered = false): Promise<PackForest> {
+async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: readonly PackVector[]): Promise<PackForest> {
   const { deflateRaw, signal } = w;
   const n = rows.length;
   const dim = n === 0 ? 0 : dimOf(rows[0]!);
-  const { blocks, plain, runs, vectors, generation, slotPages } = takeBlocks(await buildInOrder(rows, dim, ids, signal, ordered));
+  const { blocks, plain, runs, vectors, generation, slotPages } = takeBlocks(await buildInOrder(rows, dim, ids, signal));
   const slots = await parts.put(await deflateRaw(encodeSlotIds(slotIds(slotPages, generation, n))));
   const layout = blockLayout({ plain, runs });
   const missing = layout.find((k) => !blocks.has(k));
@@ -288,13 +285,11 @@ async function putRows(parts: Parts, items: readonly PackItem[], ids: readonly n
 
 /** Writes every part of the pack of `work` to `w.sink` and returns its manifest (the caller stores it as pack.json). */
 export async function buildPack(work: readonly PackItem[], w: PackWriter): Promise<PackManifest> {
-  const byPath = orderItems(work);
-  if (byPath.length === 0) throw new Error('No analysed photos: nothing to pack.');
-  // Ids follow the text forest's slots: its slot table is then 1, 2, 3 … (a few bytes deflated),
-  // and a text query's nearest photos, near in that order, share row pages.
-  const textDim = dimOf(byPath[0]!.text);
-  const order = await orderOf(halvedRows(byPath.map((i) => i.text), textDim), textDim, byPath.length, w.signal);
-  const items = Array.from(order, (i) => byPath[i]!);
+  // Ids follow paths, not the text forest's slots (which would make its slot table 1, 2, 3 …):
+  // bench:pack's records cycle the captions, so path order made keyword postings periodic and
+  // deflate took them from 3.8 MB to 207 KB; in slot order a query's postings grew 46 → 280 KB.
+  const items = orderItems(work);
+  if (items.length === 0) throw new Error('No analysed photos: nothing to pack.');
   const models = items[0]!.models;
   const other = items.find((i) => i.models.captioner !== models.captioner || i.models.embedder !== models.embedder);
   if (other) throw new Error(`${other.path} was analysed with other models (${other.models.captioner}, ${other.models.embedder}) than ${items[0]!.path}; delete the work folder and pack again.`);
@@ -304,7 +299,7 @@ export async function buildPack(work: readonly PackItem[], w: PackWriter): Promi
   const rowsRef = await putRows(parts, items, ids, lexical);
   throwIfAborted(w.signal);
   const forests = {
-    text: await packForest(parts, w, ids, items.map((i) => i.text), true),
+    text: await packForest(parts, w, ids, items.map((i) => i.text)),
     visual: await packForest(parts, w, ids, items.map((i) => i.visual)),
   };
   const head = await splitLexical(lexical, (b) => parts.put(b), { deflate: w.deflateRaw });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Kept, splitKept } from '../../src/core/forest/score.ts';
+import { Kept, splitKept } from '../../src/core/forest/kept.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
 
 // The exact step reads the kept slots best estimate first (score.ts finish); splitKept cuts that

@@ -7,6 +7,7 @@
 import { checksum32 } from '../forest/checksum.ts';
 import type { PhotoFields } from '../photo/fields.ts';
 import { GlimpseError } from '../errors.ts';
+import { pushVarint, VarintReader } from './varint.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
 /**
@@ -180,33 +181,20 @@ export function checkManifest(json: unknown, url: string): PackManifest {
 /** Varints of `lengths` (the rows and blocks indexes). */
 export function lengthsIndex(lengths: readonly number[]): Uint8Array {
   const out: number[] = [];
-  for (const len of lengths) for (let n = len; ; n = Math.floor(n / 0x80)) {
-    if (n < 0x80) {
-      out.push(n);
-      break;
-    }
-    out.push((n % 0x80) | 0x80);
-  }
+  for (const len of lengths) pushVarint(out, len);
   return Uint8Array.from(out);
 }
 
 /** Varint byte lengths (a lengths index) as offsets: pages + 1 of them. RangeError when they do not add up. */
 export function rowOffsets(index: Uint8Array, pages: number): Float64Array {
   const out = new Float64Array(pages + 1);
-  let at = 0;
+  const reader = new VarintReader(index);
   for (let p = 0; p < pages; p++) {
-    let n = 0, scale = 1;
-    for (;;) {
-      if (at >= index.length) throw new RangeError('the rows index is short');
-      const v = index[at++]!;
-      n += (v & 0x7f) * scale;
-      if (v < 0x80) break;
-      scale *= 0x80;
-    }
+    const n = reader.next(() => 'the rows index is short');
     if (n < 4) throw new RangeError(`entry ${p} is too short`);
     out[p + 1] = out[p]! + n;
   }
-  if (at !== index.length) throw new RangeError('the rows index has trailing bytes');
+  if (!reader.done) throw new RangeError('the rows index has trailing bytes');
   return out;
 }
 

@@ -3,6 +3,8 @@
 // raw deflate: slots follow space and ids paths, so deltas are as wide as the photo count (17 bits
 // at 100,000) and the table takes ~half the pages' bytes; a run of neighbouring ids a byte a slot.
 
+import { pushVarint, VarintReader } from './varint.ts';
+
 /** Varint zigzag deltas of `ids` (the first from 0). */
 export function encodeSlotIds(ids: ArrayLike<number>): Uint8Array {
   const out: number[] = [];
@@ -11,13 +13,7 @@ export function encodeSlotIds(ids: ArrayLike<number>): Uint8Array {
     const d = ids[i]! - prev;
     prev = ids[i]!;
     // Zigzag without 32-bit overflow: ids reach 2^32 − 2.
-    for (let n = d >= 0 ? 2 * d : -2 * d - 1; ; n = Math.floor(n / 0x80)) {
-      if (n < 0x80) {
-        out.push(n);
-        break;
-      }
-      out.push((n % 0x80) | 0x80);
-    }
+    pushVarint(out, d >= 0 ? 2 * d : -2 * d - 1);
   }
   return Uint8Array.from(out);
 }
@@ -25,20 +21,14 @@ export function encodeSlotIds(ids: ArrayLike<number>): Uint8Array {
 /** The `count` ids of encodeSlotIds' bytes. RangeError when they are short, long or out of range. */
 export function decodeSlotIds(bytes: Uint8Array, count: number): Uint32Array {
   const ids = new Uint32Array(count);
-  let at = 0, prev = 0;
+  const reader = new VarintReader(bytes);
+  let prev = 0;
   for (let i = 0; i < count; i++) {
-    let n = 0, scale = 1;
-    for (;;) {
-      if (at >= bytes.length) throw new RangeError(`the slot table ends at slot ${i} of ${count}`);
-      const v = bytes[at++]!;
-      n += (v & 0x7f) * scale;
-      if (v < 0x80) break;
-      scale *= 0x80;
-    }
+    const n = reader.next(() => `the slot table ends at slot ${i} of ${count}`);
     const id = prev + (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
     if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new RangeError(`slot ${i} has id ${id}`);
     ids[i] = prev = id;
   }
-  if (at !== bytes.length) throw new RangeError('the slot table has trailing bytes');
+  if (!reader.done) throw new RangeError('the slot table has trailing bytes');
   return ids;
 }

@@ -7,7 +7,7 @@
 import { checksum32 } from '../forest/checksum.ts';
 import type { PhotoFields } from '../photo/fields.ts';
 import { GlimpseError } from '../errors.ts';
-import { pushVarint, VarintReader } from './varint.ts';
+import { pushVarint, VarintReader } from '../varint.ts';
 
 export const PACK_FORMAT = 'glimpse-pack';
 /**

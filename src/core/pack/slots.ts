@@ -3,7 +3,7 @@
 // raw deflate: slots follow space and ids paths, so deltas are as wide as the photo count (17 bits
 // at 100,000) and the table takes ~half the pages' bytes; a run of neighbouring ids a byte a slot.
 
-import { pushVarint, VarintReader } from './varint.ts';
+import { pushVarint, VarintReader } from '../varint.ts';
 
 /** Varint zigzag deltas of `ids` (the first from 0). */
 export function encodeSlotIds(ids: ArrayLike<number>): Uint8Array {

@@ -23,6 +23,7 @@ import { LEXICAL_SNAPSHOT_VERSION } from './lexical-snapshot.ts';
 import { FIELDS, type LexicalOptions } from './lexical-types.ts';
 import { FIELD_COUNT } from './postings.ts';
 import { isRelational } from './triplet-match.ts';
+import { VarintReader, writeVarint } from '../varint.ts';
 import type { Triplet } from './triplets.ts';
 
 export const SPLIT_FORMAT = 'glimpse-lexical-split';
@@ -78,11 +79,7 @@ class Out {
   }
   uint(n: number): void {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a varint: ${n}`);
-    while (n >= 0x80) {
-      this.byte((n % 0x80) | 0x80);
-      n = Math.floor(n / 0x80);
-    }
-    this.byte(n);
+    writeVarint(n, (b) => this.byte(b));
   }
   u32(n: number): void {
     for (let i = 0; i < 4; i++) this.byte((n >>> (8 * i)) & 0xff);
@@ -96,25 +93,13 @@ class Out {
   }
 }
 
-class In {
-  at = 0;
-  constructor(private readonly b: Uint8Array) {}
-  get done(): boolean {
-    return this.at >= this.b.length;
-  }
+class In extends VarintReader {
   uint(): number {
-    let n = 0, scale = 1;
-    for (;;) {
-      if (this.at >= this.b.length) throw new RangeError('truncated varint');
-      const v = this.b[this.at++] as number;
-      n += (v & 0x7f) * scale;
-      if (v < 0x80) return n;
-      scale *= 0x80;
-    }
+    return this.next(() => 'truncated varint');
   }
   u32(): number {
-    if (this.at + 4 > this.b.length) throw new RangeError('truncated');
-    const b = this.b, a = this.at;
+    if (this.at + 4 > this.bytes.length) throw new RangeError('truncated');
+    const b = this.bytes, a = this.at;
     this.at += 4;
     return ((b[a] as number) | ((b[a + 1] as number) << 8) | ((b[a + 2] as number) << 16) | ((b[a + 3] as number) << 24)) >>> 0;
   }

@@ -26,19 +26,47 @@ function home(): WasmKernels | undefined {
 /** Frees blocks of objects dropped without the cache telling (a state replaced and collected). */
 const collected = new FinalizationRegistry<{ arena: Arena; at: number; bytes: number }>(({ arena, at, bytes }) => arena.free(at, bytes));
 
-/** A node page whose normals live in wasm memory (`normals` is a view made on each read). */
-export class ResidentPage implements NodePage {
+/** A block of wasm memory holding one object's data, and the JS copy it leaves behind when dropped. */
+abstract class Resident<A extends Int8Array | Uint32Array> {
+  /** Byte offset of the data in `arena`; -1 once dropped (it is then in `js`). */
+  at: number;
+  private js: A | undefined;
+  private readonly bytes: number;
+
+  constructor(readonly arena: WasmKernels, data: A, protected readonly length: number) {
+    this.bytes = data.byteLength;
+    this.at = arena.alloc(this.bytes);
+    this.view(this.at).set(data);
+    collected.register(this, { arena, at: this.at, bytes: this.bytes }, this);
+  }
+
+  /** A view of `length` elements at byte `at` of the arena (made on each read: the memory may grow). */
+  protected abstract view(at: number): A;
+
+  protected data(): A {
+    return this.at >= 0 ? this.view(this.at) : (this.js as A);
+  }
+
+  /** Leaves the wasm memory: the data is copied back and the block freed. */
+  drop(): void {
+    if (this.at < 0) return;
+    this.js = this.data().slice() as A;
+    collected.unregister(this);
+    this.arena.free(this.at, this.bytes);
+    this.at = -1;
+  }
+}
+
+/** A node page whose normals live in wasm memory. */
+export class ResidentPage extends Resident<Int8Array> implements NodePage {
   readonly used: number;
   readonly left: Int32Array;
   readonly right: Int32Array;
   readonly offset: Float32Array;
   readonly scale: Float32Array;
-  /** Byte offset of the normals in `arena`; -1 once dropped (they are then in `js`). */
-  at: number;
-  private js: Int8Array | undefined;
-  private readonly bytes: number;
 
-  constructor(page: NodePage, readonly arena: WasmKernels) {
+  constructor(page: NodePage, arena: WasmKernels) {
+    super(arena, page.normals, page.normals.length);
     const u = page.used;
     this.used = u;
     // The small fields get their own buffer, so the block read (normals included) can be collected.
@@ -51,54 +79,34 @@ export class ResidentPage implements NodePage {
     this.right.set(page.right.subarray(0, u));
     this.offset.set(page.offset.subarray(0, u));
     this.scale.set(page.scale.subarray(0, u));
-    this.bytes = page.normals.length;
-    this.at = arena.alloc(this.bytes);
-    new Int8Array(arena.buffer, this.at, this.bytes).set(page.normals.subarray(0, this.bytes));
-    collected.register(this, { arena, at: this.at, bytes: this.bytes }, this);
+  }
+
+  protected view(at: number): Int8Array {
+    return new Int8Array(this.arena.buffer, at, this.length);
   }
 
   get normals(): Int8Array {
-    return this.at >= 0 ? new Int8Array(this.arena.buffer, this.at, this.bytes) : (this.js as Int8Array);
-  }
-
-  /** Leaves the wasm memory: the normals are copied back and the block freed. */
-  drop(): void {
-    if (this.at < 0) return;
-    this.js = this.normals.slice();
-    collected.unregister(this);
-    this.arena.free(this.at, this.bytes);
-    this.at = -1;
+    return this.data();
   }
 }
 
-/** A leaf whose sketch rows live in wasm memory (`rows` is a view made on each read). */
-export class ResidentLeaf implements LeafBlock {
+/** A leaf whose sketch rows live in wasm memory. */
+export class ResidentLeaf extends Resident<Uint32Array> implements LeafBlock {
   readonly count: number;
   readonly slots: Uint32Array;
-  /** Byte offset of the rows in `arena`; -1 once dropped (they are then in `js`). */
-  rowsAt: number;
-  private js: Uint32Array | undefined;
-  private readonly words: number;
 
-  constructor(leaf: LeafBlock, rows: Uint32Array, readonly arena: WasmKernels) {
+  constructor(leaf: LeafBlock, rows: Uint32Array, arena: WasmKernels) {
+    super(arena, rows, rows.length);
     this.count = leaf.count;
     this.slots = leaf.slots;
-    this.words = rows.length;
-    this.rowsAt = arena.alloc(this.words * 4);
-    new Uint32Array(arena.buffer, this.rowsAt, this.words).set(rows);
-    collected.register(this, { arena, at: this.rowsAt, bytes: this.words * 4 }, this);
+  }
+
+  protected view(at: number): Uint32Array {
+    return new Uint32Array(this.arena.buffer, at, this.length);
   }
 
   get rows(): Uint32Array {
-    return this.rowsAt >= 0 ? new Uint32Array(this.arena.buffer, this.rowsAt, this.words) : (this.js as Uint32Array);
-  }
-
-  drop(): void {
-    if (this.rowsAt < 0) return;
-    this.js = this.rows.slice();
-    collected.unregister(this);
-    this.arena.free(this.rowsAt, this.words * 4);
-    this.rowsAt = -1;
+    return this.data();
   }
 }
 
@@ -116,5 +124,5 @@ export function residentLeaf(leaf: LeafBlock): LeafBlock {
 
 /** BlockCache.onDrop: a resident page or leaf the cache let go of leaves the wasm memory. */
 export function dropResident(value: unknown): void {
-  if (value instanceof ResidentPage || value instanceof ResidentLeaf) value.drop();
+  if (value instanceof Resident) value.drop();
 }

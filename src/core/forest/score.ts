@@ -248,9 +248,9 @@ export class Scorer {
     // only rises: a slot failing now fails later too), in order; the loop below applies the rest
     // as before. Rows resident in the kernels' memory are read where they lie (resident.ts),
     // others are copied in. The rows' view is taken after the call: it may grow the memory.
-    const kern = this.kern, resident = b instanceof ResidentLeaf && b.arena === kern && b.rowsAt >= 0;
+    const kern = this.kern, resident = b instanceof ResidentLeaf && b.arena === kern && b.at >= 0;
     let bar = this.lower.floor();
-    const passed = kern.estimates(table, resident ? undefined : b.rows, resident ? (b as ResidentLeaf).rowsAt : -1, stride, w, fresh, m, errScale, bar, keep, ests);
+    const passed = kern.estimates(table, resident ? undefined : b.rows, resident ? (b as ResidentLeaf).at : -1, stride, w, fresh, m, errScale, bar, keep, ests);
     const rows = b.rows as Uint32Array, f32 = new Float32Array(rows.buffer, rows.byteOffset, rows.length);
     for (let i = 0; i < passed; i++) {
       const a = fresh[keep[i]], slot = slots[a], at = a * stride, est = ests[i];

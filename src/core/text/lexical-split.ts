@@ -14,6 +14,7 @@
 // is stored deflated (raw deflate) when that is smaller: postings are runs of small numbers.
 // The writer is handed the compressor and the reader the decompressor (core has neither).
 import { checksum32 } from '../forest/checksum.ts';
+import { VarintReader, writeVarint } from '../varint.ts';
 import { GlimpseError } from '../errors.ts';
 import { isColor } from './colors.ts';
 import { DocStore } from './doc-store.ts';
@@ -23,7 +24,6 @@ import { LEXICAL_SNAPSHOT_VERSION } from './lexical-snapshot.ts';
 import { FIELDS, type LexicalOptions } from './lexical-types.ts';
 import { FIELD_COUNT } from './postings.ts';
 import { isRelational } from './triplet-match.ts';
-import { VarintReader, writeVarint } from '../varint.ts';
 import type { Triplet } from './triplets.ts';
 
 export const SPLIT_FORMAT = 'glimpse-lexical-split';
@@ -93,9 +93,12 @@ class Out {
   }
 }
 
+/** One message function for every read: postings are read varint by varint on a query's path. */
+const TRUNCATED = (): string => 'truncated varint';
+
 class In extends VarintReader {
   uint(): number {
-    return this.next(() => 'truncated varint');
+    return this.next(TRUNCATED);
   }
   u32(): number {
     if (this.at + 4 > this.bytes.length) throw new RangeError('truncated');

@@ -48,12 +48,12 @@ export abstract class EnginePage {
   abstract close(): Promise<void>;
 
   async click(t: Target, opts?: WaitOptions): Promise<void> {
-    await this.waitFor(t, 'visible', opts);
+    await this.waitFor(t, 'enabled', opts);
     await this.clickNow(css(t));
   }
 
   async fill(t: Target, text: string, opts?: WaitOptions): Promise<void> {
-    await this.waitFor(t, 'visible', opts);
+    await this.waitFor(t, 'enabled', opts);
     await this.fillNow(css(t), text);
   }
 
@@ -85,14 +85,16 @@ export abstract class EnginePage {
     return this.evaluate(() => Array.from(document.querySelectorAll('[role="alert"], [role="status"], [data-testid="file-error"], [data-testid="no-results"]'), (e) => e.textContent?.trim()).join(' | ') || 'nothing').catch((e: unknown) => `(unreadable: ${String(e)})`);
   }
 
-  /** Waits until the target is attached (in the DOM), visible (has a box), or detached. */
-  async waitFor(t: Target, state: 'attached' | 'visible' | 'detached' = 'visible', opts: WaitOptions = {}): Promise<void> {
+  /** Waits until the target is attached (in the DOM), visible (has a box), enabled (visible and not disabled), or detached. */
+  async waitFor(t: Target, state: 'attached' | 'visible' | 'enabled' | 'detached' = 'visible', opts: WaitOptions = {}): Promise<void> {
     await this.waitUntil(
       ({ sel, state }) => {
         const el = document.querySelector(sel);
         if (state === 'detached') return el === null;
         if (!el) return false;
-        return state === 'attached' || el.getClientRects().length > 0;
+        if (state === 'attached') return true;
+        if (el.getClientRects().length === 0) return false;
+        return state === 'visible' || !el.hasAttribute('disabled');
       },
       { sel: css(t), state },
       { what: `${css(t)} ${state}`, ...opts },

@@ -41,12 +41,15 @@ export class FirefoxPage extends EnginePage {
     await this.page.reload();
   }
 
+  // Firefox 140.12 applies the page's CSP to the predicate puppeteer's locator builds with Function()
+  // for its "enabled" wait, and the app's CSP has no 'unsafe-eval': that wait never ends. The
+  // enabled wait is EnginePage's (on evaluate, which the CSP allows) for every engine instead.
   protected async clickNow(selector: string): Promise<void> {
-    await this.page.locator(selector).click();
+    await this.page.locator(selector).setWaitForEnabled(false).click();
   }
 
   protected async fillNow(selector: string, text: string): Promise<void> {
-    await this.page.locator(selector).fill(text);
+    await this.page.locator(selector).setWaitForEnabled(false).fill(text);
   }
 
   protected async setFilesNow(selector: string, paths: string[]): Promise<void> {

@@ -31,7 +31,7 @@ import { captionedEntries } from '../test/browser/helpers/library-page.ts';
 import { ensurePack, type PackSpec } from './pack/build.ts';
 import { idsOfRows, packRecall } from './pack/recall.ts';
 import { slowLink, type Link } from './pack/server.ts';
-import { formatTrace, partKinds, traceOf, type QueryTrace } from './pack/trace.ts';
+import { formatTrace, partKinds, timelineOf, traceOf, type QueryTrace } from './pack/trace.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (k: string, d: number): number => Number(args.get(k) ?? d);
@@ -42,6 +42,8 @@ const LATENCY = num('latency', 50), MBIT = num('mbit', 20);
 const JSON_OUT = args.get('json') === 'true';
 const HTTP2 = args.get('http2') === 'true';
 const TRACE = args.get('trace') === 'true';
+/** Also each query's requests by kind over time and the spans with none in flight (bench/pack/trace.ts timelineOf). */
+const TIMELINE = args.get('timeline') === 'true';
 /** --no-sw: the service worker blocked (how much of a query's time it takes). */
 const NO_SW = args.get('sw') === 'false';
 /** --diag: during the warm-up query, every console message and the pack requests every 5 s (what a stuck query waits on). */
@@ -167,13 +169,14 @@ async function main(): Promise<void> {
     await page.getByTestId('search-input').waitFor();
     const firstMs = await query(page, queries[1]!);
     const firstBytes = link.packBytes - b0, firstRequests = link.packRequests - r0;
-    const kinds = TRACE ? partKinds(dir, manifest) : undefined;
+    const kinds = TRACE || TIMELINE ? partKinds(dir, manifest) : undefined;
     const traces: QueryTrace[] = [];
     const traced = (label: string, from: number, ms: number): void => {
       if (!kinds) return;
       const t = traceOf(link.trace, kinds, from, typedAt + ms);
       traces.push(t);
       log(`  ${label}: ${ms.toFixed(0)} ms, ${formatTrace(t)}`);
+      if (TIMELINE) for (const line of timelineOf(link.trace, kinds, from, typedAt + ms)) log(`    ${line}`);
     };
     traced(`first query (requests from opening the page; page ready at ${(typedAt - openedAt).toFixed(0)} ms)`, openedAt, firstMs);
     await thumbsLoaded(page);

@@ -120,3 +120,32 @@ export const formatTrace = (t: QueryTrace): string =>
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${KB(n)}`)
     .join(', ')})`;
+
+/**
+ * Where a query's time went (--timeline): each kind of part's requests (first asked, last answered,
+ * ms from `from`), and the spans from `from` to `to` with no pack request in flight (the page's own
+ * work: debounce, embedding, search code, rendering), which the link's figures leave out.
+ */
+export function timelineOf(trace: Link['trace'], { kinds }: PartKinds, from: number, to: number): string[] {
+  const mine = trace.filter((r) => r.at >= from && r.at <= to).sort((a, b) => a.at - b.at);
+  const kindOf = (r: Link['trace'][number]): string => (r.file === '' || r.file === 'pack.json' ? 'manifest' : (kinds.get(r.file.replace(/^p\//, '')) ?? 'thumb'));
+  const byKind = new Map<string, { n: number; first: number; lastAsk: number; lastDone: number }>();
+  for (const r of mine) {
+    const k = kindOf(r), e = byKind.get(k) ?? { n: 0, first: r.at, lastAsk: r.at, lastDone: 0 };
+    e.n++;
+    e.lastAsk = r.at;
+    e.lastDone = Math.max(e.lastDone, r.done || to);
+    byKind.set(k, e);
+  }
+  const ms = (t: number): string => `${(t - from).toFixed(0)}`;
+  const lines = [...byKind].map(([k, e]) => `${k}: ${e.n} asked ${ms(e.first)}–${ms(e.lastAsk)}, answered by ${ms(e.lastDone)}`);
+  // Idle spans: walk the requests in order of asking, tracking the latest answer so far.
+  let busyUntil = from;
+  const idle: string[] = [];
+  for (const r of mine) {
+    if (r.at - busyUntil >= 10) idle.push(`${ms(busyUntil)}–${ms(r.at)} (${(r.at - busyUntil).toFixed(0)} ms, then ${kindOf(r)})`);
+    busyUntil = Math.max(busyUntil, r.done || to);
+  }
+  if (to - busyUntil >= 10) idle.push(`${ms(busyUntil)}–${ms(to)} (${(to - busyUntil).toFixed(0)} ms, then the result shown)`);
+  return [...lines, `nothing in flight: ${idle.join(', ') || 'never'}`];
+}

@@ -14,7 +14,20 @@ const DROPPED = PHOTOS[3]!;
 const PHOTO_NAMES = PHOTOS.map((f) => path.basename(f));
 
 async function countIs(p: EnginePage, n: number, timeout = 240_000): Promise<void> {
-  await p.waitUntil((n) => document.querySelector('[data-testid="image-count"]')?.textContent === String(n), n, { what: `image-count ${n}`, timeout });
+  try {
+    await p.waitUntil((n) => document.querySelector('[data-testid="image-count"]')?.textContent === String(n), n, { what: `image-count ${n}`, timeout });
+  } catch (e) {
+    // Seen once in WebKit under CI load: a photo added while the background caption pass ran was
+    // never indexed. Which Web Locks were held or waited for tells a queue run waiting for the
+    // indexer lock from one stuck in the worker.
+    const locks = await p
+      .evaluate(async () => {
+        const q = await navigator.locks.query();
+        return JSON.stringify({ held: q.held?.map((l) => l.name), pending: q.pending?.map((l) => l.name) });
+      })
+      .catch((err: unknown) => `(unreadable: ${String(err)})`);
+    throw new Error(`${(e as Error).message}; locks: ${locks}`, { cause: e });
+  }
 }
 
 /** Types a query and waits for its results, each with a decoded thumbnail (stored as bytes since schema v4). */

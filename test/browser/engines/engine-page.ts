@@ -80,9 +80,9 @@ export abstract class EnginePage {
     }
   }
 
-  /** What the page tells the person (alerts and status lines), for a timeout's message. */
+  /** What the page tells the person (alerts, status lines, the indexing progress), for a timeout's message. */
   private saying(): Promise<string> {
-    return this.evaluate(() => Array.from(document.querySelectorAll('[role="alert"], [role="status"], [data-testid="file-error"], [data-testid="no-results"]'), (e) => e.textContent?.trim()).join(' | ') || 'nothing').catch((e: unknown) => `(unreadable: ${String(e)})`);
+    return this.evaluate(() => Array.from(document.querySelectorAll('[role="alert"], [role="status"], [data-testid="file-error"], [data-testid="no-results"], section[aria-label="Indexing"]'), (e) => e.textContent?.trim()).join(' | ') || 'nothing').catch((e: unknown) => `(unreadable: ${String(e)})`);
   }
 
   /** Waits until the target is attached (in the DOM), visible (has a box), enabled (visible and not disabled), or detached. */

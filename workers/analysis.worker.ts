@@ -102,7 +102,6 @@ export type { ExportProgress, ExportResult, ExportTarget, ImportPlan, ImportProg
 
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
-
 /** While `opening` is the open pack, reads and searches go to it; a failed open leaves the own library. */
 async function usePack(opening: Promise<PackLibrary>): Promise<{ count: number; embedder: string }> {
   pack = opening;
@@ -219,10 +218,11 @@ const api = {
     });
   },
 
-  /** Loads the embedder ahead of the first search (the page calls it once a library with photos is open).
-   *  A failure is left for the search to report (keyword-only notice). */
+  /** Loads the embedder ahead of the first search (the page calls it once a library with photos, or a pack, is open:
+   *  the pack's own embedder, which its text queries use). A failure is left for the search to report (keyword-only notice). */
   async warmSearch(config: LoadConfig): Promise<void> {
-    await watchVectorSide(host.embedder(config)).catch(() => undefined);
+    const id = pack && (await pack.catch(() => undefined))?.embedderId;
+    await watchVectorSide(host.embedder(id ? { ...config, embedderId: id } : config)).catch(() => undefined);
   },
 
   /** Why text in photos could not be read lately (the reader's files were missing); undefined when it works. */

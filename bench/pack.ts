@@ -32,6 +32,7 @@ import { ensurePack, type PackSpec } from './pack/build.ts';
 import { idsOfRows, packRecall } from './pack/recall.ts';
 import { slowLink, type Link } from './pack/server.ts';
 import { formatTrace, partKinds, timelineOf, traceOf, type QueryTrace } from './pack/trace.ts';
+import { startProfile, stopProfile } from './pack/profile.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (k: string, d: number): number => Number(args.get(k) ?? d);
@@ -44,6 +45,8 @@ const HTTP2 = args.get('http2') === 'true';
 const TRACE = args.get('trace') === 'true';
 /** Also each query's requests by kind over time and the spans with none in flight (bench/pack/trace.ts timelineOf). */
 const TIMELINE = args.get('timeline') === 'true';
+/** --profile <file.json>: Chromium's trace of the first query (V8 samples on every thread) kept there, and its self time by thread and function printed. */
+const PROFILE = args.get('profile');
 /** --no-sw: the service worker blocked (how much of a query's time it takes). */
 const NO_SW = args.get('sw') === 'false';
 /** --diag: during the warm-up query, every console message and the pack requests every 5 s (what a stuck query waits on). */
@@ -164,10 +167,12 @@ async function main(): Promise<void> {
     await warm.close();
 
     const page = await context.newPage();
+    if (PROFILE) await startProfile(browser, page);
     const b0 = link.packBytes, r0 = link.packRequests, openedAt = performance.now();
     await page.goto(url, { waitUntil: 'load' });
     await page.getByTestId('search-input').waitFor();
     const firstMs = await query(page, queries[1]!);
+    if (PROFILE) for (const line of await stopProfile(browser, PROFILE)) log(`  ${line}`);
     const firstBytes = link.packBytes - b0, firstRequests = link.packRequests - r0;
     const kinds = TRACE || TIMELINE ? partKinds(dir, manifest) : undefined;
     const traces: QueryTrace[] = [];

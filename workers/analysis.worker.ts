@@ -102,6 +102,9 @@ export type { ExportProgress, ExportResult, ExportTarget, ImportPlan, ImportProg
 
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
+/** A pack's text vectors come from the embedder it was made with: its queries (and their warm-up) use that one. */
+const forPack = (config: LoadConfig, opened: PackLibrary | undefined): LoadConfig => (opened ? { ...config, embedderId: opened.embedderId } : config);
+
 /** While `opening` is the open pack, reads and searches go to it; a failed open leaves the own library. */
 async function usePack(opening: Promise<PackLibrary>): Promise<{ count: number; embedder: string }> {
   pack = opening;
@@ -211,9 +214,8 @@ const api = {
 
   async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
-      // A pack's text vectors come from the embedder it was made with.
       const opened = pack && (await pack);
-      const cfg = config && opened ? { ...config, embedderId: opened.embedderId } : config;
+      const cfg = config && forPack(config, opened);
       return textQuery(query, limit, () => (opened ? Promise.resolve(opened) : lib()), cfg && (() => host.embedder(cfg, undefined, signal)), signal);
     });
   },
@@ -221,8 +223,8 @@ const api = {
   /** Loads the embedder ahead of the first search (the page calls it once a library with photos, or a pack, is open:
    *  the pack's own embedder, which its text queries use). A failure is left for the search to report (keyword-only notice). */
   async warmSearch(config: LoadConfig): Promise<void> {
-    const id = pack && (await pack.catch(() => undefined))?.embedderId;
-    await watchVectorSide(host.embedder(id ? { ...config, embedderId: id } : config)).catch(() => undefined);
+    const opened = pack && (await pack.catch(() => undefined));
+    await watchVectorSide(host.embedder(forPack(config, opened))).catch(() => undefined);
   },
 
   /** Why text in photos could not be read lately (the reader's files were missing); undefined when it works. */

@@ -58,11 +58,11 @@ export function summarize(events: TraceEvent[], top = 12): string[] {
   }
   const lines: string[] = [];
   for (const [id, sums] of self) {
-    const busy = [...sums].filter(([n]) => n !== '(idle)' && n !== '(program)').reduce((s, [, ms]) => s + ms, 0);
+    const ranked = [...sums].filter(([n]) => n !== '(idle)' && n !== '(program)').sort((a, b) => b[1] - a[1]);
+    const busy = ranked.reduce((s, [, ms]) => s + ms, 0);
     if (busy < 20) continue;
     lines.push(`${thread.get(id) ?? id}: ${busy.toFixed(0)} ms sampled in JS or wasm (program ${(sums.get('(program)') ?? 0).toFixed(0)} ms, GC ${(sums.get('(garbage collector)') ?? 0).toFixed(0)} ms)`);
-    const ranked = [...sums].filter(([n]) => n !== '(idle)' && n !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, top);
-    for (const [n, ms] of ranked) lines.push(`  ${ms.toFixed(0).padStart(6)} ms  ${n}`);
+    for (const [n, ms] of ranked.slice(0, top)) lines.push(`  ${ms.toFixed(0).padStart(6)} ms  ${n}`);
   }
   return lines;
 }

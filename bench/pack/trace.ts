@@ -88,9 +88,17 @@ function splitBytes(s: Spans, a: number, b: number, out: Record<string, number>)
   }
 }
 
+type Request = Link['trace'][number];
+
+/** The requests asked from `from` to `to` (performance.now()), in the order they were asked. */
+const requestsIn = (trace: Link['trace'], from: number, to: number): Request[] => trace.filter((r) => r.at >= from && r.at <= to).sort((a, b) => a.at - b.at);
+
+/** What a request fetched, as the trace names it: the manifest, a kind of part, else a thumbnail. */
+const kindOf = (r: Request, kinds: PartKinds['kinds']): string => (r.file === '' || r.file === 'pack.json' ? 'manifest' : (kinds.get(r.file.replace(/^p\//, '')) ?? 'thumb'));
+
 /** The requests made from `from` to `to` (performance.now()). */
 export function traceOf(trace: Link['trace'], { kinds, spans }: PartKinds, from: number, to: number): QueryTrace {
-  const mine = trace.filter((r) => r.at >= from && r.at <= to).sort((a, b) => a.at - b.at);
+  const mine = requestsIn(trace, from, to);
   const round: number[] = [];
   const byKind: Record<string, number> = {};
   const bytesByKind: Record<string, number> = {};
@@ -99,7 +107,7 @@ export function traceOf(trace: Link['trace'], { kinds, spans }: PartKinds, from:
     for (let j = 0; j < i; j++) if (mine[j]!.done > 0 && mine[j]!.done <= r.at) before = Math.max(before, round[j]!);
     round[i] = before + 1;
     const hash = r.file.replace(/^p\//, '');
-    const kind = r.file === '' || r.file === 'pack.json' ? 'manifest' : (kinds.get(hash) ?? 'thumb');
+    const kind = kindOf(r, kinds);
     byKind[kind] = (byKind[kind] ?? 0) + 1;
     const range = /^bytes=(\d+)-(\d+)$/.exec(r.range ?? '');
     const s = spans.get(hash);
@@ -127,11 +135,10 @@ export const formatTrace = (t: QueryTrace): string =>
  * work: debounce, embedding, search code, rendering), which the link's figures leave out.
  */
 export function timelineOf(trace: Link['trace'], { kinds }: PartKinds, from: number, to: number): string[] {
-  const mine = trace.filter((r) => r.at >= from && r.at <= to).sort((a, b) => a.at - b.at);
-  const kindOf = (r: Link['trace'][number]): string => (r.file === '' || r.file === 'pack.json' ? 'manifest' : (kinds.get(r.file.replace(/^p\//, '')) ?? 'thumb'));
+  const mine = requestsIn(trace, from, to);
   const byKind = new Map<string, { n: number; first: number; lastAsk: number; lastDone: number }>();
   for (const r of mine) {
-    const k = kindOf(r), e = byKind.get(k) ?? { n: 0, first: r.at, lastAsk: r.at, lastDone: 0 };
+    const k = kindOf(r, kinds), e = byKind.get(k) ?? { n: 0, first: r.at, lastAsk: r.at, lastDone: 0 };
     e.n++;
     e.lastAsk = r.at;
     e.lastDone = Math.max(e.lastDone, r.done || to);
@@ -143,7 +150,7 @@ export function timelineOf(trace: Link['trace'], { kinds }: PartKinds, from: num
   let busyUntil = from;
   const idle: string[] = [];
   for (const r of mine) {
-    if (r.at - busyUntil >= 10) idle.push(`${ms(busyUntil)}–${ms(r.at)} (${(r.at - busyUntil).toFixed(0)} ms, then ${kindOf(r)})`);
+    if (r.at - busyUntil >= 10) idle.push(`${ms(busyUntil)}–${ms(r.at)} (${(r.at - busyUntil).toFixed(0)} ms, then ${kindOf(r, kinds)})`);
     busyUntil = Math.max(busyUntil, r.done || to);
   }
   if (to - busyUntil >= 10) idle.push(`${ms(busyUntil)}–${ms(to)} (${(to - busyUntil).toFixed(0)} ms, then the result shown)`);

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   try {
     const context = await browser.newContext({ ignoreHTTPSErrors: HTTP2, ...(NO_SW ? { serviceWorkers: 'block' as const } : {}) });
     log(`link: HTTP/${HTTP2 ? '2 over TLS' : '1.1'}, +${LATENCY} ms a request, ${MBIT} Mbit/s shared`);
-    const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}`;
+    const url = `${link.url}?models=test/${MODELS}&pack=${encodeURIComponent('/pack/')}${TIMELINE ? '&testHooks' : ''}`;
     // First visit: the app and the embedder get cached; then the pack's parts are forgotten.
     const warm = await context.newPage();
     // A query that never shows results is a failure in the page: say what it printed.
@@ -184,6 +184,7 @@ async function main(): Promise<void> {
       if (TIMELINE) for (const line of timelineOf(link.trace, kinds, from, typedAt + ms)) log(`    ${line}`);
     };
     traced(`first query (requests from opening the page; page ready at ${(typedAt - openedAt).toFixed(0)} ms)`, openedAt, firstMs);
+    if (TIMELINE) log(`    worker marks (ms since the worker started): ${(await page.evaluate(() => window.__glimpse!.startupTrace())).map((m) => `${m.name} ${m.at.toFixed(0)}`).join(', ')}`);
     await thumbsLoaded(page);
     const firstWithThumbs = link.packBytes - b0;
     log(`first text result: ${firstMs.toFixed(0)} ms from the page being ready (${(firstMs - SEARCH_DEBOUNCE_MS).toFixed(0)} ms after the debounce); pack bytes ${MB(firstBytes)} in ${firstRequests} requests, ${MB(firstWithThumbs)} with its thumbnails`);

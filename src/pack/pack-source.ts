@@ -5,7 +5,7 @@
 // is named by and kept in memory, so a part is read once per visit. Every failure is a PackError
 // naming the pack's URL (or the file) and what to do.
 import { checkManifest, MANIFEST_FILE, PackError, partPath, type PackManifest } from '../core/pack/format';
-import { FROM_PACK_CACHE, PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
+import { FROM_PACK_CACHE, kept, PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
 
 /** `url` may name the pack's folder or its pack.json; relative URLs resolve against the page. */
 export function packUrls(url: string, base: string): { manifest: string; root: string } {
@@ -208,25 +208,57 @@ function packCache(): Promise<Cache | undefined> {
   return opened;
 }
 
+let listed: Promise<Set<string> | undefined> | undefined;
+
+/**
+ * The keys in the part cache when this worker first looked, and those it kept since: one listing
+ * instead of a lookup per range. Each lookup is a round trip to the browser's cache, and a query's
+ * ~75 vector ranges went out one after another as their lookups missed (bench:pack --timeline:
+ * 74 requests asked over 260 ms). Undefined when the cache cannot be listed: every range is looked up.
+ */
+function cachedKeys(): Promise<Set<string> | undefined> {
+  listed ??= packCache().then(async (cache) => cache && new Set((await cache.keys()).map((r) => r.url))).catch(() => undefined);
+  return listed;
+}
+
 /**
  * A part (or a range of it) from the cache, else from the network and then kept (`keepNow`, or
  * later through `keep`). `fetched`: it came over the network (the service worker's cache
  * answers as the network does, marked by its header).
  */
 async function cachedBytes(packUrl: string, url: string, range?: string, keepNow = true): Promise<{ bytes: Uint8Array<ArrayBuffer>; fetched: boolean; keep: () => Promise<void> }> {
-  const cache = await packCache();
+  const [cache, keys] = await Promise.all([packCache(), cachedKeys()]);
   const key = partKey(url, range ?? null);
-  const hit = await cache?.match(key).catch(() => undefined);
-  if (hit) return { bytes: new Uint8Array(await hit.arrayBuffer()), fetched: false, keep: () => Promise.resolve() };
-  const res = await get(packUrl, url, range, cache !== undefined);
+  const fromCache = async (): Promise<Uint8Array<ArrayBuffer> | undefined> => {
+    const hit = await cache?.match(key).catch(() => undefined);
+    return hit && new Uint8Array(await hit.arrayBuffer());
+  };
+  const known = keys === undefined || keys.has(key);
+  const hit = known ? await fromCache() : undefined;
+  if (hit) return { bytes: hit, fetched: false, keep: () => Promise.resolve() };
+  let res: Response;
+  try {
+    res = await get(packUrl, url, range, cache !== undefined);
+  } catch (e) {
+    // Offline, and kept since the listing (by another tab, or by the service worker).
+    const late = e instanceof UnreachableError && !known ? await fromCache() : undefined;
+    if (!late) throw e;
+    return { bytes: late, fetched: false, keep: () => Promise.resolve() };
+  }
   const fromSw = res.headers.get(FROM_PACK_CACHE) === 'sw';
-  const kept = cache && !fromSw ? await storable(res) : undefined;
+  // Read once: the copy kept is made from these bytes (no clone of the answer's body).
+  const bytes = new Uint8Array(await res.arrayBuffer());
   const keep = async (): Promise<void> => {
-    if (kept) await cache!.put(res.status === 206 ? key : url, kept).catch(() => {});
+    if (!cache || fromSw) return;
+    const at = res.status === 206 ? key : url;
+    await cache.put(at, kept(res, bytes)).then(
+      () => keys?.add(at),
+      () => {}, // a full disk only loses the offline copy
+    );
   };
   // Kept off the query's path: the bytes go back while the cache writes.
   if (keepNow) void keep();
-  return { bytes: new Uint8Array(await res.arrayBuffer()), fetched: true, keep };
+  return { bytes, fetched: true, keep };
 }
 
 /** pack.json: the network first (it is the one file that changes), the cached copy when offline. */

@@ -12,8 +12,7 @@ async function part(request: Request, keep: (p: Promise<unknown>) => void): Prom
   const range = request.headers.get('range');
   const key = partKey(request.url, range);
   const cache = await opened();
-  // The reader just missed in this cache (READER_MISSED): no second lookup.
-  const hit = request.headers.has(READER_MISSED) ? undefined : await cache.match(key);
+  const hit = await cache.match(key);
   if (hit) return asRange(hit, range);
   const res = await fetch(request);
   // A host that ignores Range answers 200 with the whole part: kept under the part's own key.
@@ -27,5 +26,8 @@ async function part(request: Request, keep: (p: Promise<unknown>) => void): Prom
 
 self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || !isPackPart(event.request.url)) return;
+  // The reader just missed in this cache and keeps what it gets itself (pack-source.ts): the
+  // request goes to the network untouched.
+  if (event.request.headers.has(READER_MISSED)) return;
   event.respondWith(part(event.request, (p) => event.waitUntil(p)));
 });

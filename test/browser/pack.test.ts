@@ -155,7 +155,8 @@ describe('a pack opened by URL', () => {
       const online = await names();
       // The first visit was not controlled by the service worker (it installs meanwhile): the reader kept what it read.
       await page.evaluate(async () => navigator.serviceWorker.ready);
-      // Once it controls the page, parts not read yet (more like this: visual vectors) go through it and it keeps them.
+      // Once it controls the page, parts not read yet (more like this: visual vectors) go through it and it keeps them
+      // (this pack is on another origin: same-origin reads are kept by the reader, pack-parts.ts READER_MISSED).
       await page.reload();
       await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
       await searchText(page, word);

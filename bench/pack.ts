@@ -12,6 +12,8 @@
 //   search box's debounce (SEARCH_DEBOUNCE_MS); printed also without it;
 // - what fetching the whole pack first would cost over the same link (every file, 6 at a time;
 //   computed from the link unless --whole measure).
+// --profile <file.json> / --profile-later <file.json>: Chromium's trace of the first query / of the later ones, self time by
+// thread and function printed (bench/pack/profile.ts).
 // --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
 // --no-sw blocks the service worker (to see what it costs a query); --diag prints the warm-up's
 // console and its pack requests every 5 s.
@@ -47,6 +49,8 @@ const TRACE = args.get('trace') === 'true';
 const TIMELINE = args.get('timeline') === 'true';
 /** --profile <file.json>: Chromium's trace of the first query (V8 samples on every thread) kept there, and its self time by thread and function printed. */
 const PROFILE = args.get('profile');
+/** --profile-later <file.json>: the same for the later queries together. */
+const PROFILE_LATER = args.get('profile-later');
 /** --no-sw: the service worker blocked (how much of a query's time it takes). */
 const NO_SW = args.get('sw') === 'false';
 /** --diag: during the warm-up query, every console message and the pack requests every 5 s (what a stuck query waits on). */
@@ -189,6 +193,7 @@ async function main(): Promise<void> {
     const firstWithThumbs = link.packBytes - b0;
     log(`first text result: ${firstMs.toFixed(0)} ms from the page being ready (${(firstMs - SEARCH_DEBOUNCE_MS).toFixed(0)} ms after the debounce); pack bytes ${MB(firstBytes)} in ${firstRequests} requests, ${MB(firstWithThumbs)} with its thumbnails`);
     const later: { ms: number; bytes: number }[] = [];
+    if (PROFILE_LATER) await startProfile(browser, page);
     for (const q of queries.slice(2)) {
       const b = link.packBytes;
       const ms = await query(page, q);
@@ -196,6 +201,7 @@ async function main(): Promise<void> {
       await thumbsLoaded(page);
       later.push({ ms, bytes: link.packBytes - b });
     }
+    if (PROFILE_LATER) for (const line of await stopProfile(browser, PROFILE_LATER)) log(`  ${line}`);
     const ms = later.map((l) => l.ms).sort((a, b) => a - b), bytes = later.map((l) => l.bytes).sort((a, b) => a - b);
     log(`later queries (${later.length}): p50 ${percentile(ms, 50).toFixed(0)} ms (${(percentile(ms, 50) - SEARCH_DEBOUNCE_MS).toFixed(0)} after the debounce), p90 ${percentile(ms, 90).toFixed(0)} ms; pack bytes p50 ${KB(percentile(bytes, 50))}, max ${KB(bytes[bytes.length - 1] ?? 0)}`);
     log(`pack requests came over HTTP/${[...link.versions].join(', ')}`);

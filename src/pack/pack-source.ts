@@ -5,7 +5,8 @@
 // is named by and kept in memory, so a part is read once per visit. Every failure is a PackError
 // naming the pack's URL (or the file) and what to do.
 import { checkManifest, MANIFEST_FILE, PackError, partPath, type PackManifest } from '../core/pack/format';
-import { FROM_PACK_CACHE, kept, PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
+import { FROM_PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
+import { keepPart, keepRanges, keptBytes, packCache } from './part-cache';
 
 /** `url` may name the pack's folder or its pack.json; relative URLs resolve against the page. */
 export function packUrls(url: string, base: string): { manifest: string; root: string } {
@@ -43,6 +44,8 @@ export interface PartReader {
    * whole part (a host that ignores Range); the caller cuts the range from it.
    */
   read(hash: string, range?: readonly [number, number]): Promise<PartBytes>;
+  /** Several ranges of part `hash` asked together, an answer each (HTTP: those fetched are kept as one cache entry). */
+  readRanges?(hash: string, runs: readonly (readonly [number, number])[]): Promise<PartBytes>[];
 }
 
 /** A pack served over HTTP (the existing fetch, Range and Cache Storage code below). */
@@ -76,9 +79,20 @@ export class HttpParts implements PartReader {
   }
 
   read(hash: string, range?: readonly [number, number]): Promise<PartBytes> {
+    return range ? this.readRanges(hash, [range])[0]! : wholePart(this.label, new URL(partPath(hash), this.root).href);
+  }
+
+  /** Once every range is in, those fetched are kept as one cache entry, off the query's path. */
+  readRanges(hash: string, runs: readonly (readonly [number, number])[]): Promise<PartBytes>[] {
     const url = new URL(partPath(hash), this.root).href;
-    // A whole part is put in the cache only once checked: a damaged answer is not kept.
-    return range ? cachedBytes(this.label, url, `bytes=${range[0]}-${range[1] - 1}`) : cachedBytes(this.label, url, undefined, false);
+    const reads = runs.map(([a, b]) => rangeBytes(this.label, url, a, b));
+    void Promise.allSettled(reads).then((done) =>
+      keepRanges(
+        url,
+        done.flatMap((d, i) => (d.status === 'fulfilled' && d.value.keepRange ? [{ a: runs[i]![0], b: runs[i]![1], bytes: d.value.bytes }] : [])),
+      ),
+    );
+    return reads;
   }
 }
 
@@ -166,8 +180,9 @@ export class PackSource {
         last.parts.push(r);
       } else runs.push({ a: r[0], b: r[1], parts: [r] });
     }
-    for (const { a, b, parts } of runs) {
-      const run = this.reader.read(hash, [a, b]).then(({ bytes, fetched }) => {
+    const reads = this.reader.readRanges?.(hash, runs.map((r) => [r.a, r.b] as const)) ?? runs.map((r) => this.reader.read(hash, [r.a, r.b]));
+    for (const [j, { a, b, parts }] of runs.entries()) {
+      const run = reads[j]!.then(({ bytes, fetched }) => {
         if (fetched) this.fetchedBytes += bytes.byteLength;
         // A host that ignores Range sends the whole part (200): cut the ranges from it.
         return { bytes, base: bytes.byteLength === b - a ? a : 0 };
@@ -195,70 +210,49 @@ export class PackSource {
     if (hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)) !== hash) {
       throw this.error(`its part ${partPath(hash)} fails its checksum (damaged, or changed while being read). ${this.reader.again}`);
     }
-    void keep?.(); // off the query's path, as in cachedBytes
+    void keep?.(); // off the query's path
     return bytes;
   }
 }
 
-let opened: Promise<Cache | undefined> | undefined;
-
-/** Cache Storage where the platform has it (not in Node), opened once; a refused open only loses the offline copy. */
-function packCache(): Promise<Cache | undefined> {
-  opened ??= typeof caches === 'undefined' ? Promise.resolve(undefined) : caches.open(PACK_CACHE).catch(() => undefined);
-  return opened;
-}
-
-let listed: Promise<Set<string> | undefined> | undefined;
-
-/**
- * The keys in the part cache when this worker first looked, and those it kept since: one listing
- * instead of a lookup per range. Each lookup is a round trip to the browser's cache, and a query's
- * ~75 vector ranges went out one after another as their lookups missed (bench:pack --timeline:
- * 74 requests asked over 260 ms). Undefined when the cache cannot be listed: every range is looked up.
- */
-function cachedKeys(): Promise<Set<string> | undefined> {
-  listed ??= packCache().then(async (cache) => cache && new Set((await cache.keys()).map((r) => r.url))).catch(() => undefined);
-  return listed;
-}
-
-/**
- * A part (or a range of it) from the cache, else from the network and then kept (`keepNow`, or
- * later through `keep`). `fetched`: it came over the network (the service worker's cache
- * answers as the network does, marked by its header).
- */
-async function cachedBytes(packUrl: string, url: string, range?: string, keepNow = true): Promise<{ bytes: Uint8Array<ArrayBuffer>; fetched: boolean; keep: () => Promise<void> }> {
-  const [cache, keys] = await Promise.all([packCache(), cachedKeys()]);
-  const key = partKey(url, range ?? null);
-  const fromCache = async (): Promise<Uint8Array<ArrayBuffer> | undefined> => {
-    const hit = await cache?.match(key).catch(() => undefined);
-    return hit && new Uint8Array(await hit.arrayBuffer());
-  };
-  const known = keys === undefined || keys.has(key);
-  const hit = known ? await fromCache() : undefined;
-  if (hit) return { bytes: hit, fetched: false, keep: () => Promise.resolve() };
-  let res: Response;
-  try {
-    res = await get(packUrl, url, range, cache !== undefined);
-  } catch (e) {
-    // Offline, and kept since the listing (by another tab, or by the service worker).
-    const late = e instanceof UnreachableError && !known ? await fromCache() : undefined;
-    if (!late) throw e;
-    return { bytes: late, fetched: false, keep: () => Promise.resolve() };
-  }
-  const fromSw = res.headers.get(FROM_PACK_CACHE) === 'sw';
-  // Read once: the copy kept is made from these bytes (no clone of the answer's body).
+/** A whole part: kept, else fetched; the caller keeps it (`keep`) once it has checked it against its hash. */
+async function wholePart(packUrl: string, url: string): Promise<PartBytes> {
+  const hit = await keptBytes(url);
+  if (hit) return { bytes: hit, fetched: false };
+  const res = await fetched(packUrl, url, undefined, url);
+  if (!(res instanceof Response)) return { bytes: res, fetched: false };
   const bytes = new Uint8Array(await res.arrayBuffer());
-  const keep = async (): Promise<void> => {
-    if (!cache || fromSw) return;
-    const at = res.status === 206 ? key : url;
-    await cache.put(at, kept(res, bytes)).then(
-      () => keys?.add(at),
-      () => {}, // a full disk only loses the offline copy
-    );
-  };
-  // Kept off the query's path: the bytes go back while the cache writes.
-  if (keepNow) void keep();
-  return { bytes, fetched: true, keep };
+  const fromSw = res.headers.get(FROM_PACK_CACHE) === 'sw';
+  return { bytes, fetched: true, keep: () => (fromSw ? Promise.resolve() : keepPart(url, bytes, res.headers)) };
+}
+
+/** Range [a, b) of a part: kept, else fetched. `keepRange`: the caller keeps it (with the others of its round). */
+async function rangeBytes(packUrl: string, url: string, a: number, b: number): Promise<PartBytes & { keepRange?: boolean }> {
+  const range = `bytes=${a}-${b - 1}`;
+  const key = partKey(url, range);
+  const hit = await keptBytes(key);
+  if (hit) return { bytes: hit, fetched: false };
+  const res = await fetched(packUrl, url, range, key);
+  if (!(res instanceof Response)) return { bytes: res, fetched: false };
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (res.headers.get(FROM_PACK_CACHE) === 'sw') return { bytes, fetched: true };
+  // A host that ignores Range answers with the whole part: kept under the part's own name.
+  if (res.status !== 206) {
+    void keepPart(url, bytes, res.headers);
+    return { bytes, fetched: true };
+  }
+  return { bytes, fetched: true, keepRange: true };
+}
+
+/** The answer from the network or, offline, the bytes kept under `key` since the cache was listed (by another tab, or the service worker). */
+async function fetched(packUrl: string, url: string, range: string | undefined, key: string): Promise<Response | Uint8Array<ArrayBuffer>> {
+  try {
+    return await get(packUrl, url, range, (await packCache()) !== undefined);
+  } catch (e) {
+    const late = e instanceof UnreachableError ? await keptBytes(key, true) : undefined;
+    if (!late) throw e;
+    return late;
+  }
 }
 
 /** pack.json: the network first (it is the one file that changes), the cached copy when offline. */
@@ -279,7 +273,7 @@ async function manifestBytes(packUrl: string, url: string): Promise<Uint8Array<A
 /** The host could not be reached (offline, or CORS refused): the one failure the cached pack.json answers. */
 class UnreachableError extends PackError {}
 
-/** `missed`: the reader just looked the part up in Cache Storage; same origin, the service worker is told so (READER_MISSED). */
+/** `missed`: the reader did not find the part in Cache Storage (its listing, or a lookup); same origin, the service worker is told so (READER_MISSED). */
 async function get(packUrl: string, url: string, range?: string, missed = false): Promise<Response> {
   let res: Response;
   const headers: Record<string, string> = range ? { range } : {};

@@ -41,7 +41,25 @@ export async function storable(res: Response, extra: Record<string, string> = {}
   return new Response(await res.clone().arrayBuffer(), { status: 200, headers });
 }
 
-/** What to keep of a good answer whose bytes were already read: as storable, without a second read of the body. */
-export function kept(res: Response, bytes: Uint8Array<ArrayBuffer>): Response {
-  return new Response(bytes, { status: 200, headers: res.headers });
+const RANGES = 'glimpse-ranges';
+
+/**
+ * The cache key of several ranges [a, b) of one part kept as one entry, their bytes back to back
+ * in this order: the reader keeps a round's ranges with one write (a write per range cost the
+ * worker more than the query's own work: bench:pack --profile).
+ */
+export function rangesKey(url: string, ranges: readonly (readonly [number, number])[]): string {
+  const u = new URL(url);
+  u.searchParams.set(RANGES, ranges.map(([a, b]) => `${a}-${b - 1}`).join(','));
+  return u.href;
+}
+
+/** The part and the ranges [a, b) of a rangesKey, or undefined for any other key. */
+export function rangesOfKey(key: string): { url: string; ranges: [number, number][] } | undefined {
+  const u = new URL(key);
+  const list = u.searchParams.get(RANGES);
+  if (list === null) return undefined;
+  u.searchParams.delete(RANGES);
+  const ranges = list.split(',').map((r) => r.split('-').map(Number)).map(([a, b]) => [a!, b! + 1] as [number, number]);
+  return ranges.every(([a, b]) => Number.isSafeInteger(a) && Number.isSafeInteger(b) && b > a) ? { url: u.href, ranges } : undefined;
 }

@@ -1,7 +1,8 @@
 // HttpParts and the part cache (Cache Storage, faked here): the reader lists the cache once, so a
 // range it has not kept goes to the network with no lookup first (a lookup per range delayed a
-// query's requests: bench:pack --timeline); what it fetched is kept and then read from the cache;
-// a range kept after the listing (by another tab, or the service worker) still answers offline.
+// query's requests: bench:pack --timeline); the ranges of a round are kept as one entry and then
+// read from the cache, by this worker and the next; a range kept after the listing (by another
+// tab, or the service worker) still answers offline.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const HASH = 'ab'.repeat(32);
@@ -85,6 +86,26 @@ describe('HttpParts and the part cache', () => {
     const next = await (await parts()).read(HASH);
     expect(next.fetched).toBe(false);
     expect([...next.bytes]).toEqual([...PART]);
+  });
+
+  it('ranges read together are kept as one entry, and each is read back from it offline by the next worker', async () => {
+    const runs = [[0, 100], [1000, 1300], [2048, 2050]] as const;
+    const reads = (await parts()).readRanges(HASH, runs);
+    const got = await Promise.all(reads);
+    expect(got.map((g) => g.fetched)).toEqual([true, true, true]);
+    await kept(1);
+    expect([...cache.entries.keys()][0]).toContain('glimpse-ranges=0-99%2C1000-1299%2C2048-2049');
+
+    vi.resetModules(); // a new worker lists the cache again
+    offline = true;
+    cache.lookups = 0;
+    const again = await Promise.all((await parts()).readRanges(HASH, runs));
+    runs.forEach(([a, b], i) => {
+      expect(again[i]!.fetched).toBe(false);
+      expect([...again[i]!.bytes]).toEqual([...PART.slice(a, b)]);
+    });
+    expect(cache.lookups).toBe(1); // the entry is read once for the three
+    expect(fetched).toEqual(['bytes=0-99', 'bytes=1000-1299', 'bytes=2048-2049']);
   });
 
   it('offline: a range kept after the listing (by another tab) is still read from the cache', async () => {

@@ -180,6 +180,7 @@ export class PackSource {
         last.parts.push(r);
       } else runs.push({ a: r[0], b: r[1], parts: [r] });
     }
+    if (runs.length === 0) return Promise.all(out as (Uint8Array | Promise<Uint8Array>)[]);
     const reads = this.reader.readRanges?.(hash, runs.map((r) => [r.a, r.b] as const)) ?? runs.map((r) => this.reader.read(hash, [r.a, r.b]));
     for (const [j, { a, b, parts }] of runs.entries()) {
       const run = reads[j]!.then(({ bytes, fetched }) => {
@@ -219,7 +220,7 @@ export class PackSource {
 async function wholePart(packUrl: string, url: string): Promise<PartBytes> {
   const hit = await keptBytes(url);
   if (hit) return { bytes: hit, fetched: false };
-  const res = await fetched(packUrl, url, undefined, url);
+  const res = await fromNetwork(packUrl, url, undefined, url);
   if (!(res instanceof Response)) return { bytes: res, fetched: false };
   const bytes = new Uint8Array(await res.arrayBuffer());
   const fromSw = res.headers.get(FROM_PACK_CACHE) === 'sw';
@@ -232,7 +233,7 @@ async function rangeBytes(packUrl: string, url: string, a: number, b: number): P
   const key = partKey(url, range);
   const hit = await keptBytes(key);
   if (hit) return { bytes: hit, fetched: false };
-  const res = await fetched(packUrl, url, range, key);
+  const res = await fromNetwork(packUrl, url, range, key);
   if (!(res instanceof Response)) return { bytes: res, fetched: false };
   const bytes = new Uint8Array(await res.arrayBuffer());
   if (res.headers.get(FROM_PACK_CACHE) === 'sw') return { bytes, fetched: true };
@@ -245,7 +246,7 @@ async function rangeBytes(packUrl: string, url: string, a: number, b: number): P
 }
 
 /** The answer from the network or, offline, the bytes kept under `key` since the cache was listed (by another tab, or the service worker). */
-async function fetched(packUrl: string, url: string, range: string | undefined, key: string): Promise<Response | Uint8Array<ArrayBuffer>> {
+async function fromNetwork(packUrl: string, url: string, range: string | undefined, key: string): Promise<Response | Uint8Array<ArrayBuffer>> {
   try {
     return await get(packUrl, url, range, (await packCache()) !== undefined);
   } catch (e) {

@@ -60,6 +60,8 @@ function body(cache: Cache, key: string): Promise<Uint8Array<ArrayBuffer> | unde
       .then(async (hit) => hit && new Uint8Array(await hit.arrayBuffer()))
       .catch(() => undefined);
     bodies.set(key, b);
+    // A failed read is not remembered: the next round looks again.
+    void b.then((got) => got === undefined && bodies.get(key) === b && bodies.delete(key));
     if (bodies.size > BODIES_KEPT) bodies.delete(bodies.keys().next().value!);
   }
   return b;

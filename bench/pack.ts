@@ -14,6 +14,8 @@
 //   computed from the link unless --whole measure).
 // --profile <file.json> / --profile-later <file.json>: Chromium's trace of the first query / of the later ones, self time by
 // thread and function printed (bench/pack/profile.ts).
+// --timeline prints each query's requests over time and the spans with none in flight, and the analysis
+// worker's startup marks (the page is opened with &testHooks for them);
 // --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
 // --no-sw blocks the service worker (to see what it costs a query); --diag prints the warm-up's
 // console and its pack requests every 5 s.

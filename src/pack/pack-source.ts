@@ -5,7 +5,7 @@
 // is named by and kept in memory, so a part is read once per visit. Every failure is a PackError
 // naming the pack's URL (or the file) and what to do.
 import { checkManifest, MANIFEST_FILE, PackError, partPath, type PackManifest } from '../core/pack/format';
-import { FROM_PACK_CACHE, partKey, READER_MISSED, storable } from '../sw/pack-parts';
+import { FROM_PACK_CACHE, rangeKey, READER_MISSED, storable } from '../sw/pack-parts';
 import { keepPart, keepRanges, keptBytes, packCache } from './part-cache';
 
 /** `url` may name the pack's folder or its pack.json; relative URLs resolve against the page. */
@@ -230,7 +230,7 @@ async function wholePart(packUrl: string, url: string): Promise<PartBytes> {
 /** Range [a, b) of a part: kept, else fetched. `keepRange`: the caller keeps it (with the others of its round). */
 async function rangeBytes(packUrl: string, url: string, a: number, b: number): Promise<PartBytes & { keepRange?: boolean }> {
   const range = `bytes=${a}-${b - 1}`;
-  const key = partKey(url, range);
+  const key = rangeKey(url, a, b);
   const hit = await keptBytes(key);
   if (hit) return { bytes: hit, fetched: false };
   const res = await fromNetwork(packUrl, url, range, key);

@@ -3,7 +3,7 @@
 // every range (each lookup is a round trip to the browser's cache, and a query's ~75 vector
 // ranges went out one after another as their lookups missed: bench:pack --timeline), and the
 // ranges fetched together are kept as one entry (rangesKey) instead of one write each.
-import { PACK_CACHE, partKey, rangesKey, rangesOfKey } from '../sw/pack-parts';
+import { PACK_CACHE, rangeKey, rangesKey, rangesOfKey } from '../sw/pack-parts';
 
 let opened: Promise<Cache | undefined> | undefined;
 
@@ -33,7 +33,7 @@ function indexOf(keys: readonly string[]): Map<string, Where> {
     }
     let at = 0;
     for (const [a, b] of many.ranges) {
-      index.set(partKey(many.url, `bytes=${a}-${b - 1}`), { key, at, length: b - a });
+      index.set(rangeKey(many.url, a, b), { key, at, length: b - a });
       at += b - a;
     }
   }
@@ -100,7 +100,7 @@ export async function keepPart(url: string, bytes: Uint8Array<ArrayBuffer>, head
 export async function keepRanges(url: string, runs: readonly { a: number; b: number; bytes: Uint8Array }[]): Promise<void> {
   const cache = await packCache();
   if (!cache || runs.length === 0) return;
-  const key = runs.length === 1 ? partKey(url, `bytes=${runs[0]!.a}-${runs[0]!.b - 1}`) : rangesKey(url, runs.map((r) => [r.a, r.b] as const));
+  const key = rangesKey(url, runs.map((r) => [r.a, r.b] as const));
   const all = new Uint8Array(runs.reduce((n, r) => n + r.bytes.byteLength, 0));
   let at = 0;
   for (const r of runs) {

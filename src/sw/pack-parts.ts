@@ -28,6 +28,9 @@ export function partKey(url: string, range: string | null): string {
   return u.href;
 }
 
+/** The cache key of range [a, b) of a part (what partKey gives for its Range header). */
+export const rangeKey = (url: string, a: number, b: number): string => partKey(url, `bytes=${a}-${b - 1}`);
+
 /** A cached range comes back as the 206 it was. */
 export function asRange(cached: Response, range: string | null): Response {
   if (!range) return cached;
@@ -46,7 +49,7 @@ const RANGES = 'glimpse-ranges';
 /**
  * The cache key of several ranges [a, b) of one part kept as one entry, their bytes back to back
  * in this order: the reader keeps a round's ranges with one write (a write per range cost the
- * worker more than the query's own work: bench:pack --profile).
+ * worker more than the query's own work: bench:pack --profile-later).
  */
 export function rangesKey(url: string, ranges: readonly (readonly [number, number])[]): string {
   const u = new URL(url);

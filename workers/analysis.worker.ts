@@ -23,6 +23,7 @@ import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './li
 import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { PackLibrary } from './lib/pack-library';
+import { PackSource } from '../src/pack/pack-source';
 import { openPackFile } from './lib/pack-file';
 import { textQuery } from './lib/text-query';
 import { addPackToLibrary } from './lib/pack-import';
@@ -103,7 +104,7 @@ export type { ExportProgress, ExportResult, ExportTarget, ImportPlan, ImportProg
 const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === id)?.revision ?? '';
 
 /** A pack's text vectors come from the embedder it was made with: its queries (and their warm-up) use that one. */
-const forPack = (config: LoadConfig, opened: PackLibrary | undefined): LoadConfig => (opened ? { ...config, embedderId: opened.embedderId } : config);
+const forPack = (config: LoadConfig, opened: PackLibrary | string | undefined): LoadConfig => (opened ? { ...config, embedderId: typeof opened === 'string' ? opened : opened.embedderId } : config);
 
 /** While `opening` is the open pack, reads and searches go to it; a failed open leaves the own library. */
 async function usePack(opening: Promise<PackLibrary>): Promise<{ count: number; embedder: string }> {
@@ -119,8 +120,16 @@ const api = {
   cancel,
 
   /** Opens a static pack read-only (src/pack/); later reads and searches answer from it. */
-  openPack(url: string, base: string): Promise<{ count: number; embedder: string }> {
-    return usePack(PackLibrary.open(url, base));
+  openPack(url: string, base: string, config?: LoadConfig): Promise<{ count: number; embedder: string }> {
+    return usePack(
+      tracedLibrary(() =>
+        PackSource.open(url, base).then((source) => {
+          // The embedder's start (seconds of onnxruntime) runs beside the rest of the open, not after it.
+          if (config) void warmEmbedder(() => Promise.resolve(source.manifest.count), () => watchVectorSide(host.embedder(forPack(config, source.manifest.models.embedder))));
+          return PackLibrary.from(source);
+        }),
+      ),
+    );
   },
 
   /** Opens the pack a `.glimpse` library file carries, in place (lib/pack-file.ts): nothing is written to IndexedDB. */

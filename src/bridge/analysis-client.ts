@@ -72,9 +72,10 @@ export let packOpen = false;
  */
 export async function openPack(url: string): Promise<{ count: number; embedder: string }> {
   const base = location.href;
-  const opened = await analysis.call(undefined, (r) => r.openPack(url, base));
+  // The config lets the worker start the pack's embedder as soon as the pack names it.
+  const opened = await analysis.call(undefined, (r) => r.openPack(url, base, config));
   packOpen = true;
-  analysis.onSpawn = (r) => void r.openPack(url, base).catch(() => {});
+  analysis.onSpawn = (r) => void r.openPack(url, base, config).catch(() => {});
   return opened;
 }
 

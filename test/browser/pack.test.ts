@@ -65,10 +65,10 @@ describe('a pack opened by URL', () => {
       return n;
     });
 
-  async function open(packUrl: string, init?: (c: BrowserContext) => Promise<unknown>): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  async function open(packUrl: string, init?: (c: BrowserContext) => Promise<unknown>, query = ''): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
     const context = await browser.newContext();
     if (init) await init(context);
-    const { page, errors } = await openApp(context, url, `&pack=${encodeURIComponent(packUrl)}`);
+    const { page, errors } = await openApp(context, url, `&pack=${encodeURIComponent(packUrl)}${query}`);
     return { context, page, errors };
   }
 
@@ -116,6 +116,23 @@ describe('a pack opened by URL', () => {
       for (const o of others.filter((o) => o.cos < -0.05)) expect(shown).not.toContain(o.name);
       // The person's own library was never written.
       expect(await ownImages(page)).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("starts the pack's embedder as soon as the pack names it, while the rest of the pack is read", async () => {
+    const { context, page } = await open(host.url, undefined, '&testHooks');
+    try {
+      const trace = () => page.evaluate(() => window.__glimpse!.startupTrace());
+      await expect
+        .poll(async () => (await trace()).map((m) => m.name), { timeout: 60_000 })
+        .toEqual(expect.arrayContaining(['library-ready', 'embedder-ready']));
+      const marks = await trace();
+      const at = (name: string): number => marks.find((m) => m.name === name)?.at ?? NaN;
+      // Not after the open (it used to wait for the forest and the keyword head first).
+      expect(at('library-start')).toBeLessThan(at('embedder-start'));
+      expect(at('embedder-start')).toBeLessThan(at('library-ready'));
     } finally {
       await context.close();
     }

@@ -12,15 +12,13 @@ import { DEFAULT_TEXT_SEARCH } from '../../src/core/search/index.ts';
 import { PACK_FOREST_OPEN, PACK_TEXT_SEARCH } from '../../workers/lib/pack-library.ts';
 import { bruteF32 } from '../lib/exact.ts';
 import { recallAt } from '../lib/stats.ts';
-import { partPath, rowOffsets, rowPageJson, type PackManifest, type PackRow } from '../../src/core/pack/format.ts';
+import { partPath, type PackManifest } from '../../src/core/pack/format.ts';
+import { rowPagesOf } from './rows.ts';
 
 /** Each vector row's id in the pack at `dir`, from its row pages (the row's number is in its file name). */
 export function idsOfRows(dir: string, m: PackManifest): Uint32Array {
-  const all = readFileSync(path.join(dir, partPath(m.rows.part)));
-  const at = rowOffsets(readFileSync(path.join(dir, partPath(m.rows.index))), m.rows.pages);
   const ids = new Uint32Array(m.count);
-  for (let p = 0; p < m.rows.pages; p++) {
-    const rows = JSON.parse(new TextDecoder().decode(rowPageJson(all.subarray(at[p], at[p + 1]))!)) as PackRow[];
+  for (const rows of rowPagesOf(m, readFileSync(path.join(dir, partPath(m.rows.part))), readFileSync(path.join(dir, partPath(m.rows.index))))) {
     for (const r of rows) ids[Number(/(\d+)\.jpg$/.exec(r.name)![1])] = r.id;
   }
   return ids;

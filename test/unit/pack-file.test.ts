@@ -58,7 +58,7 @@ describe('a library file opened in place', () => {
     expect(file.manifest).toMatchObject({ version: 2, minReaderVersion: 1 });
     // The fixture carries a format-5 pack (released before format 6): still read in place (the test above).
     expect(packExtension(file.manifest)?.version).toBe(5);
-    expect(PACK_VERSION).toBe(6);
+    expect(PACK_VERSION).toBe(7);
     expect((await file.validate()).length).toBe(FIXTURE_PHOTOS.n);
   });
 

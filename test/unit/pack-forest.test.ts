@@ -3,13 +3,14 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { synthetic } from '../../bench/lib/synthetic.ts';
 import { Forest } from '../../src/core/forest/index.ts';
-import { blockLayout, openBlockCount, rowOffsets, rowPageJson, type PackManifest, type PackRow } from '../../src/core/pack/format.ts';
+import { blockLayout, openBlockCount, type PackManifest } from '../../src/core/pack/format.ts';
 import { buildPack, spatialOrder, type PackItem } from '../../src/core/pack/write.ts';
 import { buildRecord } from '../../src/core/text/record.ts';
 import { PackBlockStore } from '../../src/pack/pack-block-store.ts';
 import type { PackSource } from '../../src/pack/pack-source.ts';
 import { PACK_FOREST_OPEN } from '../../workers/lib/pack-library.ts';
 import { exactTopK } from './forest-fixture.ts';
+import { rowPagesOf } from '../../bench/pack/rows.ts';
 
 const N = 3000, DIM = 48, QUERIES = 40;
 const models = { captioner: 'c', embedder: 'e' };
@@ -37,11 +38,8 @@ async function memoryPack(): Promise<{ manifest: PackManifest; source: PackSourc
     slices: (h: string, idx: readonly number[], size: number) => Promise.resolve(new Map(idx.map((i) => [i, parts.get(h)!.subarray(i * size, (i + 1) * size)]))),
   } as unknown as PackSource;
   // Each base row's id, from its row's path (ids follow paths; read, not assumed).
-  const { part, index, pages } = manifest.rows;
-  const at = rowOffsets(parts.get(index)!, pages);
   const idOf = new Uint32Array(N);
-  for (let p = 0; p < pages; p++) {
-    const page = JSON.parse(new TextDecoder().decode(rowPageJson(parts.get(part)!.subarray(at[p], at[p + 1]))!)) as PackRow[];
+  for (const page of rowPagesOf(manifest, parts.get(manifest.rows.part)!, parts.get(manifest.rows.index)!)) {
     for (const r of page) idOf[Number(/(\d+)\.jpg$/.exec(r.path)![1])] = r.id;
   }
   return { manifest, source, ranges, query, base, idOf, parts };

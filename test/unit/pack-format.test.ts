@@ -13,9 +13,9 @@ describe('pack format', () => {
   const manifest = (version: number): unknown => ({ format: 'glimpse-pack', version, count: 0, models: { captioner: 'c', embedder: 'e' }, forests: {}, lexical: '', rows: [0, 0], table: { part: '', records: 0 } });
 
   it('refuses a format-1 to 4 pack (forest format 3; a manifest listing every part; the keyword index in one part; a part table) with the named error and what to do', () => {
-    expect(PACK_VERSION).toBe(6);
-    for (const old of [1, 2, 3, 4]) expect(() => checkManifest(manifest(old), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(new RegExp(`format ${old}, made by an older npm run pack; this app reads formats 5 to 6\\. Make the pack again`)) }));
-    expect(() => checkManifest(manifest(7), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 7, this app reads formats 5 to 6\. Update the app/) }));
+    expect(PACK_VERSION).toBe(7);
+    for (const old of [1, 2, 3, 4]) expect(() => checkManifest(manifest(old), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(new RegExp(`format ${old}, made by an older npm run pack; this app reads formats 5 to 7\\. Make the pack again`)) }));
+    expect(() => checkManifest(manifest(8), 'https://example.org/pack/')).toThrow(expect.objectContaining({ name: 'PackUnreadableError', message: expect.stringMatching(/format 8, this app reads formats 5 to 7\. Update the app/) }));
   });
 
   it('format 6 needs each forest\'s slot table part; format 5 must have none', () => {

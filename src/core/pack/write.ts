@@ -269,7 +269,7 @@ async function packForest(parts: Parts, w: PackWriter, ids: number[], rows: read
 }
 
 /** The rows part and its index (and each photo's record into `lexical`); the rows themselves are let go on return. */
-async function putRows(parts: Parts, items: readonly PackItem[], ids: readonly number[], lexical: LexicalIndex): Promise<PackManifest['rows']> {
+async function putRows(parts: Parts, items: readonly PackItem[], ids: readonly number[], lexical: LexicalIndex, deflateRaw: DeflateRaw): Promise<PackManifest['rows']> {
   const rows: PackRow[] = [];
   for (const [i, it] of items.entries()) {
     lexical.add(ids[i]!, it.record);
@@ -277,8 +277,8 @@ async function putRows(parts: Parts, items: readonly PackItem[], ids: readonly n
     rows.push({ ...row, id: ids[i]!, addedAt: it.takenAt, thumb: thumb instanceof Uint8Array ? await parts.put(thumb) : parts.stored(thumb) });
   }
   const pages: (Uint8Array | undefined)[] = [];
-  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) pages.push(rowPageBytes(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE)))));
-  const index = lengthsIndex(pages.map((p) => p!.byteLength));
+  for (let p = 0; p * ROWS_PER_PAGE < rows.length; p++) pages.push(rowPageBytes(await deflateRaw(utf8(JSON.stringify(rows.slice(p * ROWS_PER_PAGE, (p + 1) * ROWS_PER_PAGE))))));
+  const index = await deflateRaw(lengthsIndex(pages.map((p) => p!.byteLength)));
   const count = pages.length;
   return { part: await parts.put(concatTaking(pages)), index: await parts.put(index), pages: count };
 }
@@ -296,7 +296,7 @@ export async function buildPack(work: readonly PackItem[], w: PackWriter): Promi
   const parts = new Parts(w.sink);
   const ids = items.map((_, i) => i + 1);
   const lexical = new LexicalIndex(FULL_OPTIONS);
-  const rowsRef = await putRows(parts, items, ids, lexical);
+  const rowsRef = await putRows(parts, items, ids, lexical, w.deflateRaw);
   throwIfAborted(w.signal);
   const forests = {
     text: await packForest(parts, w, ids, items.map((i) => i.text)),

@@ -211,7 +211,7 @@ describe('a pack opened by URL', () => {
     }
   });
 
-  it('"Try the demo": only a site built with PACK= offers it, and it opens the pack', async () => {
+  it('"Try the demo": only a site built with PACK= offers it, and it opens the pack; same origin, it is searched offline from what the reader kept', async () => {
     // The shared dist/ was built without PACK: no button.
     const plain = await open(`${host.url}nothing-here/`);
     try {
@@ -235,8 +235,46 @@ describe('a pack opened by URL', () => {
       await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
       expect(new URL(page.url()).searchParams.get('pack')).toBe('demo/');
       const { word, row } = rareWord(rows);
+      const names = (): Promise<(string | null)[]> => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
       await searchText(page, word);
-      await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toContain(row.name);
+      await expect.poll(names).toContain(row.name);
+      // A pack on the app's own origin: once the service worker controls the page, it leaves the
+      // reader's own misses alone (READER_MISSED) and the reader keeps them. The visual forest is
+      // read only now (more like this), so its parts take that path.
+      await page.evaluate(async () => navigator.serviceWorker.ready);
+      await page.reload();
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+      await searchText(page, word);
+      await expect.poll(names).toContain(row.name);
+      await waitThumbs(page);
+      const online = await names();
+      const first = await page.getByTestId('result').first().getAttribute('data-name');
+      await page.getByTestId('result').first().getByTestId('more-like-this').click();
+      await expect.poll(() => page.getByTestId('results-grid').getAttribute('data-query'), { timeout: 30_000 }).toBe(`like:${first}`);
+      const like = await names();
+      expect(like.length).toBeGreaterThan(0);
+      const kept = await page.evaluate(async () => {
+        const cache = await caches.open('glimpse-pack-parts-v1');
+        const all = await Promise.all((await cache.keys()).map((k) => cache.match(k)));
+        return { all: all.length, bySw: all.filter((r) => r?.headers.get('x-glimpse-pack-cache') === 'sw').length };
+      });
+      expect(kept.all).toBeGreaterThan(0);
+      expect(kept.bySw).toBe(0);
+      // Offline: the same search, its thumbnails and the same photos like it, from what the reader kept.
+      await page.getByRole('button', { name: 'Clear photo search' }).click();
+      await context.setOffline(true);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+      await searchText(page, word);
+      await expect.poll(names).toEqual(online);
+      await waitThumbs(page);
+      const widths = await page.locator('[data-testid="result"] img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth));
+      expect(widths.length).toBe(online.length);
+      expect(widths.every((w) => w > 0)).toBe(true);
+      await page.getByTestId('result').first().getByTestId('more-like-this').click();
+      await expect.poll(() => page.getByTestId('results-grid').getAttribute('data-query'), { timeout: 30_000 }).toBe(`like:${first}`);
+      await expect.poll(names).toEqual(like);
+      expect(await page.getByTestId('pack-error').count()).toBe(0);
     } finally {
       await context.close();
       await server.close();

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startupMarks } from './helpers/app-page';
 import { launch } from './helpers/browser';
 import { addInPage, captionedEntries, imageBytes, openLibraryPage } from './helpers/library-page';
 
@@ -72,12 +73,7 @@ describe('analysis worker in Chromium', () => {
     await page.reload();
     await page.waitForFunction(() => window.__glimpse !== undefined);
     // The page opens the library by itself; wait until both loads have ended.
-    const trace = () => page.evaluate(() => window.__glimpse!.startupTrace());
-    await expect
-      .poll(async () => (await trace()).map((m) => m.name), { timeout: 60_000 })
-      .toEqual(expect.arrayContaining(['library-ready', 'embedder-ready']));
-    const marks = await trace();
-    const at = (name: string): number => marks.find((m) => m.name === name)?.at ?? NaN;
+    const at = await startupMarks(page, ['library-ready', 'embedder-ready']);
     expect(at('embedder-start')).toBeLessThan(at('library-ready'));
     expect(at('library-start')).toBeLessThan(at('library-ready'));
   });

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { partPath, type PackRow } from '../../src/core/pack/format';
 import { blockAt, packRows, photoFolder, rareWord, runPack, serveDir } from '../fixtures/pack';
-import { openApp, searchText, waitThumbs } from './helpers/app-page';
+import { openApp, searchText, startupMarks, waitThumbs } from './helpers/app-page';
 import { useBrowser } from './helpers/use-browser';
 import { WorkFolder } from '../../scripts/pack/work';
 import { installDemoPack } from '../../scripts/vite/demo-pack';
@@ -72,6 +72,23 @@ describe('a pack opened by URL', () => {
     return { context, page, errors };
   }
 
+  /**
+   * Offline (the context set so by the caller): the page reloaded opens the pack and answers `word`
+   * with the `online` results, each with its thumbnail, and no pack error.
+   */
+  async function searchedOffline(page: Page, word: string, online: (string | null)[]): Promise<void> {
+    const names = (): Promise<(string | null)[]> => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    await page.reload();
+    await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
+    await searchText(page, word);
+    await expect.poll(names).toEqual(online);
+    await waitThumbs(page);
+    const widths = await page.locator('[data-testid="result"] img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth));
+    expect(widths.length).toBe(online.length);
+    expect(widths.every((w) => w > 0)).toBe(true);
+    expect(await page.getByTestId('pack-error').count()).toBe(0);
+  }
+
   it('text search, more like this and thumbnails, read from the pack', async () => {
     const { context, page } = await open(host.url);
     try {
@@ -124,12 +141,7 @@ describe('a pack opened by URL', () => {
   it("starts the pack's embedder as soon as the pack names it, while the rest of the pack is read", async () => {
     const { context, page } = await open(host.url, undefined, '&testHooks');
     try {
-      const trace = () => page.evaluate(() => window.__glimpse!.startupTrace());
-      await expect
-        .poll(async () => (await trace()).map((m) => m.name), { timeout: 60_000 })
-        .toEqual(expect.arrayContaining(['library-ready', 'embedder-ready']));
-      const marks = await trace();
-      const at = (name: string): number => marks.find((m) => m.name === name)?.at ?? NaN;
+      const at = await startupMarks(page, ['library-ready', 'embedder-ready']);
       // Not after the open (it used to wait for the forest and the keyword head first).
       expect(at('library-start')).toBeLessThan(at('embedder-start'));
       expect(at('embedder-start')).toBeLessThan(at('library-ready'));
@@ -193,15 +205,7 @@ describe('a pack opened by URL', () => {
       const seen = host.requests.length;
       await context.setOffline(true);
       try {
-        await page.reload();
-        await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
-        await searchText(page, word);
-        await expect.poll(names).toEqual(online);
-        await waitThumbs(page);
-        const shown = await page.locator('[data-testid="result"] img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth));
-        expect(shown.length).toBe(online.length);
-        expect(shown.every((w) => w > 0)).toBe(true);
-        expect(await page.getByTestId('pack-error').count()).toBe(0);
+        await searchedOffline(page, word, online);
         expect(host.requests.length).toBe(seen); // nothing reached the host
       } finally {
         await context.setOffline(false);
@@ -263,14 +267,7 @@ describe('a pack opened by URL', () => {
       // Offline: the same search, its thumbnails and the same photos like it, from what the reader kept.
       await page.getByRole('button', { name: 'Clear photo search' }).click();
       await context.setOffline(true);
-      await page.reload();
-      await expect.poll(() => page.getByTestId('pack-library').textContent()).toContain('12 photos');
-      await searchText(page, word);
-      await expect.poll(names).toEqual(online);
-      await waitThumbs(page);
-      const widths = await page.locator('[data-testid="result"] img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth));
-      expect(widths.length).toBe(online.length);
-      expect(widths.every((w) => w > 0)).toBe(true);
+      await searchedOffline(page, word, online);
       await page.getByTestId('result').first().getByTestId('more-like-this').click();
       await expect.poll(() => page.getByTestId('results-grid').getAttribute('data-query'), { timeout: 30_000 }).toBe(`like:${first}`);
       await expect.poll(names).toEqual(like);

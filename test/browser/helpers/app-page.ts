@@ -59,3 +59,14 @@ export async function searchText(page: Page, text: string): Promise<void> {
   await page.getByTestId('search-input').fill(text);
   await page.getByTestId('result').first().waitFor({ timeout: 60_000 });
 }
+
+/**
+ * The analysis worker's startup marks (needs `&testHooks`) once all of `names` are there: the time
+ * of each, since the worker started (NaN for a mark it never made).
+ */
+export async function startupMarks(page: Page, names: string[]): Promise<(name: string) => number> {
+  const trace = () => page.evaluate(() => window.__glimpse!.startupTrace());
+  await expect.poll(async () => (await trace()).map((m) => m.name), { timeout: 60_000 }).toEqual(expect.arrayContaining(names));
+  const marks = await trace();
+  return (name) => marks.find((m) => m.name === name)?.at ?? NaN;
+}

@@ -58,10 +58,10 @@ describe('pack writer (core)', () => {
     expect(at[m.rows.pages]).toBe(part.byteLength);
     let plain = 0;
     for (let p = 0; p < m.rows.pages; p++) {
-      const stored = rowPageJson(part.subarray(at[p], at[p + 1]))!;
-      const rows = JSON.parse(new TextDecoder().decode(inflateRawSync(stored))) as PackRow[];
+      const json = inflateRawSync(rowPageJson(part.subarray(at[p], at[p + 1]))!);
+      const rows = JSON.parse(new TextDecoder().decode(json)) as PackRow[];
       expect(rows.map((r) => r.id)).toEqual(Array.from({ length: Math.min(ROWS_PER_PAGE, items.length - p * ROWS_PER_PAGE) }, (_, k) => p * ROWS_PER_PAGE + k + 1));
-      plain += inflateRawSync(stored).byteLength + 4;
+      plain += json.byteLength + 4;
     }
     const read = rowPagesOf(m, part, parts.get(m.rows.index)!).flat();
     expect(read.map((r) => r.id)).toEqual(items.map((_, i) => i + 1));

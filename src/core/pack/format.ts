@@ -12,8 +12,8 @@ import { pushVarint, VarintReader } from '../varint.ts';
 export const PACK_FORMAT = 'glimpse-pack';
 /**
  * 7: row pages deflated (raw deflate of the JSON; the checksum is of the stored bytes) and the rows
- * index too: a page of 4 photos went ~4.0 → ~1.3 KB at bench:pack's 100,000, a query's 24 result
- * rows ~92 → ~31 KB (captions and triplets are text that repeats).
+ * index too: at bench:pack's 100,000 photos a query's 24 row pages went 92 → 31 KB, the rows index
+ * 49 → 26 KB (bench:pack --trace; captions, triplets and JSON keys repeat within a page).
  * 6: each forest's slot→id table in a part of its own (slots.ts: deltas, deflated; the slot pages
  * left out of the blocks part), and node pages of one subtree chunk each (pagePerChunk): the open
  * reads about half the slot table's 400 KB at 100,000 photos, a descent 9 KB pages, not 25 KB.

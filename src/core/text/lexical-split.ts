@@ -336,20 +336,49 @@ export function readPostings(bytes: Uint8Array, df: number): SplitPostings {
   return { length: df, ids, tf, lengths };
 }
 
-/** A subject key's triplets, by id. */
-export function readTriplets(bytes: Uint8Array): { id: number; t: Triplet }[] {
+/**
+ * A subject key's triplets, flat: ids ascending, and each triplet's subject, relation and object
+ * as indices into `words` (3 a triplet). A query's rerank reads the triplets of its few candidates
+ * only, so no triplet becomes an object before then (a common subject's list holds tens of
+ * thousands: made objects and grouped by id, they were most of a query's keyword time).
+ */
+export interface SplitTriplets {
+  readonly length: number;
+  readonly ids: Float64Array;
+  readonly words: readonly string[];
+  readonly sro: Uint32Array;
+}
+
+export function readTriplets(bytes: Uint8Array): SplitTriplets {
   const r = new In(bytes);
   const words = Array.from({ length: r.uint() }, () => r.chars());
-  const word = (): string => {
-    const w = words[r.uint()];
-    if (w === undefined) throw new RangeError('bad word index');
-    return w;
-  };
-  const out: { id: number; t: Triplet }[] = [];
-  let id = 0;
+  // Each triplet takes at least 4 bytes (an id delta and three indices), which bounds the count.
+  const most = Math.floor((bytes.byteLength - r.at) / 4);
+  const ids = new Float64Array(most), sro = new Uint32Array(most * 3);
+  let id = 0, n = 0;
   while (!r.done) {
     id += r.uint();
-    out.push({ id, t: { s: word(), r: word(), o: word() } });
+    ids[n] = id;
+    for (let j = 0; j < 3; j++) {
+      const w = r.uint();
+      if (w >= words.length) throw new RangeError('bad word index');
+      sro[n * 3 + j] = w;
+    }
+    n++;
   }
-  return out;
+  return { length: n, ids: ids.subarray(0, n), words, sro: sro.subarray(0, n * 3) };
+}
+
+/** Appends the triplets of `id` in `list` to `out`, in list order. */
+export function tripletsOf(list: SplitTriplets, id: number, out: Triplet[]): void {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list.ids[mid] as number) < id) lo = mid + 1;
+    else hi = mid;
+  }
+  const w = list.words, sro = list.sro;
+  for (let i = lo; i < list.length && list.ids[i] === id; i++) {
+    out.push({ s: w[sro[i * 3] as number]!, r: w[sro[i * 3 + 1] as number]!, o: w[sro[i * 3 + 2] as number]! });
+  }
 }

@@ -10,7 +10,7 @@ import { keyFor } from './analyze.ts';
 import { explainDoc } from './explain.ts';
 import { FuzzyVocabulary, withNearSpellings } from './fuzzy.ts';
 import { DEFAULT_RERANK_DEPTH } from './lexical-index.ts';
-import { checkHead, pageOf, readPage, readPostings, readTriplets, TRIPLET_KEY, type DirEntry, type SplitHead, type SplitPostings } from './lexical-split.ts';
+import { checkHead, pageOf, readPage, readPostings, readTriplets, tripletsOf, TRIPLET_KEY, type DirEntry, type SplitHead, type SplitPostings, type SplitTriplets } from './lexical-split.ts';
 import { FIELDS, type DocData, type Field, type LexicalHit, type LexicalOptions, type MatchReason, type SearchOptions } from './lexical-types.ts';
 import { FIELD_COUNT as FIELDS_PER_POSTING } from './postings.ts';
 import type { Alternative, LexicalQuery } from './query.ts';
@@ -36,7 +36,7 @@ export class SplitIndexError extends GlimpseError {
   }
 }
 
-type Entry = SplitPostings | { id: number; t: Triplet }[];
+type Entry = SplitPostings | SplitTriplets;
 
 export class SplitLexical {
   readonly options: LexicalOptions;
@@ -83,10 +83,13 @@ export class SplitLexical {
     const df = new Map<string, number>();
     for (const k of dfKeys) df.set(k, dir.get(k)?.df ?? 0);
     const postings = new Map<string, SplitPostings>();
-    const triplets = new Map<number, Triplet[]>();
-    for (const [k, e] of lists) {
+    const triplets: SplitTriplets[] = [];
+    // In the order of listKeys, not of the reads' answers (a doc's triplets in one order every time).
+    for (const k of listKeys) {
+      const e = lists.get(k);
+      if (!e) continue;
       if (!k.startsWith(TRIPLET_KEY)) postings.set(k, e as SplitPostings);
-      else for (const { id, t } of e as { id: number; t: Triplet }[]) (triplets.get(id) ?? triplets.set(id, []).get(id)!).push(t);
+      else triplets.push(e as SplitTriplets);
     }
     return new SplitView(this.head, q, df, postings, triplets);
   }
@@ -175,7 +178,8 @@ export class SplitView {
     readonly query: LexicalQuery,
     private readonly df: ReadonlyMap<string, number>,
     private readonly postings: ReadonlyMap<string, SplitPostings>,
-    private readonly triplets: ReadonlyMap<number, readonly Triplet[]>,
+    /** The triplet lists of the query's subjects (their keys and their synonyms'). */
+    private readonly triplets: readonly SplitTriplets[],
   ) {
     const fw = head.options.fieldWeights;
     this.options = head.options;
@@ -309,7 +313,8 @@ export class SplitView {
   /** The triplet bonus of one document from its triplets under the query's subjects (the only ones that can match). */
   private tripletScoreOf(id: number): number {
     const { tripletWeight, colorConflict: penalty } = this.options;
-    const triplets = this.triplets.get(id) ?? [];
+    const triplets: Triplet[] = [];
+    for (const list of this.triplets) tripletsOf(list, id, triplets);
     let total = 0;
     for (const t of this.query.triplets) {
       const best = tripletWeight > 0 ? bestTripletMatch(t, triplets, this.options) : undefined;

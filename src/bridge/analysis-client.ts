@@ -109,6 +109,11 @@ export function startupTrace(): Promise<{ name: string; at: number }[]> {
   return analysis.call(undefined, (r) => r.startupTrace());
 }
 
+/** Tests: each recent text search's steps in the analysis worker (how many searches ran). */
+export function searchSteps(): Promise<{ total: number }[]> {
+  return analysis.call(undefined, (r) => r.searchSteps());
+}
+
 /** Image count and queue length as stored, shared by every tab. */
 export function libraryStatus(): Promise<{ count: number; pending: number }> {
   return analysis.call(undefined, (r) => r.status(), { ...READ, idleRead: true });

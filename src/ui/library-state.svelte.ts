@@ -16,6 +16,14 @@ class LibraryState {
    * searched read-only instead of the person's library.
    */
   pack: { url: string; file?: File } | undefined = $state();
+  /**
+   * Opens of the library shown (the own library read, a pack or a library file opened) asked for
+   * so far. The worker takes calls in order, so a search sent after an open was asked for searches
+   * what that open shows.
+   */
+  opensAsked = 0;
+  /** The version the last finished open bumped to, and that open's number. */
+  private opened = { version: -1, asked: 0 };
   /** Opening a library file in place failed: the message names the file; `importable` when importing it would work (an older file). */
   fileError: { message: string; file: File; importable: boolean } | undefined = $state();
 
@@ -36,33 +44,50 @@ class LibraryState {
   }
 
   async refresh(): Promise<void> {
+    const asked = ++this.opensAsked;
     this.count = (await openLibrary()).count;
-    this.version++;
+    this.openedAs(asked);
   }
 
   /** Opens the pack at `url`; rejects (name 'PackUnreadableError', message naming the URL) leaving the own library as it was. */
   async openPack(url: string): Promise<void> {
+    const asked = ++this.opensAsked;
     const { count } = await openPack(url);
     this.pack = { url };
     this.count = count;
-    this.version++;
+    this.openedAs(asked);
     await browse.reset();
   }
 
   /** Opens library file `file` in place; a failure is kept in `fileError` and the own library stays as it was. */
   async openFile(file: File): Promise<boolean> {
     this.fileError = undefined;
+    const asked = ++this.opensAsked;
     try {
       const { count } = await openPackFile(file);
       this.pack = { url: file.name, file };
       this.count = count;
-      this.version++;
+      this.openedAs(asked);
       await browse.reset();
       return true;
     } catch (e) {
       this.fileError = { message: errorMessage(e), file, importable: errorName(e) === 'NoPackInFileError' };
       return false;
     }
+  }
+
+  private openedAs(asked: number): void {
+    this.version++;
+    this.opened = { version: this.version, asked };
+  }
+
+  /**
+   * Whether version `v` only marks the end of an open asked for before a search sent when
+   * `opensAsked` was `sentAfter`: that search already ran on what the open shows, so it need not run
+   * again (a query typed while a pack opened ran twice at once, on the pack's first visit).
+   */
+  onlyOpenedBefore(v: number, sentAfter: number): boolean {
+    return this.opened.version === v && this.opened.asked <= sentAfter;
   }
 
   /** Closes the open library file: the person's own library is shown again, as it was. */

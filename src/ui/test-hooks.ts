@@ -24,6 +24,7 @@ const hooks = {
   inspectImage: bridge.inspectImage,
   openLibrary: bridge.openLibrary,
   startupTrace: bridge.startupTrace,
+  searchSteps: bridge.searchSteps,
   loadModels: bridge.loadModels,
   addImage: bridge.addImage,
   search: bridge.search,

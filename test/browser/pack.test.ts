@@ -7,6 +7,7 @@ import { partPath, type PackRow } from '../../src/core/pack/format';
 import { blockAt, packRows, photoFolder, rareWord, runPack, serveDir } from '../fixtures/pack';
 import { openApp, searchText, startupMarks, waitThumbs } from './helpers/app-page';
 import { useBrowser } from './helpers/use-browser';
+import { SEARCH_DEBOUNCE_MS } from '../../src/ui/search-debounce';
 import { WorkFolder } from '../../scripts/pack/work';
 import { installDemoPack } from '../../scripts/vite/demo-pack';
 import { preview } from 'vite';
@@ -24,6 +25,7 @@ describe('a pack opened by URL', () => {
   let host: Awaited<ReturnType<typeof serveDir>>;
   let noCors: Awaited<ReturnType<typeof serveDir>>;
   let broken: Awaited<ReturnType<typeof serveDir>>;
+  let slow: Awaited<ReturnType<typeof serveDir>>;
 
   useBrowser((b) => (browser = b));
 
@@ -41,9 +43,10 @@ describe('a pack opened by URL', () => {
     bytes[meta.end - 1] ^= 1;
     writeFileSync(part, bytes);
     broken = await serveDir(bad, true);
+    slow = await serveDir(out, true, 3000);
   });
   afterAll(() => {
-    for (const s of [host, noCors, broken]) s?.server.close();
+    for (const s of [host, noCors, broken, slow]) s?.server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -145,6 +148,23 @@ describe('a pack opened by URL', () => {
       // Not after the open (it used to wait for the forest and the keyword head first).
       expect(at('library-start')).toBeLessThan(at('embedder-start'));
       expect(at('embedder-start')).toBeLessThan(at('library-ready'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a query typed while the pack opens runs once (opening the pack does not run it again)', async () => {
+    const { context, page } = await open(slow.url, undefined, '&testHooks');
+    try {
+      const { word, row } = rareWord(rows);
+      await page.getByTestId('search-input').fill(word);
+      // Past the search box's debounce, the search has been sent; the pack (its pack.json 3 s late) is still opening.
+      await page.waitForTimeout(SEARCH_DEBOUNCE_MS + 400);
+      expect(await page.getByTestId('pack-library').count()).toBe(0);
+      await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), { timeout: 60_000 }).toContain(row.name);
+      // The open's version bump used to re-run it 300 ms later (a second search at once, on the first visit).
+      await page.waitForTimeout(1500);
+      expect(await page.evaluate(() => window.__glimpse!.searchSteps().then((s) => s.length))).toBe(1);
     } finally {
       await context.close();
     }

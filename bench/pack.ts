@@ -19,6 +19,8 @@
 // --trace prints each query's requests by kind of part and in how many rounds (bench/pack/trace.ts);
 // --no-sw blocks the service worker (to see what it costs a query); --diag prints the warm-up's
 // console and its pack requests every 5 s.
+// CHROMIUM_ARGS=<switches> in the environment adds Chromium switches (e.g. --js-flags=--no-liftoff,
+// to see what WebAssembly's baseline tier costs a first query).
 // --dist DIR serves another build of the app (e.g. main's, built in a `git archive` copy) against
 // the same pack, for old and new side by side in one session.
 // Usage: npm run build && npm run bench:pack [-- --n 100000 --queries 20 --models bench --whole measure --http2 --trace --json --dist DIR]
@@ -55,6 +57,8 @@ const PROFILE = args.get('profile');
 const PROFILE_LATER = args.get('profile-later');
 /** --no-sw: the service worker blocked (how much of a query's time it takes). */
 const NO_SW = args.get('sw') === 'false';
+/** CHROMIUM_ARGS (environment, space-separated): more Chromium switches, e.g. CHROMIUM_ARGS=--js-flags=--no-liftoff (diagnosis only: no visitor runs so). */
+const EXTRA_ARGS = (process.env.CHROMIUM_ARGS ?? '').split(' ').filter((a) => a !== '');
 /** --diag: during the warm-up query, every console message and the pack requests every 5 s (what a stuck query waits on). */
 const DIAG = args.get('diag') === 'true';
 
@@ -146,7 +150,7 @@ async function main(): Promise<void> {
   log(`app: ${dist}`);
   const link = await slowLink(dir, app.resolvedUrls!.local[0]!, LATENCY, MBIT, HTTP2);
   // HTTP/2 needs TLS: the bench's certificate is self-signed.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: HTTP2 ? [...ARGS, '--ignore-certificate-errors'] : ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...(HTTP2 ? ['--ignore-certificate-errors'] : []), ...EXTRA_ARGS], headless: true });
   const texts = heldOutQueries(captionedEntries()).filter((q, i, all) => all.indexOf(q) === i);
   const queries = texts.slice(0, spec.queries + 2);
   const out: Record<string, unknown> = { http: HTTP2 ? 2 : 1.1, n: spec.n, queries: spec.queries, models: MODELS, latencyMs: LATENCY, mbit: MBIT, packBytes: manifest.bytes, manifestBytes, recall: recall.recall };

@@ -5,6 +5,7 @@
 // Usage: npx tsx bench/ort-session.ts [model.onnx] [threads]
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
+import { median } from './pipeline/stats.ts';
 
 const model = readFileSync(process.argv[2] ?? 'models/test/bench/Xenova/all-MiniLM-L6-v2/onnx/model_quantized.onnx');
 ort.env.wasm.numThreads = Number(process.argv[3] ?? 1);
@@ -16,7 +17,6 @@ const feeds = (): Record<string, ort.Tensor> => ({
   attention_mask: ids(() => 1),
   token_type_ids: ids(() => 0),
 });
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const got = new Map(LEVELS.map((l) => [l, { create: [] as number[], first: [] as number[], run: [] as number[] }]));
 for (let r = 0; r < 3; r++) {
   for (const level of LEVELS) {

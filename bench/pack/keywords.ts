@@ -12,7 +12,7 @@ import { inflateRawSync } from 'node:zlib';
 import { partPath } from '../../src/core/pack/format.ts';
 import { captionedEntries } from '../../test/browser/helpers/library-page.ts';
 import { parseArgs } from '../lib/args.ts';
-import { percentile } from '../lib/stats.ts';
+import { median } from '../pipeline/stats.ts';
 import { heldOutQueries } from '../pipeline/synthetic.ts';
 import { ensurePack, type PackSpec } from './build.ts';
 
@@ -73,7 +73,7 @@ const runs = new Map(trees.map((t) => [t.name, [] as Awaited<ReturnType<typeof r
 for (let r = 0; r < ROUNDS; r++) for (const t of r % 2 === 0 ? trees : [...trees].reverse()) runs.get(t.name)!.push(await round(t));
 
 console.log(`pack: ${dir} (${manifest.count} photos); ${queries.length} queries a round, ${ROUNDS} rounds, a fresh index each round (Node, CPU only: parts in memory)`);
-const ms = (xs: number[]): string => `${percentile([...xs].sort((a, b) => a - b), 50).toFixed(1)} ms`;
+const ms = (xs: number[]): string => `${median(xs).toFixed(1)} ms`;
 for (const t of trees) {
   const rs = runs.get(t.name)!;
   console.log(`${t.name}: medians over rounds: all queries ${ms(rs.map((x) => x.analyze + x.prepare + x.rank))} (analysis ${ms(rs.map((x) => x.analyze))}, prepare ${ms(rs.map((x) => x.prepare))}, ranking ${ms(rs.map((x) => x.rank))}); the first query ${ms(rs.map((x) => x.first))}`);

@@ -26,6 +26,9 @@
 //                     rounds in which each indexes the --n photos (alternating which goes first); prints
 //                     photos/s per side and round, both medians and new/old (bench/pipeline/ingest-compare.ts)
 //   --ingest-rounds R  rounds of that side-by-side ingest (default 3)
+//   --warm-after MS   the app worker waits MS after its cold search and warm-up before the timed warm
+//                     searches (default 0): a person's next query comes seconds later, while background
+//                     warming (leaves, then the text forest's vectors: the vectors-warm mark) runs
 //   --json            last line: the Chromium figures as JSON, Node's under "node"
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -62,6 +65,7 @@ const { values } = parseArgs({
     images: { type: 'string' },
     'compare-dist': { type: 'string' },
     'ingest-rounds': { type: 'string', default: '3' },
+    'warm-after': { type: 'string', default: '0' },
   },
 });
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -153,7 +157,7 @@ if (envs.includes('chromium')) {
       queueCompare: values['queue-compare'],
       ...(values['compare-dist'] ? { compareDist: path.resolve(values['compare-dist']), ingestRounds: int(values['ingest-rounds'], 'ingest-rounds'), anchorFile: allFiles[n] } : {}),
       modelsFolder: path.relative(path.join(repoRoot, 'models'), modelDir).split(path.sep).join('/'),
-      query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')) } : undefined,
+      query: queryN > 0 ? { spec: spec(visualArg ?? queryN), queries, warmup, appQueries: int(values['app-queries'], 'app-queries'), appPageTimeoutMs: 1000 * int(values['app-page-timeout'], 'app-page-timeout'), coldRuns: Math.max(1, int(values['cold-runs'], 'cold-runs')), warmAfterMs: int(values['warm-after'], 'warm-after') } : undefined,
       probe,
       log,
     }),

@@ -42,7 +42,7 @@ export interface ChromiumOptions {
   /** models/<folder>/ as the page's `?models=` */
   modelsFolder: string;
   /** coldRuns: browser restarts timing the app worker's first search (the report gives their median). */
-  query?: { spec: SeedSpec; queries: string[]; warmup: string[]; appQueries: number; appPageTimeoutMs: number; coldRuns: number };
+  query?: { spec: SeedSpec; queries: string[]; warmup: string[]; appQueries: number; appPageTimeoutMs: number; coldRuns: number; warmAfterMs?: number };
   /** A second build of the app (e.g. main's, for a before/after): its analysis worker is served
    *  at /__old/ on the same origin (same library, same cached models) and each cold restart times
    *  both workers, alternating which goes first. */
@@ -298,7 +298,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
         const page = await firstPage(context, o, 'bench');
         await openBenchPage(page, base);
         const query = q.queries[(i + 2) % q.queries.length]!;
-        const warm = o.compareDist ? { warmup: q.warmup, queries: q.queries.slice(0, q.appQueries) } : { warmup: [], queries: [] };
+        const warm = o.compareDist ? { warmup: q.warmup, queries: q.queries.slice(0, q.appQueries), warmAfterMs: q.warmAfterMs } : { warmup: [], queries: [] };
         const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl: url, config, coldQuery: query, ...warm } satisfies AppWorkerRequest);
         warmBySide[tag].push(...r.warmMs);
         if (r.steps.length === r.warmMs.length) stepsBySide[tag].push(...r.steps.map((steps, k) => ({ pageMs: r.warmMs[k]!, steps })));
@@ -334,7 +334,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
     try {
       const page = await firstPage(context, o, 'bench');
       await openBenchPage(page, base);
-      const app = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery, warmup: q.warmup, queries: q.queries.slice(0, q.appQueries) } satisfies AppWorkerRequest);
+      const app = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery, warmup: q.warmup, queries: q.queries.slice(0, q.appQueries), warmAfterMs: q.warmAfterMs } satisfies AppWorkerRequest);
       const appWarm = dist(app.warmMs);
       o.log(`chromium: app worker cold search after restart ${Math.round(app.coldMs)} ms (${traceLine(app.trace)}); warm p50 ${appWarm.p50.toFixed(1)} ms, p95 ${appWarm.p95.toFixed(1)} ms over ${appWarm.n}`);
 

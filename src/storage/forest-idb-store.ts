@@ -2,7 +2,7 @@
 // blocks of every forest, keyed [forestName, blockKey], so 'text' and 'visual'
 // forests share a schema step and the app's single versioned database.
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BlockStore, BlockWrite } from '../core/forest/store.ts';
+import type { BlockStore, BlockWrite, PrefixRead } from '../core/forest/store.ts';
 import { settleWrite } from './write-errors.ts';
 
 export const FOREST_BLOCKS = 'forest-blocks';
@@ -63,6 +63,15 @@ export class IdbForestStore<S extends DBSchema | unknown = unknown> implements B
     const pending: Promise<unknown>[] = puts.map(({ key, bytes }) => st.put(exactBuffer(bytes), [this.forestName, key]));
     for (const k of deletes) pending.push(st.delete([this.forestName, k]));
     await settleWrite(tx, pending);
+  }
+
+  /** Keys and blocks of one key range, `count` at most, in one readonly transaction (two requests over the same range). */
+  async readPrefix(prefix: string, after: string | undefined, count: number): Promise<PrefixRead> {
+    const range = IDBKeyRange.bound([this.forestName, after ?? prefix], [this.forestName, prefix + '\uffff'], after !== undefined, false);
+    const st = this.db.transaction(FOREST_BLOCKS, 'readonly').objectStore(FOREST_BLOCKS);
+    const [keys, values] = await Promise.all([st.getAllKeys(range, count), st.getAll(range, count)]);
+    const names = keys.map((k) => String((k as unknown[])[1]));
+    return { keys: names, blocks: values.map((v) => toBytes(v) as Uint8Array), last: names.at(-1) };
   }
 
   async deletePrefix(prefix: string): Promise<void> {

@@ -3,7 +3,7 @@
 // Reads see the staged writes first, so a forest can be replaced (new generation) and then
 // changed again before anything reaches IndexedDB.
 import { LRUCache } from 'lru-cache';
-import type { BlockStore, BlockWrite } from '../core/forest/store';
+import type { BlockStore, BlockWrite, PrefixRead } from '../core/forest/store';
 import { IdbForestStore } from './forest-idb-store';
 import type { GlimpseDB } from './db';
 
@@ -50,6 +50,23 @@ export class StagedForestStore implements BlockStore {
       if (b && isVector(k) && !this.overlay.has(k)) this.vectors.set(k, b);
     });
     return keys.map((k) => byKey.get(k));
+  }
+
+  /**
+   * What IndexedDB holds in the range, less the keys a write has staged (a slab fill is a cache:
+   * a block being changed is left to the read that needs it).
+   */
+  async readPrefix(prefix: string, after: string | undefined, count: number): Promise<PrefixRead> {
+    const got = await this.inner.readPrefix(prefix, after, count);
+    if (!this.overlay.size) return got;
+    const keys: string[] = [], blocks: Uint8Array[] = [];
+    got.keys.forEach((k, i) => {
+      if (!this.overlay.has(k)) {
+        keys.push(k);
+        blocks.push(got.blocks[i]);
+      }
+    });
+    return { keys, blocks, last: got.last };
   }
 
   write(puts: readonly BlockWrite[], deletes: readonly string[] = []): Promise<void> {

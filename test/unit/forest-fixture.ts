@@ -1,5 +1,15 @@
 // Seeded clustered vectors and exact k-NN for the forest tests (not a test file itself).
+import { MemoryBlockStore } from '../../src/core/forest/memory-store.ts';
 import { createRng } from '../../src/core/forest/rng.ts';
+
+/** A memory store counting the vector blocks read (a re-rank served from memory reads none). */
+export class VectorCountingStore extends MemoryBlockStore {
+  vectorReads = 0;
+  override read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    for (const k of keys) if (k.includes('/v/')) this.vectorReads++;
+    return super.read(keys);
+  }
+}
 
 /**
  * Clusters with a low-rank spread (rank 6) plus a little isotropic noise: the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildForest, Forest, MemoryBlockStore, type SearchTrace } from '../../src/core/forest/index.ts';
-import { clustered, row } from './forest-fixture.ts';
+import { buildForest, Forest, type SearchTrace } from '../../src/core/forest/index.ts';
+import { clustered, row, VectorCountingStore } from './forest-fixture.ts';
 
 // Re-ranked vectors are kept in a slab (vector-slab.ts): a repeated search reads no vector block
 // and answers exactly as before; a budget with no room left for it reads every time; an add
@@ -8,14 +8,6 @@ import { clustered, row } from './forest-fixture.ts';
 const DIM = 48, N = 2500;
 const base = clustered(N, DIM, 41);
 const queries = clustered(10, DIM, 42);
-
-class CountingStore extends MemoryBlockStore {
-  vectorReads = 0;
-  override read(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    for (const k of keys) if (k.includes('/v/')) this.vectorReads++;
-    return super.read(keys);
-  }
-}
 
 async function answers(f: Forest): Promise<unknown[]> {
   const out = [];
@@ -28,7 +20,7 @@ async function answers(f: Forest): Promise<unknown[]> {
 
 describe('forest vector slab', () => {
   it('serves repeated re-ranks from memory with the same answers, within the budget', async () => {
-    const store = new CountingStore();
+    const store = new VectorCountingStore();
     await buildForest(store, { dim: DIM, ids: Uint32Array.from({ length: N }, (_, i) => i), vectors: base }, { nTrees: 6, seed: 2 });
     const f = await Forest.open(store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER });
     store.vectorReads = 0;
@@ -66,7 +58,7 @@ describe('forest vector slab', () => {
   });
 
   it('answers right after an add (new slots are read, then kept)', async () => {
-    const store = new CountingStore();
+    const store = new VectorCountingStore();
     await buildForest(store, { dim: DIM, ids: Uint32Array.from({ length: N - 200 }, (_, i) => i), vectors: base.subarray(0, (N - 200) * DIM) }, { nTrees: 6, seed: 2 });
     const f = await Forest.open(store, { memoryBudgetBytes: Number.MAX_SAFE_INTEGER });
     await answers(f);

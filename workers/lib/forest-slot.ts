@@ -1,6 +1,6 @@
 // One named forest ('text' or 'visual') over the library database: opened lazily, created empty
 // on first use with the model's dimension, its writes staged for the library's transaction.
-import { buildForest, Forest, type BuildControl, type SearchHit, type SearchOptions } from '../../src/core/forest';
+import { buildForest, Forest, type BuildControl, type OpenOptions, type SearchHit, type SearchOptions } from '../../src/core/forest';
 import type { BlockStore } from '../../src/core/forest/store';
 import { StagedForestStore } from '../../src/storage/staged-forest-store';
 import type { GlimpseDB } from '../../src/storage/library-store';
@@ -13,14 +13,22 @@ import { markFirst } from './search-warmup';
  */
 const OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false };
 
+/** What the worker's navigator says of the device's memory (Chromium only), for vectorRoomBytes. */
+export const deviceMemory = (): number | undefined => (globalThis as { navigator?: { deviceMemory?: number } }).navigator?.deviceMemory;
+
 export class ForestSlot {
   private forest: Forest | undefined;
   private readonly store: StagedForestStore;
   /** Generations replaced by a staged reset: deleted once the commit has landed. */
   private stale: string[] = [];
 
-  constructor(db: GlimpseDB, readonly name: string) {
+  /** `vectorRoomBytes`: memory beyond the budget for the stored vectors (OpenOptions.vectorRoomBytes), filled after the first search. */
+  constructor(db: GlimpseDB, readonly name: string, private readonly vectorRoomBytes = 0) {
     this.store = new StagedForestStore(db, name);
+  }
+
+  private get openOptions(): OpenOptions {
+    return { ...OPEN, vectorRoomBytes: this.vectorRoomBytes };
   }
 
   /**
@@ -34,7 +42,7 @@ export class ForestSlot {
   async open(): Promise<void> {
     this.store.forgetCached();
     try {
-      this.forest = await Forest.open(this.store, OPEN);
+      this.forest = await Forest.open(this.store, this.openOptions);
       this.outdated = false;
     } catch (e) {
       const name = (e as Error).name;
@@ -102,7 +110,7 @@ export class ForestSlot {
       },
     };
     await buildForest(deferred, { dim, ids: [], vectors: new Float32Array(0) }, { seed: 1 });
-    this.forest = await Forest.open(this.store, OPEN);
+    this.forest = await Forest.open(this.store, this.openOptions);
   }
 
   /**
@@ -165,14 +173,27 @@ export class ForestSlot {
   /**
    * After a forest's first search has answered, its leaves are read into the cache in the
    * background (within the memory budget, Forest.warmLeaves): the first search did not wait for
-   * them, and later ones read no leaf from IndexedDB (the warm searches' tail).
+   * them, and later ones read no leaf from IndexedDB (the warm searches' tail). Then, where the
+   * slab has room (vectorRoomBytes), its stored vectors, so re-ranks read none (Forest.warmVectors).
    */
   private warm(forest: Forest): void {
     if (this.warmed.has(forest)) return;
     this.warmed.add(forest);
-    this.warming = forest.warmLeaves().catch(() => 0); // a failed read is left to the search that needs the leaf
+    // A failed read is left to the search that needs the block.
+    this.warming = forest.warmLeaves().catch(() => 0);
+    this.vectorsWarming = this.warming
+      .then(() => forest.warmVectors())
+      .then((n) => (n > 0 && markFirst('vectors-warm'), n)) // bench:pipeline prints the marks: none when none were read
+      .catch(() => 0);
   }
 
   /** The latest warm pass (tests wait on it): how many leaves it pinned. */
   warming: Promise<number> = Promise.resolve(0);
+  /** The latest pass over the stored vectors (after `warming`): how many it kept in memory. */
+  vectorsWarming: Promise<number> = Promise.resolve(0);
+
+  /** Stored vectors held in memory (test hook and bench). */
+  get vectorsHeld(): number {
+    return this.forest?.cacheStats().vectors ?? 0;
+  }
 }

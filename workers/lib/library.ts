@@ -3,7 +3,7 @@
 // opens and saved again lazily after changes. Other tabs may write the same database: writes run
 // under a cross-tab lock and first catch up (refresh).
 import { GlimpseError } from '../../src/core/errors';
-import type { SearchHit as ForestHit, SearchOptions } from '../../src/core/forest';
+import { vectorRoomBytes, type SearchHit as ForestHit, type SearchOptions } from '../../src/core/forest';
 import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
 import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
 import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
@@ -13,7 +13,7 @@ import * as store from '../../src/storage/library-store';
 import type { ImageRow, VectorRow } from '../../src/storage/rows';
 import type { PreparedImage } from './analyze-image';
 import { dequantize, forestVector, imageRow, quantize, stageImported, type ImportItem } from './library-rows';
-import { ForestSlot } from './forest-slot';
+import { deviceMemory, ForestSlot } from './forest-slot';
 import { markFirst } from './search-warmup';
 import type { StepClock } from './search-steps';
 import { READ_AHEAD, RowReads } from './row-reads';
@@ -60,7 +60,8 @@ export class Library {
     markFirst('db-open');
     // Read first: a write landing during the reads below then only makes the state look stale.
     const generation = await store.readGeneration(db);
-    const text = new ForestSlot(db, 'text');
+    // The text forest's vectors may stay in memory where the device has it (warm text searches re-rank from there).
+    const text = new ForestSlot(db, 'text', vectorRoomBytes(deviceMemory()));
     const visual = new ForestSlot(db, 'visual');
     const reads = Promise.all([
       loadLexicalIndex(db, FULL_OPTIONS).finally(() => markFirst('lexical-loaded')),

@@ -22,7 +22,8 @@ export type StartupMark =
   | 'lexical-ready'
   | 'search-done'
   | 'ml-loaded'
-  | 'forest-searched';
+  | 'forest-searched'
+  | 'vectors-warm';
 
 export function markStartup(name: StartupMark): void {
   performance.mark(PREFIX + name);

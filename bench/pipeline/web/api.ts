@@ -53,6 +53,8 @@ export interface AppWorkerRequest {
   /** Untimed, after the cold search and before the timed ones. */
   warmup: string[];
   queries: string[];
+  /** Pause after the warm-up, before the timed searches (a person types the next query seconds later; background warming runs meanwhile). */
+  warmAfterMs?: number;
 }
 
 export interface AppWorkerResult {

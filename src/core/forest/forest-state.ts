@@ -34,8 +34,10 @@ export class ForestState {
   /** The caller's whole budget; the cache gets what the fixed arrays leave. */
   budgetBytes = Infinity;
   leafReadChunk = 24;
-  /** Vectors searches re-ranked, kept for the next (vector-slab.ts); sized at open from what the budget leaves. */
+  /** Vectors searches re-ranked, kept for the next (vector-slab.ts); sized at open from what the budget leaves, plus slabRoom. */
   slab = new VectorSlab(0, 0, 0);
+  /** Bytes beyond budgetBytes for the slab alone (StateOptions.vectorRoomBytes). */
+  slabRoom = 0;
 
   private constructor(
     readonly store: BlockStore,
@@ -72,6 +74,7 @@ export class ForestState {
     const needed = fixed + meta.nTrees * leafBytes(meta.leafCapacity);
     if (o.memoryBudgetBytes < needed) throw new MemoryBudgetError(o.memoryBudgetBytes, needed);
     state.budgetBytes = o.memoryBudgetBytes;
+    state.slabRoom = Math.max(0, o.vectorRoomBytes ?? 0);
     state.leafReadChunk = o.leafReadChunk;
     state.cache.budgetBytes = o.memoryBudgetBytes - fixed;
     if (o.pinPages === 'roots') await state.pinTopPages(Infinity, 1);
@@ -93,19 +96,19 @@ export class ForestState {
       const leavesPinned = !rowsInLeaves && o.pinLeaves !== false;
       const leafRoom = leavesPinned ? 0 : entries * (4 + (rowsInLeaves ? sketch.stride * 4 : 0)) + leafCount * leafBytes(0);
       const cap = state.cache.budgetBytes - state.cache.pinnedByteCount - queryRoom(meta) - leafRoom;
-      state.slab = new VectorSlab(meta.dim, slotToId.length, Math.min(cap, (slotToId.length + 256) * (4 + 2 * meta.dim)));
+      state.slab = new VectorSlab(meta.dim, slotToId.length, Math.min(Math.max(0, cap) + state.slabRoom, (slotToId.length + 256) * (4 + 2 * meta.dim)));
       state.rebudget();
     }
     return state;
   }
 
-  /** Resident arrays outside the cache: slot table, sketch table, dedupe bits, leaf size tables, vector slab. */
+  /** Resident arrays outside the cache charged to budgetBytes: slot table, sketch table, dedupe bits, leaf size tables, the vector slab beyond slabRoom. */
   fixedBytes(): number {
-    return this.slotToId.byteLength + this.sketch.byteLength + this.seenBits.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0) + this.slab.bytes;
+    return this.slotToId.byteLength + this.sketch.byteLength + this.seenBits.byteLength + this.dirs.reduce((s, d) => s + d.leafSizes.byteLength, 0) + Math.max(0, this.slab.bytes - this.slabRoom);
   }
 
   residentBytes(): number {
-    return this.fixedBytes() + this.cache.bytes;
+    return this.fixedBytes() + this.cache.bytes + Math.min(this.slab.bytes, this.slabRoom);
   }
 
   /**

@@ -3,12 +3,14 @@ import { DEFAULT_LEAF_SIZE, type BuildControl, type ForestBuildOptions } from '.
 import { addQuantized, addVectors } from './add.ts';
 import { compactLeaves, deleteIds } from './delete.ts';
 import { DimensionMismatchError, InvalidArgumentError } from './errors.ts';
+import type { SignalLike } from '../errors.ts';
 import { ForestState } from './forest-state.ts';
 import { TOMBSTONE, type ForestMeta } from './meta-codec.ts';
 import { adviseMaintenance, type MaintenanceAdvice } from './policy.ts';
 import { rebuildState } from './rebuild.ts';
 import { REST_CHUNK, RERANK_BOUND } from './score.ts';
 import { searchForest, type SearchHit, type SearchTrace } from './search.ts';
+import { fillSlabStep, liveHeld } from './slab-fill.ts';
 import { genPrefix, type BlockStore } from './store.ts';
 import { fromHalf } from './half.ts';
 import { checkRows, quantizeHalfRow } from './vector-math.ts';
@@ -36,6 +38,11 @@ export interface OpenOptions {
   sketchInLeaves?: boolean;
   /** Which node pages to pin at open (StateOptions.pinPages): 'budget' (default) or only each tree's 'roots'. */
   pinPages?: 'budget' | 'roots';
+  /**
+   * Bytes beyond memoryBudgetBytes for the stored vectors alone (default 0): warmVectors reads
+   * them into memory within it, so re-ranks read none from the store (StateOptions.vectorRoomBytes).
+   */
+  vectorRoomBytes?: number;
 }
 
 export interface SearchOptions {
@@ -85,6 +92,7 @@ export class Forest {
       pinLeaves: options.pinLeaves ?? true,
       sketchInLeaves: options.sketchInLeaves ?? false,
       pinPages: options.pinPages ?? 'budget',
+      vectorRoomBytes: options.vectorRoomBytes ?? 0,
     };
     return new Forest(await ForestState.open(store, o), o);
   }
@@ -225,6 +233,27 @@ export class Forest {
     return this.exclusive(() => this.state.cacheLeaves(), false);
   }
 
+  /**
+   * Reads the stored vectors into memory while the vector slab has room (the budget's spare bytes
+   * plus OpenOptions.vectorRoomBytes), `chunk` blocks a range read, each read between writes (so a
+   * write waits for one chunk at most) and only while no search runs: a search's own vector reads
+   * queued behind the pass's were 2–3 times slower (README). Later re-ranks score them from memory.
+   * Stops when `signal` aborts or the forest was re-opened (a rebuild, a reload after a failed
+   * write); a store without range reads keeps nothing. Returns the vectors kept.
+   */
+  async warmVectors(chunk = 256, signal?: SignalLike): Promise<number> {
+    const start = this.state;
+    let after: string | undefined, kept = 0;
+    do {
+      while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+      if (signal?.aborted || this.state !== start) break;
+      const step = await this.exclusive(() => (this.state === start ? fillSlabStep(start, after, chunk) : Promise.resolve({ kept: 0, last: undefined })), false);
+      kept += step.kept;
+      after = step.last;
+    } while (after !== undefined);
+    return kept;
+  }
+
   /** Bytes held now: resident tables plus the block cache (pinned pages included). */
   residentBytes(): number {
     return this.state.residentBytes();
@@ -237,9 +266,10 @@ export class Forest {
     this.state.rebudget();
   }
 
-  cacheStats(): { bytes: number; pinnedBytes: number; budgetBytes: number; hits: number; misses: number } {
-    const c = this.state.cache;
-    return { bytes: c.bytes, pinnedBytes: c.pinnedByteCount, budgetBytes: this.state.budgetBytes, hits: c.hits, misses: c.misses };
+  /** `budgetBytes` includes OpenOptions.vectorRoomBytes; `vectors`: live slots whose vector is held in memory (the slab). */
+  cacheStats(): { bytes: number; pinnedBytes: number; budgetBytes: number; hits: number; misses: number; vectors: number } {
+    const s = this.state, c = s.cache;
+    return { bytes: c.bytes, pinnedBytes: c.pinnedByteCount, budgetBytes: s.budgetBytes + s.slabRoom, hits: c.hits, misses: c.misses, vectors: liveHeld(s) };
   }
 
   /** Serialises mutations; on failure reloads from the store so memory matches what was committed. */

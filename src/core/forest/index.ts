@@ -2,9 +2,9 @@
 export { buildForest, type BuildControl, type BuildInput, type BuildReport, type ForestBuildOptions } from './build.ts';
 export { Forest, DEFAULT_SEARCH_K, type OpenOptions, type SearchOptions } from './forest.ts';
 export type { SearchHit, SearchTrace } from './search.ts';
-export type { BlockStore, BlockWrite } from './store.ts';
+export type { BlockStore, BlockWrite, PrefixRead } from './store.ts';
 export { MemoryBlockStore } from './memory-store.ts';
-export { adviseMaintenance, type MaintenanceAdvice } from './policy.ts';
+export { adviseMaintenance, vectorRoomBytes, type MaintenanceAdvice } from './policy.ts';
 export type { ForestMeta, SplitMethod } from './meta-codec.ts';
 export * from './errors.ts';
 export { buildTreeBlocks, type TreeBlocks, type TreeJob } from './tree-blocks.ts';

@@ -34,6 +34,12 @@ export interface StateOptions {
    * forest was 5.7 MB before the first query).
    */
   pinPages?: 'budget' | 'roots';
+  /**
+   * Bytes beyond memoryBudgetBytes that only the vector slab may use (default 0): room to hold the
+   * stored vectors in memory (Forest.warmVectors), so re-ranks read none from the store. The
+   * cache's share and what open pins do not change with it.
+   */
+  vectorRoomBytes?: number;
   /** Pin the leaves the budget holds at open (default true); false reads every leaf on demand. */
   pinLeaves?: boolean;
   /**

@@ -84,6 +84,23 @@ export class VectorSlab {
     return grew;
   }
 
+  /** Whether `slot`'s vector is held. */
+  holds(slot: number): boolean {
+    return this.row(slot) >= 0;
+  }
+
+  /** Whether the cap holds `n` more rows beside those held (the index allocated). */
+  fits(n: number): boolean {
+    if (!this.where.length) return false;
+    const free = this.pages.length * ROWS_PER_PAGE - this.rows;
+    return this.bytes + Math.ceil(Math.max(0, n - free) / ROWS_PER_PAGE) * ROWS_PER_PAGE * this.dim * 2 <= this.capBytes;
+  }
+
+  /** No room for another row (the cap is reached, or it holds nothing at all). */
+  get full(): boolean {
+    return !this.where.length || (this.rows === this.pages.length * ROWS_PER_PAGE && this.bytes + ROWS_PER_PAGE * this.dim * 2 > this.capBytes);
+  }
+
   forget(slot: number): void {
     if (slot < this.where.length) this.where[slot] = 0;
   }

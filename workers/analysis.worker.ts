@@ -328,6 +328,12 @@ const api = {
     return shared(() => storedIds(db));
   },
 
+  /** Test hook: the text forest's stored vectors read by the engine's IndexedDB range reads (no write lands meanwhile). */
+  async probeVectorWarm(): Promise<{ kept: number; live: number }> {
+    const library = await lib();
+    return shared(() => library.probeTextVectorWarm());
+  },
+
   /** Consistency check: rows, thumbnails, vectors, both forests and the queue agree. */
   async check(): Promise<CheckReport> {
     // Works on the bare database when the library cannot open (a damaged forest): that is when it matters.

@@ -119,6 +119,11 @@ export function libraryStatus(): Promise<{ count: number; pending: number }> {
   return analysis.call(undefined, (r) => r.status(), { ...READ, idleRead: true });
 }
 
+/** For tests: the text forest's stored vectors read into memory with the engine's IndexedDB range reads. */
+export function probeVectorWarm(): Promise<{ kept: number; live: number }> {
+  return analysis.call(undefined, (r) => r.probeVectorWarm());
+}
+
 /** For tests: the ids that rows, vectors and both stored forests hold. */
 export function storedIds(): Promise<StoredIds> {
   return analysis.call(undefined, (r) => r.storedIds());

@@ -34,6 +34,7 @@ const hooks = {
   removeImages: bridge.removeImages,
   libraryStatus: bridge.libraryStatus,
   storedIds: bridge.storedIds,
+  probeVectorWarm: bridge.probeVectorWarm,
   listLibrary,
   queuedFiles: bridge.queuedFiles,
   enqueueFiles: bridge.enqueueFiles,

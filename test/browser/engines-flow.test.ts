@@ -78,7 +78,7 @@ describe.each(ENGINES)('person-facing flows in %s', (engine) => {
 
   it('shows the empty library first', async () => {
     const p = page();
-    await p.goto(`${app.url}?models=test/tiny`);
+    await p.goto(`${app.url}?models=test/tiny&testHooks`);
     await p.waitFor('empty-library');
     expect(await p.text('image-count')).toBe('0');
     await p.screenshot('empty');
@@ -102,6 +102,11 @@ describe.each(ENGINES)('person-facing flows in %s', (engine) => {
     expect(names.every((n) => PHOTO_NAMES.includes(n!))).toBe(true);
     await p.screenshot('results');
     expect(await p.takeErrors()).toEqual([]);
+  });
+
+  it(`reads the text forest's stored vectors into memory with ${name}'s IndexedDB range reads`, async () => {
+    // The warm pass after a first search (Forest.warmVectors), on a fresh open of what is stored.
+    expect(await page().evaluate(() => window.__glimpse!.probeVectorWarm())).toEqual({ kept: 3, live: 3 });
   });
 
   it('opens the detail view, moves with the arrow keys and closes with Esc', async () => {

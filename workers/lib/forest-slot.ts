@@ -192,8 +192,12 @@ export class ForestSlot {
   /** The latest pass over the stored vectors (after `warming`): how many it kept in memory. */
   vectorsWarming: Promise<number> = Promise.resolve(0);
 
-  /** Stored vectors held in memory (test hook and bench). */
-  get vectorsHeld(): number {
-    return this.forest?.cacheStats().vectors ?? 0;
+  /**
+   * Test hook: the warm pass over the stored vectors on a fresh open of what IndexedDB holds (the
+   * engine's range reads, whatever a search left in memory): vectors kept, and live vectors.
+   */
+  async probeVectorWarm(): Promise<{ kept: number; live: number }> {
+    const f = await Forest.open(this.store.direct(), this.openOptions);
+    return { kept: await f.warmVectors(), live: f.size };
   }
 }

@@ -323,6 +323,11 @@ export class Library {
     return rows;
   }
 
+  /** Test hook: the text forest's warm pass over its stored vectors (ForestSlot.probeVectorWarm). */
+  probeTextVectorWarm(): Promise<{ kept: number; live: number }> {
+    return this.text.probeVectorWarm();
+  }
+
   async searchVisual(vector: Float32Array, limit: number, excludeId?: number): Promise<ResultRow[]> {
     await this.openVisual();
     const hits = await this.visual.search(vector, limit + 1);

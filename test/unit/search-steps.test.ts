@@ -13,7 +13,11 @@ describe('search steps', () => {
   it('records one split per search, its parts within its total, the forest’s trace included', async () => {
     const seen: (StepClock | undefined)[] = [];
     const library: TextSearchable = {
-      prepareText: () => prepared,
+      prepareText: () => {
+        const end = performance.now() + 3; // the lexical ranking's own time
+        while (performance.now() < end);
+        return prepared;
+      },
       async searchText(_q, vector, _limit, _signal, clock): Promise<ResultRow[]> {
         seen.push(clock);
         expect(vector).toBeInstanceOf(Float32Array);
@@ -23,7 +27,7 @@ describe('search steps', () => {
         return [];
       },
     };
-    const embedder = { embed: async () => new Float32Array([1, 0]) } as unknown as Embedder;
+    const embedder = { embed: () => new Promise((ok) => setTimeout(() => ok(new Float32Array([1, 0])), 5)) } as unknown as Embedder;
     const before = searchSteps().length;
     await textQuery('a dog', 60, async () => library, async () => embedder, new AbortController().signal);
     await textQuery('a cat', 60, async () => library, async () => embedder, new AbortController().signal);
@@ -35,6 +39,11 @@ describe('search steps', () => {
       expect(s.vectorReads).toBe(3);
       expect(s.rows).toBe(0.25);
       expect(s.vector).toBeGreaterThanOrEqual(0);
+      // The embed's and the ranking's own times, inside the steps that end with them.
+      expect(s.embed).toBeGreaterThanOrEqual(3);
+      expect(s.embed).toBeLessThanOrEqual(s.vector);
+      expect(s.prepare).toBeGreaterThanOrEqual(2.9);
+      expect(s.prepare).toBeLessThanOrEqual(s.lexical);
       expect(s.total).toBeGreaterThanOrEqual(Math.max(s.vector, s.lexical));
     }
   });

@@ -7,10 +7,14 @@ export interface SearchSteps {
   vector: number;
   /** ms from the start until the lexical ranking was there (library ready + BM25). */
   lexical: number;
+  /** The embed call's own ms (inside `vector`, which also holds whatever ran before it on the thread). */
+  embed: number;
+  /** The lexical ranking's own ms (prepareText's wall time, inside `lexical`). */
+  prepare: number;
   /** The text forest's search: its whole time, and the share spent reading and scoring exact vectors. */
   forest: number;
   forestVectors: number;
-  /** Vector blocks the forest read from the store for that search. */
+  /** The forest's exact-step vector reads for that search (each from the vector slab, and the store for what it lacks). */
   vectorReads: number;
   fuse: number;
   /** The result rows read from IndexedDB. */
@@ -25,7 +29,7 @@ const recent: SearchSteps[] = [];
 /** One search's clock: mark the steps as they end, then `done()` files the record. */
 export class StepClock {
   private readonly t0 = performance.now();
-  readonly steps: SearchSteps = { vector: 0, lexical: 0, forest: 0, forestVectors: 0, vectorReads: 0, fuse: 0, rows: 0, total: 0 };
+  readonly steps: SearchSteps = { vector: 0, lexical: 0, embed: 0, prepare: 0, forest: 0, forestVectors: 0, vectorReads: 0, fuse: 0, rows: 0, total: 0 };
   /** Handed to the forest search: it fills in its own split. */
   readonly forestTrace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
 

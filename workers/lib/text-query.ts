@@ -27,7 +27,9 @@ export async function textQuery(
   const clock = new StepClock();
   const embed = async (e: Embedder): Promise<Float32Array> => {
     markFirst('embedder-ready');
+    const t = performance.now();
     const v = await e.embed([query], signal);
+    clock.steps.embed = performance.now() - t;
     markFirst('vector-ready');
     clock.steps.vector = clock.since();
     return v;
@@ -36,7 +38,9 @@ export async function textQuery(
   // The embedder is asked first, as before: its load is the longer of the two.
   const opened = library();
   const lexical = opened.then(async (l) => {
+    const t = performance.now();
     const text = await l.prepareText(query);
+    clock.steps.prepare = performance.now() - t;
     markFirst('lexical-ready');
     clock.steps.lexical = clock.since();
     return { l, text };

@@ -22,7 +22,7 @@ export interface SearchTrace {
   reranked?: number;
   /** Slots whose upper bound reached the k-th best lower bound when scoring ended (score.ts). */
   kept?: number;
-  /** Store reads of vector blocks for the exact step (early reads, late, margin: see score.ts). */
+  /** Vector reads of the exact step (early reads, late, margin: see score.ts); each is served by the vector slab, then one store read for what it lacks. */
   vectorReads?: number;
   /** With an early vector read (score.ts): the first list's slots it lacked. */
   earlyMissed?: number;

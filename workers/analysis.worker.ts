@@ -20,7 +20,6 @@ import { cancel, runCancellable } from './lib/cancellable';
 import { checkLibrary, type CheckReport } from './lib/consistency';
 import { decodeImage } from './lib/decode-image';
 import { keywordOnlyReason, watchVectorSide, type KeywordOnlyReason } from './lib/keyword-only';
-import { storedIds, type StoredIds } from './lib/id-check';
 import { Library, type ResultRow } from './lib/library';
 import { PackLibrary } from './lib/pack-library';
 import { PackSource } from '../src/pack/pack-source';
@@ -32,11 +31,12 @@ import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './l
 import { addToQueue, clearQueue, dequeue, listQueue, runQueued, type QueueInfo, type QueueInput } from './lib/queue';
 import { announce, listen, shared, takeStale } from './lib/tab-sync';
 import { mapApi } from './lib/map-api';
+import { probeApi } from './lib/probe-api';
 import { FileIndexer, type AddOutcome, type IndexOptions } from './lib/index-file';
-import { markStartup, startupTrace, tracedLibrary, warmEmbedder } from './lib/search-warmup';
-import { searchSteps } from './lib/search-steps';
+import { markStartup, tracedLibrary, warmEmbedder } from './lib/search-warmup';
 
 export type { AddOutcome, IndexOptions } from './lib/index-file';
+export type { ModelProbe } from './lib/probe-api';
 
 const host = new ModelHost();
 const indexer = new FileIndexer(host, () => lib());
@@ -150,11 +150,6 @@ const api = {
     if (config) void warmEmbedder(async () => countImages(await browseDB()), () => watchVectorSide(host.embedder(config)));
     return { count: await (await lib()).count() };
   },
-
-  /** Test hook: where the worker's cold start went (lib/search-warmup.ts). */
-  startupTrace,
-  /** Test hook: each recent text search's split (lib/search-steps.ts; bench:pipeline splits the tail). */
-  searchSteps,
 
   /** Image count and queue length as stored (shared by all tabs). */
   async status(): Promise<{ count: number; pending: number }> {
@@ -321,18 +316,7 @@ const api = {
   },
 
   ...mapApi(lib),
-
-  /** Test hook: the ids rows, vectors and both stored forests hold. */
-  async storedIds(): Promise<StoredIds> {
-    const { db } = await lib();
-    return shared(() => storedIds(db));
-  },
-
-  /** Test hook: the text forest's stored vectors read by the engine's IndexedDB range reads (no write lands meanwhile). */
-  async probeVectorWarm(): Promise<{ kept: number; live: number }> {
-    const library = await lib();
-    return shared(() => library.probeTextVectorWarm());
-  },
+  ...probeApi(lib, host),
 
   /** Consistency check: rows, thumbnails, vectors, both forests and the queue agree. */
   async check(): Promise<CheckReport> {
@@ -351,17 +335,6 @@ const api = {
   /** Low-memory mode, queue empty: the captioner goes (see ModelHost.releaseCaptioner). */
   releaseCaptioner(): void {
     host.releaseCaptioner();
-  },
-
-  /** Tests (WebGPU against WASM): the greedy caption's token ids, the visual vector and the texts'
-   *  vectors, from the models as `config` loads them. */
-  async modelProbe(config: LoadConfig, image: Blob, name: string, texts: string[], maxNewTokens: number): Promise<ModelProbe> {
-    const decoded = await decodeImage(await image.arrayBuffer(), name, image.type, { thumbSize: 64, modelSize: 512 });
-    if (!decoded.pixels) throw new GlimpseError('ImageRejectedError', `${name}: could not read its pixels.`);
-    const { captioner, embedder, info } = await host.load(config);
-    const { tokens, logits, vocab, visual } = await captioner.greedyTokens(decoded.pixels, maxNewTokens);
-    const text = await embedder.embed(texts);
-    return Comlink.transfer({ backend: info.backend, tokens, logits, vocab, visual, text }, [logits.buffer, visual.buffer, text.buffer]);
   },
 
   /** Writes the library as one `.glimpse` file into `target`; `tempFile` names the temporary file to download. */
@@ -397,17 +370,6 @@ const api = {
     simulateQuota(bytes);
   },
 };
-
-export interface ModelProbe {
-  backend: string;
-  tokens: number[];
-  /** steps × vocab: the scores each caption token was picked from. */
-  logits: Float32Array;
-  vocab: number;
-  visual: Float32Array;
-  /** One row per text, row-major. */
-  text: Float32Array;
-}
 
 export type AnalysisApi = typeof api;
 Comlink.expose(api);

@@ -181,7 +181,7 @@ export class ForestSlot {
     this.warmed.add(forest);
     // A failed read is left to the search that needs the block.
     this.warming = forest.warmLeaves().catch(() => 0);
-    this.vectorsWarming = this.warming
+    void this.warming
       .then(() => forest.warmVectors())
       .then((n) => (n > 0 && markFirst('vectors-warm'), n)) // bench:pipeline prints the marks: none when none were read
       .catch(() => 0);
@@ -189,8 +189,6 @@ export class ForestSlot {
 
   /** The latest warm pass (tests wait on it): how many leaves it pinned. */
   warming: Promise<number> = Promise.resolve(0);
-  /** The latest pass over the stored vectors (after `warming`): how many it kept in memory. */
-  vectorsWarming: Promise<number> = Promise.resolve(0);
 
   /**
    * Test hook: the warm pass over the stored vectors on a fresh open of what IndexedDB holds (the

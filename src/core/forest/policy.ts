@@ -36,8 +36,8 @@ export function adviseMaintenance(m: ForestMeta): MaintenanceAdvice {
 /**
  * Memory a forest may spend beyond its budget on its stored vectors (Forest.warmVectors), by the
  * device's memory in GiB as `navigator.deviceMemory` reports it (Chromium: rounded down to a power
- * of two, at most 8; Firefox and Safari report none). 128 MB holds 166,000 float16 vectors of 384
- * dimensions. Unknown or under 8 GiB: nothing, as before (a phone keeps its memory; the slab still
+ * of two, at most 8; Firefox and Safari report none). 128 MiB holds ~173,000 float16 vectors of 384
+ * dimensions (768 bytes each and 4 of slot index). Unknown or under 8 GiB: nothing, as before (a phone keeps its memory; the slab still
  * holds what the budget leaves).
  */
 export function vectorRoomBytes(deviceMemoryGiB: number | undefined): number {

@@ -98,7 +98,7 @@ export class VectorSlab {
 
   /** No room for another row (the cap is reached, or it holds nothing at all). */
   get full(): boolean {
-    return !this.where.length || (this.rows === this.pages.length * ROWS_PER_PAGE && this.bytes + ROWS_PER_PAGE * this.dim * 2 > this.capBytes);
+    return !this.fits(1);
   }
 
   forget(slot: number): void {

@@ -10,6 +10,7 @@ import { analyzeRecord, fieldTerms, keyFor } from './analyze.ts';
 import { DocStore, type DocArrays } from './doc-store.ts';
 import { explainHit } from './explain.ts';
 import { FuzzyVocabulary, withNearSpellings } from './fuzzy.ts';
+import { ImpactCache } from './impact-cache.ts';
 import {
   FIELDS,
   type DocData,
@@ -59,6 +60,8 @@ export class LexicalIndex {
   private readonly fuzzyWeights: Float64Array;
   /** Keys found in OCR text, for near-spelling matches. */
   private ocrWords = new FuzzyVocabulary();
+  /** Postings' scores before idf, kept while no document changes (see impact-cache.ts). */
+  private readonly impacts = new ImpactCache();
   // Search scratch, indexed by slot. A slot's entry counts only if its stamp is the current epoch.
   private acc = new Float64Array(0);
   private accStamp = new Uint32Array(0);
@@ -269,6 +272,14 @@ export class LexicalIndex {
     return (tf * (k1 + 1)) / (tf + k1);
   }
 
+  /** termScore of each posting of `list` (held between searches while the documents stay as they are). */
+  private impactsOf(key: string, list: PostingList, weights: Float64Array, avg: Float64Array): Float64Array {
+    const kind = weights === this.termWeights ? 't' : weights === this.phraseWeights ? 'p' : 'f';
+    return this.impacts.get(avg, `${kind}${key}`, list.length, (out) => {
+      for (let i = 0; i < out.length; i++) out[i] = this.termScore(list, i, list.slots[i] as number, weights, avg);
+    });
+  }
+
   private ensureScratch(): void {
     const n = this.docs.slotCount;
     // Stamps are Uint32: start over long before the epoch counter could wrap.
@@ -297,10 +308,12 @@ export class LexicalIndex {
       // A rare synonym must not outrank the word itself: use the smaller idf.
       const idf = Math.min(baseIdf, this.idf(alt.key)) * alt.weight;
       const w = alt.relation === 'fuzzy' ? this.fuzzyWeights : weights;
+      const scores = this.impactsOf(alt.key, list, w, avg);
+      const slots = list.slots;
       for (let i = 0; i < list.length; i++) {
-        const slot = list.slots[i] as number;
+        const slot = slots[i] as number;
         if (!alive[slot]) continue;
-        const s = idf * this.termScore(list, i, slot, w, avg);
+        const s = idf * (scores[i] as number);
         if (!(s > 0)) continue;
         if (this.bestStamp[slot] !== termEpoch) {
           this.bestStamp[slot] = termEpoch;

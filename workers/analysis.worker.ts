@@ -241,9 +241,9 @@ const api = {
     return keywordOnlyReason();
   },
 
-  /** Rows of an open pack's text results left pending (ResultRow.pending), as their cards scroll near. */
+  /** Rows of text results left pending (ResultRow.pending), the open pack's or the library's, as their cards scroll near. */
   async fillResults(query: string, ids: number[]): Promise<ResultRow[]> {
-    return pack ? (await pack).fillResults(query, ids) : [];
+    return (pack ? await pack : await lib()).fillResults(query, ids);
   },
 
   async searchByImage(callId: number, file: Blob, name: string, limit: number, config: LoadConfig): Promise<ResultRow[]> {

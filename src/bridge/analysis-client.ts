@@ -172,7 +172,7 @@ export function search(query: string, limit = 60, signal?: AbortSignal): Promise
   return analysis.call(signal, (r, id) => r.search(id, query, limit, config), SEARCH);
 }
 
-/** The rows of pending results (ResultRow.pending) of the open pack's search for `query`, as their cards come near. */
+/** The rows of pending results (ResultRow.pending) of the text search for `query`, as their cards come near. */
 export function fillResults(query: string, ids: number[]): Promise<ResultRow[]> {
   return analysis.call(undefined, (r) => r.fillResults(query, ids), READ);
 }

@@ -11,7 +11,7 @@ export function runQuery(text: string, image: ImageQuery | undefined, signal: Ab
   return search(text, 60, signal);
 }
 
-/** Rows for results left pending (an open pack's beyond the first screenful) of the text query `text`. */
+/** Rows for results left pending (beyond the first screenful) of the text query `text`. */
 export function fillPending(text: string, ids: number[]): Promise<ResultRow[]> {
   return fillResults(text, ids);
 }

@@ -5,7 +5,7 @@
 import { GlimpseError } from '../../src/core/errors';
 import { vectorRoomBytes, type SearchHit as ForestHit, type SearchOptions } from '../../src/core/forest';
 import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
-import { FULL_OPTIONS, type LexicalIndex } from '../../src/core/text';
+import { FULL_OPTIONS, type LexicalIndex, type LexicalQuery } from '../../src/core/text';
 import { convertBlobs, type Conversion } from '../../src/storage/convert-blobs';
 import { loadLexicalIndex, SnapshotWriter } from '../../src/storage/lexical-store';
 import { commitImages, knownShas } from '../../src/storage/archive-store';
@@ -17,7 +17,7 @@ import { deviceMemory, ForestSlot } from './forest-slot';
 import { markFirst } from './search-warmup';
 import type { StepClock } from './search-steps';
 import { READ_AHEAD, RowReads } from './row-reads';
-import { fuseText, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
+import { AnsweredQueries, EAGER_ROWS, explainHits, fuseText, pendingResult, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
 
 export type { PreparedText, ResultRow };
@@ -315,13 +315,29 @@ export class Library {
     if (clock) [clock.steps.forest, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
     reads.want(vectorHits.slice(0, READ_AHEAD).map((h) => h.id));
-    const fused = fuseText(this.lexical, prepared, vectorHits, limit);
+    const fused = fuseText(prepared, vectorHits, limit);
+    this.answered.keep(prepared.lexical.text, fused, prepared.lexical);
+    const eager = explainHits(this.lexical, prepared.lexical, fused.slice(0, EAGER_ROWS));
     if (clock) [clock.steps.fuse, t] = [clock.since() - t, clock.since()];
     signal?.throwIfAborted();
-    const rows = presentHits(fused, await reads.rows(fused.map((h) => h.id)));
+    const rows = presentHits(eager, await reads.rows(eager.map((h) => h.id)));
     if (clock) clock.steps.rows = clock.since() - t;
-    return rows;
+    return [...rows, ...fused.slice(EAGER_ROWS).map(pendingResult)];
   }
+
+  /**
+   * Results `ids` of the text search for `query` (one of the last few) with their rows and reasons:
+   * the cards searchText left pending, once they scroll near. Ids it does not know (an older query)
+   * and photos deleted since are left out.
+   */
+  async fillResults(query: string, ids: readonly number[]): Promise<ResultRow[]> {
+    const answer = this.answered.hits(query, ids);
+    if (!answer) return [];
+    return presentHits(explainHits(this.lexical, answer.explainer, answer.hits), await store.rowsByIds(this.db, answer.hits.map((h) => h.id)));
+  }
+
+  /** The fused hits of the last few text searches, with their analysed query, for fillResults. */
+  private readonly answered = new AnsweredQueries<LexicalQuery>();
 
   /** Test hook: the text forest's warm pass over its stored vectors (ForestSlot.probeVectorWarm). */
   probeTextVectorWarm(): Promise<{ kept: number; live: number }> {

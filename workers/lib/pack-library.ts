@@ -14,7 +14,7 @@ import { PackSource } from '../../src/pack/pack-source';
 import { inflateRaw } from '../../src/pack/inflate';
 import type { StoredRow } from '../../src/core/archive/index';
 import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/library-pages';
-import { presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
+import { AnsweredQueries, EAGER_ROWS, pendingResult, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 
 /** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
 // Only each tree's root page is pinned: the others come as a descent needs them and stay cached.
@@ -28,15 +28,8 @@ export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false,
  * score); no early read, whose slots may drop out of the list (requests for nothing).
  */
 export const PACK_TEXT_SEARCH = { rerankBound: 0, earlyRead: false } as const;
-/**
- * Results of a text search whose rows are read before it answers: a screenful at desktop width
- * (7 columns × 3 rows). The others come as their cards scroll near (fillResults): row pages hold
- * 4 photos and a result list's ids are scattered, so each row is a request of its own (bench:pack
- * --trace: 60 of a query's ~190 requests, ~230 KB).
- */
-export const PACK_EAGER_ROWS = 24;
-/** Text searches whose hits fillResults still knows (the page's last few queries). */
-const KEPT_QUERIES = 8;
+/** Results of a pack's text search whose rows are read before it answers (row pages hold 4 photos, and a list's ids are scattered: each row is a request of its own). */
+export const PACK_EAGER_ROWS = EAGER_ROWS;
 
 /** A forest neighbour: id and cosine. */
 type ForestHit = Awaited<ReturnType<Forest['search']>>[number];
@@ -49,8 +42,8 @@ export class PackLibrary {
   private readonly views = new WeakMap<PreparedText, SplitView>();
   /** Vector halves started early (startVector), by the query's vector. */
   private readonly early = new WeakMap<Float32Array, Promise<ForestHit[]>>();
-  /** The fused hits of the last few text searches by query text, with their view, for fillResults. */
-  private readonly answered = new Map<string, { hits: Map<number, SearchHit>; view: SplitView }>();
+  /** The fused hits of the last few text searches, with their view, for fillResults. */
+  private readonly answered = new AnsweredQueries<SplitView>();
 
   private constructor(
     readonly source: PackSource,
@@ -121,9 +114,7 @@ export class PackLibrary {
     const vectorHits = vector ? await (this.early.get(vector) ?? this.vectorHits(vector)) : [];
     signal?.throwIfAborted();
     const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
-    this.answered.delete(prepared.lexical.text);
-    this.answered.set(prepared.lexical.text, { hits: new Map(fused.map((h) => [h.id, h])), view });
-    if (this.answered.size > KEPT_QUERIES) this.answered.delete(this.answered.keys().next().value!);
+    this.answered.keep(prepared.lexical.text, fused, view);
     const eager = fused.slice(0, PACK_EAGER_ROWS);
     const shown = this.explained(eager, view, await this.rows(eager.map((h) => h.id)));
     return [...shown, ...fused.slice(PACK_EAGER_ROWS).map(pendingResult)];
@@ -155,10 +146,9 @@ export class PackLibrary {
    * searchText left pending, once they scroll near. Ids it does not know (an older query) are left out.
    */
   async fillResults(query: string, ids: readonly number[]): Promise<ResultRow[]> {
-    const answer = this.answered.get(query);
+    const answer = this.answered.hits(query, ids);
     if (!answer) return [];
-    const hits = ids.map((id) => answer.hits.get(id)).filter((h) => h !== undefined);
-    return this.explained(hits, answer.view, await this.rows(hits.map((h) => h.id)));
+    return this.explained(answer.hits, answer.explainer, await this.rows(answer.hits.map((h) => h.id)));
   }
 
   /** Hits with their rows as results; reasons come from each hit's row (its analysed record), read anyway to show it. */
@@ -285,11 +275,6 @@ export class PackLibrary {
   private async present(hits: Parameters<typeof presentHits>[0]): Promise<ResultRow[]> {
     return presentHits(hits, await this.rows(hits.map((h) => h.id)));
   }
-}
-
-/** A result whose row is not read yet (ResultRow.pending). */
-function pendingResult(hit: SearchHit): ResultRow {
-  return { id: hit.id, name: '', score: hit.score, caption: '', summary: { kind: 'visual', text: '', highlights: [] }, pending: true };
 }
 
 /** A forest block failing its checks, read by Range from the pack: the pack is damaged (not the person's own index). */

@@ -17,11 +17,43 @@ export interface ResultRow {
   caption: string;
   summary: MatchSummary;
   /**
-   * An open pack's result whose row has not been read yet (PackLibrary.searchText reads the first
-   * screenful's only): name and caption are empty until the card, scrolled near, asks for them
-   * (PackLibrary.fillResults).
+   * A result whose row has not been read yet (a text search reads the first EAGER_ROWS results'
+   * rows only): name and caption are empty until the card, scrolled near, asks for them (fillResults).
    */
   pending?: true;
+}
+
+/**
+ * Results of a text search whose rows are read before it answers: a screenful at desktop width
+ * (7 columns × 3 rows, and a row of margin). The others come back pending (ResultRow.pending) and
+ * are read as their cards scroll near (fillResults): reading and explaining every result was a
+ * tenth of a warm search at 100,000 photos (bench:pipeline's rows and fuse steps), and a pack's
+ * rows are requests of their own.
+ */
+export const EAGER_ROWS = 24;
+/** Text searches whose hits fillResults still knows (the page's last few queries). */
+const KEPT_QUERIES = 8;
+
+/** A result whose row is not read yet: id and score only, until its card comes near (fillResults). */
+export function pendingResult(hit: SearchHit): ResultRow {
+  return { id: hit.id, name: '', score: hit.score, caption: '', summary: { kind: 'visual', text: '', highlights: [] }, pending: true };
+}
+
+/** The fused hits of the last few text searches by query text, with what explains them (`E`), for fillResults. */
+export class AnsweredQueries<E> {
+  private readonly answers = new Map<string, { hits: Map<number, SearchHit>; explainer: E }>();
+
+  keep(text: string, fused: readonly SearchHit[], explainer: E): void {
+    this.answers.delete(text);
+    this.answers.set(text, { hits: new Map(fused.map((h) => [h.id, h])), explainer });
+    if (this.answers.size > KEPT_QUERIES) this.answers.delete(this.answers.keys().next().value!);
+  }
+
+  /** The hits of `ids` in the answer to `text` (ids it does not hold left out), or undefined for a query it forgot. */
+  hits(text: string, ids: readonly number[]): { hits: SearchHit[]; explainer: E } | undefined {
+    const answer = this.answers.get(text);
+    return answer && { hits: ids.map((id) => answer.hits.get(id)).filter((h) => h !== undefined), explainer: answer.explainer };
+  }
 }
 
 export function prepareText(index: LexicalIndex, query: string): PreparedText {
@@ -29,10 +61,14 @@ export function prepareText(index: LexicalIndex, query: string): PreparedText {
   return { lexical, hits: index.search(lexical, { limit: DEFAULT_TEXT_SEARCH.limit, explain: false }) };
 }
 
-/** Forest neighbours fused with the lexical ranking; reasons only for the hits shown. */
-export function fuseText(index: LexicalIndex, { lexical, hits }: PreparedText, vectorHits: ReadonlyArray<{ id: number; score: number }>, limit: number): SearchHit[] {
-  const fused = fuseTextSearch(vectorHits, hits, { ...DEFAULT_TEXT_SEARCH, limit });
-  return fused.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: index.explain(lexical, h.id) }));
+/** Forest neighbours fused with the lexical ranking, without reasons (explainHits gives the hits shown theirs). */
+export function fuseText({ hits }: PreparedText, vectorHits: ReadonlyArray<{ id: number; score: number }>, limit: number): SearchHit[] {
+  return fuseTextSearch(vectorHits, hits, { ...DEFAULT_TEXT_SEARCH, limit });
+}
+
+/** Why each hit with a lexical score matched, from the in-memory index. */
+export function explainHits(index: LexicalIndex, lexical: LexicalQuery, hits: readonly SearchHit[]): SearchHit[] {
+  return hits.map((h) => (h.lexicalScore === undefined ? h : { ...h, reasons: index.explain(lexical, h.id) }));
 }
 
 export function rankVisual(hits: ReadonlyArray<{ id: number; score: number }>, limit: number, excludeId?: number): SearchHit[] {

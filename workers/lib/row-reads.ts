@@ -2,9 +2,10 @@
 // hits' while the query is being embedded, the forest's before fusion. The reads then run in the
 // browser while this worker computes, instead of after it (they were a tenth of a warm search).
 import type { ImageRow } from '../../src/storage/rows';
+import { EAGER_ROWS } from './ranking';
 
-/** How many of each side's best hits are read ahead: the page shows 60 (bridge.search's limit). */
-export const READ_AHEAD = 60;
+/** How many of each side's best hits are read ahead: a search reads the rows of its first EAGER_ROWS results only. */
+export const READ_AHEAD = EAGER_ROWS;
 
 export class RowReads {
   private readonly pending = new Map<number, Promise<ImageRow | undefined>>();

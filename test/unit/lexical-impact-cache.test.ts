@@ -2,8 +2,9 @@
 // Searches must rank and score exactly as an index that never searched before, across adds,
 // removes, compaction and near spellings; the cache's room is bounded.
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/forest/rng.ts';
 import { analyzeRecord } from '../../src/core/text/analyze.ts';
-import { ImpactCache } from '../../src/core/text/impact-cache.ts';
+import { ImpactCache, WARM_SHARE, warmOrder } from '../../src/core/text/impact-cache.ts';
 import type { DocData } from '../../src/core/text/lexical-types.ts';
 import { buildRecord, FULL_OPTIONS, LexicalIndex, type AnalyticsRecord } from '../../src/core/text/index.ts';
 
@@ -14,26 +15,14 @@ const WHERE = ['on the grass', 'in the snow', 'on a dock', 'by the lake', 'in a 
 const SIGNS = ['BAKERY', 'STOP', 'CAFE OPEN', 'EXIT'];
 const QUERIES = ['dog', 'a man on a dock', 'two dogs playing in snow', 'girl in a red dress', 'puppy on grass', 'people', 'bakery', 'bakry cafe', 'guy jumps'];
 
-/** mulberry32: the same photos every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** n photos drawn from 120 distinct caption sets (a record takes ms to build), a fifth with a sign. */
 function photos(n: number, seed: number): AnalyticsRecord[] {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const rng = createRng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
   const pool = Array.from({ length: 120 }, () => buildRecord([0, 1, 2].map(() => `${pick(WHO)} ${pick(DOING)} ${pick(WHERE)} .`), models));
   return Array.from({ length: n }, () => {
     const record = pick(pool);
-    return r() < 0.2 ? { ...record, ocr: { text: pick(SIGNS), confidence: 0.9, model: 'ocr' } } : record;
+    return rng.next() < 0.2 ? { ...record, ocr: { text: pick(SIGNS), confidence: 0.9, model: 'ocr' } } : record;
   });
 }
 
@@ -84,6 +73,46 @@ describe('lexical search with kept posting scores', () => {
     docs.set(1100, records[1300] as AnalyticsRecord);
     index.add(1100, records[1300] as AnalyticsRecord);
     expect(results(index)).toEqual(results(fresh(docs)));
+  });
+});
+
+describe('the warm pass (LexicalIndex.warmImpacts)', () => {
+  it('keeps the long lists in steps, then searches rank as a fresh index; a finished pass is not redone', () => {
+    const records = photos(2000, 11);
+    const docs = new Map(records.map((r, i) => [i + 1, r] as const));
+    const index = fresh(docs);
+    const step = index.warmImpacts();
+    let steps = 1;
+    while (step(600)) steps++;
+    expect(steps).toBeGreaterThan(2);
+    const kept = index.keptScores;
+    expect(kept).toBeGreaterThan(1000);
+    // Searches reuse what the pass kept: the words most photos share add nothing new.
+    expect(results(index)).toEqual(results(fresh(docs)));
+    const afterSearch = index.keptScores;
+    expect(index.warmImpacts()(600)).toBe(false);
+    expect(index.keptScores).toBe(afterSearch);
+  });
+
+  it('stops once a document changes mid-pass; a new pass then keeps scores for the new documents', () => {
+    const records = photos(2100, 12);
+    const docs = new Map(records.slice(0, 2000).map((r, i) => [i + 1, r] as const));
+    const index = fresh(docs);
+    const step = index.warmImpacts();
+    expect(step(600)).toBe(true);
+    docs.set(2001, records[2000] as AnalyticsRecord);
+    index.add(2001, records[2000] as AnalyticsRecord);
+    expect(step(600)).toBe(false);
+    const again = index.warmImpacts();
+    while (again(600));
+    expect(results(index)).toEqual(results(fresh(docs)));
+  });
+
+  it('chooses the longest lists that fit in its share of the cache, and fills the shortest of them first', () => {
+    const lengths = new Map([['a', 50], ['b', 30], ['c', 20], ['d', 10], ['e', 5]]);
+    // Share of 100: 75. a (50) + b would be 80: b is left out, c (20) and e (5) fit after it.
+    expect(100 * WARM_SHARE).toBe(75);
+    expect(warmOrder(['a', 'b', 'c', 'd', 'e'], (k) => lengths.get(k)!, 100)).toEqual(['e', 'c', 'a']);
   });
 });
 

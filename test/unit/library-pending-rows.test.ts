@@ -1,44 +1,23 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { buildRecord } from '../../src/core/text/record';
-import type { PreparedImage } from '../../workers/lib/analyze-image';
 import { Library } from '../../workers/lib/library';
 import { EAGER_ROWS } from '../../workers/lib/ranking';
+import { image, TEXT_DIM, vector } from './library-fixture';
 
 // A text search of the person's library reads and explains the rows of its first screenful only;
 // the others come back pending and are filled as their cards scroll near (fillResults), with the
 // same names, scores and reasons an eager read gives.
-const unit = (dim: number, seed: number): Float32Array => {
-  const v = Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233));
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-};
-const models = { captioner: 'cap-a', embedder: 'emb-a' };
 const COLOURS = ['red', 'blue', 'green', 'yellow', 'black'];
 const THINGS = ['kite', 'kite and a dog', 'bicycle'];
-
-function prepared(i: number): PreparedImage {
-  const captions = [`a ${COLOURS[i % COLOURS.length]} ${THINGS[i % THINGS.length]} in the park`];
-  return {
-    sha256: `sha-${i}`,
-    meta: { name: `p${i}.jpg`, path: `p${i}.jpg`, type: 'image/jpeg', lastModified: 0 },
-    size: 1,
-    width: 2,
-    height: 2,
-    thumb: new Blob([new Uint8Array([1])]),
-    record: { ...buildRecord(captions, models), captionsAsked: captions.length },
-    textVector: unit(16, i),
-    visualVector: unit(8, i),
-  };
-}
+const caption = (i: number): string => `a ${COLOURS[i % COLOURS.length]} ${THINGS[i % THINGS.length]} in the park`;
 
 describe('library text search: rows of the first screenful only', () => {
   it('leaves the rest pending, fills them when asked, and forgets old queries', async () => {
     const lib = await Library.open('pending-rows');
     const ids: number[] = [];
-    for (let i = 1; i <= 60; i++) ids.push(await lib.commit(prepared(i)));
-    const names = new Map(ids.map((id, i) => [id, `p${i + 1}.jpg`]));
-    const hits = await lib.searchText('kite in the park', unit(16, 5), 60);
+    for (let i = 1; i <= 60; i++) ids.push(await lib.commit(image(i, caption(i))));
+    const names = new Map(ids.map((id, i) => [id, `photo-${i + 1}.jpg`]));
+    const hits = await lib.searchText('kite in the park', vector(TEXT_DIM, 5), 60);
     expect(hits.length).toBeGreaterThan(EAGER_ROWS + 10);
     for (const h of hits.slice(0, EAGER_ROWS)) expect([h.pending, h.name, h.summary.text.length > 0]).toEqual([undefined, names.get(h.id), true]);
     const pending = hits.slice(EAGER_ROWS);

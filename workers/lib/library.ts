@@ -16,6 +16,7 @@ import { dequantize, forestVector, imageRow, quantize, stageImported, type Impor
 import { deviceMemory, ForestSlot } from './forest-slot';
 import { markFirst } from './search-warmup';
 import type { StepClock } from './search-steps';
+import { LexicalWarmer } from './lexical-warm';
 import { READ_AHEAD, RowReads } from './row-reads';
 import { AnsweredQueries, EAGER_ROWS, explainHits, fuseText, pendingResult, prepareText, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 import { announce, exclusive, shared, takeReplaced } from './tab-sync';
@@ -322,6 +323,7 @@ export class Library {
     signal?.throwIfAborted();
     const rows = presentHits(eager, await reads.rows(eager.map((h) => h.id)));
     if (clock) clock.steps.rows = clock.since() - t;
+    this.lexicalWarmer.start(this.lexical);
     return [...rows, ...fused.slice(EAGER_ROWS).map(pendingResult)];
   }
 
@@ -335,6 +337,9 @@ export class Library {
     if (!answer) return [];
     return presentHits(explainHits(this.lexical, answer.explainer, answer.hits), await store.rowsByIds(this.db, answer.hits.map((h) => h.id)));
   }
+
+  /** Fills the lexical index's kept scores after each text search (lexical-warm.ts). */
+  private readonly lexicalWarmer = new LexicalWarmer();
 
   /** The fused hits of the last few text searches, with their analysed query, for fillResults. */
   private readonly answered = new AnsweredQueries<LexicalQuery>();

@@ -23,7 +23,8 @@ export type StartupMark =
   | 'search-done'
   | 'ml-loaded'
   | 'forest-searched'
-  | 'vectors-warm';
+  | 'vectors-warm'
+  | 'lexical-warm';
 
 export function markStartup(name: StartupMark): void {
   performance.mark(PREFIX + name);

@@ -15,9 +15,19 @@ export class ImpactCache {
 
   constructor(private readonly cap: number = IMPACT_CACHE_POSTINGS) {}
 
-  /** Postings held now (for tests). */
+  /** Postings held now. */
   get size(): number {
     return this.held;
+  }
+
+  /** Postings it may hold at most. */
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /** True if the list under `key` is held for `basis`. */
+  holds(basis: object, key: string): boolean {
+    return basis === this.basis && this.lists.has(key);
   }
 
   /**
@@ -54,4 +64,26 @@ export class ImpactCache {
     this.lists.delete(key);
     this.held -= scores.length;
   }
+}
+
+/** A warm pass's share of the cache: the rest stays for the lists queries reach that it did not fill. */
+export const WARM_SHARE = 0.75;
+/** Lists shorter than this are cheap to score on the fly; a warm pass leaves them to the queries. */
+export const WARM_MIN_POSTINGS = 512;
+
+/**
+ * The keys a warm pass fills, in the order it fills them: the longest lists that fit in the cache's
+ * warm share, shortest of them first, so that a query's own lists later push out the least useful first.
+ */
+export function warmOrder(longestFirst: readonly string[], lengthOf: (key: string) => number, capacity: number): string[] {
+  const room = Math.floor(capacity * WARM_SHARE);
+  const chosen: string[] = [];
+  let sum = 0;
+  for (const key of longestFirst) {
+    const n = lengthOf(key);
+    if (sum + n > room) continue;
+    chosen.push(key);
+    sum += n;
+  }
+  return chosen.reverse();
 }

@@ -10,7 +10,7 @@ import { analyzeRecord, fieldTerms, keyFor } from './analyze.ts';
 import { DocStore, type DocArrays } from './doc-store.ts';
 import { explainHit } from './explain.ts';
 import { FuzzyVocabulary, withNearSpellings } from './fuzzy.ts';
-import { ImpactCache } from './impact-cache.ts';
+import { ImpactCache, WARM_MIN_POSTINGS, warmOrder } from './impact-cache.ts';
 import {
   FIELDS,
   type DocData,
@@ -24,7 +24,7 @@ import { FIELD_COUNT as FIELDS_PER_POSTING, TermTable, type PackedPostings, type
 import { analyzeQuery, type Alternative, type LexicalQuery } from './query.ts';
 import type { AnalyticsRecord } from './record.ts';
 import { TopK } from './top-k.ts';
-import { isRelational, bestTripletMatch, colorConflict } from './triplet-match.ts';
+import { rescores, rescoreTriplets, tripletBonus } from './triplet-rescore.ts';
 
 type FieldCounts = Record<Field, number>;
 
@@ -62,6 +62,8 @@ export class LexicalIndex {
   private ocrWords = new FuzzyVocabulary();
   /** Postings' scores before idf, kept while no document changes (see impact-cache.ts). */
   private readonly impacts = new ImpactCache();
+  /** The mean lengths a warm pass last finished for (warmImpacts). */
+  private warmedFor: Float64Array | undefined;
   // Search scratch, indexed by slot. A slot's entry counts only if its stamp is the current epoch.
   private acc = new Float64Array(0);
   private accStamp = new Uint32Array(0);
@@ -223,6 +225,12 @@ export class LexicalIndex {
     return words.reduce((sum, k) => sum + this.idf(k), 0) / Math.max(1, words.length);
   }
 
+  private readonly idfOfTriplet = (t: { s: string; o: string }): number => this.tripletIdf(t);
+
+  private tripletScoreAt(q: LexicalQuery, slot: number): number {
+    return tripletBonus(q, this.docs.triplets(slot), this.options, this.idfOfTriplet);
+  }
+
   /** Packed copies of the index's arrays (see lexical-snapshot.ts). */
   state(): LexicalState {
     const remap = new Int32Array(this.docs.slotCount).fill(-1);
@@ -270,6 +278,36 @@ export class LexicalIndex {
       tf += ((weights[f] as number) * c) / (1 - b + (b * (lengths[slot * FIELD_COUNT + f] as number)) / (avg[f] as number));
     }
     return (tf * (k1 + 1)) / (tf + k1);
+  }
+
+  /**
+   * A warm pass over the kept scores (impact-cache.ts): each call of the returned step computes up
+   * to `maxPostings` postings' scores, the longest lists first (warmOrder), and says whether there
+   * is more. It stops, false, once any document changes: what it would keep is then stale.
+   */
+  warmImpacts(): (maxPostings: number) => boolean {
+    const avg = this.averages();
+    if (this.warmedFor === avg) return () => false;
+    const lengthOf = (key: string): number => (this.terms.list(key) as PostingList).length;
+    const keys = warmOrder(this.terms.longest(WARM_MIN_POSTINGS), lengthOf, this.impacts.capacity);
+    let next = 0;
+    return (maxPostings) => {
+      let done = 0;
+      for (; next < keys.length && this.avg === avg; next++) {
+        const key = keys[next] as string;
+        const list = this.terms.list(key) as PostingList;
+        if (done > 0 && done + list.length > maxPostings) return true;
+        this.impactsOf(key, list, this.termWeights, avg);
+        done += list.length;
+      }
+      if (next === keys.length && this.avg === avg) this.warmedFor = avg;
+      return false;
+    };
+  }
+
+  /** Postings whose scores are kept now (for tests and probes). */
+  get keptScores(): number {
+    return this.impacts.size;
   }
 
   /** termScore of each posting of `list` (held between searches while the documents stay as they are). */
@@ -346,9 +384,16 @@ export class LexicalIndex {
     for (const p of q.phrases) count = this.accumulate(phraseAlt(p), this.idf(p), this.phraseWeights, avg, count);
     const ids = this.docs.ids;
     const k = Math.min(Math.floor(limit), count);
-    const { tripletWeight, colorConflict: penalty } = this.options;
-    if (q.triplets.length > 0 && (tripletWeight > 0 || penalty > 0))
-      this.rerank(q, k, Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0)), count);
+    if (rescores(q, this.options)) {
+      const offerAll = (top: TopK): void => {
+        for (let j = 0; j < count; j++) {
+          const slot = this.touched[j] as number;
+          top.offer(this.acc[slot] as number, ids[slot] as number, slot);
+        }
+      };
+      const depth = Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0));
+      rescoreTriplets(q, this.options, this.idfOfTriplet, k, depth, offerAll, (slot) => this.tripletScoreAt(q, slot), (slot, s) => (this.acc[slot] = s));
+    }
     const top = new TopK(k);
     for (let j = 0; j < count; j++) {
       const slot = this.touched[j] as number;
@@ -356,47 +401,5 @@ export class LexicalIndex {
       if (s >= minScore) top.offer(s, ids[slot] as number, slot);
     }
     return top.sorted().map(({ id, score }) => ({ id, score }));
-  }
-
-  /**
-   * Adds the triplet bonus and colour penalty to the best `depth` BM25 candidates, best first,
-   * stopping once even the largest possible bonus could not lift the next one into the top `k`.
-   */
-  private rerank(q: LexicalQuery, k: number, depth: number, count: number): void {
-    const ids = this.docs.ids;
-    const candidates = new TopK(depth);
-    for (let j = 0; j < count; j++) {
-      const slot = this.touched[j] as number;
-      candidates.offer(this.acc[slot] as number, ids[slot] as number, slot);
-    }
-    const maxBonus = this.maxTripletBonus(q);
-    const kept = new TopK(k);
-    for (const c of candidates.sorted()) {
-      // Strictly below: an equal score could still win on the id tie-break.
-      if (kept.full && c.score + maxBonus < kept.floor) break;
-      const s = c.score + this.tripletScoreAt(q, c.key);
-      this.acc[c.key] = s;
-      kept.offer(s, c.id, c.key);
-    }
-  }
-
-  /** What the triplet bonus can add at most: every query triplet matched with similarity 1. */
-  private maxTripletBonus(q: LexicalQuery): number {
-    const { tripletWeight, expansion } = this.options;
-    if (!(tripletWeight > 0)) return 0;
-    const termMax = Math.max(1, ...Object.values(expansion));
-    return q.triplets.reduce((sum, t) => sum + (isRelational(t) ? tripletWeight * termMax * termMax * this.tripletIdf(t) : 0), 0);
-  }
-
-  private tripletScoreAt(q: LexicalQuery, slot: number): number {
-    const { tripletWeight, colorConflict: penalty } = this.options;
-    const triplets = this.docs.triplets(slot);
-    let total = 0;
-    for (const t of q.triplets) {
-      const best = tripletWeight > 0 ? bestTripletMatch(t, triplets, this.options) : undefined;
-      if (best) total += tripletWeight * best.sim * this.tripletIdf(t);
-      if (penalty > 0 && colorConflict(t, triplets, this.options)) total -= penalty;
-    }
-    return total;
   }
 }

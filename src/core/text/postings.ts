@@ -94,6 +94,12 @@ export class TermTable {
     return t === undefined ? 0 : (this.counts[t] as number);
   }
 
+  /** Keys whose lists hold at least `min` postings (dead ones too: they are scored as well), longest first. */
+  longest(min: number): string[] {
+    const keys = this.keys.filter((_, t) => (this.lists[t] as PostingList).length >= min);
+    return keys.sort((a, b) => (this.list(b) as PostingList).length - (this.list(a) as PostingList).length);
+  }
+
   /** Adds one live document's posting to `key`. */
   push(key: string, slot: number, counts: readonly number[]): void {
     const t = this.termId(key);

@@ -16,7 +16,7 @@ import { FIELD_COUNT as FIELDS_PER_POSTING } from './postings.ts';
 import type { Alternative, LexicalQuery } from './query.ts';
 import { expandKey, relationOf } from './synonyms.ts';
 import { TopK } from './top-k.ts';
-import { bestTripletMatch, colorConflict, isRelational } from './triplet-match.ts';
+import { rescores, rescoreTriplets, tripletBonus } from './triplet-rescore.ts';
 import type { Triplet } from './triplets.ts';
 
 const FIELD_COUNT: number = FIELDS_PER_POSTING;
@@ -280,8 +280,13 @@ export class SplitView {
     for (const p of q.phrases) accumulate([{ key: p, relation: 'exact', weight: this.options.phraseWeight }], this.idf(p), this.phraseWeights);
     const count = touched.length;
     const k = Math.min(Math.floor(limit), count);
-    const { tripletWeight, colorConflict: penalty } = this.options;
-    if (q.triplets.length > 0 && (tripletWeight > 0 || penalty > 0)) this.rerank(acc, touched, k, Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0)));
+    if (rescores(q, this.options)) {
+      const offerAll = (top: TopK): void => {
+        for (const id of touched) top.offer(acc[id] as number, id, id);
+      };
+      const depth = Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0));
+      rescoreTriplets(q, this.options, (t) => this.tripletIdf(t), k, depth, offerAll, (id) => this.tripletScoreOf(id), (id, s) => (acc[id] = s));
+    }
     const top = new TopK(k);
     for (const id of touched) {
       const s = acc[id] as number;
@@ -290,38 +295,11 @@ export class SplitView {
     return top.sorted().map(({ id, score }) => ({ id, score }));
   }
 
-  private rerank(acc: Float64Array, touched: readonly number[], k: number, depth: number): void {
-    const candidates = new TopK(depth);
-    for (const id of touched) candidates.offer(acc[id] as number, id, id);
-    const maxBonus = this.maxTripletBonus();
-    const kept = new TopK(k);
-    for (const c of candidates.sorted()) {
-      if (kept.full && c.score + maxBonus < kept.floor) break;
-      const s = c.score + this.tripletScoreOf(c.id);
-      acc[c.id] = s;
-      kept.offer(s, c.id, c.id);
-    }
-  }
-
-  private maxTripletBonus(): number {
-    const { tripletWeight, expansion } = this.options;
-    if (!(tripletWeight > 0)) return 0;
-    const termMax = Math.max(1, ...Object.values(expansion));
-    return this.query.triplets.reduce((sum, t) => sum + (isRelational(t) ? tripletWeight * termMax * termMax * this.tripletIdf(t) : 0), 0);
-  }
-
   /** The triplet bonus of one document from its triplets under the query's subjects (the only ones that can match). */
   private tripletScoreOf(id: number): number {
-    const { tripletWeight, colorConflict: penalty } = this.options;
     const triplets: Triplet[] = [];
     for (const list of this.triplets) tripletsOf(list, id, triplets);
-    let total = 0;
-    for (const t of this.query.triplets) {
-      const best = tripletWeight > 0 ? bestTripletMatch(t, triplets, this.options) : undefined;
-      if (best) total += tripletWeight * best.sim * this.tripletIdf(t);
-      if (penalty > 0 && colorConflict(t, triplets, this.options)) total -= penalty;
-    }
-    return total;
+    return tripletBonus(this.query, triplets, this.options, (t) => this.tripletIdf(t));
   }
 }
 

@@ -26,9 +26,9 @@ export interface ResultRow {
 /**
  * Results of a text search whose rows are read before it answers: a screenful at desktop width
  * (7 columns × 3 rows, and a row of margin). The others come back pending (ResultRow.pending) and
- * are read as their cards scroll near (fillResults): reading and explaining every result was a
- * tenth of a warm search at 100,000 photos (bench:pipeline's rows and fuse steps), and a pack's
- * rows are requests of their own.
+ * are read as their cards scroll near (fillResults): explaining and reading all 60 took ~10 ms of a
+ * ~43 ms warm search at 100,000 photos (bench:pipeline's fuse and rows steps), and a pack's rows
+ * are requests of their own.
  */
 export const EAGER_ROWS = 24;
 /** Text searches whose hits fillResults still knows (the page's last few queries). */

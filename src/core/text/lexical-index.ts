@@ -211,15 +211,6 @@ export class LexicalIndex {
     return alt.relation === 'fuzzy' ? this.fuzzyWeights : this.termWeights;
   }
 
-  /**
-   * Sum over query triplets of best match x mean idf of its subject/object words,
-   * minus a fixed penalty per contradicted query colour.
-   */
-  tripletScore(q: LexicalQuery, id: number): number {
-    const slot = this.docs.slot(id);
-    return slot === undefined ? 0 : this.tripletScoreAt(q, slot);
-  }
-
   tripletIdf(t: { s: string; o: string }): number {
     const words = [t.s, t.o].filter((w) => w !== '').map((w) => keyFor(w, this.options.analyzer));
     return words.reduce((sum, k) => sum + this.idf(k), 0) / Math.max(1, words.length);
@@ -227,6 +218,7 @@ export class LexicalIndex {
 
   private readonly idfOfTriplet = (t: { s: string; o: string }): number => this.tripletIdf(t);
 
+  /** The triplet bonus of the document in `slot` (triplet-rescore.ts). */
   private tripletScoreAt(q: LexicalQuery, slot: number): number {
     return tripletBonus(q, this.docs.triplets(slot), this.options, this.idfOfTriplet);
   }

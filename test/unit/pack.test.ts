@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, partPath } from '../../src/core/pack/format';
 import { WorkFolder } from '../../scripts/pack/work';
 import { Library } from '../../workers/lib/library';
-import { PACK_EAGER_ROWS, PackLibrary } from '../../workers/lib/pack-library';
+import { PackLibrary } from '../../workers/lib/pack-library';
+import { EAGER_ROWS } from '../../workers/lib/ranking';
 import { addPackToLibrary } from '../../workers/lib/pack-import';
 import { expectConsistent } from './library-fixture';
 import { packRows, photoFolder, rareWord, readManifest, runMerge, runPack, serveDir } from '../fixtures/pack';
@@ -61,10 +62,10 @@ describe('npm run pack', () => {
     try {
       const pack = await PackLibrary.open(url, url);
       const hits = await pack.searchText(word, undefined, 40);
-      expect(hits.length).toBeGreaterThan(PACK_EAGER_ROWS);
+      expect(hits.length).toBeGreaterThan(EAGER_ROWS);
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const h of hits.slice(0, PACK_EAGER_ROWS)) expect([h.pending, h.name]).toEqual([undefined, byId.get(h.id)!.name]);
-      const pending = hits.slice(PACK_EAGER_ROWS);
+      for (const h of hits.slice(0, EAGER_ROWS)) expect([h.pending, h.name]).toEqual([undefined, byId.get(h.id)!.name]);
+      const pending = hits.slice(EAGER_ROWS);
       expect(pending.every((h) => h.pending && h.name === '' && h.caption === '')).toBe(true);
       const filled = await pack.fillResults(word, pending.map((h) => h.id).reverse());
       expect(filled.map((h) => [h.id, h.name, h.score, h.pending])).toEqual(pending.map((h) => [h.id, byId.get(h.id)!.name, h.score, undefined]).reverse());

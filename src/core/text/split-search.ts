@@ -201,6 +201,8 @@ export class SplitView {
     return words.reduce((sum, k) => sum + this.idf(k), 0) / Math.max(1, words.length);
   }
 
+  private readonly idfOfTriplet = (t: { s: string; o: string }): number => this.tripletIdf(t);
+
   bestAlternative(id: number, alts: readonly Alternative[], baseIdf: number, phrase: boolean): { alt: Alternative; counts: FieldCounts; score: number } | undefined {
     let best: { alt: Alternative; counts: FieldCounts; score: number } | undefined;
     for (const alt of alts) {
@@ -285,7 +287,7 @@ export class SplitView {
         for (const id of touched) top.offer(acc[id] as number, id, id);
       };
       const depth = Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0));
-      rescoreTriplets(q, this.options, (t) => this.tripletIdf(t), k, depth, offerAll, (id) => this.tripletScoreOf(id), (id, s) => (acc[id] = s));
+      rescoreTriplets(q, this.options, this.idfOfTriplet, k, depth, offerAll, (id) => this.tripletScoreOf(id), (id, s) => (acc[id] = s));
     }
     const top = new TopK(k);
     for (const id of touched) {
@@ -299,7 +301,7 @@ export class SplitView {
   private tripletScoreOf(id: number): number {
     const triplets: Triplet[] = [];
     for (const list of this.triplets) tripletsOf(list, id, triplets);
-    return tripletBonus(this.query, triplets, this.options, (t) => this.tripletIdf(t));
+    return tripletBonus(this.query, triplets, this.options, this.idfOfTriplet);
   }
 }
 

@@ -384,7 +384,9 @@ export class LexicalIndex {
         }
       };
       const depth = Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0));
-      rescoreTriplets(q, this.options, this.idfOfTriplet, k, depth, offerAll, (slot) => this.tripletScoreAt(q, slot), (slot, s) => (this.acc[slot] = s));
+      const bonus = (slot: number): number => this.tripletScoreAt(q, slot);
+      const settled = rescoreTriplets(q, this.options, this.idfOfTriplet, k, depth, minScore, offerAll, bonus, (slot, s) => (this.acc[slot] = s));
+      if (settled) return settled.map(({ id, score }) => ({ id, score }));
     }
     const top = new TopK(k);
     for (let j = 0; j < count; j++) {

@@ -287,7 +287,8 @@ export class SplitView {
         for (const id of touched) top.offer(acc[id] as number, id, id);
       };
       const depth = Math.min(count, Math.max(k, Math.floor(rerankDepth) || 0));
-      rescoreTriplets(q, this.options, this.idfOfTriplet, k, depth, offerAll, (id) => this.tripletScoreOf(id), (id, s) => (acc[id] = s));
+      const settled = rescoreTriplets(q, this.options, this.idfOfTriplet, k, depth, minScore, offerAll, (id) => this.tripletScoreOf(id), (id, s) => (acc[id] = s));
+      if (settled) return settled.map(({ id, score }) => ({ id, score }));
     }
     const top = new TopK(k);
     for (const id of touched) {

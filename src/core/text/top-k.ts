@@ -29,6 +29,11 @@ export class TopK {
     return this.full && this.k > 0 ? (this.scores[0] as number) : -Infinity;
   }
 
+  /** Id of that worst kept entry (NaN while not full). */
+  get floorId(): number {
+    return this.full && this.k > 0 ? (this.ids[0] as number) : NaN;
+  }
+
   /** Offers an entry; returns whether it was kept. */
   offer(score: number, id: number, key: number): boolean {
     if (this.k <= 0) return false;

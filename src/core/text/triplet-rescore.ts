@@ -5,7 +5,7 @@
 // top k; `depth` caps the work when scores are too close.
 import type { LexicalOptions } from './lexical-types.ts';
 import type { LexicalQuery } from './query.ts';
-import { TopK } from './top-k.ts';
+import { ranksBefore, TopK } from './top-k.ts';
 import { bestTripletMatch, colorConflict, isRelational } from './triplet-match.ts';
 import type { Triplet } from './triplets.ts';
 
@@ -43,7 +43,10 @@ export function rescores(q: LexicalQuery, options: LexicalOptions): boolean {
 /**
  * Rescores the best `depth` BM25 candidates, best first. `offerAll` offers every candidate
  * (score, id, key) to the list it is given; `bonusOf(key)` is a candidate's tripletBonus;
- * `rescored(key, score)` takes its new score.
+ * `rescored(key, score)` takes its new score. Returns the final top k (scores ≥ `minScore`, best
+ * first) when the candidates alone settle it, so the caller's second pass over every matching
+ * document is skipped; undefined when a document outside them could still rank (then that pass
+ * decides).
  */
 export function rescoreTriplets(
   q: LexicalQuery,
@@ -51,19 +54,33 @@ export function rescoreTriplets(
   idf: TripletIdf,
   k: number,
   depth: number,
+  minScore: number,
   offerAll: (candidates: TopK) => void,
   bonusOf: (key: number) => number,
   rescored: (key: number, score: number) => void,
-): void {
+): Ranked[] | undefined {
   const candidates = new TopK(depth);
   offerAll(candidates);
+  // Every document left out ranks after the candidates' last one, its BM25 score unchanged.
+  const outside = candidates.full ? { score: candidates.floor, id: candidates.floorId } : undefined;
   const maxBonus = maxTripletBonus(q, options, idf);
   const kept = new TopK(k);
-  for (const c of candidates.sorted()) {
+  const list = candidates.sorted();
+  for (const c of list) {
     // Strictly below: an equal score could still win on the id tie-break.
     if (kept.full && c.score + maxBonus < kept.floor) break;
-    const s = c.score + bonusOf(c.key);
-    rescored(c.key, s);
-    kept.offer(s, c.id, c.key);
+    c.score += bonusOf(c.key);
+    rescored(c.key, c.score);
+    kept.offer(c.score, c.id, c.key);
   }
+  const top = new TopK(k);
+  for (const c of list) if (c.score >= minScore) top.offer(c.score, c.id, c.key);
+  const settled = !outside || outside.score < minScore || (top.full && ranksBefore(top.floor, top.floorId, outside.score, outside.id));
+  return settled ? top.sorted() : undefined;
+}
+
+export interface Ranked {
+  score: number;
+  id: number;
+  key: number;
 }

@@ -25,6 +25,7 @@ import { PackLibrary } from './lib/pack-library';
 import { PackSource } from '../src/pack/pack-source';
 import { openPackFile } from './lib/pack-file';
 import { textQuery } from './lib/text-query';
+import { listenForQueryPort, searchEmbedder } from './lib/query-side';
 import { addPackToLibrary } from './lib/pack-import';
 import { MANIFEST, ModelHost, type LoadConfig, type RuntimeInfo } from './lib/model-host';
 import { countStale, refreshNext, type RefreshKind, type RefreshWant } from './lib/refresh';
@@ -39,6 +40,7 @@ export type { AddOutcome, IndexOptions } from './lib/index-file';
 export type { ModelProbe } from './lib/probe-api';
 
 const host = new ModelHost();
+listenForQueryPort();
 const indexer = new FileIndexer(host, () => lib());
 let library: Promise<Library> | undefined;
 let dbName: string | undefined;
@@ -125,7 +127,7 @@ const api = {
       tracedLibrary(() =>
         PackSource.open(url, base).then((source) => {
           // The embedder's start (seconds of onnxruntime) runs beside the rest of the open, not after it.
-          if (config) void warmEmbedder(() => Promise.resolve(source.manifest.count), () => watchVectorSide(host.embedder(forPack(config, source.manifest.models.embedder))));
+          if (config) void warmEmbedder(() => Promise.resolve(source.manifest.count), () => watchVectorSide(searchEmbedder(host, forPack(config, source.manifest.models.embedder))));
           return PackLibrary.from(source);
         }),
       ),
@@ -147,7 +149,7 @@ const api = {
     if (pack) return { count: (await pack).count };
     markStartup('open');
     if (!library) dbName = name;
-    if (config) void warmEmbedder(async () => countImages(await browseDB()), () => watchVectorSide(host.embedder(config)));
+    if (config) void warmEmbedder(async () => countImages(await browseDB()), () => watchVectorSide(searchEmbedder(host, config)));
     return { count: await (await lib()).count() };
   },
 
@@ -220,7 +222,7 @@ const api = {
     return runCancellable(callId, async (signal) => {
       const opened = pack && (await pack);
       const cfg = config && forPack(config, opened);
-      return textQuery(query, limit, () => (opened ? Promise.resolve(opened) : lib()), cfg && (() => host.embedder(cfg, undefined, signal)), signal);
+      return textQuery(query, limit, () => (opened ? Promise.resolve(opened) : lib()), cfg && (() => searchEmbedder(host, cfg, signal)), signal);
     });
   },
 
@@ -228,7 +230,7 @@ const api = {
    *  the pack's own embedder, which its text queries use). A failure is left for the search to report (keyword-only notice). */
   async warmSearch(config: LoadConfig): Promise<void> {
     const opened = pack && (await pack.catch(() => undefined));
-    await watchVectorSide(host.embedder(forPack(config, opened))).catch(() => undefined);
+    await watchVectorSide(searchEmbedder(host, forPack(config, opened))).catch(() => undefined);
   },
 
   /** Why text in photos could not be read lately (the reader's files were missing); undefined when it works. */

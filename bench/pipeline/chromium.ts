@@ -256,15 +256,18 @@ async function probeCaptions(base: string, o: ChromiumOptions, p: NonNullable<Ch
 const traceLine = (trace: { name: string; at: number }[]): string => `worker marks: ${trace.map((m) => `${m.name} @${Math.round(m.at)}`).join(', ')}`;
 
 /** The app's built analysis worker script (hashed name) under the app's assets/. */
-function analysisWorkerUrl(appOutDir: string): string {
-  const name = readdirSync(path.join(appOutDir, 'assets')).find((f) => /^analysis\.worker-.*\.js$/.test(f));
+/** The build's analysis worker, and its query worker where the build has one (served under `prefix`). */
+function appWorkerUrls(appOutDir: string, prefix = ''): { workerUrl: string; queryWorkerUrl?: string } {
+  const files = readdirSync(path.join(appOutDir, 'assets'));
+  const name = files.find((f) => /^analysis\.worker-.*\.js$/.test(f));
   if (!name) throw new Error(`no analysis.worker-*.js in ${appOutDir}/assets`);
-  return `/assets/${name}`;
+  const query = files.find((f) => /^query\.worker-.*\.js$/.test(f));
+  return { workerUrl: `${prefix}/assets/${name}`, ...(query ? { queryWorkerUrl: `${prefix}/assets/${query}` } : {}) };
 }
 
 async function queries(base: string, o: ChromiumOptions, q: NonNullable<ChromiumOptions['query']>): Promise<Pick<EnvReport, 'query' | 'appQuery' | 'appPage'>> {
   const config = benchModelConfig(`/models/${o.modelsFolder}/`, '/ort/');
-  const workerUrl = analysisWorkerUrl(o.appOutDir);
+  const urls = appWorkerUrls(o.appOutDir);
   const coldQuery = q.queries[0]!;
   return withProfile(async (profile) => {
     // Session 1: seed the app's own database ('glimpse'), then one search by the app's worker so
@@ -277,7 +280,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
       await openBenchPage(page, base);
       const seedReq: SeedRequest = { dbName: 'glimpse', spec: q.spec, captionsUrl: '/__bench/captions.json' };
       seed = await page.evaluate((req) => window.__pipelineBench!.seed(req), seedReq);
-      const first = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery: q.warmup[0]!, warmup: [], queries: [] } satisfies AppWorkerRequest);
+      const first = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { ...urls, config, coldQuery: q.warmup[0]!, warmup: [], queries: [] } satisfies AppWorkerRequest);
       firstVisitColdMs = first.coldMs;
       o.log(`chromium: first search ever on this profile (models fetched) ${Math.round(first.coldMs)} ms`);
     } finally {
@@ -288,18 +291,18 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
     // figure on a shared machine, so the report gives the median of all of them.
     const coldRunsMs: number[] = [];
     const oldRunsMs: number[] = [];
-    const oldWorkerUrl = o.compareDist ? `/__bench/old${analysisWorkerUrl(o.compareDist)}` : undefined;
+    const oldUrls = o.compareDist ? appWorkerUrls(o.compareDist, '/__bench/old') : undefined;
     // Side by side, each restart also times the warm searches of that worker (old and new alike).
     const warmBySide: Record<'old' | 'new', number[]> = { old: [], new: [] };
     const stepsBySide: Record<'old' | 'new', { pageMs: number; steps: SearchSteps }[]> = { old: [], new: [] };
-    const coldOnce = async (i: number, url: string, tag: 'old' | 'new'): Promise<number> => {
+    const coldOnce = async (i: number, side: { workerUrl: string; queryWorkerUrl?: string }, tag: 'old' | 'new'): Promise<number> => {
       context = await profile.launch();
       try {
         const page = await firstPage(context, o, 'bench');
         await openBenchPage(page, base);
         const query = q.queries[(i + 2) % q.queries.length]!;
         const warm = o.compareDist ? { warmup: q.warmup, queries: q.queries.slice(0, q.appQueries), warmAfterMs: q.warmAfterMs } : { warmup: [], queries: [] };
-        const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl: url, config, coldQuery: query, ...warm } satisfies AppWorkerRequest);
+        const r = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { ...side, config, coldQuery: query, ...warm } satisfies AppWorkerRequest);
         warmBySide[tag].push(...r.warmMs);
         if (r.steps.length === r.warmMs.length) stepsBySide[tag].push(...r.steps.map((steps, k) => ({ pageMs: r.warmMs[k]!, steps })));
         const w = r.warmMs.length ? `; warm p50 ${dist(r.warmMs).p50.toFixed(1)} / p95 ${dist(r.warmMs).p95.toFixed(1)} ms` : '';
@@ -310,17 +313,17 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
       }
     };
     for (let i = 1; i < q.coldRuns; i++) {
-      if (!oldWorkerUrl) {
-        coldRunsMs.push(await coldOnce(i, workerUrl, 'new'));
+      if (!oldUrls) {
+        coldRunsMs.push(await coldOnce(i, urls, 'new'));
         continue;
       }
       // Alternating which goes first: the one after a restart of the other finds warmer disk caches.
       for (const side of i % 2 ? ['new', 'old'] : ['old', 'new']) {
-        if (side === 'new') coldRunsMs.push(await coldOnce(i, workerUrl, 'new'));
-        else oldRunsMs.push(await coldOnce(i, oldWorkerUrl, 'old'));
+        if (side === 'new') coldRunsMs.push(await coldOnce(i, urls, 'new'));
+        else oldRunsMs.push(await coldOnce(i, oldUrls, 'old'));
       }
     }
-    if (oldWorkerUrl) {
+    if (oldUrls) {
       const mNew = median(coldRunsMs);
       const mOld = median(oldRunsMs);
       o.log(`chromium: cold search side by side over ${coldRunsMs.length} restarts each: old (${o.compareDist}) median ${Math.round(mOld)} ms [${oldRunsMs.map(Math.round).join(', ')}], new median ${Math.round(mNew)} ms [${coldRunsMs.map(Math.round).join(', ')}] → ×${(mNew / mOld).toFixed(2)}`);
@@ -334,7 +337,7 @@ async function queries(base: string, o: ChromiumOptions, q: NonNullable<Chromium
     try {
       const page = await firstPage(context, o, 'bench');
       await openBenchPage(page, base);
-      const app = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { workerUrl, config, coldQuery, warmup: q.warmup, queries: q.queries.slice(0, q.appQueries), warmAfterMs: q.warmAfterMs } satisfies AppWorkerRequest);
+      const app = await page.evaluate((req) => window.__pipelineBench!.appWorkerSearch(req), { ...urls, config, coldQuery, warmup: q.warmup, queries: q.queries.slice(0, q.appQueries), warmAfterMs: q.warmAfterMs } satisfies AppWorkerRequest);
       const appWarm = dist(app.warmMs);
       o.log(`chromium: app worker cold search after restart ${Math.round(app.coldMs)} ms (${traceLine(app.trace)}); warm p50 ${appWarm.p50.toFixed(1)} ms, p95 ${appWarm.p95.toFixed(1)} ms over ${appWarm.n}`);
 

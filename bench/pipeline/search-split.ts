@@ -27,5 +27,6 @@ export function splitLine(timed: readonly TimedSteps[]): string {
   });
   const outside = dist(timed.map((t) => t.pageMs - t.steps.total));
   const reads = mean(timed.map((t) => t.steps.vectorReads));
-  return `${timed.length} searches, ms p50/p95 (mean of the ${slow.length} at or past the page's p95 ${pageP95.toFixed(1)}): ${parts.join(', ')}; outside the worker's search ${outside.p50.toFixed(1)}/${outside.p95.toFixed(1)} (slow ${mean(slow.map((t) => t.pageMs - t.steps.total)).toFixed(1)}); exact-step vector reads per search (slab, then store) ${reads.toFixed(1)} (slow ${mean(slow.map((t) => t.steps.vectorReads)).toFixed(1)})`;
+  const remote = timed.filter((t) => t.steps.queryWorker === 1).length;
+  return `${timed.length} searches, ms p50/p95 (mean of the ${slow.length} at or past the page's p95 ${pageP95.toFixed(1)}): ${parts.join(', ')}; outside the worker's search ${outside.p50.toFixed(1)}/${outside.p95.toFixed(1)} (slow ${mean(slow.map((t) => t.pageMs - t.steps.total)).toFixed(1)}); exact-step vector reads per search (slab, then store) ${reads.toFixed(1)} (slow ${mean(slow.map((t) => t.steps.vectorReads)).toFixed(1)}); vectors from the query worker ${remote} of ${timed.length}`;
 }

@@ -6,15 +6,27 @@ import type { StoredIds } from '../../workers/lib/id-check';
 import type { CheckReport, Problem } from '../../workers/lib/consistency';
 import type { DatabaseDump } from '../storage/dump';
 import type { ResultRow } from '../../workers/lib/library';
+import type { SearchSteps } from '../../workers/lib/search-steps';
 import type { LoadConfig, ModelConfig, RuntimeInfo } from '../../workers/lib/model-host';
 import type { FileProgress } from '../ml/load';
 import type { DownloadPlan } from '../ml/model-cache';
 import { hubConsentGiven, loadModelConfig, ocrEnabled, saveHubConsent } from './settings';
 import { WorkerHandle } from './worker-handle';
+import { linkWorkers } from './query-link';
 
-export const analysis = new WorkerHandle<AnalysisApi>(
-  () => new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' }),
-);
+let queryWorker: Worker | undefined;
+
+/**
+ * Each new analysis worker is linked to the one query worker (started with the first, kept after a
+ * restart): text searches embed there. Not on a one-core device, where the two would only take turns.
+ */
+export const analysis = new WorkerHandle<AnalysisApi>(() => {
+  const worker = new Worker(new URL('../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
+  if ((navigator.hardwareConcurrency || 1) < 2) return worker;
+  queryWorker ??= new Worker(new URL('../../workers/query.worker.ts', import.meta.url), { type: 'module', name: 'query' });
+  linkWorkers(worker, queryWorker);
+  return worker;
+});
 
 /** Downloads from the hub wait for the person's yes (Glimpse says how much first); cached and
  *  self-hosted files never do. */
@@ -110,7 +122,7 @@ export function startupTrace(): Promise<{ name: string; at: number }[]> {
 }
 
 /** Tests: each recent text search's steps in the analysis worker (how many searches ran). */
-export function searchSteps(): Promise<{ total: number }[]> {
+export function searchSteps(): Promise<SearchSteps[]> {
   return analysis.call(undefined, (r) => r.searchSteps());
 }
 

@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   ortBase?: string;
   /** Files from a folder the person picked (air-gapped use), by relative path. */
   folder?: FolderCache;
+  /** At most this many WASM threads (the query worker takes one core, the analysis worker the other). */
+  maxThreads?: number;
 }
 
 /**
@@ -53,7 +55,7 @@ function configureRuntime(opts: RuntimeOptions, build: OrtBuild): void {
     const name = ORT_BUILD_FILES[build];
     wasm.wasmPaths = { mjs: `${opts.ortBase}${name}.mjs`, wasm: `${opts.ortBase}${name}.wasm` };
     const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
-    wasm.numThreads = singleThreadReason() ? 1 : Math.min(4, cores);
+    wasm.numThreads = singleThreadReason() ? 1 : Math.min(4, cores, opts.maxThreads ?? 4);
   }
 }
 

@@ -164,7 +164,10 @@ describe('a pack opened by URL', () => {
       await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), { timeout: 60_000 }).toContain(row.name);
       // The open's version bump used to re-run it 300 ms later (a second search at once, on the first visit).
       await page.waitForTimeout(1500);
-      expect(await page.evaluate(() => window.__glimpse!.searchSteps().then((s) => s.length))).toBe(1);
+      const steps = await page.evaluate(() => window.__glimpse!.searchSteps());
+      expect(steps).toHaveLength(1);
+      // Its vector came from the query worker (src/bridge/query-link.ts), beside the keyword ranking.
+      expect(steps[0]!.queryWorker).toBe(1);
     } finally {
       await context.close();
     }

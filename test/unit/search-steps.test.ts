@@ -1,7 +1,7 @@
 // Each text search files where its time went (workers/lib/search-steps.ts): bench:pipeline splits
 // the slow searches with it. The steps are read from the search's own path, in order.
 import { describe, expect, it } from 'vitest';
-import type { Embedder } from '../../src/ml/embedder';
+import type { QueryEmbedder } from '../../workers/lib/query-side';
 import type { PreparedText, ResultRow } from '../../workers/lib/ranking';
 import type { StepClock } from '../../workers/lib/search-steps';
 import { searchSteps } from '../../workers/lib/search-steps';
@@ -27,7 +27,7 @@ describe('search steps', () => {
         return [];
       },
     };
-    const embedder = { embed: () => new Promise((ok) => setTimeout(() => ok(new Float32Array([1, 0])), 5)) } as unknown as Embedder;
+    const embedder: QueryEmbedder = { modelId: 'test', remote: true, embed: () => new Promise((ok) => setTimeout(() => ok(new Float32Array([1, 0])), 5)) };
     const before = searchSteps().length;
     await textQuery('a dog', 60, async () => library, async () => embedder, new AbortController().signal);
     await textQuery('a cat', 60, async () => library, async () => embedder, new AbortController().signal);
@@ -38,6 +38,7 @@ describe('search steps', () => {
       expect(s.forestVectors).toBe(1.5);
       expect(s.vectorReads).toBe(3);
       expect(s.rows).toBe(0.25);
+      expect(s.queryWorker).toBe(1);
       expect(s.vector).toBeGreaterThanOrEqual(0);
       // The embed's and the ranking's own times, inside the steps that end with them.
       expect(s.embed).toBeGreaterThanOrEqual(3);

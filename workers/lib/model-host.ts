@@ -95,6 +95,12 @@ function hubOptions(config: LoadConfig): { allowHub: boolean; awaitingConsent: b
   return { allowHub: config.allowHub && !awaitingConsent, awaitingConsent };
 }
 
+/** What the runtime depends on. File handles don't stringify: the folder counts by its paths. */
+function runtimeKey(config: LoadConfig): string {
+  const { localModelPath, backend, ortBase } = config;
+  return JSON.stringify({ localModelPath, allowHub: hubOptions(config).allowHub, backend, ortBase, folder: config.folder?.map((f) => f.path) });
+}
+
 interface SlotEntry<T> {
   key: string;
   model: Promise<T>;
@@ -105,6 +111,8 @@ interface SlotEntry<T> {
   /** A caller without a signal waits for good: the load then always runs to its end. */
   kept: boolean;
   settled: boolean;
+  /** The model once loaded. */
+  value?: T;
 }
 
 /**
@@ -123,7 +131,10 @@ class ModelSlot<T extends { dispose(): Promise<void> }> {
       const stop = new AbortController();
       const fresh: SlotEntry<T> = { key, model: create(stop.signal), stop, waiting: 0, kept: false, settled: false };
       fresh.model.then(
-        () => (fresh.settled = true),
+        (m) => {
+          fresh.settled = true;
+          fresh.value = m;
+        },
         () => {
           fresh.settled = true;
           if (this.current === fresh) this.current = undefined; // a failed load may succeed later (network back, files added)
@@ -132,6 +143,11 @@ class ModelSlot<T extends { dispose(): Promise<void> }> {
       this.current = entry = fresh;
     }
     return this.wait(entry, signal);
+  }
+
+  /** The model under `key` if it is loaded already (starts nothing). */
+  peek(key: string): T | undefined {
+    return this.current?.key === key ? this.current.value : undefined;
   }
 
   private wait(entry: SlotEntry<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -183,6 +199,9 @@ export class ModelHost {
   private readonly captionerSlot = new ModelSlot<Captioner>();
   private readonly readerSlot = new ModelSlot<TextReader>();
 
+  /** `maxThreads` caps onnxruntime's WASM threads in this worker. */
+  constructor(private readonly limits: { maxThreads?: number } = {}) {}
+
   /** Both models (once per config); concurrent callers share the same loads. */
   async load(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Loaded> {
     // A WASM heap never shrinks: creating the big captioner's sessions while the heap is empty lets
@@ -200,6 +219,12 @@ export class ModelHost {
     return this.hosted(this.embedderSlot, config, config.embedderId, async (opts) => (await ml()).createEmbedder(asTask(entryOf(config, config.embedderId), 'feature-extraction'), opts), onProgress, signal);
   }
 
+  /** The embedder for `config` if this worker has it loaded already (starts no load). */
+  loadedEmbedder(config: LoadConfig): Embedder | undefined {
+    if (this.runtime?.key !== runtimeKey(config)) return undefined;
+    return this.embedderSlot.peek(this.slotKey(config, config.embedderId));
+  }
+
   /** The captioner alone (indexing, query by image). */
   captioner(config: LoadConfig, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Captioner> {
     return this.hosted(this.captionerSlot, config, config.captionerId, async (opts) => (await ml()).createCaptioner(asTask(entryOf(config, config.captionerId), 'image-to-text'), opts), onProgress, signal);
@@ -209,7 +234,7 @@ export class ModelHost {
   private hosted<T extends { dispose(): Promise<void> }>(slot: ModelSlot<T>, config: LoadConfig, id: string, create: (opts: LoadOptions) => Promise<T>, onProgress: ((p: FileProgress) => void) | undefined, signal: AbortSignal | undefined): Promise<T> {
     const backend = this.backend(config);
     return slot.get(
-      `${this.runtime?.key}|${id}|${config.dtype ?? ''}|${config.verboseSessions === true}`,
+      this.slotKey(config, id),
       async (stop) =>
         create({
           ...hubOptions(config),
@@ -221,6 +246,10 @@ export class ModelHost {
         }),
       signal,
     );
+  }
+
+  private slotKey(config: LoadConfig, id: string): string {
+    return `${this.runtime?.key}|${id}|${config.dtype ?? ''}|${config.verboseSessions === true}`;
   }
 
   /** The text reader (OCR); its files come from our origin whatever the model settings say. */
@@ -251,10 +280,9 @@ export class ModelHost {
 
   /** Configures where models come from once per runtime setting; another setting drops both models. */
   private backend(config: LoadConfig): Promise<Backend> {
-    // File handles don't stringify: the folder counts by its paths.
     const { localModelPath, backend, ortBase } = config;
     const allowHub = hubOptions(config).allowHub;
-    const key = JSON.stringify({ localModelPath, allowHub, backend, ortBase, folder: config.folder?.map((f) => f.path) });
+    const key = runtimeKey(config);
     if (this.runtime?.key !== key) {
       this.embedderSlot.drop();
       this.captionerSlot.drop();
@@ -270,7 +298,7 @@ export class ModelHost {
             for (const f of files) folder.add(f.path, f.file);
           }
           if (this.runtime === runtime) this.folder = folder;
-          return m.prepareRuntime({ localModelPath, allowHub, ortBase, folder }, backend);
+          return m.prepareRuntime({ localModelPath, allowHub, ortBase, folder, maxThreads: this.limits.maxThreads }, backend);
         }),
       };
       this.runtime = runtime;

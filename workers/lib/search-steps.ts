@@ -21,6 +21,8 @@ export interface SearchSteps {
   rows: number;
   /** Start to results, in the worker. */
   total: number;
+  /** 1 when the query worker made the vector (src/bridge/query-link.ts), 0 when this worker did. */
+  queryWorker: number;
 }
 
 const KEPT = 200;
@@ -29,7 +31,7 @@ const recent: SearchSteps[] = [];
 /** One search's clock: mark the steps as they end, then `done()` files the record. */
 export class StepClock {
   private readonly t0 = performance.now();
-  readonly steps: SearchSteps = { vector: 0, lexical: 0, embed: 0, prepare: 0, forest: 0, forestVectors: 0, vectorReads: 0, fuse: 0, rows: 0, total: 0 };
+  readonly steps: SearchSteps = { vector: 0, lexical: 0, embed: 0, prepare: 0, forest: 0, forestVectors: 0, vectorReads: 0, fuse: 0, rows: 0, total: 0, queryWorker: 0 };
   /** Handed to the forest search: it fills in its own split. */
   readonly forestTrace: SearchTrace = { leaves: 0, entries: 0, pageFetchRounds: 0, clock: () => performance.now() };
 

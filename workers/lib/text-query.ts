@@ -2,7 +2,7 @@
 // side by side (a text search never waits for the captioner), then fused by the library. Without
 // the embedder the lexical index still answers (keyword search) and the page is told why. The
 // first search of a worker marks each step (bench:pipeline prints them).
-import type { Embedder } from '../../src/ml/embedder';
+import type { QueryEmbedder } from './query-side';
 import type { PreparedText, ResultRow } from './ranking';
 import { watchVectorSide } from './keyword-only';
 import { markFirst } from './search-warmup';
@@ -20,16 +20,17 @@ export async function textQuery(
   query: string,
   limit: number,
   library: () => Promise<TextSearchable>,
-  embedder: (() => Promise<Embedder>) | undefined,
+  embedder: (() => Promise<QueryEmbedder>) | undefined,
   signal: AbortSignal,
 ): Promise<ResultRow[]> {
   markFirst('search-start');
   const clock = new StepClock();
-  const embed = async (e: Embedder): Promise<Float32Array> => {
+  const embed = async (e: QueryEmbedder): Promise<Float32Array> => {
     markFirst('embedder-ready');
     const t = performance.now();
     const v = await e.embed([query], signal);
     clock.steps.embed = performance.now() - t;
+    clock.steps.queryWorker = e.remote ? 1 : 0;
     markFirst('vector-ready');
     clock.steps.vector = clock.since();
     return v;

@@ -48,6 +48,8 @@ export interface CaptionProbeResult {
 /** The app's own built analysis worker, driven directly (no UI): the product's search path. */
 export interface AppWorkerRequest {
   workerUrl: string;
+  /** The build's query worker, linked to the analysis worker as the app links them (an older build has none). */
+  queryWorkerUrl?: string;
   config: ModelConfig;
   coldQuery: string;
   /** Untimed, after the cold search and before the timed ones. */

@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import type { AnalysisApi } from '../../../workers/analysis.worker.ts';
 import type { AppWorkerRequest, AppWorkerResult, CaptionProbeRequest, PipelineBenchPage, QueryRequest, QueryResult, SeedRequest } from './api.ts';
 import type { QueryWorkerApi } from './query.worker.ts';
+import { linkWorkers } from '../../../src/bridge/query-link.ts';
 
 function spawn(): { api: Comlink.Remote<QueryWorkerApi>; worker: Worker } {
   const worker = new Worker(new URL('./query.worker.ts', import.meta.url), { type: 'module', name: 'pipeline-bench' });
@@ -13,6 +14,8 @@ const bench: PipelineBenchPage = {
   async appWorkerSearch(req: AppWorkerRequest): Promise<AppWorkerResult> {
     const t0 = performance.now();
     const worker = new Worker(req.workerUrl, { type: 'module', name: 'analysis' });
+    const query = req.queryWorkerUrl ? new Worker(req.queryWorkerUrl, { type: 'module', name: 'query' }) : undefined;
+    if (query) linkWorkers(worker, query);
     const api = Comlink.wrap<AnalysisApi>(worker);
     try {
       let callId = 1;
@@ -33,6 +36,7 @@ const bench: PipelineBenchPage = {
       return { coldMs, coldResults: rows.length, warmMs, trace, steps };
     } finally {
       worker.terminate();
+      query?.terminate();
     }
   },
   async probeCaption(req: CaptionProbeRequest) {

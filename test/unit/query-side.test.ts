@@ -85,3 +85,16 @@ describe('searchEmbedder with its own embedder loaded', () => {
     expect((await searchEmbedder({ ...host, loadedEmbedder: () => own }, config)).remote).toBe(true);
   });
 });
+
+describe('searchEmbedder cancelled before it starts', () => {
+  it('rejects with an AbortError and leaves no rejection unhandled when the load fails later', async () => {
+    let fail = (): void => {};
+    useQueryWorker(worker(() => new Promise((_, no) => (fail = () => no(new GlimpseError('ModelUnavailable', 'not cached'))))));
+    const stop = new AbortController();
+    stop.abort(new AbortError());
+    await expect(searchEmbedder(host, config, stop.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    fail();
+    // Vitest fails the run on an unhandled rejection: give it the turn to surface.
+    await new Promise((r) => setTimeout(r, 10));
+  });
+});

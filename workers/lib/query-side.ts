@@ -30,9 +30,10 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
     const stop = (): void => reject(signal.reason instanceof Error && signal.reason.name === 'AbortError' ? signal.reason : new AbortError());
-    if (signal.aborted) return stop();
     signal.addEventListener('abort', stop, { once: true });
+    // Settled either way, so a failure after the cancel is never an unhandled rejection.
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+    if (signal.aborted) stop();
   });
 }
 

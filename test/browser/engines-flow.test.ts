@@ -145,6 +145,10 @@ describe.each(ENGINES)('person-facing flows in %s', (engine) => {
     await p.reload();
     await countIs(p, 3);
     expect(await search(p, 'a dog running on grass')).toBeGreaterThan(0);
+    // A fresh analysis worker has no embedder of its own: the vector came from the query worker
+    // (src/bridge/query-link.ts), in this engine too.
+    const steps = await p.evaluate(() => window.__glimpse!.searchSteps());
+    expect(steps.at(-1)?.queryWorker).toBe(1);
   });
 
   const drop = engine === 'chromium' ? 'adds a dropped photo' : `share to Glimpse: ${name} has no Web Share Target; a dropped photo is added instead`;

@@ -11,7 +11,7 @@ const noDownload = (config: LoadConfig): LoadConfig => ({ ...config, hubConsent:
 
 const api: QueryApi = {
   async load(config) {
-    return (await host.embedder(noDownload(config))).modelId;
+    await host.embedder(noDownload(config));
   },
   async embed(texts, config) {
     const v = (await (await host.embedder(noDownload(config))).embed(texts)).slice();

@@ -255,7 +255,6 @@ async function probeCaptions(base: string, o: ChromiumOptions, p: NonNullable<Ch
 /** The worker's startup marks as 'name @ms' (ms since the worker started). */
 const traceLine = (trace: { name: string; at: number }[]): string => `worker marks: ${trace.map((m) => `${m.name} @${Math.round(m.at)}`).join(', ')}`;
 
-/** The app's built analysis worker script (hashed name) under the app's assets/. */
 /** The build's analysis worker, and its query worker where the build has one (served under `prefix`). */
 function appWorkerUrls(appOutDir: string, prefix = ''): { workerUrl: string; queryWorkerUrl?: string } {
   const files = readdirSync(path.join(appOutDir, 'assets'));

@@ -16,7 +16,7 @@ afterEach(() => useQueryWorker(undefined));
 
 describe('searchEmbedder', () => {
   it('uses the query worker when its model loads there', async () => {
-    useQueryWorker(worker(async () => 'm'));
+    useQueryWorker(worker(async () => {}));
     const e = await searchEmbedder(host, config);
     expect(e.remote).toBe(true);
     expect(Array.from(await e.embed(['a dog']))).toEqual([1]);
@@ -47,7 +47,9 @@ describe('searchEmbedder', () => {
 describe('searchEmbedder, later searches', () => {
   it('asks the query worker to load once per config: a later search posts its embed at once', async () => {
     let loads = 0;
-    useQueryWorker(worker(async () => (loads++, 'm')));
+    useQueryWorker(worker(async () => {
+      loads++;
+    }));
     await searchEmbedder(host, config);
     const e = await searchEmbedder(host, { ...config });
     expect(e.remote).toBe(true);
@@ -63,7 +65,6 @@ describe('searchEmbedder after a failed embed', () => {
     useQueryWorker({
       load: async () => {
         if (!loadable) throw new GlimpseError('ModelUnavailable', 'gone');
-        return 'm';
       },
       embed: () => Promise.reject(new GlimpseError('ModelUnavailable', 'gone')),
     });
@@ -77,7 +78,7 @@ describe('searchEmbedder after a failed embed', () => {
 describe('searchEmbedder with its own embedder loaded', () => {
   it('uses that one while the query worker loads, then the query worker', async () => {
     let done = (): void => {};
-    useQueryWorker(worker(() => new Promise((ok) => (done = () => ok('m')))));
+    useQueryWorker(worker(() => new Promise((ok) => (done = () => ok()))));
     const first = await searchEmbedder({ ...host, loadedEmbedder: () => own }, config);
     expect(first.remote).toBe(false);
     done();

@@ -27,7 +27,7 @@ describe('search steps', () => {
         return [];
       },
     };
-    const embedder: QueryEmbedder = { modelId: 'test', remote: true, embed: () => new Promise((ok) => setTimeout(() => ok(new Float32Array([1, 0])), 5)) };
+    const embedder: QueryEmbedder = { remote: true, embed: () => new Promise((ok) => setTimeout(() => ok(new Float32Array([1, 0])), 5)) };
     const before = searchSteps().length;
     await textQuery('a dog', 60, async () => library, async () => embedder, new AbortController().signal);
     await textQuery('a cat', 60, async () => library, async () => embedder, new AbortController().signal);

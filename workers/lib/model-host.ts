@@ -101,6 +101,11 @@ function runtimeKey(config: LoadConfig): string {
   return JSON.stringify({ localModelPath, allowHub: hubOptions(config).allowHub, backend, ortBase, folder: config.folder?.map((f) => f.path) });
 }
 
+/** What a loaded model `id` depends on: the same key, the same sessions. */
+export function modelKey(config: LoadConfig, id: string): string {
+  return `${runtimeKey(config)}|${id}|${config.dtype ?? ''}|${config.verboseSessions === true}`;
+}
+
 interface SlotEntry<T> {
   key: string;
   model: Promise<T>;
@@ -221,8 +226,7 @@ export class ModelHost {
 
   /** The embedder for `config` if this worker has it loaded already (starts no load). */
   loadedEmbedder(config: LoadConfig): Embedder | undefined {
-    if (this.runtime?.key !== runtimeKey(config)) return undefined;
-    return this.embedderSlot.peek(this.slotKey(config, config.embedderId));
+    return this.embedderSlot.peek(modelKey(config, config.embedderId));
   }
 
   /** The captioner alone (indexing, query by image). */
@@ -234,7 +238,7 @@ export class ModelHost {
   private hosted<T extends { dispose(): Promise<void> }>(slot: ModelSlot<T>, config: LoadConfig, id: string, create: (opts: LoadOptions) => Promise<T>, onProgress: ((p: FileProgress) => void) | undefined, signal: AbortSignal | undefined): Promise<T> {
     const backend = this.backend(config);
     return slot.get(
-      this.slotKey(config, id),
+      modelKey(config, id),
       async (stop) =>
         create({
           ...hubOptions(config),
@@ -246,10 +250,6 @@ export class ModelHost {
         }),
       signal,
     );
-  }
-
-  private slotKey(config: LoadConfig, id: string): string {
-    return `${this.runtime?.key}|${id}|${config.dtype ?? ''}|${config.verboseSessions === true}`;
   }
 
   /** The text reader (OCR); its files come from our origin whatever the model settings say. */

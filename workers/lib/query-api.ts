@@ -7,8 +7,8 @@ import type { LoadConfig } from './model-host';
 export const QUERY_PORT = 'glimpseQueryPort';
 
 export interface QueryApi {
-  /** Loads the embedder for `config`; resolves to its model id. Downloads nothing. */
-  load(config: LoadConfig): Promise<string>;
+  /** Loads the embedder for `config`. Downloads nothing. */
+  load(config: LoadConfig): Promise<void>;
   /** The texts' vectors, one row each (the embedder loads first if it must). */
   embed(texts: string[], config: LoadConfig): Promise<Float32Array>;
 }

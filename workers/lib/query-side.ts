@@ -4,11 +4,11 @@
 import * as Comlink from 'comlink';
 import { AbortError, throwIfAborted } from '../../src/core/errors';
 import type { Embedder } from '../../src/ml/embedder';
-import type { LoadConfig, ModelHost } from './model-host';
+import { modelKey, type LoadConfig, type ModelHost } from './model-host';
 import { queryPort, type QueryApi } from './query-api';
 
 /** What a text search needs of an embedder; `remote` says where the vector was made. */
-export type QueryEmbedder = Pick<Embedder, 'modelId' | 'embed'> & { remote: boolean };
+export type QueryEmbedder = Pick<Embedder, 'embed'> & { remote: boolean };
 
 let remote: QueryApi | undefined;
 
@@ -37,39 +37,38 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
   });
 }
 
-/** What decides which embedder loads where (a picked folder counts by its paths). */
-const loadKey = (c: LoadConfig): string =>
-  JSON.stringify([c.embedderId, c.localModelPath, c.allowHub, c.backend, c.ortBase, c.dtype, c.folder?.map((f) => f.path)]);
+/** The query worker whose embedder loaded for a config key: later searches post their embed at once. */
+let loaded: { api: QueryApi; key: string } | undefined;
 
-/** The query worker's embedder once it loaded for a config: later searches post their embed at once. */
-let loaded: { api: QueryApi; key: string; modelId: string } | undefined;
+const ownEmbedder = (own: Embedder): QueryEmbedder => ({ remote: false, embed: (texts, s) => own.embed(texts, s) });
 
 /** The embedder a text search uses (see the top of this file). */
 export async function searchEmbedder(host: Pick<ModelHost, 'embedder' | 'loadedEmbedder'>, config: LoadConfig, signal?: AbortSignal): Promise<QueryEmbedder> {
   const other = remote;
   if (other) {
     // A load's round trip would wait for the keyword ranking (same thread) before the embed could be sent.
-    const key = loadKey(config);
-    let modelId = loaded?.api === other && loaded.key === key ? loaded.modelId : undefined;
-    if (modelId === undefined) {
-      const loading = other.load(config).then((id) => {
-        loaded = { api: other, key, modelId: id };
-        return id;
+    const key = modelKey(config, config.embedderId);
+    let ready = loaded?.api === other && loaded.key === key;
+    if (!ready) {
+      const loading = other.load(config).then(() => {
+        loaded = { api: other, key };
       });
       // This worker's own, already loaded (after indexing): used meanwhile, not waited behind a second load.
       const own = host.loadedEmbedder(config);
       if (own) {
         loading.catch(() => undefined);
-        return { modelId: own.modelId, remote: false, embed: (texts, s) => own.embed(texts, s) };
+        return ownEmbedder(own);
       }
-      modelId = await abortable(loading, signal).catch((e: unknown) => {
-        if (e instanceof Error && e.name === 'AbortError') throw e;
-        return undefined; // not loadable there without a download: this worker's own below
-      });
+      ready = await abortable(loading, signal).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof Error && e.name === 'AbortError') throw e;
+          return false; // not loadable there without a download: this worker's own below
+        },
+      );
     }
-    if (modelId !== undefined) {
+    if (ready) {
       return {
-        modelId,
         remote: true,
         async embed(texts, s) {
           throwIfAborted(s);
@@ -82,6 +81,5 @@ export async function searchEmbedder(host: Pick<ModelHost, 'embedder' | 'loadedE
       };
     }
   }
-  const own = await host.embedder(config, undefined, signal);
-  return { modelId: own.modelId, remote: false, embed: (texts, s) => own.embed(texts, s) };
+  return ownEmbedder(await host.embedder(config, undefined, signal));
 }

@@ -35,6 +35,8 @@ const hooks = {
   libraryStatus: bridge.libraryStatus,
   storedIds: bridge.storedIds,
   probeVectorWarm: bridge.probeVectorWarm,
+  /** Photos the background pass has still to describe (extra captions, text), by kind. */
+  staleImages: bridge.staleImages,
   listLibrary,
   queuedFiles: bridge.queuedFiles,
   enqueueFiles: bridge.enqueueFiles,

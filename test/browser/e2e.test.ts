@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { imageCount, openApp, screenshot, searchText, sharedImages, waitIndexed, waitThumbs } from './helpers/app-page';
+import { imageCount, openApp, screenshot, searchText, sharedImages, waitIndexed, waitSettled, waitThumbs } from './helpers/app-page';
 import { launch } from './helpers/browser';
 
 // The PWA as a person uses it: the built app, real workers and IndexedDB, the tiny random-weight
@@ -17,7 +17,7 @@ describe('Glimpse end to end', () => {
   beforeAll(async () => {
     browser = await launch();
     context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
-    ({ page, errors } = await openApp(context, url));
+    ({ page, errors } = await openApp(context, url, '&testHooks'));
   });
   afterAll(async () => {
     await browser.close();
@@ -37,6 +37,8 @@ describe('Glimpse end to end', () => {
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
     await screenshot(page, 'indexing');
     await waitIndexed(page);
+    // Results stay in place for the detail view's arrow keys (waitSettled).
+    await waitSettled(page);
     expect(await imageCount(page)).toBe(20);
     expect(await page.getByTestId('file-error').count()).toBe(0);
     expect(errors).toEqual([]);

@@ -39,6 +39,23 @@ export async function expectStopped(page: Page, count: number, total: number): P
   expect(await imageCount(page)).toBe(count);
 }
 
+/**
+ * In the page: the background pass after indexing (extra captions, text in photos) has described
+ * every photo. It changes the library, so an open query runs again and its results may move: a test
+ * that relies on their order waits for this first. Needs `&testHooks`; sent as source, so it uses
+ * page globals only.
+ */
+export async function settledInPage(): Promise<boolean> {
+  const a = window.__glimpse!.activity();
+  if (a.indexing || a.pending > 0 || a.refreshing) return false;
+  const stale = await window.__glimpse!.staleImages();
+  return stale.captions === 0 && stale.text === 0;
+}
+
+export async function waitSettled(page: Page, timeout = 150_000): Promise<void> {
+  await expect.poll(() => page.evaluate(settledInPage), { timeout }).toBe(true);
+}
+
 export async function waitIndexed(page: Page, timeout = 150_000): Promise<void> {
   await page.getByTestId('index-done').waitFor({ state: 'attached', timeout });
 }

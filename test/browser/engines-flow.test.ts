@@ -95,6 +95,8 @@ describe.each(ENGINES)('person-facing flows in %s', (engine) => {
     await countIs(p, 3);
     await p.waitFor('index-done', 'attached');
     await settled(p);
+    // What the background pass wrote tells one story: rows, vectors and both forests.
+    expect(await p.evaluate(async () => (await window.__glimpse!.checkLibrary()).problems)).toEqual([]);
     expect(await p.count('file-error')).toBe(0);
     expect(await p.count({ css: '[data-testid="index-notice"], [role="alert"]' })).toBe(0);
     expect(await p.takeErrors()).toEqual([]);

@@ -1,6 +1,6 @@
 // One named forest ('text' or 'visual') over the library database: opened lazily, created empty
 // on first use with the model's dimension, its writes staged for the library's transaction.
-import { buildForest, Forest, type BuildControl, type OpenOptions, type SearchHit, type SearchOptions } from '../../src/core/forest';
+import { buildForest, CorruptBlockError, Forest, type BuildControl, type OpenOptions, type SearchHit, type SearchOptions } from '../../src/core/forest';
 import type { BlockStore } from '../../src/core/forest/store';
 import { StagedForestStore } from '../../src/storage/staged-forest-store';
 import type { GlimpseDB } from '../../src/storage/library-store';
@@ -158,7 +158,27 @@ export class ForestSlot {
     await this.open();
   }
 
+  /** Reads the library again from storage while no tab writes (the library sets it): see search. */
+  reread: (() => Promise<void>) | undefined;
+
+  /**
+   * k nearest of `vector`. A block the search needs that storage lacks may only mean this copy is
+   * behind storage: another tab removed photos and its announcement (tab-sync.ts) has not arrived,
+   * so they still count as live here. Before the stored index is called damaged, the library is
+   * read again and the search runs once more; a block missing then is missing from storage.
+   */
   async search(vector: Float32Array, k: number, options?: SearchOptions): Promise<SearchHit[]> {
+    try {
+      return await this.searchOnce(vector, k, options);
+    } catch (e) {
+      if (!(e instanceof CorruptBlockError) || !this.reread) throw e;
+      console.warn(`Glimpse: ${e.message} Reading the library again from storage first.`);
+      await this.reread();
+      return this.searchOnce(vector, k, options);
+    }
+  }
+
+  private async searchOnce(vector: Float32Array, k: number, options?: SearchOptions): Promise<SearchHit[]> {
     const forest = this.forest;
     if (!forest || forest.size === 0) return [];
     const hits = await forest.search(vector, k, options);

@@ -40,6 +40,7 @@ export class Library {
   ) {
     // Snapshots are written as the writer: never between a commit and its words reaching the index.
     this.snapshots = new SnapshotWriter(db, () => ({ index: this.lexical, nextId: this.nextId }), undefined, (write) => this.writing(write));
+    text.reread = visual.reread = () => this.whileNoTabWrites(() => this.refresh());
   }
 
   /** Rewrites a library from before schema v4 (Blobs) as bytes, after the open; readers take both
@@ -245,7 +246,12 @@ export class Library {
 
   /** Before reads: refreshes if another tab wrote since this state was read. */
   sync(): Promise<void> {
-    const run = this.syncTail.then(() => shared(() => this.catchUp()));
+    return this.whileNoTabWrites(() => this.catchUp());
+  }
+
+  /** Runs a catch-up under the shared lock, one at a time in this worker. */
+  private whileNoTabWrites(fn: () => Promise<void>): Promise<void> {
+    const run = this.syncTail.then(() => shared(fn));
     this.syncTail = run.catch(() => undefined);
     return run;
   }

@@ -1,5 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
+import { vectorKey } from '../../src/core/forest/store.ts';
+import { FOREST_BLOCKS } from '../../src/storage/forest-idb-store.ts';
 import { Library } from '../../workers/lib/library.ts';
 import { image, TEXT_DIM, vector, VISUAL_DIM } from './library-fixture.ts';
 
@@ -33,8 +35,8 @@ describe('a search on a copy of the library that is behind storage', () => {
     const a = await Library.open(name);
     for (let i = 1; i <= 3; i++) await a.commit(image(i, `photo number ${i}`));
     // A vector block lost from storage (not a removal: every copy counts its photo as live).
-    const tx = a.db.transaction('forest-blocks', 'readwrite');
-    await tx.objectStore('forest-blocks').delete(['text', 'g1/v/1']);
+    const tx = a.db.transaction(FOREST_BLOCKS, 'readwrite');
+    await tx.objectStore(FOREST_BLOCKS).delete(['text', vectorKey(1, 1)]);
     await tx.done;
     const b = await Library.open(name);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});

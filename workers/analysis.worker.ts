@@ -47,6 +47,8 @@ let dbName: string | undefined;
 let browsing: Promise<GlimpseDB> | undefined;
 /** A pack opened by URL: while it is open, reads and searches go to it, never to the person's library. */
 let pack: Promise<PackLibrary> | undefined;
+/** The open pack as soon as a text search can start on it (its keyword index's head, not its forest: PackLibrary.start). */
+let packSearch: Promise<PackLibrary> | undefined;
 /** Tests only (setImportBatch): photos per import transaction. */
 let importBatch: number | undefined;
 
@@ -109,10 +111,12 @@ const revisionOf = (id: string): string => MANIFEST.models.find((m) => m.id === 
 const forPack = (config: LoadConfig, opened: PackLibrary | string | undefined): LoadConfig => (opened ? { ...config, embedderId: typeof opened === 'string' ? opened : opened.embedderId } : config);
 
 /** While `opening` is the open pack, reads and searches go to it; a failed open leaves the own library. */
-async function usePack(opening: Promise<PackLibrary>): Promise<{ count: number; embedder: string }> {
+async function usePack(opening: Promise<PackLibrary>, searchable: Promise<PackLibrary> = opening): Promise<{ count: number; embedder: string }> {
   pack = opening;
+  packSearch = searchable;
+  searchable.catch(() => {}); // told by `opening`
   opening.catch(() => {
-    if (pack === opening) pack = undefined;
+    if (pack === opening) pack = packSearch = undefined;
   });
   const p = await opening;
   return { count: p.count, embedder: p.embedderId };
@@ -123,14 +127,14 @@ const api = {
 
   /** Opens a static pack read-only (src/pack/); later reads and searches answer from it. */
   openPack(url: string, base: string, config?: LoadConfig): Promise<{ count: number; embedder: string }> {
+    const started = PackSource.open(url, base).then((source) => {
+      // The embedder's start (seconds of onnxruntime) runs beside the rest of the open, not after it.
+      if (config) void warmEmbedder(() => Promise.resolve(source.manifest.count), () => watchVectorSide(searchEmbedder(host, forPack(config, source.manifest.models.embedder))));
+      return PackLibrary.start(source);
+    });
     return usePack(
-      tracedLibrary(() =>
-        PackSource.open(url, base).then((source) => {
-          // The embedder's start (seconds of onnxruntime) runs beside the rest of the open, not after it.
-          if (config) void warmEmbedder(() => Promise.resolve(source.manifest.count), () => watchVectorSide(searchEmbedder(host, forPack(config, source.manifest.models.embedder))));
-          return PackLibrary.from(source);
-        }),
-      ),
+      tracedLibrary(() => started.then((s) => s.ready)),
+      started.then((s) => s.pack),
     );
   },
 
@@ -141,7 +145,7 @@ const api = {
 
   /** Closes the open pack: reads and searches answer from the person's own library again. */
   closePack(): void {
-    pack = undefined;
+    pack = packSearch = undefined;
   },
 
   /** With `config`, the embedder starts loading beside the library read (lib/search-warmup.ts). */
@@ -218,11 +222,14 @@ const api = {
     return itemsByIds(await browseDB(), ids);
   },
 
-  async search(callId: number, query: string, limit: number, config?: LoadConfig): Promise<ResultRow[]> {
+  /** `onPreview` (the page's, through comlink) gets the keyword results first when the answer is slow (text-query.ts). */
+  async search(callId: number, query: string, limit: number, config?: LoadConfig, onPreview?: (rows: ResultRow[]) => unknown): Promise<ResultRow[]> {
     return runCancellable(callId, async (signal) => {
-      const opened = pack && (await pack);
+      const opened = packSearch && (await packSearch);
       const cfg = config && forPack(config, opened);
-      return textQuery(query, limit, () => (opened ? Promise.resolve(opened) : lib()), cfg && (() => searchEmbedder(host, cfg, signal)), signal);
+      // A page gone before its preview arrives is no error of the search's.
+      const preview = onPreview && ((rows: ResultRow[]) => void Promise.resolve(onPreview(rows)).catch(() => {}));
+      return textQuery(query, limit, () => (opened ? Promise.resolve(opened) : lib()), cfg && (() => searchEmbedder(host, cfg, signal)), signal, preview);
     });
   },
 

@@ -180,8 +180,9 @@ export function warmSearch(): Promise<void> {
  *  the embedder for the next keystroke. */
 const SEARCH = { restartable: true, keepWorker: true } as const;
 
-export function search(query: string, limit = 60, signal?: AbortSignal): Promise<ResultRow[]> {
-  return analysis.call(signal, (r, id) => r.search(id, query, limit, config), SEARCH);
+/** `onPreview` gets the keyword results first when the answer is slow (a pack: its text forest is read over HTTP). */
+export function search(query: string, limit = 60, signal?: AbortSignal, onPreview?: (rows: ResultRow[]) => void): Promise<ResultRow[]> {
+  return analysis.call(signal, (r, id) => r.search(id, query, limit, config, onPreview && Comlink.proxy(onPreview)), SEARCH);
 }
 
 /** The rows of pending results (ResultRow.pending) of the text search for `query`, as their cards come near. */

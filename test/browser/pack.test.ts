@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { partPath, type PackRow } from '../../src/core/pack/format';
-import { blockAt, packRows, photoFolder, rareWord, runPack, serveDir } from '../fixtures/pack';
+import { blockAt, packRows, photoFolder, rareWord, readManifest, runPack, serveDir } from '../fixtures/pack';
 import { openApp, searchText, startupMarks, waitThumbs } from './helpers/app-page';
 import { useBrowser } from './helpers/use-browser';
 import { SEARCH_DEBOUNCE_MS } from '../../src/ui/search-debounce';
@@ -26,6 +26,7 @@ describe('a pack opened by URL', () => {
   let noCors: Awaited<ReturnType<typeof serveDir>>;
   let broken: Awaited<ReturnType<typeof serveDir>>;
   let slow: Awaited<ReturnType<typeof serveDir>>;
+  let slowForest: Awaited<ReturnType<typeof serveDir>>;
 
   useBrowser((b) => (browser = b));
 
@@ -44,9 +45,12 @@ describe('a pack opened by URL', () => {
     writeFileSync(part, bytes);
     broken = await serveDir(bad, true);
     slow = await serveDir(out, true, 3000);
+    // Every read of the text forest's blocks (its open, each descent round) answers 4 s late.
+    const forestPart = `/${partPath(readManifest(out).forests.text.blocks.part)}`;
+    slowForest = await serveDir(out, true, 4000, (p) => p === forestPart);
   });
   afterAll(() => {
-    for (const s of [host, noCors, broken, slow]) s?.server.close();
+    for (const s of [host, noCors, broken, slow, slowForest]) s?.server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -168,6 +172,30 @@ describe('a pack opened by URL', () => {
       expect(steps).toHaveLength(1);
       // Its vector came from the query worker (src/bridge/query-link.ts), beside the keyword ranking.
       expect(steps[0]!.queryWorker).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the keyword results first while the text forest is still being read, then the answer', async () => {
+    const { context, page } = await open(slowForest.url);
+    try {
+      await expect.poll(() => page.getByTestId('search-input').count()).toBe(1);
+      const { word, row } = rareWord(rows);
+      await page.getByTestId('search-input').fill(word);
+      const grid = page.getByTestId('results-grid');
+      // The keyword half answers from its own parts; the forest's blocks are seconds away.
+      await expect.poll(() => grid.getAttribute('data-preview'), { timeout: 30_000 }).toBe(word);
+      const names = (): Promise<(string | null)[]> => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+      expect(await names()).toContain(row.name);
+      expect(await grid.getAttribute('data-query')).not.toBe(word);
+      await expect.poll(() => page.getByTestId('refining').count()).toBe(1);
+      // Then the answer, with the forest's half, replaces it.
+      await expect.poll(() => grid.getAttribute('data-query'), { timeout: 60_000 }).toBe(word);
+      expect(await grid.getAttribute('data-preview')).toBe('');
+      expect(await page.getByTestId('refining').count()).toBe(0);
+      expect(await names()).toContain(row.name);
+      expect(slowForest.requests.filter((p) => p.endsWith(partPath(readManifest(out).forests.text.blocks.part))).length).toBeGreaterThan(1);
     } finally {
       await context.close();
     }

@@ -42,29 +42,37 @@ export class PackLibrary {
   /** The fused hits of the last few text searches, with their view, for fillResults. */
   private readonly answered = new AnsweredQueries<SplitView>();
 
-  private constructor(
-    readonly source: PackSource,
-    private readonly lexical: SplitLexical,
-  ) {}
+  /** The keyword index, opened from its head part (read at the open, beside the text forest's open). */
+  private readonly lexical: Promise<SplitLexical>;
+
+  private constructor(readonly source: PackSource) {
+    this.lexical = source.part(source.manifest.lexical).then(
+      (bytes) => SplitLexical.open(JSON.parse(new TextDecoder().decode(bytes)) as unknown, { part: (h) => source.part(h), ranges: (h, r) => source.byteRanges(h, r), inflate: inflateRaw }, FULL_OPTIONS),
+    );
+  }
 
   static async open(url: string, base: string): Promise<PackLibrary> {
     return PackLibrary.from(await PackSource.open(url, base));
   }
 
   /** A pack read through any PartReader (a library file on disk: lib/pack-file.ts). */
-  static async from(source: PackSource): Promise<PackLibrary> {
-    let lexical: SplitLexical;
-    try {
-      const head: unknown = JSON.parse(new TextDecoder().decode(await source.part(source.manifest.lexical)));
-      lexical = SplitLexical.open(head, { part: (h) => source.part(h), ranges: (h, r) => source.byteRanges(h, r), inflate: inflateRaw }, FULL_OPTIONS);
-    } catch (e) {
+  static from(source: PackSource): Promise<PackLibrary> {
+    return PackLibrary.start(source).ready;
+  }
+
+  /**
+   * Starts the open: `pack` can take a text search at once (its keyword half waits only for the
+   * keyword index's head, not for the text forest), `ready` is the whole open and its error.
+   */
+  static start(source: PackSource): { pack: PackLibrary; ready: Promise<PackLibrary> } {
+    const pack = new PackLibrary(source);
+    const lexical = pack.lexical.catch((e: unknown) => {
       throw keywordError(source, e);
-    }
-    const pack = new PackLibrary(source, lexical);
+    });
     // The first search should not wait for these: the rows index is read meanwhile.
     pack.rowOffsets().catch(() => {}); // a failure is told by the read that needs it
-    await pack.forest('text');
-    return pack;
+    const ready = Promise.all([lexical, pack.forest('text')]).then(() => pack);
+    return { pack, ready };
   }
 
   get count(): number {
@@ -96,7 +104,8 @@ export class PackLibrary {
   async prepareText(query: string): Promise<PreparedText> {
     let view: SplitView;
     try {
-      view = await this.lexical.prepare(analyzeQuery(query, this.lexical.options));
+      const lexical = await this.lexical;
+      view = await lexical.prepare(analyzeQuery(query, lexical.options));
     } catch (e) {
       throw keywordError(this.source, e);
     }
@@ -115,6 +124,14 @@ export class PackLibrary {
     const eager = fused.slice(0, EAGER_ROWS);
     const shown = this.explained(eager, view, await this.rows(eager.map((h) => h.id)));
     return [...shown, ...fused.slice(EAGER_ROWS).map(pendingResult)];
+  }
+
+  /** The keyword half's first screenful with rows (textQuery's preview, while the forest is read); not kept for fillResults. */
+  async previewText(prepared: PreparedText): Promise<ResultRow[]> {
+    const view = this.views.get(prepared);
+    if (!view) return [];
+    const fused = fuseTextSearch([], prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit: EAGER_ROWS });
+    return this.explained(fused, view, await this.rows(fused.map((h) => h.id)));
   }
 
   /**

@@ -75,6 +75,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function searchText(page: Page, text: string): Promise<void> {
   await page.getByTestId('search-input').fill(text);
   await page.getByTestId('result').first().waitFor({ timeout: 60_000 });
+  // A pack may show its keyword results first (data-preview): wait for the search's answer itself.
+  await expect.poll(() => page.getByTestId('results-grid').getAttribute('data-query'), { timeout: 60_000 }).toBe(text.trim());
 }
 
 /**

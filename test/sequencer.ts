@@ -15,6 +15,7 @@ const SLOW: Record<string, number> = {
   'test/browser/browse.test.ts': 47,
   'test/browser/e2e.test.ts': 42,
   'test/browser/engines-smoke.test.ts': 40,
+  'test/browser/engines-pack.test.ts': 38,
   'test/browser/two-tabs.test.ts': 38,
   'test/browser/map.test.ts': 37,
 };

@@ -165,7 +165,9 @@ describe('a pack opened by URL', () => {
       // Past the search box's debounce, the search has been sent; the pack (its pack.json 3 s late) is still opening.
       await page.waitForTimeout(SEARCH_DEBOUNCE_MS + 400);
       expect(await page.getByTestId('pack-library').count()).toBe(0);
-      await expect.poll(() => page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), { timeout: 60_000 }).toContain(row.name);
+      // The search's answer (its keyword preview may come before: that is no answer, and files no steps).
+      await expect.poll(() => page.getByTestId('results-grid').getAttribute('data-query'), { timeout: 60_000 }).toBe(word);
+      expect(await page.locator('[data-testid="result"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toContain(row.name);
       // The open's version bump used to re-run it 300 ms later (a second search at once, on the first visit).
       await page.waitForTimeout(1500);
       const steps = await page.evaluate(() => window.__glimpse!.searchSteps());

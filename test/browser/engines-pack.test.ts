@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackRow } from '../../src/core/pack/format';
 import { packRows, photoFolder, rareWord, runPack, serveDir } from '../fixtures/pack';
 import { ENGINES, useEngine } from './engines';
+import { ownImageCount } from './helpers/idb-page';
 import { serveApp, type Served } from './engines/serve';
 
 // The shareable demo where its visitors are: Chromium, Firefox ESR and WebKitGTK (Safari's engine)
@@ -70,21 +71,7 @@ describe.each(ENGINES)('a pack opened by URL in %s', (engine) => {
     // The photo itself is left out of its neighbours.
     expect(names).not.toContain(q.slice('like:'.length));
     // Nothing was written to the visitor's own library.
-    const own = await p.evaluate(async () => {
-      if (!(await indexedDB.databases()).some((d) => d.name === 'glimpse')) return 0;
-      const db = await new Promise<IDBDatabase>((ok, fail) => {
-        const r = indexedDB.open('glimpse');
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      const n = await new Promise<number>((ok, fail) => {
-        const r = db.transaction('images').objectStore('images').count();
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      db.close();
-      return n;
-    });
+    const own = await p.evaluate(ownImageCount);
     expect(own).toBe(0);
     expect(await p.takeErrors()).toEqual([]);
   }, 300_000);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { partPath, type PackRow } from '../../src/core/pack/format';
 import { blockAt, packRows, photoFolder, rareWord, readManifest, runPack, serveDir } from '../fixtures/pack';
 import { openApp, searchText, startupMarks, waitThumbs } from './helpers/app-page';
+import { ownImageCount } from './helpers/idb-page';
 import { useBrowser } from './helpers/use-browser';
 import { SEARCH_DEBOUNCE_MS } from '../../src/ui/search-debounce';
 import { WorkFolder } from '../../scripts/pack/work';
@@ -55,22 +56,7 @@ describe('a pack opened by URL', () => {
   });
 
   /** Images in the person's own library database (0 when it does not exist). */
-  const ownImages = (page: Page): Promise<number> =>
-    page.evaluate(async () => {
-      if (!(await indexedDB.databases()).some((d) => d.name === 'glimpse')) return 0;
-      const db = await new Promise<IDBDatabase>((ok, fail) => {
-        const r = indexedDB.open('glimpse');
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      const n = await new Promise<number>((ok, fail) => {
-        const r = db.transaction('images').objectStore('images').count();
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
-      });
-      db.close();
-      return n;
-    });
+  const ownImages = (page: Page): Promise<number> => page.evaluate(ownImageCount);
 
   async function open(packUrl: string, init?: (c: BrowserContext) => Promise<unknown>, query = ''): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
     const context = await browser.newContext();

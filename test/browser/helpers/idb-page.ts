@@ -50,3 +50,23 @@ export function editRecords(page: Page, edit: { prependCaption?: string; embedde
     db.close();
   }, edit);
 }
+
+/**
+ * Runs in the page (pass it to any driver's evaluate): images in the person's own library database,
+ * 0 when it does not exist (a pack open never creates or writes it).
+ */
+export async function ownImageCount(): Promise<number> {
+  if (!(await indexedDB.databases()).some((d) => d.name === 'glimpse')) return 0;
+  const db = await new Promise<IDBDatabase>((ok, fail) => {
+    const r = indexedDB.open('glimpse');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  const n = await new Promise<number>((ok, fail) => {
+    const r = db.transaction('images').objectStore('images').count();
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  db.close();
+  return n;
+}

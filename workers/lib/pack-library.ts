@@ -3,7 +3,7 @@
 // split index (src/core/text/split-search.ts: a query fetches its words' directory pages and
 // postings only) and ranks as the library's lexical index does; the same fusion (ranking.ts)
 // answers; rows come in pages and thumbnails one part each, when asked for.
-import { DEFAULT_TEXT_SEARCH, fuseTextSearch, type SearchHit } from '../../src/core/search';
+import { DEFAULT_TEXT_SEARCH, type SearchHit } from '../../src/core/search';
 import { CorruptBlockError, Forest } from '../../src/core/forest';
 import { analyzeQuery, FULL_OPTIONS } from '../../src/core/text';
 import { analyzeRecord } from '../../src/core/text/analyze';
@@ -14,7 +14,7 @@ import { PackSource } from '../../src/pack/pack-source';
 import { inflateRaw } from '../../src/pack/inflate';
 import type { StoredRow } from '../../src/core/archive/index';
 import type { LibraryItem, LibraryPage, PageRequest } from '../../src/storage/library-pages';
-import { AnsweredQueries, EAGER_ROWS, pendingResult, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
+import { AnsweredQueries, EAGER_ROWS, fuseText, pendingResult, presentHits, rankVisual, type PreparedText, type ResultRow } from './ranking';
 
 /** Reads stay small: a query fetches the node pages, leaves and vectors it needs, never the whole forest. */
 // Only each tree's root page is pinned: the others come as a descent needs them and stay cached.
@@ -119,10 +119,10 @@ export class PackLibrary {
     const view = this.views.get(prepared)!;
     const vectorHits = vector ? await (this.early.get(vector) ?? this.vectorHits(vector)) : [];
     signal?.throwIfAborted();
-    const fused = fuseTextSearch(vectorHits, prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit });
+    const fused = fuseText(prepared, vectorHits, limit);
     this.answered.keep(prepared.lexical.text, fused, view);
     const eager = fused.slice(0, EAGER_ROWS);
-    const shown = this.explained(eager, view, await this.rows(eager.map((h) => h.id)));
+    const shown = await this.shown(eager, view);
     return [...shown, ...fused.slice(EAGER_ROWS).map(pendingResult)];
   }
 
@@ -130,8 +130,7 @@ export class PackLibrary {
   async previewText(prepared: PreparedText): Promise<ResultRow[]> {
     const view = this.views.get(prepared);
     if (!view) return [];
-    const fused = fuseTextSearch([], prepared.hits, { ...DEFAULT_TEXT_SEARCH, limit: EAGER_ROWS });
-    return this.explained(fused, view, await this.rows(fused.map((h) => h.id)));
+    return this.shown(fuseText(prepared, [], EAGER_ROWS), view);
   }
 
   /**
@@ -162,11 +161,12 @@ export class PackLibrary {
   async fillResults(query: string, ids: readonly number[]): Promise<ResultRow[]> {
     const answer = this.answered.hits(query, ids);
     if (!answer) return [];
-    return this.explained(answer.hits, answer.explainer, await this.rows(answer.hits.map((h) => h.id)));
+    return this.shown(answer.hits, answer.explainer);
   }
 
-  /** Hits with their rows as results; reasons come from each hit's row (its analysed record), read anyway to show it. */
-  private explained(fused: readonly SearchHit[], view: SplitView, rows: readonly (PackRow | undefined)[]): ResultRow[] {
+  /** Hits with their rows (read for them) as results; reasons come from each hit's row (its analysed record), read anyway to show it. */
+  private async shown(fused: readonly SearchHit[], view: SplitView): Promise<ResultRow[]> {
+    const rows = await this.rows(fused.map((h) => h.id));
     const hits = fused.map((h, i) => {
       const row = rows[i];
       return h.lexicalScore === undefined || !row ? h : { ...h, reasons: view.explain(h.id, analyzeRecord(row.record, view.options.analyzer)) };
